@@ -43,3 +43,10 @@ class UnknownEmbedder(AssistantError):
 
 class BadQuestion(AssistantError):
     pass
+
+
+class CalcError(AssistantError):
+    """A figure, a date or a rule the calculator cannot use.
+
+    The message is bilingual and names the accepted form, e.g. "请写成 3000万元、1.2亿 …".
+    """

@@ -1,0 +1,51 @@
+"""The JSONL batch loop shared by `retrieve -` and `ask -`: one object in, one object out."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import IO, Any
+
+from assistant.errors import AssistantError
+
+Handler = Callable[[str, list[list[str]], Any], dict[str, Any]]
+
+
+def parse_line(line: str, number: int) -> tuple[Any, str, list[list[str]]]:
+    """(id, question, history) from a JSON object or a plain-text line."""
+    text = line.strip()
+    if text.startswith("{"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"line {number}: not valid JSON ({exc.msg})") from exc
+        if not isinstance(data, dict):
+            raise ValueError(f"line {number}: expected a JSON object")
+        question = data.get("question")
+        if not isinstance(question, str):
+            raise ValueError(f"line {number}: missing string field 'question'")
+        history = data.get("history") or []
+        if not isinstance(history, list) or not all(
+            isinstance(turn, list | tuple) and len(turn) == 2 for turn in history
+        ):
+            raise ValueError(f"line {number}: 'history' must be a list of [question, answer] pairs")
+        return data.get("id", number), question, [[str(q), str(a)] for q, a in history]
+    return number, text, []
+
+
+def run_jsonl(stream_in: IO[str], stream_out: IO[str], handler: Handler) -> int:
+    """Answer every line; a bad line yields {"id", "error"} and the batch goes on."""
+    errors = 0
+    for number, line in enumerate(stream_in, start=1):
+        if not line.strip():
+            continue
+        item_id: Any = number
+        try:
+            item_id, question, history = parse_line(line, number)
+            result = {"id": item_id, **handler(question, history, item_id)}
+        except (ValueError, AssistantError) as exc:
+            errors += 1
+            result = {"id": item_id, "error": str(exc)}
+        stream_out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        stream_out.flush()
+    return errors

@@ -1,0 +1,442 @@
+"""The on-disk index: a Chroma collection, a bm25s index over jieba tokens, and a manifest.
+
+Layout of an index directory:
+
+    manifest.json        points at the live generation; replaced atomically (os.replace)
+    gen-<stamp>/         chunks.jsonl, documents.json, bm25/, chroma/, manifest.json
+    .lock                held by the one ingest that may write
+
+An ingest builds a new generation beside the live one (reusing the vectors of unchanged
+chunks, embedding only new text) and swaps the manifest last, so a crash at any point leaves
+the previous generation answering.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+import re
+import shutil
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import BadDocument, IndexBusy, IndexMismatch, IndexMissing
+from assistant.structure import CHUNKER_VERSION, chunk_document
+from assistant.types import Chunk, Document, DocumentMeta
+
+FORMAT_VERSION = 1
+COLLECTION = "policies"
+KEEP_GENERATIONS = 2
+
+_STOPWORDS = frozenset(
+    "的 了 和 与 及 或 是 在 对 为 有 吗 呢 吧 啊 么 什么 多少 哪些 哪个 哪里 怎么 怎样 如何 "
+    "请问 一下 是否 可以 能 要 需要 这个 那个 我们 我 你 规定 规定了 讲 说 内容".split()
+)
+_TOKEN_OK = re.compile(r"[\w\u3400-\u9fff%]")
+
+
+def tokenize(text: str) -> list[str]:
+    """jieba search-mode tokens, lower-cased, without punctuation and question filler."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    return [
+        tok.lower()
+        for tok in jieba.lcut_for_search(text)
+        if tok.strip() and _TOKEN_OK.search(tok) and tok not in _STOPWORDS
+    ]
+
+
+def scoring_units(chunk: Chunk) -> list[str]:
+    """What BM25 scores for one article: the article as a whole and each of its paragraphs
+    (an item （四） with the article's lead sentence). An article scores as its best unit, so a
+    long article is found by the one item that answers, not drowned by its length."""
+    head = f"{chunk.title} {chunk.chapter}"
+    paragraphs = chunk.text.split("\n")
+    units = [f"{head} {chunk.text}"]
+    if len(paragraphs) > 1:
+        units.extend(f"{head} {paragraphs[0]} {p}" for p in paragraphs[1:])
+    return units
+
+
+def chroma_settings() -> Any:
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    from chromadb.config import Settings
+
+    return Settings(anonymized_telemetry=False, allow_reset=False)
+
+
+def make_chroma_client(path: Path, chroma_url: str | None = None) -> Any:
+    import chromadb
+
+    if chroma_url:
+        from urllib.parse import urlparse
+
+        url = urlparse(chroma_url)
+        return chromadb.HttpClient(
+            host=url.hostname or "127.0.0.1",
+            port=url.port or 8000,
+            ssl=url.scheme == "https",
+            settings=chroma_settings(),
+        )
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings())
+
+
+def open_vectorstore(client: Any, collection: str, embeddings: Any) -> Any:
+    from langchain_chroma import Chroma
+
+    return Chroma(
+        collection_name=collection,
+        embedding_function=embeddings,
+        client=client,
+        collection_metadata={"hnsw:space": "cosine"},
+    )
+
+
+def chunk_metadata(chunk: Chunk, meta: DocumentMeta, today: dt.date) -> dict[str, Any]:
+    return {
+        "doc_id": chunk.doc_id,
+        "article": chunk.article,
+        "chapter": chunk.chapter,
+        "title": chunk.title,
+        "order": chunk.order,
+        "status": meta.status(today),
+    }
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[BadDocument] = field(default_factory=list)
+    embedded: int = 0
+    chunks: int = 0
+    generation: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+@contextmanager
+def index_lock(index_dir: Path, wait_seconds: float = 30.0) -> Iterator[None]:
+    """One writer at a time; a second ingest waits, then gives up with a clear message."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".lock", "a+") as handle:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise IndexBusy(
+                        f"另一个导入正在写入索引 {index_dir}（another ingest holds the lock）: "
+                        "wait for it to finish, then run the command again"
+                    ) from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def read_manifest(index_dir: Path) -> dict[str, Any] | None:
+    path = index_dir / "manifest.json"
+    if not path.exists():
+        return None
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    if not (index_dir / data.get("generation", "\0")).is_dir():
+        return None
+    return data
+
+
+def _write_json(path: Path, data: Any) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, ensure_ascii=False, indent=1)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def _load_chunks(gen_dir: Path) -> list[Chunk]:
+    with open(gen_dir / "chunks.jsonl", encoding="utf-8") as handle:
+        return [Chunk.from_json(json.loads(line)) for line in handle if line.strip()]
+
+
+def build_index(
+    documents: Sequence[Document],
+    index_dir: Path,
+    embedder_name: str,
+    *,
+    failed: Sequence[BadDocument] = (),
+    remove: Sequence[str] = (),
+    today: dt.date | None = None,
+    chroma_url: str | None = None,
+    progress: Callable[[str], None] = lambda _: None,
+) -> IngestReport:
+    """Bring the index up to date with `documents` (added or replaced) and `remove` (doc ids)."""
+    from assistant.embed import LangChainEmbeddings, get_embedder
+
+    started = time.monotonic()
+    today = today or dt.date.today()
+    report = IngestReport(failed=list(failed))
+    with index_lock(index_dir):
+        old = read_manifest(index_dir)
+        compatible = bool(
+            old
+            and old.get("format") == FORMAT_VERSION
+            and old.get("embedder") == embedder_name
+            and old.get("chunker_version") == CHUNKER_VERSION
+        )
+        if old and not compatible:
+            progress(
+                f"index was built with embedder={old.get('embedder')} "
+                f"chunker={old.get('chunker_version')}; rebuilding every document"
+            )
+        old_docs: dict[str, dict[str, Any]] = dict(old["documents"]) if old and compatible else {}
+        old_gen = index_dir / old["generation"] if old and compatible else None
+        old_chunks = _load_chunks(old_gen) if old_gen else []
+
+        new_docs = dict(old_docs)
+        chunks_by_doc: dict[str, list[Chunk]] = {}
+        for chunk in old_chunks:
+            chunks_by_doc.setdefault(chunk.doc_id, []).append(chunk)
+        metas = {d: DocumentMeta.from_json(v["meta"]) for d, v in old_docs.items()}
+
+        for doc_id in remove:
+            if doc_id in new_docs:
+                del new_docs[doc_id]
+                chunks_by_doc.pop(doc_id, None)
+                report.removed.append(doc_id)
+
+        hashes = {v["sha256"]: d for d, v in new_docs.items()}
+        for doc in documents:
+            doc_id = doc.meta.doc_id
+            previous = new_docs.get(doc_id)
+            if previous and previous["sha256"] == doc.sha256:
+                report.unchanged.append(doc_id)
+                progress(f"  = {doc_id}: unchanged")
+                continue
+            twin = hashes.get(doc.sha256)
+            if twin and twin != doc_id:
+                report.failed.append(
+                    BadDocument(doc.source, f"与已收录的 {twin} 内容相同（duplicate of {twin}）: not added")
+                )
+                continue
+            chunks = chunk_document(doc)
+            if not chunks:
+                report.failed.append(
+                    BadDocument(doc.source, "没有识别出条款结构（no articles found）: check the text")
+                )
+                continue
+            (report.updated if previous else report.added).append(doc_id)
+            chunks_by_doc[doc_id] = chunks
+            metas[doc_id] = doc.meta
+            hashes[doc.sha256] = doc_id
+            new_docs[doc_id] = {
+                "source": doc.source,
+                "sha256": doc.sha256,
+                "chunks": len(chunks),
+                "meta": doc.meta.to_json(),
+            }
+            progress(f"  {'~' if previous else '+'} {doc_id}: {len(chunks)} articles")
+
+        all_chunks = [c for d in sorted(chunks_by_doc) for c in chunks_by_doc[d]]
+        report.chunks = len(all_chunks)
+        if not report.changed and old and compatible:
+            report.generation = old["generation"]
+            report.seconds = time.monotonic() - started
+            return report
+
+        generation = f"gen-{dt.datetime.now():%Y%m%d-%H%M%S-%f}"
+        gen_dir = index_dir / generation
+        gen_dir.mkdir(parents=True)
+        embeddings = LangChainEmbeddings(get_embedder(embedder_name))
+        _write_vectors(
+            all_chunks, metas, gen_dir, generation, old_gen, old, embeddings, today, chroma_url
+        )
+        report.embedded = embeddings.calls
+        _write_bm25(all_chunks, gen_dir)
+        with open(gen_dir / "chunks.jsonl", "w", encoding="utf-8") as handle:
+            for chunk in all_chunks:
+                handle.write(json.dumps(chunk.to_json(), ensure_ascii=False) + "\n")
+        manifest = {
+            "format": FORMAT_VERSION,
+            "generation": generation,
+            "collection": f"{COLLECTION}-{generation}" if chroma_url else COLLECTION,
+            "embedder": embedder_name,
+            "chunker_version": CHUNKER_VERSION,
+            "built_at": dt.datetime.now().isoformat(timespec="seconds"),
+            "counts": {"documents": len(new_docs), "chunks": len(all_chunks)},
+            "documents": new_docs,
+        }
+        _write_json(gen_dir / "manifest.json", manifest)
+        _write_json(index_dir / "manifest.json", manifest)  # the swap
+        report.generation = generation
+        _drop_old_generations(index_dir, chroma_url)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _write_vectors(
+    chunks: list[Chunk],
+    metas: dict[str, DocumentMeta],
+    gen_dir: Path,
+    generation: str,
+    old_gen: Path | None,
+    old: dict[str, Any] | None,
+    embeddings: Any,
+    today: dt.date,
+    chroma_url: str | None,
+) -> None:
+    """Fill a fresh collection: vectors of unchanged chunks copied, new text embedded."""
+    collection = f"{COLLECTION}-{generation}" if chroma_url else COLLECTION
+    store = open_vectorstore(make_chroma_client(gen_dir / "chroma", chroma_url), collection, embeddings)
+    wanted = {c.chunk_id: c for c in chunks}
+    reused: set[str] = set()
+    if old_gen is not None and old is not None:
+        old_store = open_vectorstore(
+            make_chroma_client(old_gen / "chroma", chroma_url), old["collection"], embeddings
+        )
+        ids = list(wanted)
+        for start in range(0, len(ids), 1000):
+            batch = old_store._collection.get(
+                ids=ids[start : start + 1000], include=["embeddings"]
+            )
+            if not batch["ids"]:
+                continue
+            found = [wanted[i] for i in batch["ids"]]
+            store._collection.add(
+                ids=batch["ids"],
+                embeddings=batch["embeddings"],
+                documents=[_embed_text(c) for c in found],
+                metadatas=[chunk_metadata(c, metas[c.doc_id], today) for c in found],
+            )
+            reused.update(batch["ids"])
+    fresh = [c for i, c in wanted.items() if i not in reused]
+    for start in range(0, len(fresh), 256):
+        batch_chunks = fresh[start : start + 256]
+        store.add_texts(
+            texts=[_embed_text(c) for c in batch_chunks],
+            metadatas=[chunk_metadata(c, metas[c.doc_id], today) for c in batch_chunks],
+            ids=[c.chunk_id for c in batch_chunks],
+        )
+
+
+def _embed_text(chunk: Chunk) -> str:
+    return f"{chunk.title} {chunk.article} {chunk.text}"
+
+
+def _write_bm25(chunks: list[Chunk], gen_dir: Path) -> None:
+    import bm25s
+    import numpy as np
+
+    retriever = bm25s.BM25()
+    corpus: list[list[str]] = []
+    owner: list[int] = []
+    for position, chunk in enumerate(chunks):
+        for unit in scoring_units(chunk):
+            corpus.append(tokenize(unit) or ["∅"])
+            owner.append(position)
+    if corpus:
+        retriever.index(corpus, show_progress=False)
+        retriever.save(str(gen_dir / "bm25"))
+        np.save(gen_dir / "bm25" / "unit_owner.npy", np.asarray(owner, dtype=np.int32))
+
+
+def _drop_old_generations(index_dir: Path, chroma_url: str | None) -> None:
+    gens = sorted(p for p in index_dir.glob("gen-*") if p.is_dir())
+    for stale in gens[:-KEEP_GENERATIONS]:
+        shutil.rmtree(stale, ignore_errors=True)
+        if chroma_url:
+            try:
+                make_chroma_client(stale, chroma_url).delete_collection(f"{COLLECTION}-{stale.name}")
+            except Exception:  # already gone on the server: nothing to clean
+                pass
+
+
+class Index:
+    """A read-only view of the live generation; heavy parts load on first use."""
+
+    def __init__(self, index_dir: Path, embedder_name: str | None = None, chroma_url: str | None = None):
+        manifest = read_manifest(index_dir)
+        if manifest is None:
+            raise IndexMissing(index_dir)
+        if manifest.get("chunker_version") != CHUNKER_VERSION or manifest.get("format") != FORMAT_VERSION:
+            raise IndexMismatch(
+                f"索引版本过旧（index {index_dir} uses chunker {manifest.get('chunker_version')}, "
+                f"this program {CHUNKER_VERSION}）: run `assistant ingest` to rebuild it"
+            )
+        if embedder_name and manifest["embedder"] != embedder_name:
+            raise IndexMismatch(
+                f"索引用 {manifest['embedder']} 构建，当前设置为 {embedder_name}: run `assistant ingest` "
+                f"to rebuild with {embedder_name}, or set ASSISTANT_EMBEDDER={manifest['embedder']}"
+            )
+        self.index_dir = index_dir
+        self.manifest = manifest
+        self.gen_dir = index_dir / manifest["generation"]
+        self.chroma_url = chroma_url
+        self.chunks = _load_chunks(self.gen_dir)
+        self.documents = {
+            doc_id: DocumentMeta.from_json(entry["meta"])
+            for doc_id, entry in manifest["documents"].items()
+        }
+
+    @property
+    def embedder_name(self) -> str:
+        return str(self.manifest["embedder"])
+
+    @cached_property
+    def by_doc(self) -> dict[str, list[Chunk]]:
+        grouped: dict[str, list[Chunk]] = {}
+        for chunk in self.chunks:
+            grouped.setdefault(chunk.doc_id, []).append(chunk)
+        return grouped
+
+    @cached_property
+    def bm25(self) -> Any:
+        import bm25s
+
+        return bm25s.BM25.load(str(self.gen_dir / "bm25"))
+
+    @cached_property
+    def bm25_unit_owner(self) -> Any:
+        import numpy as np
+
+        return np.load(self.gen_dir / "bm25" / "unit_owner.npy")
+
+    def bm25_article_scores(self, tokens: list[str]) -> Any:
+        """BM25 score of every chunk (aligned with self.chunks): its best scoring unit."""
+        import numpy as np
+
+        unit_scores = self.bm25.get_scores(tokens)
+        scores = np.zeros(len(self.chunks))
+        np.maximum.at(scores, self.bm25_unit_owner, unit_scores)
+        return scores
+
+    @cached_property
+    def vectorstore(self) -> Any:
+        from assistant.embed import LangChainEmbeddings, get_embedder
+
+        embeddings = LangChainEmbeddings(get_embedder(self.embedder_name))
+        client = make_chroma_client(self.gen_dir / "chroma", self.chroma_url)
+        return open_vectorstore(client, self.manifest["collection"], embeddings)
+
+    def position(self, chunk: Chunk) -> int:
+        return self._positions[chunk.chunk_id]
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {c.chunk_id: i for i, c in enumerate(self.chunks)}

@@ -1,0 +1,303 @@
+"""Read policy files into clean text plus document metadata.
+
+`.txt` only here (PDF and Word have their own loaders); every failure is a `BadDocument`
+with a reason a clerk can act on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assistant.errors import BadDocument
+from assistant.types import Document, DocumentMeta
+
+if TYPE_CHECKING:
+    from assistant.index import IngestReport
+
+SUPPORTED_SUFFIXES = (".txt",)
+MAX_BYTES = 20 * 1024 * 1024
+
+# Word-export artefacts such as "[bookmark: _GoBack]".
+_ARTEFACT = re.compile(r"\[bookmark:[^\]]*\]")
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_CN_NUM = "零〇一二三四五六七八九十百千两"
+
+# Lines that open a structural unit; a broken line is never glued onto one of these.
+STRUCTURAL = re.compile(
+    rf"^(第[{_CN_NUM}\d]+[章节条]|[{_CN_NUM}]+、|（[{_CN_NUM}]+）|\d+[．.、])"
+)
+_TERMINAL = tuple("。；：！？…”’」』）)")
+_SENTENCE_PUNCT = re.compile(r"[，。；：、]")
+
+_DOC_NUMBER = re.compile(rf"[{_CJK}]{{1,10}}〔\d{{4}}〕\d+号")
+_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+_DRAFT = re.compile(rf"(第[{_CN_NUM}\d]+稿|征求意见稿|送审稿|草案)")
+_TITLE_END = re.compile(r"(办法|措施|规定|细则|方案|意见|条例|规则|制度|规划|通知)(（[^）]*）)?$")
+_ISSUER_END = re.compile(r"(厅|局|委员会|委|政府|办公室|办公厅)$")
+_VALID_FROM = re.compile(r"自(\d{4}年\d{1,2}月\d{1,2}日)起(施行|实施|执行)")
+_VALID_UNTIL = re.compile(r"有效期至(\d{4}年\d{1,2}月\d{1,2}日)")
+_FROM_ISSUE = re.compile(r"自(印发|发布|公布)之日起(施行|实施)")
+_SUPERSEDES = re.compile(
+    rf"《[^》]+》[（(]({_DOC_NUMBER.pattern})[）)](同时)?(停止执行|废止|失效|不再执行)"
+)
+_INTERPRETER = re.compile(rf"由([{_CJK}]+?(厅|局|委员会|政府))负责解释")
+
+
+def doc_id_for(path: Path) -> str:
+    return path.stem
+
+
+def read_text_file(path: Path) -> tuple[str, bytes]:
+    """Decode a .txt policy: UTF-8 (with or without BOM), else GB18030/GBK, else refuse."""
+    raw = _read_bytes(path)
+    if b"\x00" in raw[:4096]:
+        raise BadDocument(path, "不是文本文件（含二进制内容）: not a text file; export it as UTF-8 .txt")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding), raw
+        except UnicodeDecodeError:
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw).best()
+    if best is None:
+        raise BadDocument(path, "无法识别文本编码: unknown encoding; save it as UTF-8 and retry")
+    return str(best), raw
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise BadDocument(path, f"无法读取文件: cannot read ({exc.strerror})") from exc
+    if size == 0:
+        raise BadDocument(path, "空文件: the file is empty")
+    if size > MAX_BYTES:
+        raise BadDocument(
+            path, f"文件过大（{size // 1024 // 1024} MB > 20 MB）: split it or trim attachments"
+        )
+    return path.read_bytes()
+
+
+def normalise_line(line: str) -> str:
+    """One physical line: artefacts out, full-width spaces and runs of blanks folded."""
+    line = _ARTEFACT.sub("", line)
+    line = unicodedata.normalize("NFC", line).replace("\u3000", " ").replace("\xa0", " ")
+    line = re.sub(r"[ \t]+", " ", line).strip()
+    # A space between two CJK characters or between CJK text and a number is layout,
+    # not content ("不低于 4000 平方米", "总  则"); the one after an article label is kept.
+    label = STRUCTURAL.match(line)
+    head, body = (line[: label.end()], line[label.end() :]) if label else ("", line)
+    body = re.sub(rf"(?<=[{_CJK}\d%，。；：、（）“”])\s+(?=[{_CJK}\d（）“”])", "", body)
+    body = re.sub(rf"(?<=[{_CJK}，。；：、（）“”])\s+(?=[\d%])", "", body)
+    return head + body
+
+
+def _unfinished(paragraph: str) -> bool:
+    """A paragraph broken mid-sentence: no closing punctuation, and prose rather than a heading."""
+    if not paragraph or paragraph.endswith(_TERMINAL):
+        return False
+    label = STRUCTURAL.match(paragraph)
+    body = paragraph[label.end() :] if label else paragraph
+    return bool(_SENTENCE_PUNCT.search(body)) or len(body) > 40
+
+
+def clean_text(text: str) -> list[str]:
+    """Paragraphs of the document, with lines broken mid-sentence joined again."""
+    paragraphs: list[str] = []
+    for raw_line in text.splitlines():
+        line = normalise_line(raw_line)
+        if not line:
+            continue
+        if paragraphs and _unfinished(paragraphs[-1]) and not STRUCTURAL.match(line):
+            paragraphs[-1] += line
+        else:
+            paragraphs.append(line)
+    return paragraphs
+
+
+def _parse_date(text: str) -> dt.date | None:
+    match = _DATE.search(text)
+    if not match:
+        return None
+    year, month, day = (int(g) for g in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _header(paragraphs: list[str]) -> list[str]:
+    """Lines before the body: everything up to the first chapter, article or outline item."""
+    for i, para in enumerate(paragraphs):
+        if STRUCTURAL.match(para):
+            return paragraphs[:i]
+    return paragraphs
+
+
+def extract_metadata(doc_id: str, paragraphs: list[str]) -> DocumentMeta:
+    header = _header(paragraphs)
+    body = "\n".join(paragraphs)
+    titles = [
+        p for p in header
+        if _TITLE_END.search(p) and not _SENTENCE_PUNCT.search(p) and len(p) <= 60
+        and not (p.startswith("关于印发") and p.endswith("通知"))
+    ]
+    # The policy's own title is the last title-like line before the body; the notice
+    # wrapper (关于印发《…》的通知) comes first and is only a fallback.
+    title = titles[-1] if titles else _wrapped_title("".join(header)) or doc_id
+    doc_number = next((p for p in header if _DOC_NUMBER.fullmatch(p)), None)
+    issuer = next(
+        (p for p in header if _ISSUER_END.search(p) and len(p) <= 30 and "，" not in p), None
+    )
+    if issuer is None and (interp := _INTERPRETER.search(body)):
+        issuer = interp.group(1)
+    issue_date = next((d for p in header if _DATE.fullmatch(p) and (d := _parse_date(p))), None)
+    draft = next((m.group(1) for p in header[:6] if (m := _DRAFT.search(p)) and len(p) <= 20), None)
+    valid_from = _parse_date(m.group(1)) if (m := _VALID_FROM.search(body)) else None
+    if valid_from is None and _FROM_ISSUE.search(body):
+        valid_from = issue_date
+    valid_until = _parse_date(m.group(1)) if (m := _VALID_UNTIL.search(body)) else None
+    supersedes = tuple(dict.fromkeys(m.group(1) for m in _SUPERSEDES.finditer(body)))
+    return DocumentMeta(
+        doc_id=doc_id,
+        title=title,
+        doc_number=doc_number,
+        issuer=issuer,
+        issue_date=issue_date,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        is_draft=draft is not None,
+        draft_label=draft,
+        supersedes=supersedes,
+        places=_places(f"{title} {issuer or ''}"),
+    )
+
+
+def _wrapped_title(header: str) -> str | None:
+    match = re.search(r"印发《([^》]+)》", header)
+    return match.group(1) if match else None
+
+
+def _places(text: str) -> tuple[str, ...]:
+    """Place names the document belongs to, e.g. 广西 / 广西壮族自治区 / 柳州 / 聊城."""
+    import jieba.posseg
+
+    places: list[str] = []
+    for token in jieba.posseg.lcut(text):
+        if token.flag == "ns" and len(token.word) >= 2:
+            places.append(token.word)
+            short = re.sub(r"(壮族自治区|回族自治区|维吾尔自治区|自治区|省|市|县|区)$", "", token.word)
+            if len(short) >= 2:
+                places.append(short)
+    return tuple(dict.fromkeys(places))
+
+
+def load_document(path: Path) -> Document:
+    path = Path(path)
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise BadDocument(
+            path,
+            f"不支持的文件类型 {path.suffix or '(无扩展名)'}: supported: {', '.join(SUPPORTED_SUFFIXES)}",
+        )
+    text, raw = read_text_file(path)
+    if _looks_binary(text):
+        raise BadDocument(path, "不是文本文件（乱码或二进制）: not readable text; export it as UTF-8 .txt")
+    paragraphs = clean_text(text)
+    if not paragraphs:
+        raise BadDocument(path, "文件没有可用文字: no text after cleaning")
+    meta = extract_metadata(doc_id_for(path), paragraphs)
+    return Document(
+        meta=meta,
+        text="\n".join(paragraphs),
+        source=str(path.resolve()),
+        sha256=hashlib.sha256(raw).hexdigest(),
+    )
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    if not sample.strip():
+        return True
+    bad = sum(1 for ch in sample if unicodedata.category(ch) in ("Cc", "Co", "Cs", "Cn") and ch not in "\r\n\t")
+    return bad / len(sample) > 0.05 or "\ufffd" in sample[:200]
+
+
+def collect_files(paths: list[Path]) -> tuple[list[Path], list[BadDocument], list[Path]]:
+    """Files to ingest, refusals for named paths that cannot be, and the directories scanned.
+
+    A directory contributes its supported files (subfolders such as rules/ are not documents);
+    a file named explicitly must be of a supported type.
+    """
+    files: list[Path] = []
+    refused: list[BadDocument] = []
+    dirs: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            dirs.append(path.resolve())
+            files.extend(
+                sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            )
+        elif not path.exists():
+            refused.append(BadDocument(path, "文件不存在（not found）: check the path"))
+        elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            refused.append(
+                BadDocument(
+                    path,
+                    f"不支持的文件类型 {path.suffix or '(无扩展名)'}: "
+                    f"supported: {', '.join(SUPPORTED_SUFFIXES)}",
+                )
+            )
+        else:
+            files.append(path)
+    return files, refused, dirs
+
+
+def ingest_paths(
+    paths: list[Path],
+    index_dir: Path,
+    embedder_name: str,
+    *,
+    today: dt.date | None = None,
+    chroma_url: str | None = None,
+    progress: Callable[[str], None] = lambda _: None,
+) -> IngestReport:
+    """Load every file under `paths` and bring the index up to date with them.
+
+    Documents that were ingested from a scanned directory and whose file is gone are removed,
+    so `assistant ingest corpus/` mirrors the folder; everything else already indexed stays.
+    """
+    from assistant.index import build_index, read_manifest
+
+    files, failed, dirs = collect_files(paths)
+    documents: list[Document] = []
+    for path in files:
+        try:
+            documents.append(load_document(path))
+        except BadDocument as exc:
+            failed.append(exc)
+    seen = {d.meta.doc_id for d in documents}
+    manifest = read_manifest(index_dir) or {"documents": {}}
+    remove = [
+        doc_id
+        for doc_id, entry in manifest["documents"].items()
+        if doc_id not in seen
+        and Path(entry["source"]).resolve().parent in dirs
+        and not Path(entry["source"]).exists()
+    ]
+    return build_index(
+        documents,
+        index_dir,
+        embedder_name,
+        failed=failed,
+        remove=remove,
+        today=today,
+        chroma_url=chroma_url,
+        progress=progress,
+    )

@@ -1,0 +1,206 @@
+"""What a question asks: which document(s) it names, which article, and what else it mentions.
+
+Routing reads only the question and the documents' own metadata (titles, 文号, places); no
+question wording is special-cased.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from assistant.types import DocumentMeta
+
+_CN_DIGITS = "零〇一二三四五六七八九十百两"
+_ARTICLE_REF = re.compile(rf"第\s*([{_CN_DIGITS}\d]{{1,4}})\s*条")
+_CHAPTER_REF = re.compile(rf"第\s*([{_CN_DIGITS}\d]{{1,3}})\s*章")
+_OUTLINE_REF = re.compile(
+    rf"(?<![{_CN_DIGITS}])([一二三四五六七八九十]{{1,3}})?\s*[（(]\s*([一二三四五六七八九十]{{1,3}})\s*[)）]"
+    r"\s*(?:第\s*)?(\d{1,2})?(?:\s*[项点条款.．、])?"
+)
+_DOC_NUMBER_REF = re.compile(
+    r"([\u4e00-\u9fff]{2,8}?)\s*[〔\[(（【]?\s*(\d{4})?\s*[〕\])）】]?\s*第?\s*(\d{1,4})\s*号"
+)
+_NAMED_SECTIONS = ("序言", "附则")
+_LEVEL = re.compile(r"(国家级|自治区级|省级|市级|县级)")
+# Words jieba tags as places that name no jurisdiction.
+_NOT_PLACES = frozenset({"园区", "全国", "国家", "本市", "我市", "我区", "当地", "本地", "湾区", "东盟", "中国"})
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    label: str  # 第五条 | 二（二）5 | （二）5 (top level unknown) | 序言 | 第二章
+    kind: str  # article | outline | section | chapter
+
+
+@dataclass(frozen=True)
+class Intent:
+    question: str  # normalised
+    topic: str  # the question without the names of documents and articles: what to search for
+    doc_ids: tuple[str, ...]  # documents the question names, in order of mention
+    hinted: tuple[str, ...]  # documents whose level word it uses (自治区级 …)
+    articles: tuple[ArticleRef, ...]
+    places: tuple[str, ...]  # every place named
+    foreign_places: tuple[str, ...]  # places named that no document belongs to
+
+
+_T2S = None
+
+
+def normalise_question(text: str) -> str:
+    """Traditional → simplified, full-width digits/letters → ASCII, blanks folded."""
+    global _T2S
+    text = "".join(
+        unicodedata.normalize("NFKC", ch) if ch.isalnum() and ord(ch) > 0xFF00 else ch for ch in text
+    )
+    text = re.sub(r"\s+", " ", text.replace("\u3000", " ")).strip()
+    if _T2S is None:
+        import opencc
+
+        _T2S = opencc.OpenCC("t2s")
+    return str(_T2S.convert(text))
+
+
+def _to_chinese_number(token: str) -> str | None:
+    import cn2an
+
+    if token.isdigit():
+        value = int(token)
+        return cn2an.an2cn(value) if 0 < value < 1000 else None
+    try:
+        value = int(cn2an.cn2an(token, "smart"))
+    except (ValueError, KeyError):
+        return None
+    return cn2an.an2cn(value) if 0 < value < 1000 else None
+
+
+def parse_article_refs(question: str) -> tuple[ArticleRef, ...]:
+    refs: list[ArticleRef] = []
+    for m in _ARTICLE_REF.finditer(question):
+        if number := _to_chinese_number(m.group(1)):
+            refs.append(ArticleRef(f"第{number}条", "article"))
+    for m in _CHAPTER_REF.finditer(question):
+        if number := _to_chinese_number(m.group(1)):
+            refs.append(ArticleRef(f"第{number}章", "chapter"))
+    for m in _OUTLINE_REF.finditer(question):
+        top, middle, item = m.group(1) or "", m.group(2), m.group(3) or ""
+        # "（一）" alone after a 第X条 is that article's item, not an outline reference.
+        if not top and not item and refs:
+            continue
+        label = f"{top}（{middle}）{item.lstrip('0')}"
+        refs.append(ArticleRef(label, "outline"))
+    for name in _NAMED_SECTIONS:
+        if name in question:
+            refs.append(ArticleRef(name, "section"))
+    return tuple(dict.fromkeys(refs))
+
+
+@dataclass(frozen=True)
+class _DocNames:
+    doc_id: str
+    aliases: tuple[str, ...]
+    levels: tuple[str, ...]  # 自治区级 / 市级 …: a hint, weaker than a name
+    number: tuple[str, str, str] | None  # (prefix, year, serial) of its 文号
+
+
+def _doc_names(meta: DocumentMeta) -> _DocNames:
+    aliases = {meta.doc_id, meta.title, *meta.places}
+    core = re.sub(r"^(关于)?(印发)?", "", meta.title)
+    core = re.sub(r"(的通知)$", "", core)
+    aliases.add(core)
+    levels = tuple(m.group(1) for m in _LEVEL.finditer(meta.title))
+    number = None
+    if meta.doc_number and (m := _DOC_NUMBER_REF.search(meta.doc_number)):
+        number = (m.group(1), m.group(2) or "", m.group(3))
+        aliases.add(meta.doc_number)
+    return _DocNames(meta.doc_id, tuple(a for a in aliases if len(a) >= 2), levels, number)
+
+
+@lru_cache(maxsize=8)
+def _names(documents_key: tuple[tuple[str, DocumentMeta], ...]) -> tuple[_DocNames, ...]:
+    return tuple(_doc_names(meta) for _, meta in documents_key)
+
+
+def named_documents(question: str, documents: Mapping[str, DocumentMeta]) -> tuple[str, ...]:
+    """Documents the question names, by place, level, title or 文号, in order of mention."""
+    names = _names(tuple(sorted(documents.items())))
+    found: dict[str, int] = {}
+    for m in _DOC_NUMBER_REF.finditer(question):
+        prefix, year, serial = m.group(1), m.group(2) or "", m.group(3)
+        for entry in names:
+            if entry.number is None:
+                continue
+            p, y, s = entry.number
+            if prefix.endswith(p) and serial == s and (not year or not y or year == y):
+                found.setdefault(entry.doc_id, m.start())
+    for entry in names:
+        positions = [question.find(alias) for alias in entry.aliases if alias in question]
+        if positions:
+            found.setdefault(entry.doc_id, min(positions))
+    return tuple(sorted(found, key=lambda d: found[d]))
+
+
+def hinted_documents(question: str, documents: Mapping[str, DocumentMeta]) -> tuple[str, ...]:
+    """Documents whose level word (自治区级, 市级 …) the question uses: a ranking hint only,
+    since a level word also names other parks ("申请设立国家级产业园")."""
+    names = _names(tuple(sorted(documents.items())))
+    # Words inside a full name (聊城市市级…) are not a separate hint.
+    for alias in sorted({a for e in names for a in e.aliases}, key=len, reverse=True):
+        question = question.replace(alias, " ")
+    return tuple(e.doc_id for e in names if any(level in question for level in e.levels))
+
+
+def places_in(question: str) -> tuple[str, ...]:
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(60)
+    return tuple(
+        dict.fromkeys(
+            tok.word
+            for tok in jieba.posseg.lcut(question)
+            if tok.flag == "ns" and len(tok.word) >= 2 and tok.word not in _NOT_PLACES
+        )
+    )
+
+
+def topic_of(question: str, documents: Mapping[str, DocumentMeta]) -> str:
+    """Strip document names, 文号, levels and article references: they pick documents and
+    articles, and as search words they only favour articles that repeat the title."""
+    names = _names(tuple(sorted(documents.items())))
+    words = sorted(
+        {a for e in names for a in (*e.aliases, *e.levels)}, key=len, reverse=True
+    )
+    text = _DOC_NUMBER_REF.sub(" ", question)
+    for pattern in (_ARTICLE_REF, _CHAPTER_REF, _OUTLINE_REF):
+        text = pattern.sub(" ", text)
+    for word in words:
+        text = text.replace(word, " ")
+    text = re.sub(r"[《》]", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def route(question: str, documents: Mapping[str, DocumentMeta]) -> Intent:
+    text = normalise_question(question)
+    places = places_in(text)
+    known = {p for meta in documents.values() for p in meta.places}
+    foreign = tuple(
+        p for p in places if not any(p in k or k in p for k in known)
+    )
+    named = named_documents(text, documents)
+    hinted = hinted_documents(text, documents)
+    if named:
+        # "自治区级和聊城市级…": a level word beside a name names a second document.
+        named = named + tuple(d for d in hinted if d not in named)
+    return Intent(
+        question=text,
+        topic=topic_of(text, documents),
+        doc_ids=named,
+        hinted=hinted,
+        articles=parse_article_refs(text),
+        places=places,
+        foreign_places=foreign,
+    )

@@ -1,0 +1,26 @@
+"""Process-wide handles: the index and retriever are loaded once and shared."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from assistant.index import Index
+from assistant.retrieve import Retriever
+from assistant.settings import get_settings
+
+
+@lru_cache(maxsize=4)
+def load_index(index_dir: Path, embedder: str | None, chroma_url: str | None) -> Index:
+    return Index(index_dir, embedder_name=embedder, chroma_url=chroma_url)
+
+
+def get_retriever(index_dir: Path | None = None) -> Retriever:
+    settings = get_settings()
+    index = load_index(index_dir or settings.index_dir, settings.embedder, settings.chroma_url)
+    return Retriever(index)
+
+
+def reset() -> None:
+    """Forget loaded indexes (after an ingest, the next call sees the new generation)."""
+    load_index.cache_clear()
