@@ -11,26 +11,33 @@ from assistant.errors import AssistantError
 Handler = Callable[[str, list[list[str]], Any], dict[str, Any]]
 
 
+class BadLine(ValueError):
+    def __init__(self, item_id: Any, message: str) -> None:
+        super().__init__(message)
+        self.item_id = item_id
+
+
 def parse_line(line: str, number: int) -> tuple[Any, str, list[list[str]]]:
     """(id, question, history) from a JSON object or a plain-text line."""
     text = line.strip()
-    if text.startswith("{"):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"line {number}: not valid JSON ({exc.msg})") from exc
-        if not isinstance(data, dict):
-            raise ValueError(f"line {number}: expected a JSON object")
-        question = data.get("question")
-        if not isinstance(question, str):
-            raise ValueError(f"line {number}: missing string field 'question'")
-        history = data.get("history") or []
-        if not isinstance(history, list) or not all(
-            isinstance(turn, list | tuple) and len(turn) == 2 for turn in history
-        ):
-            raise ValueError(f"line {number}: 'history' must be a list of [question, answer] pairs")
-        return data.get("id", number), question, [[str(q), str(a)] for q, a in history]
-    return number, text, []
+    if not text.startswith("{"):
+        return number, text, []
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadLine(number, f"line {number}: not valid JSON ({exc.msg})") from exc
+    if not isinstance(data, dict):
+        raise BadLine(number, f"line {number}: expected a JSON object")
+    item_id = data.get("id", number)
+    question = data.get("question")
+    if not isinstance(question, str):
+        raise BadLine(item_id, f"line {number}: missing string field 'question'")
+    history = data.get("history") or []
+    if not isinstance(history, list) or not all(
+        isinstance(turn, list | tuple) and len(turn) == 2 for turn in history
+    ):
+        raise BadLine(item_id, f"line {number}: 'history' must be a list of [question, answer] pairs")
+    return item_id, question, [[str(q), str(a)] for q, a in history]
 
 
 def run_jsonl(stream_in: IO[str], stream_out: IO[str], handler: Handler) -> int:
@@ -43,6 +50,9 @@ def run_jsonl(stream_in: IO[str], stream_out: IO[str], handler: Handler) -> int:
         try:
             item_id, question, history = parse_line(line, number)
             result = {"id": item_id, **handler(question, history, item_id)}
+        except BadLine as exc:
+            errors += 1
+            result = {"id": exc.item_id, "error": str(exc)}
         except (ValueError, AssistantError) as exc:
             errors += 1
             result = {"id": item_id, "error": str(exc)}

@@ -80,7 +80,10 @@ class SentenceTransformerEmbedder:
                 f"cannot load sentence-transformers model '{spec}' from {path}: {exc}. "
                 "There is no model hub here: give a local model directory."
             ) from exc
-        dim = self._model.get_sentence_embedding_dimension()
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or (
+            self._model.get_sentence_embedding_dimension
+        )
+        dim = get_dim()
         self.dimension = int(dim) if dim else 0
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -135,7 +138,9 @@ class LangChainEmbeddings(Embeddings):
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         self.calls += len(texts)
-        return self.embedder.encode(texts).tolist()  # type: ignore[no-any-return]
+        vectors: list[list[float]] = self.embedder.encode(texts).tolist()
+        return vectors
 
     def embed_query(self, text: str) -> list[float]:
-        return self.embedder.encode([text])[0].tolist()  # type: ignore[no-any-return]
+        vector: list[float] = self.embedder.encode([text])[0].tolist()
+        return vector

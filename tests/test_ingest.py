@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import BadDocument
+from assistant.ingest import clean_text, collect_files, load_document, normalise_line
+
+from .conftest import CORPUS
+
+
+def test_metadata_guangxi() -> None:
+    meta = load_document(CORPUS / "guangxi-2021-regional-park.txt").meta
+    assert meta.title == "自治区级人力资源服务产业园管理暂行办法"
+    assert meta.doc_number == "桂人社规〔2021〕1号"
+    assert meta.issuer == "广西壮族自治区人力资源和社会保障厅"
+    assert meta.issue_date == dt.date(2021, 1, 27)
+    assert meta.valid_from == dt.date(2021, 1, 27)  # 自印发之日起施行
+    assert meta.status(dt.date(2026, 11, 24)) == "in_force"
+
+
+def test_metadata_liaocheng() -> None:
+    meta = load_document(CORPUS / "liaocheng-city-park.txt").meta
+    assert meta.title == "聊城市市级人力资源服务产业园管理暂行办法"
+    assert meta.issuer == "聊城市人力资源和社会保障局"
+    assert meta.doc_number is None  # the text carries none; never invent one
+    assert "聊城" in meta.places
+
+
+def test_metadata_liuzhou_draft_validity_and_supersedes() -> None:
+    meta = load_document(CORPUS / "liuzhou-2024-park-measures.txt").meta
+    assert meta.title == "关于推进国家级柳州人力资源服务产业园高质量发展若干措施"
+    assert meta.is_draft and meta.draft_label == "第三稿"
+    assert meta.valid_from == dt.date(2024, 1, 1)
+    assert meta.valid_until == dt.date(2026, 12, 31)
+    assert meta.supersedes == ("柳政规〔2022〕16号",)
+    assert meta.status(dt.date(2026, 11, 24)) == "draft"
+    assert "柳州" in meta.places and "广西" not in meta.places
+
+
+def test_status_expired_after_validity() -> None:
+    meta = load_document(CORPUS / "liuzhou-2024-park-measures.txt").meta
+    final = type(meta)(**{**meta.__dict__, "is_draft": False, "draft_label": None})
+    assert final.status(dt.date(2026, 12, 31)) == "in_force"  # 有效期至 includes the day
+    assert final.status(dt.date(2027, 1, 1)) == "expired"
+
+
+def test_liaocheng_broken_line_is_rejoined() -> None:
+    text = load_document(CORPUS / "liaocheng-city-park.txt").text
+    assert "核心区建筑面积不低于4000平方米" in text
+    assert "展示交流、供需对接活动" in text
+    assert "负责提供产业园运营必要的物理空间" in text
+
+
+def test_bookmark_artefact_removed() -> None:
+    text = load_document(CORPUS / "liuzhou-2024-park-measures.txt").text
+    assert "bookmark" not in text and "_GoBack" not in text
+    assert text.split("\n")[2].startswith("为进一步建立完善的人力资源服务体系")
+
+
+def test_normalise_line_folds_layout_spaces_keeps_label_space() -> None:
+    assert normalise_line("第一章\u3000\u3000总  则") == "第一章 总则"
+    assert normalise_line("第一条  为促进 4000 平方米") == "第一条 为促进4000平方米"
+
+
+def test_headings_are_not_glued_to_the_next_line() -> None:
+    paragraphs = clean_text("一、发展目标\n按照规划，形成产业集群。\n（一）按照布局建设产业园\n一园：国家级产业园。")
+    assert paragraphs == ["一、发展目标", "按照规划，形成产业集群。", "（一）按照布局建设产业园", "一园：国家级产业园。"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk"])
+def test_encodings(tmp_path: Path, encoding: str) -> None:
+    source = (CORPUS / "liaocheng-city-park.txt").read_text(encoding="utf-8")
+    path = tmp_path / "liaocheng-city-park.txt"
+    path.write_bytes(source.encode(encoding))
+    doc = load_document(path)
+    assert doc.meta.title == "聊城市市级人力资源服务产业园管理暂行办法"
+    assert "核心区建筑面积不低于4000平方米" in doc.text
+
+
+def test_bad_files_are_refused_with_a_reason(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(bytes(range(256)) * 40)
+    for path, words in ((empty, "空文件"), (binary, "不是文本文件")):
+        with pytest.raises(BadDocument) as info:
+            load_document(path)
+        assert words in info.value.reason
+
+
+def test_collect_files_refuses_unknown_types_and_missing(tmp_path: Path) -> None:
+    (tmp_path / "a.docm").write_text("x")
+    files, refused, dirs = collect_files([tmp_path / "a.docm", tmp_path / "nope.txt", CORPUS])
+    reasons = {r.path.name: r.reason for r in refused}
+    assert "不支持的文件类型" in reasons["a.docm"]
+    assert "不存在" in reasons["nope.txt"]
+    assert len(files) == 3 and dirs == [CORPUS.resolve()]

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from assistant.cli import main
+from assistant.index import Index
+from assistant.retrieve import FusionWeights, PolicyRetriever, Retriever, fuse
+
+from .conftest import ROOT
+
+GX, LC, LZ = "guangxi-2021-regional-park", "liaocheng-city-park", "liuzhou-2024-park-measures"
+
+
+def test_fuse_is_a_weighted_sum_of_max_normalised_scores() -> None:
+    fused = fuse(np.array([2.0, 1.0, 0.0]), np.array([0.2, 0.4, 0.0]), FusionWeights(0.6, 0.4))
+    assert fused.tolist() == pytest.approx([0.6 + 0.2, 0.3 + 0.4, 0.0])
+    assert fuse(np.zeros(2), np.zeros(2), FusionWeights()).tolist() == [0.0, 0.0]
+
+
+@pytest.fixture
+def retriever(hash_index: Path) -> Retriever:
+    return Retriever(Index(hash_index))
+
+
+@pytest.mark.parametrize(
+    ("question", "doc", "article"),
+    [
+        ("广西第五条", GX, "第五条"),
+        ("桂人社规1号第5条", GX, "第五条"),
+        ("聊城办法第十七条说什么", LC, "第十七条"),
+        ("柳州措施二(二)5是什么", LZ, "二（二）5"),
+        ("柳州那个措施的附则", LZ, "附则"),
+    ],
+)
+def test_exact_lookup_comes_first(retriever: Retriever, question: str, doc: str, article: str) -> None:
+    hit = retriever.retrieve(question, k=3)[0]
+    assert (hit.chunk.doc_id, hit.chunk.article, hit.via) == (doc, article, "exact")
+
+
+def test_article_without_document_returns_it_from_every_document(retriever: Retriever) -> None:
+    hits = retriever.retrieve("第十七条讲什么", k=5)
+    # only 聊城 has a 第十七条
+    assert [(h.chunk.doc_id, h.via) for h in hits[:1]] == [(LC, "exact")]
+    both = {h.chunk.doc_id for h in retriever.retrieve("第五条", k=5) if h.via == "exact"}
+    assert both == {GX, LC}
+
+
+def test_named_document_restricts_results(retriever: Retriever) -> None:
+    hits = retriever.retrieve("聊城的产业园评估多久一次", k=5)
+    assert hits and {h.chunk.doc_id for h in hits} == {LC}
+
+
+def test_cross_document_question_leads_with_each_document(retriever: Retriever) -> None:
+    hits = retriever.retrieve("广西和聊城对入驻机构数量的要求分别是多少", k=5)
+    assert {hits[0].chunk.doc_id, hits[1].chunk.doc_id} == {GX, LC}
+
+
+def test_hybrid_hits_say_how_they_were_found(retriever: Retriever) -> None:
+    hits = retriever.retrieve("专项发展资金每年安排多少", k=5)
+    assert hits[0].chunk.article == "二（二）1"
+    assert {h.via for h in hits} <= {"bm25", "dense", "fused"}
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_langchain_retriever_wraps_the_same_results(retriever: Retriever) -> None:
+    docs = PolicyRetriever(retriever=retriever, k=2).invoke("广西第六条")
+    assert docs[0].metadata["article"] == "第六条" and docs[0].metadata["via"] == "exact"
+
+
+@pytest.mark.slow
+def test_sample_gold_articles_in_top5_via_cli(use_index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Acceptance: `assistant retrieve --json -k 5 -` over the public sample, default embedder."""
+    from assistant import settings
+
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(use_index))
+    monkeypatch.delenv("ASSISTANT_EMBEDDER", raising=False)
+    settings.get_settings.cache_clear()
+    sample = ROOT.parent / "shared" / "evals" / "sample.jsonl"
+    if not sample.exists():
+        pytest.skip(f"public sample not found at {sample}")
+    questions = [json.loads(line) for line in sample.read_text(encoding="utf-8").splitlines() if line]
+    stdin = "\n".join(json.dumps({"id": q["id"], "question": q["question"]}, ensure_ascii=False) for q in questions)
+    result = CliRunner().invoke(main, ["retrieve", "--json", "-k", "5", "-"], input=stdin)
+    assert result.exit_code == 0, result.output
+    out = {r["id"]: r for r in map(json.loads, result.output.splitlines())}
+    for q in questions:
+        found = {(h["doc_id"], h["article"]) for h in out[q["id"]]["hits"]}
+        for gold in q["gold"]:
+            assert (gold["doc"], gold["article"]) in found, (q["id"], found)

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import pytest
+
+from assistant.ingest import load_document
+from assistant.route import normalise_question, parse_article_refs, route
+
+from .conftest import CORPUS
+
+DOCS = {d.meta.doc_id: d.meta for d in (load_document(p) for p in sorted(CORPUS.glob("*.txt")))}
+GX, LC, LZ = "guangxi-2021-regional-park", "liaocheng-city-park", "liuzhou-2024-park-measures"
+
+
+@pytest.mark.parametrize(
+    ("question", "label"),
+    [
+        ("第五条讲什么", "第五条"),
+        ("第5条讲什么", "第五条"),
+        ("第 15 条", "第十五条"),
+        ("柳州措施二（二）5", "二（二）5"),
+        ("柳州措施二(二)5是啥", "二（二）5"),
+        ("二（二）第5项", "二（二）5"),
+        ("（二）3说了什么", "（二）3"),
+        ("柳州的附则", "附则"),
+        ("第二章讲什么", "第二章"),
+    ],
+)
+def test_article_references(question: str, label: str) -> None:
+    assert label in [r.label for r in parse_article_refs(normalise_question(question))]
+
+
+def test_item_after_article_is_not_an_outline_reference() -> None:
+    assert [r.label for r in parse_article_refs("第五条（三）说了什么")] == ["第五条"]
+
+
+@pytest.mark.parametrize(
+    ("question", "docs"),
+    [
+        ("桂人社规〔2021〕1号第六条", (GX,)),
+        ("桂人社规1号第5条", (GX,)),
+        ("桂人社规[2021]1号讲了什么", (GX,)),
+        ("聊城那个办法第十五条", (LC,)),
+        ("《自治区级人力资源服务产业园管理暂行办法》第八条", (GX,)),
+        ("广西和聊城的公示期分别多久", (GX, LC)),
+        ("自治区级和聊城市级产业园的营收门槛", (LC, GX)),
+        ("柳州营收6亿能拿多少奖励", (LZ,)),
+        ("核心区面积要求是多少", ()),
+    ],
+)
+def test_named_documents(question: str, docs: tuple[str, ...]) -> None:
+    assert route(question, DOCS).doc_ids == docs
+
+
+def test_level_word_alone_is_only_a_hint() -> None:
+    intent = route("自治区级产业园多久综合评估一次", DOCS)
+    assert intent.doc_ids == () and intent.hinted == (GX,)
+
+
+def test_traditional_and_fullwidth_are_normalised() -> None:
+    intent = route("聊城產業園申報條件第６條", DOCS)
+    assert intent.question == "聊城产业园申报条件第6条"
+    assert intent.doc_ids == (LC,) and intent.articles[0].label == "第六条"
+
+
+def test_foreign_places_are_flagged() -> None:
+    assert route("上海市对人力资源服务企业有什么税收优惠", DOCS).foreign_places == ("上海市",)
+    assert route("柳州园区企业能拿多少奖励", DOCS).foreign_places == ()
+
+
+def test_topic_drops_names_keeps_the_subject() -> None:
+    topic = route("桂人社规1号里多个园区的核心园区面积要求", DOCS).topic
+    assert "桂人社规" not in topic and "核心园区面积要求" in topic
