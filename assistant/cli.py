@@ -120,6 +120,37 @@ def retrieve(question: str, k: int, as_json: bool, index: Path | None) -> None:
 
 
 @main.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="print the answer object (JSONL with -)")
+@click.option("--index", type=click.Path(path_type=Path))
+def ask(question: str, as_json: bool, index: Path | None) -> None:
+    """Answer QUESTION with citations (use - to read JSONL questions from stdin)."""
+    from assistant.batch import run_jsonl
+    from assistant.service import get_chain
+
+    chain = get_chain(_index_dir(index))
+
+    def handle(text: str, history: list[list[str]], item_id: Any) -> dict[str, Any]:
+        answer = chain.ask(text, history, item_id=item_id).to_json()
+        answer.pop("id", None)
+        return answer
+
+    if question == "-":
+        run_jsonl(sys.stdin, sys.stdout, handle)
+        return
+    answer = chain.ask(question)
+    if as_json:
+        click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+        return
+    click.echo(answer.answer)
+    if answer.citations:
+        click.echo("\n引用：")
+        for cite in answer.citations:
+            number = f"（{cite.doc_number}）" if cite.doc_number else ""
+            click.echo(f"  · 《{cite.title}》{number}{cite.article}  [{cite.status}]")
+
+
+@main.command()
 def serve() -> None:
     """Start the web app (same as `python app.py`)."""
     from assistant.web import launch

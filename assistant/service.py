@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.index import Index
 from assistant.retrieve import Retriever
 from assistant.settings import get_settings
+
+if TYPE_CHECKING:
+    from assistant.chain import AnswerChain
 
 
 @lru_cache(maxsize=4)
@@ -24,3 +28,11 @@ def get_retriever(index_dir: Path | None = None) -> Retriever:
 def reset() -> None:
     """Forget loaded indexes (after an ingest, the next call sees the new generation)."""
     load_index.cache_clear()
+
+
+def get_chain(index_dir: Path | None = None) -> AnswerChain:
+    from assistant.chain import AnswerChain
+
+    settings = get_settings()
+    retriever = get_retriever(index_dir)
+    return AnswerChain(retriever.index, settings.today_or_now(), retriever=retriever)

@@ -1,0 +1,399 @@
+"""The offline composer: extractive, sentence-level, cited, and honest about what it lacks.
+
+Every sentence it shows comes verbatim from a cited article or from a calculator result; it
+never writes a number of its own. When the corpus does not cover a question it declines and
+says what the corpus does cover.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from assistant.index import tokenize
+from assistant.route import Intent
+from assistant.types import Answer, Chunk, Citation, DocumentMeta, Hit, Status, ToolCall
+
+# Words that shape a question but name no subject: they never decide coverage or sentences.
+QUESTION_WORDS = frozenset(
+    "多少 多久 多长 几 几年 几天 几个 什么 哪些 哪个 哪里 哪 怎么 怎么样 如何 是否 有没有 能不能 "
+    "可以 能 要求 规定 条件 标准 门槛 最低 最高 最多 最少 分别 各 各是 讲 说 内容 好处 需要 还 吗 "
+    "呢 啥 么 拿 给 算 才能 时候 什么时候 情况 问题 相关 具体 的话 要 多 少 差 还差 够 不够 够不够 "
+    "达标 符合 满足 哪天 哪一天 以后 之前 之后 开始 结束 一共 总共 正好 整 现在 今年 明年 我们 公司 "
+    "企业 单位 那个 这个 办法 措施 文件 写 定义 意思 谁 是 有 会 想 做 交 准备 都 里 前 时 "
+    "一下 请问 告诉 知道 了解 这 那 哪项 哪条 哪一条 第几条 条款 规定了".split()
+)
+_SENTENCE_END = re.compile(r"(?<=[。；！？])")
+_ITEM_LABEL = re.compile(r"^(第[一二三四五六七八九十百]+条\s*|（[一二三四五六七八九十]+）|\d+[．.、])")
+
+_ASKS = {
+    "duration": (re.compile(r"多久|多长时间|多长|几天|几日|多少天|几年|多少年|期限|周期|什么时候|何时|哪天|几月|时限"),
+                 re.compile(r"\d+\s*(日|天|年|个月|月|个工作日)|[一二三两]年|每年|季度|月底")),
+    "amount": (re.compile(r"多少钱|多少万|金额|资金|奖励多少|补贴多少|奖多少|给多少|经费"),
+               re.compile(r"\d+(\.\d+)?\s*(万元|亿元|元)")),
+    "area": (re.compile(r"面积|平方米|平米"), re.compile(r"\d+\s*平方米")),
+    "count": (re.compile(r"几家|多少家|几个|多少个|多少人|几人|数量|几名"),
+              re.compile(r"\d+\s*(家|个|人|名)")),
+    "percent": (re.compile(r"比例|占比|百分|%"), re.compile(r"\d+\s*%")),
+}
+_WHICH_ARTICLE = re.compile(r"哪一条|哪条|第几条|哪个条款|哪一项|哪项规定|哪个规定|出自")
+_VALIDITY = re.compile(r"有效期|有效吗|还有效|失效|过期|施行|实施|生效|什么时候开始|截止|到期")
+_DRAFT_Q = re.compile(r"草稿|草案|正式|征求意见|定稿|第几稿|几稿")
+_WHOLE = re.compile(r"讲的?是?什么|讲了什么|讲啥|说了?什么|说的什么|是什么内容|什么内容|规定了?什么|规定了啥|内容是|全文|原文|怎么说的?|写的?什么|条文")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    paragraph: str
+    position: int
+
+
+def split_sentences(chunk: Chunk) -> list[Sentence]:
+    out: list[Sentence] = []
+    for paragraph in chunk.text.split("\n"):
+        for piece in _SENTENCE_END.split(paragraph):
+            if piece.strip():
+                out.append(Sentence(piece.strip(), paragraph, len(out)))
+    return out
+
+
+class Vocabulary:
+    """Document frequencies over the indexed articles, for idf weights and coverage."""
+
+    def __init__(self, chunks: Sequence[Chunk]) -> None:
+        self.total = max(1, len(chunks))
+        self.df: dict[str, int] = {}
+        self.by_doc: dict[str, set[str]] = {}
+        for chunk in chunks:
+            tokens = set(tokenize(f"{chunk.title} {chunk.text}"))
+            self.by_doc.setdefault(chunk.doc_id, set()).update(tokens)
+            for token in tokens:
+                self.df[token] = self.df.get(token, 0) + 1
+
+    def idf(self, token: str) -> float:
+        return math.log(1 + self.total / (self.df.get(token, 0) + 0.5))
+
+    def known(self, token: str, doc_ids: Sequence[str] = ()) -> bool:
+        if doc_ids:
+            return any(token in self.by_doc.get(d, set()) for d in doc_ids)
+        return token in self.df
+
+
+@lru_cache(maxsize=4)
+def _vocabulary(chunks: tuple[Chunk, ...]) -> Vocabulary:
+    return Vocabulary(chunks)
+
+
+def vocabulary_for(chunks: Sequence[Chunk]) -> Vocabulary:
+    return _vocabulary(tuple(chunks))
+
+
+def content_words(text: str) -> list[str]:
+    """Subject words of a question: jieba words that are not question vocabulary or numbers."""
+    import jieba
+
+    words = []
+    for word in jieba.lcut(text):
+        word = word.strip().lower()
+        if len(word) < 2 or word in QUESTION_WORDS or re.fullmatch(r"[\W\d_.%a-z]+", word):
+            continue
+        words.append(word)
+    return list(dict.fromkeys(words))
+
+
+def unknown_share(intent: Intent, vocab: Vocabulary) -> tuple[float, list[str]]:
+    """Share of the question's subject words that occur nowhere in the (named) documents."""
+    words = content_words(intent.topic or intent.question)
+    if not words:
+        return 0.0, []
+    unknown = [w for w in words if not _word_known(w, vocab, intent.doc_ids)]
+    return len(unknown) / len(words), unknown
+
+
+def _word_known(word: str, vocab: Vocabulary, doc_ids: Sequence[str]) -> bool:
+    if vocab.known(word, doc_ids):
+        return True
+    # A compound the index split differently ("专项资金" ↔ "专项"+"资金") is known if its parts are.
+    parts = [t for t in tokenize(word) if t != word]
+    return bool(parts) and all(vocab.known(p, doc_ids) for p in parts)
+
+
+# Calibrated on evals/dev.jsonl (see evals/report.md): every refuse question there with a
+# share ≥ 0.5 is out of corpus, and no answerable fact/cross question reaches it.
+UNKNOWN_SHARE_LIMIT = 0.5
+
+
+def asked_kind(question: str) -> str | None:
+    for kind, (ask, _) in _ASKS.items():
+        if ask.search(question):
+            return kind
+    return None
+
+
+def score_sentence(sentence: Sentence, tokens: Sequence[str], vocab: Vocabulary, kind: str | None) -> float:
+    score = sum(vocab.idf(t) for t in tokens if t in sentence.text)
+    if kind and _ASKS[kind][1].search(sentence.text):
+        score *= 1.5
+        score += 1.0
+    return score
+
+
+def best_sentences(question: str, chunk: Chunk, vocab: Vocabulary, limit: int = 2) -> list[Sentence]:
+    """The sentence(s) of `chunk` that answer `question`, in document order."""
+    sentences = split_sentences(chunk)
+    if not sentences:
+        return []
+    tokens = [t for t in dict.fromkeys(tokenize(question)) if t not in QUESTION_WORDS]
+    kind = asked_kind(question)
+    scored = sorted(
+        ((score_sentence(s, tokens, vocab, kind), s) for s in sentences),
+        key=lambda pair: (-pair[0], pair[1].position),
+    )
+    top_score = scored[0][0]
+    chosen = [s for score, s in scored[:limit] if score >= 0.75 * top_score and score > 0]
+    if not chosen:
+        chosen = [scored[0][1]]
+    return sorted(chosen, key=lambda s: s.position)
+
+
+def direct_answer(question: str, sentences: Sequence[Sentence], vocab: Vocabulary) -> str:
+    """The clauses of the chosen sentences that carry the answer, verbatim and in order:
+    "…自收到申请之日起45日内，组织对产业园进行评估。" rather than the whole item."""
+    tokens = [t for t in dict.fromkeys(tokenize(question)) if t not in QUESTION_WORDS]
+    kind = asked_kind(question)
+    clauses = [c for s in sentences for c in re.split(r"(?<=[，；：。])", strip_label(s.text)) if c.strip()]
+    if len(clauses) <= 2:
+        return ""
+    scored = [(score_sentence(Sentence(c, "", i), tokens, vocab, kind), i) for i, c in enumerate(clauses)]
+    best = sorted(scored, key=lambda pair: (-pair[0], pair[1]))[:2]
+    picked = sorted(i for _, i in best)
+    chosen = clauses[picked[0]] + ("" if picked[-1] == picked[0] + 1 or len(picked) == 1 else "……") + (
+        clauses[picked[-1]] if len(picked) > 1 else ""
+    )
+    return re.sub(r"[，；：、]$", "", chosen.strip()).rstrip("。") + "。"
+
+
+def strip_label(text: str) -> str:
+    return _ITEM_LABEL.sub("", text, count=1).strip()
+
+
+def citation_for(chunk: Chunk, meta: DocumentMeta, today: dt.date) -> Citation:
+    return Citation(
+        doc_id=chunk.doc_id,
+        title=meta.title,
+        article=chunk.article,
+        text=chunk.text,
+        status=meta.status(today),
+        doc_number=meta.doc_number,
+        valid_from=meta.valid_from.isoformat() if meta.valid_from else None,
+        valid_until=meta.valid_until.isoformat() if meta.valid_until else None,
+    )
+
+
+def source_line(meta: DocumentMeta, article: str) -> str:
+    number = f"（{meta.doc_number}）" if meta.doc_number else ""
+    return f"依据《{meta.title}》{number}{article}"
+
+
+STATUS_WORDS: dict[Status, str] = {"draft": "草案", "in_force": "现行", "expired": "已失效", "superseded": "已被替代"}
+
+
+def status_warnings(metas: Sequence[DocumentMeta], today: dt.date) -> list[str]:
+    warnings = []
+    for meta in dict.fromkeys(metas):
+        if meta.is_draft:
+            warnings.append(
+                f"注意：《{meta.title}》标注为{meta.draft_label or '草案'}，是草案而非正式发布文本，"
+                "内容以正式印发版本为准。"
+            )
+        if meta.valid_until and meta.valid_until < today:
+            warnings.append(f"注意：《{meta.title}》有效期至{_cn_date(meta.valid_until)}，已失效。")
+        elif meta.valid_from and meta.valid_from > today:
+            warnings.append(f"注意：《{meta.title}》自{_cn_date(meta.valid_from)}起施行，尚未生效。")
+    return warnings
+
+
+def _cn_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def describe_corpus(documents: Mapping[str, DocumentMeta]) -> str:
+    names = "；".join(
+        f"《{m.title}》" + (f"（{m.doc_number}）" if m.doc_number else "") for m in documents.values()
+    )
+    return f"现有资料只包含：{names}。"
+
+
+def refusal(question: str, reason: str, documents: Mapping[str, DocumentMeta]) -> Answer:
+    return Answer(
+        question=question,
+        answer=f"未找到相关规定：{reason}{describe_corpus(documents)}请换个问法，或咨询当地人力资源社会保障部门。",
+        answered=False,
+        notes={"refusal": reason},
+    )
+
+
+def refusal_reason(
+    intent: Intent, hits: Sequence[Hit], documents: Mapping[str, DocumentMeta], vocab: Vocabulary
+) -> str | None:
+    """Why the corpus cannot answer this question, or None when it can."""
+    if any(h.via == "exact" for h in hits):
+        return None
+    if intent.foreign_places and not intent.doc_ids:
+        return f"资料中没有{'、'.join(intent.foreign_places)}的政策文件。"
+    for title in re.findall(r"《([^》]+)》", intent.question):
+        if not any(_same_title(title, meta) for meta in documents.values()):
+            return f"资料中没有《{title}》这份文件的全文。"
+    if not hits:
+        return "没有检索到相关条款。"
+    share, unknown = unknown_share(intent, vocab)
+    if share >= UNKNOWN_SHARE_LIMIT:
+        return f"资料中没有关于“{'、'.join(unknown)}”的规定。"
+    return None
+
+
+def _same_title(title: str, meta: DocumentMeta) -> bool:
+    from rapidfuzz import fuzz
+
+    return title in meta.title or meta.title in title or fuzz.ratio(title, meta.title) >= 85
+
+
+def compose(
+    intent: Intent,
+    hits: Sequence[Hit],
+    documents: Mapping[str, DocumentMeta],
+    chunks: Sequence[Chunk],
+    today: dt.date,
+    tools: Sequence[ToolCall] = (),
+    tool_text: str = "",
+    tool_chunks: Sequence[Chunk] = (),
+) -> Answer:
+    """The extractive answer for a routed question and its retrieved articles."""
+    vocab = vocabulary_for(chunks)
+    question = intent.question
+    if tool_text:
+        cited = list(dict.fromkeys(tool_chunks))
+        return _answer(intent, tool_text, cited, documents, today, tools)
+    reason = refusal_reason(intent, hits, documents, vocab)
+    if reason:
+        return refusal(question, reason, documents)
+
+    exact = [h.chunk for h in hits if h.via == "exact"]
+    if _DRAFT_Q.search(question) or (_VALIDITY.search(question) and not exact):
+        status = _status_answer(intent, hits, documents, chunks, today)
+        if status:
+            return status
+    if exact and (_WHOLE.search(question) or not content_words(intent.topic)):
+        return _lookup_answer(intent, exact, documents, vocab, today)
+    targets = _targets(intent, hits, vocab)
+    parts = []
+    for chunk in targets:
+        meta = documents[chunk.doc_id]
+        sentences = best_sentences(intent.topic or question, chunk, vocab)
+        quote = "".join(s.text for s in sentences)
+        lead = direct_answer(intent.topic or question, sentences, vocab) if len(targets) == 1 else ""
+        where = f"{source_line(meta, chunk.article)}：“{quote}”"
+        if _WHICH_ARTICLE.search(question):
+            where = f"相关规定在《{meta.title}》{chunk.article}：“{quote}”"
+        parts.append(f"{lead}\n\n{where}" if lead else where)
+    return _answer(intent, "\n\n".join(parts), targets, documents, today, tools)
+
+
+RERANK_DEPTH = 3
+
+
+def _targets(intent: Intent, hits: Sequence[Hit], vocab: Vocabulary) -> list[Chunk]:
+    """The article(s) to answer from: the best one, or the best per named document.
+
+    Among the first few hits (of each document), the article whose best sentence answers the
+    question best wins; retrieval rank breaks ties. Retrieval finds the neighbourhood, the
+    sentence decides."""
+    if not hits:
+        return []
+    groups = [[h for h in hits if h.chunk.doc_id == d] for d in intent.doc_ids] if len(intent.doc_ids) > 1 else [list(hits)]
+    return [_rerank(group[:RERANK_DEPTH], intent, vocab) for group in groups if group]
+
+
+def _rerank(hits: Sequence[Hit], intent: Intent, vocab: Vocabulary) -> Chunk:
+    question = intent.topic or intent.question
+    tokens = [t for t in dict.fromkeys(tokenize(question)) if t not in QUESTION_WORDS]
+    kind = asked_kind(question)
+    sentence_scores = [
+        max((score_sentence(s, tokens, vocab, kind) for s in split_sentences(h.chunk)), default=0.0) for h in hits
+    ]
+    top_sentence = max(sentence_scores) or 1.0
+    top_hit = max(h.score for h in hits) or 1.0
+    combined = [0.5 * s / top_sentence + 0.5 * h.score / top_hit for s, h in zip(sentence_scores, hits, strict=True)]
+    return hits[max(range(len(hits)), key=lambda i: (combined[i], -i))].chunk
+
+
+def _lookup_answer(
+    intent: Intent, exact: Sequence[Chunk], documents: Mapping[str, DocumentMeta], vocab: Vocabulary, today: dt.date
+) -> Answer:
+    parts = []
+    for chunk in exact[:3]:
+        meta = documents[chunk.doc_id]
+        parts.append(f"《{meta.title}》{chunk.article}规定：\n{chunk.text}")
+    if len({c.doc_id for c in exact}) > 1 and not intent.doc_ids:
+        parts.insert(0, "多份文件都有这一条，分别是：")
+    return _answer(intent, "\n\n".join(parts), list(exact[:3]), documents, today, ())
+
+
+def _status_answer(
+    intent: Intent, hits: Sequence[Hit], documents: Mapping[str, DocumentMeta], chunks: Sequence[Chunk], today: dt.date
+) -> Answer | None:
+    doc_ids = list(intent.doc_ids) or ([hits[0].chunk.doc_id] if hits else [])
+    parts: list[str] = []
+    cited: list[Chunk] = []
+    for doc_id in doc_ids:
+        meta = documents[doc_id]
+        own = [c for c in chunks if c.doc_id == doc_id]
+        validity = next((c for c in reversed(own) if re.search(r"有效期|施行|实施之日|起实施", c.text)), None)
+        facts = []
+        if meta.is_draft:
+            facts.append(f"该文本标注为“{meta.draft_label}”，属于草案，不是正式印发的文件")
+        if validity is not None:
+            sentence = next(
+                (s.text for s in split_sentences(validity) if re.search(r"有效期|施行|实施", s.text)),
+                validity.text,
+            )
+            facts.append(strip_label(sentence).rstrip("。；"))
+            cited.append(validity)
+        elif own:
+            cited.append(own[0])
+        if meta.valid_until:
+            state = "仍在有效期内" if meta.valid_until >= today else "已过有效期"
+            facts.append(f"截至{_cn_date(today)}{state}（有效期至{_cn_date(meta.valid_until)}）")
+        if not facts:
+            continue
+        where = f"{source_line(meta, cited[-1].article)}" if cited else f"《{meta.title}》"
+        parts.append(f"《{meta.title}》：" + "；".join(facts) + f"。\n{where}。")
+    if not parts:
+        return None
+    return _answer(intent, "\n\n".join(parts), cited, documents, today, ())
+
+
+def _answer(
+    intent: Intent,
+    text: str,
+    cited: Sequence[Chunk],
+    documents: Mapping[str, DocumentMeta],
+    today: dt.date,
+    tools: Sequence[ToolCall],
+) -> Answer:
+    metas = [documents[c.doc_id] for c in cited]
+    warnings = status_warnings(metas, today)
+    body = text + ("\n\n" + "\n".join(warnings) if warnings else "")
+    return Answer(
+        question=intent.question,
+        answer=body.strip(),
+        answered=True,
+        citations=tuple(citation_for(c, documents[c.doc_id], today) for c in dict.fromkeys(cited)),
+        tools=tuple(tools),
+        warnings=tuple(warnings),
+    )

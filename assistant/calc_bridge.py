@@ -1,0 +1,105 @@
+"""The chain's tools stage: pick the calculator rule a question needs and run it.
+
+A rule applies when its article is among the retrieved ones (or its document is named) and the
+question's figures fill at least one of its inputs. The figures, the rule and the article all
+come from data; nothing here knows any particular question.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.errors import CalcError
+from assistant.index import Index
+from assistant.route import Intent
+from assistant.types import Chunk, Hit, ToolCall
+
+_SINGLE = re.compile(r"单一园区|只设立?一个园区|只有一个园区|一个园区|单个园区")
+_MULTIPLE = re.compile(r"多个园区|多园区|分园区|多个分园")
+
+
+@dataclass(frozen=True)
+class CalcOutcome:
+    text: str
+    tools: tuple[ToolCall, ...]
+    chunks: tuple[Chunk, ...]
+    error: bool = False
+
+
+def run_calculator(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.date) -> CalcOutcome | None:
+    from assistant.calc.rules import Rule, load_rules
+    from assistant.calc.tools import label_quantities
+
+    try:
+        figures = label_quantities(intent.question)
+    except CalcError as exc:
+        return CalcOutcome(text=f"无法计算：{exc}", tools=(), chunks=(), error=True)
+    if not figures:
+        return None
+    inputs: dict[str, Any] = {}
+    for figure in figures:
+        if figure.field and figure.field not in inputs:
+            inputs[figure.field] = figure
+    if not inputs:
+        return None
+
+    rules = list(load_rules())
+    ranked: list[Rule] = []
+    for hit in hits[:3]:
+        ranked += [r for r in rules if (r.doc_id, r.article) == (hit.chunk.doc_id, hit.chunk.article)]
+    ranked += [r for r in rules if r.doc_id in intent.doc_ids]
+    applicable = [r for r in dict.fromkeys(ranked) if set(r.inputs) & set(inputs)]
+    applicable = _by_park_shape(applicable, intent.question)
+    if not applicable:
+        return None
+    wanted_docs = list(intent.doc_ids) or [applicable[0].doc_id]
+    chosen = [next(r for r in applicable if r.doc_id == d) for d in wanted_docs if any(r.doc_id == d for r in applicable)]
+    if not chosen:
+        return None
+
+    texts: list[str] = []
+    calls: list[ToolCall] = []
+    cited: list[Chunk] = []
+    for rule in chosen:
+        meta = index.documents.get(rule.doc_id)
+        chunk = next((c for c in index.by_doc.get(rule.doc_id, []) if c.article == rule.article), None)
+        if meta is None or chunk is None:
+            continue
+        result = _evaluate(rule, inputs, today, meta.title)
+        texts.append(result.render(meta.title))
+        calls.append(ToolCall(name=_tool_name(rule.kind), input={"rule_id": rule.id, **_shown(inputs)}, output=result.to_json()))
+        cited.append(chunk)
+    if not texts:
+        return None
+    return CalcOutcome(text="\n\n".join(texts), tools=tuple(calls), chunks=tuple(cited))
+
+
+def _evaluate(rule: Any, inputs: dict[str, Any], today: dt.date, title: str) -> Any:
+    from assistant.calc.engine import evaluate
+
+    return evaluate(rule, inputs, today=today, title=title)
+
+
+def _by_park_shape(rules: list[Any], question: str) -> list[Any]:
+    """广西 第五条 has one rule per park shape: keep the shape the question describes."""
+    shape = "multiple" if _MULTIPLE.search(question) else "single" if _SINGLE.search(question) else ""
+    if not shape:
+        return rules
+    return [r for r in rules if not r.condition or r.condition == shape]
+
+
+def _tool_name(kind: str) -> str:
+    return {
+        "tiers": "reward_tier",
+        "thresholds": "check_thresholds",
+        "per_unit_capped": "per_unit_reward",
+        "deadline": "deadline",
+    }.get(kind, kind)
+
+
+def _shown(inputs: dict[str, Any]) -> dict[str, str]:
+    return {k: v.display() if hasattr(v, "display") else str(v) for k, v in inputs.items()}
