@@ -31,8 +31,10 @@ class CalcOutcome:
 
 
 def run_calculator(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.date) -> CalcOutcome | None:
+    from assistant.calc.dates import counting_from_text
+    from assistant.calc.engine import evaluate
     from assistant.calc.rules import Rule, load_rules
-    from assistant.calc.tools import label_quantities
+    from assistant.calc.tools import label_quantities, normalize_profile
 
     try:
         figures = label_quantities(intent.question)
@@ -40,12 +42,17 @@ def run_calculator(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.
         return CalcOutcome(text=f"无法计算：{exc}", tools=(), chunks=(), error=True)
     if not figures:
         return None
-    inputs: dict[str, Any] = {}
+    raw: dict[str, Any] = {}
     for figure in figures:
-        if figure.field and figure.field not in inputs:
-            inputs[figure.field] = figure
-    if not inputs:
+        if figure.field and figure.field not in raw:
+            raw[figure.field] = figure
+    if not raw:
         return None
+    try:
+        inputs, derivations = normalize_profile(raw)
+    except CalcError as exc:
+        return CalcOutcome(text=f"无法计算：{exc}", tools=(), chunks=(), error=True)
+    counting = counting_from_text(intent.question)
 
     rules = list(load_rules())
     ranked: list[Rule] = []
@@ -69,19 +76,14 @@ def run_calculator(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.
         chunk = next((c for c in index.by_doc.get(rule.doc_id, []) if c.article == rule.article), None)
         if meta is None or chunk is None:
             continue
-        result = _evaluate(rule, inputs, today, meta.title)
+        result = evaluate(rule, inputs, today=today, title=meta.title, **counting)
         texts.append(result.render(meta.title))
         calls.append(ToolCall(name=_tool_name(rule.kind), input={"rule_id": rule.id, **_shown(inputs)}, output=result.to_json()))
         cited.append(chunk)
     if not texts:
         return None
+    texts += [f"说明：{note}" for note in derivations]
     return CalcOutcome(text="\n\n".join(texts), tools=tuple(calls), chunks=tuple(cited))
-
-
-def _evaluate(rule: Any, inputs: dict[str, Any], today: dt.date, title: str) -> Any:
-    from assistant.calc.engine import evaluate
-
-    return evaluate(rule, inputs, today=today, title=title)
 
 
 def _by_park_shape(rules: list[Any], question: str) -> list[Any]:

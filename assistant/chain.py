@@ -75,10 +75,13 @@ def _replace_figures(previous: str, follow_up: str) -> str | None:
 class AnswerChain:
     """One question (and its conversation) in, one cited `Answer` out."""
 
-    def __init__(self, index: Index, today: dt.date, retriever: Retriever | None = None) -> None:
+    def __init__(
+        self, index: Index, today: dt.date, retriever: Retriever | None = None, chat_model: Any = None
+    ) -> None:
         self.index = index
         self.today = today
         self.retriever = retriever or Retriever(index)
+        self.chat_model = chat_model  # optional LLM composer, guarded (assistant.llm)
         self.runnable: Runnable[dict[str, Any], Answer] = (
             RunnableLambda(self._contextualise)
             | RunnableLambda(self._route)
@@ -130,9 +133,24 @@ class AnswerChain:
             tool_text=calc.text if calc else "",
             tool_chunks=calc.chunks if calc else (),
         )
+        if self.chat_model is not None and answer.answered:
+            answer = self._with_llm(answer, state)
         if state["effective"] != state["question"]:
             answer = replace(answer, question=state["question"], notes={**answer.notes, "understood_as": state["effective"]})
         return answer
+
+
+    def _with_llm(self, offline: Answer, state: dict[str, Any]) -> Answer:
+        from assistant.answer import citation_for
+        from assistant.llm import compose_with_llm
+
+        calc = state["calc"]
+        chunks = list(dict.fromkeys([*(h.chunk for h in state["hits"]), *(calc.chunks if calc else ())]))
+        citations = {
+            (c.doc_id, c.article): citation_for(c, self.index.documents[c.doc_id], self.today) for c in chunks
+        }
+        tools = calc.tools if calc else ()
+        return compose_with_llm(self.chat_model, offline, chunks, tools, citations)
 
 
 def _clean_question(question: str) -> tuple[str, str]:

@@ -150,6 +150,16 @@ def ask(question: str, as_json: bool, index: Path | None) -> None:
             click.echo(f"  · 《{cite.title}》{number}{cite.article}  [{cite.status}]")
 
 
+def _register_calculator() -> None:
+    from assistant.calc.cli import calc_command, check_command
+
+    main.add_command(calc_command, "calc")
+    main.add_command(check_command, "check")
+
+
+_register_calculator()
+
+
 @main.command()
 def serve() -> None:
     """Start the web app (same as `python app.py`)."""

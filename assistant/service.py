@@ -35,4 +35,9 @@ def get_chain(index_dir: Path | None = None) -> AnswerChain:
 
     settings = get_settings()
     retriever = get_retriever(index_dir)
-    return AnswerChain(retriever.index, settings.today_or_now(), retriever=retriever)
+    chat_model = None
+    if settings.llm_base_url:
+        from assistant.llm import make_chat_model
+
+        chat_model = make_chat_model(settings.llm_base_url, settings.llm_model, settings.llm_api_key)
+    return AnswerChain(retriever.index, settings.today_or_now(), retriever=retriever, chat_model=chat_model)

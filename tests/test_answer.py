@@ -1,0 +1,111 @@
+"""The offline composer through the real chain: sentence selection, cross-document answers,
+refusals, status warnings, follow-ups, bad figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from assistant.chain import AnswerChain
+from assistant.errors import BadQuestion
+from assistant.index import Index
+
+from .conftest import TODAY
+
+GX, LC, LZ = "guangxi-2021-regional-park", "liaocheng-city-park", "liuzhou-2024-park-measures"
+
+
+@pytest.fixture(scope="module")
+def chain(use_index: Path) -> AnswerChain:
+    return AnswerChain(Index(use_index), TODAY)
+
+
+def _cited(answer) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    return {(c.doc_id, c.article) for c in answer.citations}
+
+
+def test_fact_answer_is_the_sentence_not_the_article(chain: AnswerChain) -> None:
+    answer = chain.ask("自治区级产业园收到申请后多长时间内要组织评估？")
+    assert answer.answered and _cited(answer) == {(GX, "第六条")}
+    assert "45日" in answer.answer
+    assert "入驻企业名录" not in answer.answer  # another item of the same article
+    assert "依据《自治区级人力资源服务产业园管理暂行办法》（桂人社规〔2021〕1号）第六条" in answer.answer
+    assert answer.answer.index("45日") < answer.answer.index("依据")  # the direct answer leads
+
+
+def test_article_lookup_quotes_the_whole_article(chain: AnswerChain) -> None:
+    answer = chain.ask("聊城办法第7条讲的是什么")
+    assert _cited(answer) == {(LC, "第七条")}
+    assert "（三）申报审核" in answer.answer and "（一）申报方式" in answer.answer
+    assert answer.citations[0].text.startswith("第七条 申报设立程序")
+
+
+def test_which_article_question_names_it(chain: AnswerChain) -> None:
+    answer = chain.ask("聊城市级产业园的公示期规定在哪一条？")
+    assert "第七条" in answer.answer and "5个工作日" in answer.answer
+
+
+def test_cross_document_answer_cites_each_document(chain: AnswerChain) -> None:
+    answer = chain.ask("广西和聊城对入驻人力资源服务机构数量的最低要求分别是多少？")
+    assert {(GX, "第五条"), (LC, "第六条")} <= _cited(answer)
+    assert "不少于30家" in answer.answer and "不少于15家" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "上海市对人力资源服务企业有什么税收优惠？",
+        "聊城住房公积金贷款最多能贷多少",
+        "《国家级人力资源服务产业园管理办法（试行）》对园区面积有什么要求",
+    ],
+)
+def test_out_of_corpus_questions_are_declined(chain: AnswerChain, question: str) -> None:
+    answer = chain.ask(question)
+    assert not answer.answered and not answer.citations
+    assert answer.answer.startswith("未找到相关规定")
+    assert "《聊城市市级人力资源服务产业园管理暂行办法》" in answer.answer  # says what is covered
+
+
+def test_draft_warning_on_every_liuzhou_answer(chain: AnswerChain) -> None:
+    answer = chain.ask("柳州专项发展资金每年安排多少？")
+    assert answer.citations[0].status == "draft"
+    assert any("第三稿" in w for w in answer.warnings) and "第三稿" in answer.answer
+
+
+def test_validity_question_answers_with_end_date(chain: AnswerChain) -> None:
+    answer = chain.ask("柳州的措施还在有效期内吗")
+    assert "2026年12月31日" in answer.answer and "仍在有效期内" in answer.answer
+    assert _cited(answer) == {(LZ, "附则")}
+
+
+def test_expired_warning_after_validity_ends(use_index: Path) -> None:
+    later = AnswerChain(Index(use_index), dt.date(2027, 1, 5))
+    answer = later.ask("柳州专项发展资金每年安排多少？")
+    assert any("已失效" in w for w in answer.warnings)
+    assert "已过有效期" in later.ask("柳州措施还有效吗").answer
+
+
+def test_follow_up_carries_document_and_replaces_the_figure(chain: AnswerChain) -> None:
+    first = chain.ask("柳州园区企业营收6亿元能拿多少奖励")
+    assert "50万" in first.answer and _cited(first) == {(LZ, "二（二）5")}
+    second = chain.ask("那1.2亿呢？", history=[("柳州园区企业营收6亿元能拿多少奖励", first.answer)])
+    assert "30万" in second.answer and _cited(second) == {(LZ, "二（二）5")}
+    assert "1.2亿" in second.notes["understood_as"]
+
+
+def test_bad_figure_is_explained_not_computed(chain: AnswerChain) -> None:
+    answer = chain.ask("柳州园区企业营收-5亿元能拿多少奖励")
+    assert not answer.answered and "6亿元" in answer.answer  # says which form is accepted
+
+
+@pytest.mark.parametrize("question", ["", "   ", "？？？ ！！"])
+def test_empty_questions_get_a_clear_error(chain: AnswerChain, question: str) -> None:
+    with pytest.raises(BadQuestion):
+        chain.ask(question)
+
+
+def test_overlong_question_is_truncated_with_a_notice(chain: AnswerChain) -> None:
+    answer = chain.ask("聊城核心区面积要求是多少" + "啊" * 50_000)
+    assert answer.answer.startswith("问题过长") and "4000平方米" in answer.answer
