@@ -44,8 +44,13 @@ def run_calculator(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.
         return None
     raw: dict[str, Any] = {}
     for figure in figures:
+        if _is_article(figure, intent.question):
+            continue
         if figure.field and figure.field not in raw:
             raw[figure.field] = figure
+    if "branch_count" in raw:
+        # "1个核心园区加3个分园区": the park count follows from the branches
+        raw.pop("park_count", None)
     if not raw:
         return None
     try:
@@ -84,6 +89,12 @@ def run_calculator(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.
         return None
     texts += [f"说明：{note}" for note in derivations]
     return CalcOutcome(text="\n\n".join(texts), tools=tuple(calls), chunks=tuple(cited))
+
+
+def _is_article(figure: Any, question: str) -> bool:
+    """"一家公司" / "1家企业" names the subject, it is not a count of anything."""
+    after = question[figure.span[1] : figure.span[1] + 2]
+    return figure.kind == "count" and figure.number == 1 and after in ("公司", "企业", "单位", "机构")
 
 
 def _by_park_shape(rules: list[Any], question: str) -> list[Any]:

@@ -106,8 +106,11 @@ class AnswerChain:
         return {**state, "intent": route(state["effective"], self.index.documents)}
 
     def _retrieve(self, state: dict[str, Any]) -> dict[str, Any]:
-        hits = self.retriever.retrieve(state["effective"], k=5, intent=state["intent"])
-        return {**state, "hits": hits}
+        intent = state["intent"]
+        hits = self.retriever.retrieve(state["effective"], k=5, intent=intent)
+        candidates = self.retriever.candidates(intent)
+        support = float(self.retriever.bm25_scores(intent.topic or intent.question, candidates).max(initial=0.0))
+        return {**state, "hits": hits, "support": support}
 
     def _tools(self, state: dict[str, Any]) -> dict[str, Any]:
         from assistant.calc_bridge import run_calculator
@@ -132,6 +135,7 @@ class AnswerChain:
             tools=calc.tools if calc else (),
             tool_text=calc.text if calc else "",
             tool_chunks=calc.chunks if calc else (),
+            support=state["support"],
         )
         if self.chat_model is not None and answer.answered:
             answer = self._with_llm(answer, state)

@@ -57,7 +57,11 @@ def matches_ref(chunk: Chunk, ref: ArticleRef) -> bool:
 def exact_lookup(intent: Intent, candidates: Sequence[Chunk]) -> list[Chunk]:
     found: list[Chunk] = []
     for ref in intent.articles:
-        found.extend(c for c in candidates if matches_ref(c, ref) and c not in found)
+        matched = [c for c in candidates if matches_ref(c, ref)]
+        if not matched and ref.kind == "outline":
+            # a heading with no text of its own ("二、工作措施"): its items
+            matched = [c for c in candidates if c.article.startswith(ref.label + "（")]
+        found.extend(c for c in matched if c not in found)
     return found
 
 

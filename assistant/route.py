@@ -25,6 +25,8 @@ _DOC_NUMBER_REF = re.compile(
     r"([\u4e00-\u9fff]{2,8}?)\s*[〔\[(（【]?\s*(\d{4})?\s*[〕\])）】]?\s*第?\s*(\d{1,4})\s*号"
 )
 _NAMED_SECTIONS = ("序言", "附则")
+# "一、发展目标": a top-level outline heading named with its own punctuation.
+_TOP_LEVEL_REF = re.compile(r"(?<![第一二三四五六七八九十、])([一二三四五六七八九十]{1,2})、(?=[\u4e00-\u9fff]{2})")
 _LEVEL = re.compile(r"(国家级|自治区级|省级|市级|县级)")
 # Words jieba tags as places that name no jurisdiction.
 _NOT_PLACES = frozenset({"园区", "全国", "国家", "本市", "我市", "我区", "当地", "本地", "湾区", "东盟", "中国"})
@@ -92,6 +94,8 @@ def parse_article_refs(question: str) -> tuple[ArticleRef, ...]:
             continue
         label = f"{top}（{middle}）{item.lstrip('0')}"
         refs.append(ArticleRef(label, "outline"))
+    for m in _TOP_LEVEL_REF.finditer(question):
+        refs.append(ArticleRef(m.group(1), "outline"))
     for name in _NAMED_SECTIONS:
         if name in question:
             refs.append(ArticleRef(name, "section"))
@@ -167,6 +171,19 @@ def places_in(question: str) -> tuple[str, ...]:
     )
 
 
+# Everyday words for the statutory ones the documents use; applied to the search text only.
+SYNONYMS = (
+    ("营业额", "营业收入"),
+    ("营收", "营业收入"),
+    ("平米", "平方米"),
+    ("人社局", "人力资源和社会保障局"),
+    ("人社厅", "人力资源社会保障厅"),
+    ("人社部门", "人力资源社会保障部门"),
+    ("啥时候", "什么时候"),
+    ("摘牌", "取消授牌"),
+)
+
+
 def topic_of(question: str, documents: Mapping[str, DocumentMeta]) -> str:
     """Strip document names, 文号, levels and article references: they pick documents and
     articles, and as search words they only favour articles that repeat the title."""
@@ -180,6 +197,8 @@ def topic_of(question: str, documents: Mapping[str, DocumentMeta]) -> str:
     for word in words:
         text = text.replace(word, " ")
     text = re.sub(r"[《》]", " ", text)
+    for everyday, statutory in SYNONYMS:
+        text = text.replace(everyday, statutory)
     return re.sub(r"\s+", " ", text).strip()
 
 
