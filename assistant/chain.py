@@ -35,13 +35,17 @@ def contextualise(question: str, history: Sequence[Sequence[str]], index: Index)
     if not history:
         return question
     intent = route(question, index.documents)
-    elliptical = bool(_FOLLOW_UP.match(intent.question)) or len(content_words(intent.topic)) <= 1
-    if (intent.doc_ids and not elliptical) or intent.articles or not elliptical:
+    if intent.articles:
         return question
+    elliptical = bool(_FOLLOW_UP.match(intent.question)) or (
+        not intent.doc_ids and len(content_words(intent.topic)) <= 1
+    )
     previous = next((q for q, _ in reversed(history) if q.strip()), "")
-    if not previous:
+    if not elliptical or not previous:
         return question
-    previous = contextualise(previous, [], index)
+    if intent.doc_ids:
+        # "那聊城呢？": the new document, the previous subject
+        return f"{intent.question} {route(previous, index.documents).topic}"
     merged = _replace_figures(previous, intent.question)
     return merged if merged is not None else f"{previous}；{intent.question}"
 
@@ -64,8 +68,9 @@ def _replace_figures(previous: str, follow_up: str) -> str | None:
         target = same[0]
         text = text[: target.span[0]] + figure.text + text[target.span[1] :]
         replaced = True
+        shift = len(figure.text) - (target.span[1] - target.span[0])
         old = [
-            q if q.span[0] < target.span[0] else replace(q, span=(q.span[0] + len(figure.text) - len(target.text), q.span[1] + len(figure.text) - len(target.text)))
+            q if q.span[0] < target.span[0] else replace(q, span=(q.span[0] + shift, q.span[1] + shift))
             for q in old
             if q is not target
         ]

@@ -109,3 +109,9 @@ def test_empty_questions_get_a_clear_error(chain: AnswerChain, question: str) ->
 def test_overlong_question_is_truncated_with_a_notice(chain: AnswerChain) -> None:
     answer = chain.ask("聊城核心区面积要求是多少" + "啊" * 50_000)
     assert answer.answer.startswith("问题过长") and "4000平方米" in answer.answer
+
+
+def test_follow_up_naming_another_document_keeps_the_subject(chain: AnswerChain) -> None:
+    first = "广西的产业园评估通过后公示几天"
+    answer = chain.ask("那聊城呢？", history=[(first, chain.ask(first).answer)])
+    assert _cited(answer) == {(LC, "第七条")} and "5个工作日" in answer.answer
