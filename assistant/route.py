@@ -144,7 +144,26 @@ def named_documents(question: str, documents: Mapping[str, DocumentMeta]) -> tup
         positions = [question.find(alias) for alias in entry.aliases if alias in question]
         if positions:
             found.setdefault(entry.doc_id, min(positions))
+    if not found:
+        found = _homophone_places(question, documents)
     return tuple(sorted(found, key=lambda d: found[d]))
+
+
+def _homophone_places(question: str, documents: Mapping[str, DocumentMeta]) -> dict[str, int]:
+    """A place typed with the wrong character of the same sound (聊成 for 聊城) — the commonest
+    typo with a pinyin input method — still names its document."""
+    from pypinyin import lazy_pinyin
+
+    sounds = lazy_pinyin(question)
+    found: dict[str, int] = {}
+    for doc_id, meta in documents.items():
+        for place in meta.places:
+            target = lazy_pinyin(place)
+            for start in range(len(sounds) - len(target) + 1):
+                if sounds[start : start + len(target)] == target:
+                    found.setdefault(doc_id, start)
+                    break
+    return found
 
 
 def hinted_documents(question: str, documents: Mapping[str, DocumentMeta]) -> tuple[str, ...]:

@@ -70,3 +70,8 @@ def test_foreign_places_are_flagged() -> None:
 def test_topic_drops_names_keeps_the_subject() -> None:
     topic = route("桂人社规1号里多个园区的核心园区面积要求", DOCS).topic
     assert "桂人社规" not in topic and "核心园区面积要求" in topic
+
+
+def test_homophone_typo_of_a_place_still_names_the_document() -> None:
+    assert route("聊成市级产业园办法第十一条说了什么", DOCS).doc_ids == (LC,)
+    assert route("六州的措施", DOCS).doc_ids == (LZ,)
