@@ -34,7 +34,7 @@ def run_calculator(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.
     from assistant.calc.dates import counting_from_text
     from assistant.calc.engine import evaluate
     from assistant.calc.rules import Rule, load_rules
-    from assistant.calc.tools import label_quantities, normalize_profile
+    from assistant.calc.tools import collect_inputs, label_quantities, normalize_profile
 
     try:
         figures = label_quantities(intent.question)
@@ -42,12 +42,7 @@ def run_calculator(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.
         return CalcOutcome(text=f"无法计算：{exc}", tools=(), chunks=(), error=True)
     if not figures:
         return None
-    raw: dict[str, Any] = {}
-    for figure in figures:
-        if _is_article(figure, intent.question):
-            continue
-        if figure.field and figure.field not in raw:
-            raw[figure.field] = figure
+    raw: dict[str, Any] = collect_inputs(f for f in figures if not _is_article(f, intent.question))
     if "branch_count" in raw:
         # "1个核心园区加3个分园区": the park count follows from the branches
         raw.pop("park_count", None)
@@ -115,4 +110,10 @@ def _tool_name(kind: str) -> str:
 
 
 def _shown(inputs: dict[str, Any]) -> dict[str, str]:
-    return {k: v.display() if hasattr(v, "display") else str(v) for k, v in inputs.items()}
+    return {k: _show(v) for k, v in inputs.items()}
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, list):  # one value per branch park
+        return "、".join(_show(v) for v in value)
+    return value.display() if hasattr(value, "display") else str(value)

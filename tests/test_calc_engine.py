@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,8 +25,9 @@ from assistant.calc.engine import (
     combine_thresholds,
     evaluate,
     evaluate_tiers,
-    per_unit_reward,
 )
+from assistant.calc.numbers import Quantity, extract_quantities, parse_quantity
+from assistant.calc.rewards import per_unit_reward, per_year_total
 from assistant.calc.rules import load_rules
 from assistant.errors import CalcError
 
@@ -184,7 +186,7 @@ def test_single_and_multiple_parks() -> None:
     assert check_thresholds(SINGLE, multi).status == "not_applicable"
     r = check_thresholds(MULTI, multi)
     (branch,) = [c for c in r.criteria if c.input == "branch_institutions"]
-    assert (branch.met, branch.value, branch.gap) == (False, "12家、9家", "还差1家")
+    assert (branch.met, branch.value, branch.gap) == (False, "第1个分园区 12家、第2个分园区 9家", "第2个分园区还差1家")
     ok = check_thresholds(MULTI, {**multi, "branch_institutions": ["12家", "10家"]})
     assert ok.status == "met"
     soft = check_thresholds(MULTI, {**multi, "branch_institutions": ["12家", "10家"], "branch_count": 3, "park_count": 4})
@@ -340,3 +342,144 @@ def test_every_rule_evaluates_and_serialises() -> None:
         text = result.render()
         assert text.splitlines()[0] == result.verdict
         assert f"》{rule.article}" in text
+
+
+# ---------------------------------------------------------------- occupancy in square metres
+
+
+def test_occupancy_gap_is_also_given_in_square_metres() -> None:
+    r = check_thresholds(LIAOCHENG, {"occupancy": "56.25%", "occupied_area": "4500平方米", "total_area": "8000平方米"})
+    (row,) = [c for c in r.criteria if c.input == "occupancy"]
+    assert (row.met, row.gap) == (False, "还差3.75个百分点")
+    assert row.detail == "按园区总面积8000平方米，需入驻至少4800平方米，还差300平方米"  # 60% × 8000 − 4500
+    assert row.line().endswith("；按园区总面积8000平方米，需入驻至少4800平方米，还差300平方米")
+    assert row.to_json()["detail"] == row.detail
+
+
+def test_area_terms_when_met_without_an_occupied_area_and_with_decimals() -> None:
+    met = check_thresholds(SINGLE, {"occupancy": "62.5%", "occupied_area": "5000平方米", "area": "8000平方米"})
+    assert next(c for c in met.criteria if c.input == "occupancy").detail == (
+        "按园区建筑面积8000平方米，需入驻至少4800平方米，已入驻5000平方米")
+    bare = check_thresholds(LIAOCHENG, {"total_area": "8000.5平方米"})
+    (row,) = [c for c in bare.criteria if c.input == "occupancy"]
+    assert row.met is None and row.detail == "按园区总面积8000.5平方米，需入驻至少4800.3平方米"  # exact, not rounded
+    multi = check_thresholds(MULTI, {"core_area": "3500平方米", "core_occupancy": "48%"})
+    (core,) = [c for c in multi.criteria if c.input == "core_occupancy"]
+    assert core.detail == "按核心区建筑面积3500平方米，需入驻至少1750平方米"
+
+
+# ---------------------------------------------------------------- each branch park with its gap
+
+
+def _branch(text: str, scope: str | None) -> Quantity:
+    return replace(parse_quantity(text, "percent" if text.endswith("%") else "count"), scope=scope)
+
+
+def test_each_branch_is_reported_with_its_own_gap() -> None:
+    r = check_thresholds(MULTI, {
+        "branch_count": "2个", "core_institutions": "22家", "core_occupancy": "52%",
+        "branch_institutions": [_branch("12家", "分园区A"), _branch("9家", "分园区B")],
+        "branch_occupancy": [_branch("55%", "分园区A"), _branch("60%", "分园区B")],
+    })
+    rows = {c.input: c for c in r.criteria}
+    assert rows["branch_institutions"].value == "分园区A 12家、分园区B 9家"
+    assert (rows["branch_institutions"].met, rows["branch_institutions"].gap) == (False, "分园区B还差1家")
+    assert (rows["branch_occupancy"].met, rows["branch_occupancy"].gap) == (True, None)
+    assert r.verdict.startswith("不符合：1项未达到（每个分园区入驻人力资源服务机构）")
+    both = check_thresholds(MULTI, {"branch_institutions": [_branch("8家", "分园区A"), _branch("9家", "分园区B")]})
+    assert next(c for c in both.criteria if c.input == "branch_institutions").gap == "分园区A还差2家、分园区B还差1家"
+
+
+# ---------------------------------------------------------------- a condition with a duration
+
+REGULATED = RULES.get("liuzhou.regulated_enterprise")
+
+
+def test_a_duration_condition_not_yet_met_awards_nothing() -> None:
+    r = evaluate(REGULATED, {"regulated_enterprises": "3家", "regulated_duration": "8个月"})
+    assert r.status == "not_met" and r.amount is None
+    assert r.verdict.startswith("暂不符合：尚未满足“企业上规入统后在库一年”") and "还差4个月" in r.verdict
+    assert "2万" not in r.verdict
+    assert r.lines == ("- 条件：上规入统后在库时间8个月，要求≥1年（企业上规入统后在库一年），不符合，还差4个月",)
+    # the condition decides even before the count is known
+    assert evaluate(REGULATED, {"regulated_duration": "8个月"}).status == "not_met"
+
+
+@pytest.mark.parametrize("duration", ["12个月", "1年", "一年", "2年", "13个月"])
+def test_a_duration_condition_met_counts_the_reward(duration: str) -> None:
+    r = evaluate(REGULATED, {"regulated_enterprises": "3家", "regulated_duration": duration})
+    assert (r.status, r.amount) == ("met", Decimal(60000))
+    assert r.lines[0].endswith("符合")
+
+
+def test_an_absent_duration_is_listed_as_a_condition() -> None:
+    r = evaluate(REGULATED, {"regulated_enterprises": "3家"})
+    assert (r.status, r.amount) == ("met", Decimal(60000))
+    assert r.lines[0] == "- 条件：企业上规入统后在库一年（未提供上规入统后在库时间；须满足此条件才可获奖励）"
+    assert "regulated_duration" in REGULATED.inputs
+    with pytest.raises(CalcError, match="应以月或年计"):
+        evaluate(REGULATED, {"regulated_enterprises": "3家", "regulated_duration": "300天"})
+
+
+def test_one_amount_said_of_every_enterprise_counted() -> None:
+    team = RULES.get("liuzhou.investment_team")
+    each = replace(parse_quantity("200万", "amount"), scope="每家")
+    r = per_unit_reward(team, count="12家", values=each)
+    assert (r.units, r.uncapped, r.amount, r.capped) == (12, Decimal(360000), Decimal(300000), True)
+    one = per_unit_reward(team, count="12家", values=parse_quantity("250万", "amount"))
+    assert (one.units, one.amount) == (1, Decimal(30000))  # one figure of one enterprise
+    assert per_unit_reward(team, count="3家", values=replace(parse_quantity("150万", "amount"), scope="每家")).units == 0
+
+
+# ---------------------------------------------------------------- an amount every year over a span
+
+FUND = RULES.get("liuzhou.special_fund")
+
+
+@pytest.mark.parametrize(
+    ("years", "counted", "total"),
+    [("2024-2026年", (2024, 2025, 2026), 9000000), ("2024到2025年", (2024, 2025), 6000000),
+     ("3年", (2024, 2025, 2026), 9000000), (None, (2024, 2025, 2026), 9000000)],
+)
+def test_per_year_total(years: str | None, counted: tuple[int, ...], total: int) -> None:
+    r = evaluate(FUND, {"years": years} if years else {})
+    assert (r.years, r.total, r.per_year) == (counted, Decimal(total), Decimal(3000000))
+    assert r.article == "二（二）1" and r.render().splitlines()[-1].startswith("依据")
+
+
+def test_per_year_total_shows_the_sum_and_its_parts() -> None:
+    r = evaluate(FUND, {"years": "2024-2026年"})
+    assert r.verdict == "2024年至2026年合计900万元（3年 × 每年300万元）"
+    assert "- 其中150万元用于本措施政策兑现及产业园相关业务工作：3年 × 150万元 = 450万元" in r.lines
+    assert [p["total"] for p in r.to_json()["parts"]] == ["4500000", "4500000"]
+
+
+def test_years_outside_the_article_are_not_counted() -> None:
+    r = evaluate(FUND, {"years": "2025-2027年"})
+    assert (r.years, r.total) == ((2025, 2026), Decimal(6000000))
+    assert r.notes[0] == "2027年不在原文所列年度（2024年至2026年）内，未计入"
+    none = evaluate(FUND, {"years": "2027-2028年"})
+    assert none.status == "not_met" and none.total is None and "只写了2024年至2026年" in none.verdict
+    five = evaluate(FUND, {"years": "5年"})
+    assert five.total == Decimal(9000000) and "2027年、2028年不在原文所列年度" in five.notes[0]
+    with pytest.raises(CalcError, match="整年"):
+        per_year_total(FUND, "1.5年")
+
+
+# ---------------------------------------------------------------- a start date without its year
+
+
+def test_a_start_date_without_a_year_is_read_in_the_year_of_today() -> None:
+    (start,) = extract_quantities("公示从6月3日开始", today=dt.date(2026, 11, 24))
+    r = evaluate(RULES.get("guangxi.publicity"), {"publicity_start": start}, today=dt.date(2025, 3, 1))
+    assert (r.start, r.end) == (dt.date(2025, 6, 3), dt.date(2025, 6, 10))
+    assert r.lines[0] == "“6月3日”未写年份，按今天所在的2025年理解为2025年6月3日"
+    evaluation = evaluate(RULES.get("guangxi.evaluation_deadline"), {"application_date": start}, today=dt.date(2026, 1, 1))
+    assert evaluation.end == dt.date(2026, 7, 18)  # 45 calendar days
+    assert "2026年" in evaluation.render()
+
+
+def test_working_days_from_a_date_without_a_year_use_the_holiday_calendar() -> None:
+    r = compute_deadline(RULES.get("liaocheng.publicity"), "9月28日", today=dt.date(2026, 5, 1))
+    assert r.end == dt.date(2026, 10, 10)  # 国庆 skipped, the adjusted Saturday counted
+    assert "按今天所在的2026年" in r.lines[0] and "已计法定节假日" in r.calendar

@@ -22,6 +22,8 @@ from assistant.calc.numbers import (
     parse_percent,
     parse_quantity,
     plain,
+    to_months,
+    with_year,
 )
 from assistant.errors import AssistantError, CalcError
 
@@ -150,7 +152,7 @@ def test_durations(text: str, value: int, unit: str) -> None:
         (parse_percent, "-5%", "不能为负数"),
         (parse_percent, "百分之", "不是百分比"),
         (parse_date, "2026-02-30", "没有这一天"),
-        (parse_date, "3月2日", "不是完整的年月日"),
+        (parse_date, "2026年3月", "不是完整的年月日"),
         (parse_date, "明天", "不是完整的年月日"),
         (parse_date, "3026-01-01", "年份超出范围"),
         (parse_duration, "45", "缺少单位"),
@@ -232,8 +234,11 @@ def test_extract_dates_durations_and_chinese_numerals() -> None:
 def test_extract_skips_what_is_not_a_figure() -> None:
     assert extract_quantities("桂人社规〔2021〕1号第五条") == []
     assert extract_quantities("联系电话：0635-2189062") == []
-    assert extract_quantities("2024年-2026年，一园三区") == []  # years, not 2024-year periods
-    assert _kinds("3月2日起") == []  # a date without its year is not counted from
+    (span,) = extract_quantities("2024年-2026年，一园三区")  # a span of years, not a 2024-year period
+    assert (span.years, span.number, span.unit) == ((2024, 2026), Decimal(3), "年")
+    (day,) = extract_quantities("3月2日起", today=dt.date(2026, 11, 24))  # a date, not a two-day period
+    assert (day.kind, day.year_assumed) == ("date", True)
+    assert extract_quantities("2026年3月前") == []  # a year-month is no date to count from
 
 
 def test_extract_reads_boundary_words_and_ranges() -> None:
@@ -257,8 +262,64 @@ def test_extract_rejects_clearly_wrong_figures(text: str, reason: str) -> None:
 def test_quantity_json() -> None:
     q = extract_quantities("营收6亿元")[0]
     assert q.to_json() == {"kind": "amount", "value": "600000000", "unit": "元", "display": "6亿元",
-                           "text": "6亿元", "span": [2, 5], "qualifier": None, "field": None}
+                           "text": "6亿元", "span": [2, 5], "qualifier": None, "field": None,
+                           "year_assumed": False, "years": None, "scope": None, "role": None}
     d = Quantity("date", dt.date(2026, 3, 2), "")
     assert d.to_json()["value"] == "2026-03-02"
     with pytest.raises(CalcError):
         _ = d.number
+
+
+# ---------------------------------------------------------------- dates without a year, year spans
+
+
+@pytest.mark.parametrize("text", ["公示从6月3日开始", "6月3号开始公示", "６月３日"])
+def test_a_date_without_its_year_is_read_in_the_year_of_today(text: str) -> None:
+    (q,) = extract_quantities(text, today=dt.date(2025, 1, 5))
+    assert (q.kind, q.day, q.year_assumed) == ("date", dt.date(2025, 6, 3), True)
+    assert q.to_json()["year_assumed"] is True
+
+
+def test_the_year_defaults_to_the_settings_today_and_can_be_moved() -> None:
+    (q,) = extract_quantities("6月3日")  # conftest sets ASSISTANT_TODAY=2026-11-24
+    assert q.day == dt.date(2026, 6, 3)
+    assert parse_date("6月3日") == dt.date(2026, 6, 3)
+    assert with_year(q, 2027).day == dt.date(2027, 6, 3) and with_year(q, 2027).year_assumed
+    (full,) = extract_quantities("2026年6月3日")
+    assert not full.year_assumed and with_year(full, 2027) is full  # a written year is never moved
+
+
+def test_february_29_without_a_year_needs_a_leap_year() -> None:
+    with pytest.raises(CalcError, match="2026年没有这一天"):
+        extract_quantities("2月29日开始", today=dt.date(2026, 1, 1))
+    (q,) = extract_quantities("2月29日开始", today=dt.date(2028, 1, 1))
+    assert q.day == dt.date(2028, 2, 29)
+    with pytest.raises(CalcError, match="2027年没有这一天"):
+        with_year(q, 2027)
+
+
+@pytest.mark.parametrize("text", ["2024年-2026年", "2024-2026年", "2024到2026年", "2024年至2026年", "2024—2026年度",
+                                  "２０２４－２０２６年"])
+def test_year_spans_count_both_ends(text: str) -> None:
+    (q,) = extract_quantities(f"{text}一共安排多少")
+    assert (q.kind, q.years, q.number, q.unit) == ("duration", (2024, 2026), Decimal(3), "年")
+    assert q.display() == "2024年至2026年（3年）"
+
+
+def test_year_spans_typed_on_their_own_and_their_errors() -> None:
+    assert parse_duration("2024-2026").years == (2024, 2026)  # a CLI value needs no 年
+    assert extract_quantities("2024年-2026年3月") == []  # a date range cut short is not a span
+    with pytest.raises(CalcError, match="起止年份颠倒"):
+        extract_quantities("2026-2024年")
+
+
+def test_percentage_point_gaps_of_computed_shares_are_rounded_and_say_so() -> None:
+    assert format_gap("percent", Decimal("0.0375")) == "3.75个百分点"
+    share = Decimal(3100) / Decimal(4700)  # 65.957…%
+    assert format_gap("percent", Decimal("0.7") - share) == "约4.04个百分点"
+
+
+def test_durations_in_years_and_months_convert_exactly() -> None:
+    assert to_months(Decimal(1), "年") == Decimal(12) and to_months(Decimal(8), "月") == Decimal(8)
+    with pytest.raises(CalcError, match="无法换算成月"):
+        to_months(Decimal(30), "日")

@@ -51,7 +51,10 @@ def rule_numbers(rule: Rule) -> list[tuple[str, Decimal, str]]:
         out += [("amount", v, "元") for v in (t.min, t.max, t.reward) if v is not None]
     for c in (*rule.criteria, *([rule.qualify] if rule.qualify else [])):
         out.append((c.kind, c.value, c.unit if c.kind in ("count", "duration") else INPUTS[c.input].unit))
-    out += [("amount", v, "元") for v in (rule.per_unit, rule.cap) if v is not None]
+    for c in rule.conditions:
+        out.append((c.kind, c.value, c.unit))
+    out += [("amount", v, "元") for v in (rule.per_unit, rule.cap, rule.per_year) if v is not None]
+    out += [("amount", p.amount, "元") for p in rule.parts]
     if rule.period is not None:
         out.append(("duration", rule.period.number, rule.period.unit))
     return out
@@ -61,7 +64,8 @@ def rule_phrases(rule: Rule) -> list[str]:
     phrases = [rule.cumulative_phrase, rule.upgrade_phrase, rule.condition_phrase, rule.per_unit_phrase,
                rule.cap_phrase, rule.phrase, rule.due]
     phrases += [p for t in rule.tiers for p in (t.phrase, t.bounds)]
-    phrases += [c.phrase for c in rule.criteria] + ([rule.qualify.phrase] if rule.qualify else [])
+    phrases += [c.phrase for c in (*rule.criteria, *rule.conditions)] + ([rule.qualify.phrase] if rule.qualify else [])
+    phrases += [p.phrase for p in rule.parts]
     return [p for p in phrases if p]
 
 
@@ -88,6 +92,9 @@ def test_every_number_appears_in_the_cited_article(rule: Rule) -> None:
     assert numbers or rule.due, f"{rule.id} holds no number"  # 当年6月底 is checked as a phrase
     for number in numbers:
         assert number in figures, f"{rule.id}: {number} not in {rule.doc_id} {rule.article}"
+    if rule.year_span:
+        spans = {q.years for q in extract_quantities(text) if q.years}
+        assert rule.year_span in spans, f"{rule.id}: years {rule.year_span} not in {rule.doc_id} {rule.article}"
 
 
 @pytest.mark.parametrize("rule", list(RULES), ids=IDS)
@@ -97,9 +104,9 @@ def test_every_phrase_is_quoted_verbatim(rule: Rule) -> None:
         assert _squash(phrase) in text, f"{rule.id}: “{phrase}” not in {rule.doc_id} {rule.article}"
 
 
-@pytest.mark.parametrize("rule", [r for r in RULES if r.criteria or r.qualify], ids=lambda r: r.id)
+@pytest.mark.parametrize("rule", [r for r in RULES if r.criteria or r.qualify or r.conditions], ids=lambda r: r.id)
 def test_each_criterion_number_is_in_its_own_phrase(rule: Rule) -> None:
-    for c in (*rule.criteria, *([rule.qualify] if rule.qualify else [])):
+    for c in (*rule.criteria, *rule.conditions, *([rule.qualify] if rule.qualify else [])):
         assert c.value in {n for _, n, _ in _figures(c.phrase)}, f"{rule.id}: {c.value} not in “{c.phrase}”"
         assert c.basis, f"{rule.id}: {c.input} records no boundary basis"
 

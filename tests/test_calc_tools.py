@@ -31,7 +31,8 @@ from assistant.types import ToolCall
 
 
 def test_tools_have_typed_args() -> None:
-    assert [t.name for t in TOOLS] == ["reward_tier", "check_thresholds", "per_unit_reward", "deadline", "self_check"]
+    assert [t.name for t in TOOLS] == ["reward_tier", "check_thresholds", "per_unit_reward", "per_year_total",
+                                       "deadline", "self_check"]
     assert set(reward_tier.args) == {"revenue", "rule_id", "previous_revenue"}
     assert all(t.description for t in TOOLS)
 
@@ -156,7 +157,8 @@ def test_label_quantities_for_the_chain() -> None:
         ("柳州园区企业主营收入刚好1个亿 奖多少", [("1亿元", "revenue")]),
         ("柳州招商团队今年引进了12家新企业，首年纳税都超过200万",
          [("12家", "qualifying_enterprises"), ("200万元", "tax")]),
-        ("柳州运营机构培育了15家企业上规入统，都在库满一年了", [("15家", "regulated_enterprises"), ("1年", None)]),
+        ("柳州运营机构培育了15家企业上规入统，都在库满一年了",
+         [("15家", "regulated_enterprises"), ("1年", "regulated_duration")]),
         ("准备设1个核心园区加3个分园区，分园区数量符合要求吗", [("1个", "park_count"), ("3个", "branch_count")]),
         ("设立多个园区，核心园区3200平米，园区总面积8000平方米", [("3200平方米", "core_area"), ("8000平方米", "total_area")]),
         ("聊城园区核心区4200平米 18家机构 办公面积占58% 营收1.5亿 工作人员5人",
@@ -164,7 +166,7 @@ def test_label_quantities_for_the_chain() -> None:
           ("5人", "staff")]),
         ("自治区级申报 园区年营收4.6亿 离门槛还差多少", [("4.6亿元", "park_revenue")]),
         ("收到当天不算，45日评估期限最晚到哪一天", [("45日", None)]),  # 哪一天 is not a one-day period
-        ("公示从6月3日开始，当天算第一天", []),
+        ("公示从6月3日开始，当天算第一天", [("2026年6月3日", "publicity_start")]),  # the year of ASSISTANT_TODAY
     ],
 )
 def test_fields_of_dev_style_questions(question: str, expected: list[tuple[str, str | None]]) -> None:

@@ -1,8 +1,10 @@
 """Deterministic calculator: exact figures, rules as data, cited results.
 
 numbers → parse figures (Decimal/date with units); rules → load corpus/rules/*.yaml;
-engine → evaluate tiers, thresholds, per-unit rewards; dates → deadlines and working days;
-tools → LangChain tools, the profile self-check, figures in a question (label_quantities); cli → `assistant calc` / `assistant check`.
+engine → evaluate tiers and thresholds (and dispatch any rule); rewards → per-unit rewards with
+caps, per-year totals; dates → deadlines and working days; figures → which input each figure of a
+question fills (label_quantities, collect_inputs); tools → LangChain tools and the profile
+self-check; cli → `assistant calc` / `assistant check`.
 
 Heavy or optional pieces (LangChain, click) are imported from their own modules, so importing
 this package stays cheap.
@@ -18,15 +20,14 @@ from assistant.calc.engine import (
     CalcResult,
     CombinedResult,
     CriterionResult,
-    PerUnitResult,
     ThresholdResult,
     TierResult,
     check_thresholds,
     combine_thresholds,
     evaluate,
     evaluate_tiers,
-    per_unit_reward,
 )
+from assistant.calc.figures import collect_inputs, label_quantities
 from assistant.calc.numbers import (
     Quantity,
     extract_quantities,
@@ -38,6 +39,7 @@ from assistant.calc.numbers import (
     parse_percent,
     parse_quantity,
 )
+from assistant.calc.rewards import PerUnitResult, PerYearResult, per_unit_reward, per_year_total
 from assistant.calc.rules import INPUTS, Rule, RuleSet, get_rule, load_rules
 
 __all__ = [
@@ -47,6 +49,7 @@ __all__ = [
     "CriterionResult",
     "DeadlineResult",
     "PerUnitResult",
+    "PerYearResult",
     "Quantity",
     "Rule",
     "RuleSet",
@@ -54,6 +57,7 @@ __all__ = [
     "TierResult",
     "add_working_days",
     "check_thresholds",
+    "collect_inputs",
     "combine_thresholds",
     "compute_deadline",
     "counting_from_text",
@@ -61,6 +65,7 @@ __all__ = [
     "evaluate_tiers",
     "extract_quantities",
     "get_rule",
+    "label_quantities",
     "load_rules",
     "parse_amount",
     "parse_area",
@@ -70,4 +75,5 @@ __all__ = [
     "parse_percent",
     "parse_quantity",
     "per_unit_reward",
+    "per_year_total",
 ]

@@ -5,7 +5,8 @@ The start day is not counted (民法典第二百零一条); a year period ends o
 day (第二百零三条) — reported as `extended_to`, next to the plain last day. Working days skip
 weekends and Chinese public holidays, and count the adjusted working weekends, via the
 `chinese_calendar` package for the years it knows; for other years only weekends are skipped
-and the result says so.
+and the result says so. A start date written without its year ("6月3日") is read in the year of
+`today` and the result says which year it assumed.
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.calc.engine import CalcResult, _base
-from assistant.calc.numbers import Quantity, format_date, parse_date, parse_duration
+from assistant.calc.numbers import (
+    Quantity,
+    format_date,
+    parse_date,
+    parse_duration,
+    parse_quantity,
+    with_year,
+)
 from assistant.calc.rules import Rule
 from assistant.errors import CalcError
 
@@ -149,17 +157,23 @@ def compute_deadline(rule: Rule | None, start: object | None, *, period: object 
         name = rule.start.name if rule and rule.start else "start"
         return DeadlineResult(**base, status="incomplete", verdict="尚不能计算",
                               missing=(name,), quote=rule.phrase if rule else "")
-    begin = parse_date(start)
+    given = parse_quantity(start, "date")
+    assumed = ""
+    if given.year_assumed:
+        year = parse_date(today).year if today not in (None, "") else given.day.year
+        given = with_year(given, year)
+        assumed = f"“{given.text}”未写年份，按今天所在的{year}年理解为{format_date(given.day)}"
+    begin = given.day
     per = parse_duration(period) if period not in (None, "") else (rule.period if rule else None)
     meaning = rule.meaning if rule else "within"
     notes = list(rule.notes) if rule else []
-    lines: list[str] = []
+    lines: list[str] = [assumed] if assumed else []
     inputs = {"start": format_date(begin)}
     if meaning == "annual" and rule:
         end = _annual_due(rule.due, begin)
         verdict = f"{begin.year}年度：应于{_day(end)}前完成（{rule.due}）"
         return DeadlineResult(**base, status="info", verdict=verdict, quote=rule.phrase, start=begin,
-                              end=end, period=rule.due, inputs=inputs, notes=tuple(notes))
+                              end=end, period=rule.due, inputs=inputs, notes=tuple(notes), lines=tuple(lines))
     if per is None:
         raise CalcError("缺少期限（period missing: give e.g. 45日 or 5个工作日）")
     if meaning == "every":

@@ -1,4 +1,5 @@
-"""Deterministic evaluation of rules: tiers, thresholds, per-unit rewards (deadlines: dates.py).
+"""Deterministic evaluation of rules: tiers and thresholds here; per-unit rewards and per-year
+totals in rewards.py, deadlines in dates.py; `evaluate` dispatches to all of them.
 
 Every function takes a `Rule` (see rules.py) and raw inputs ("6亿", "4500平方米", a date …),
 and returns a frozen result with `to_json()` and `render()`: the verdict first, then one line
@@ -12,8 +13,22 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from assistant.calc.numbers import Quantity, format_gap, format_value, plain
-from assistant.calc.rules import INPUTS, Criterion, Rule, coerce_input, coerce_one
+from assistant.calc.numbers import (
+    Quantity,
+    format_gap,
+    format_value,
+    plain,
+    to_months,
+)
+from assistant.calc.rules import (
+    BRANCH_INPUTS,
+    INPUTS,
+    Criterion,
+    Rule,
+    coerce_input,
+    coerce_one,
+    compare,
+)
 from assistant.errors import CalcError
 
 # For a single park its area is its core area and its total area (and the same for counts).
@@ -22,6 +37,18 @@ SINGLE_PARK_SAME = (
     ("institutions", "core_institutions"),
     ("occupancy", "core_occupancy"),
 )
+# A share of an area: criterion input → (the areas it may be a share of, in order; the occupied area).
+AREA_SHARES: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "occupancy": (("area", "total_area"), "occupied_area"),
+    "core_occupancy": (("core_area",), None),
+}
+
+
+def occupancy_base(inputs: Mapping[str, object], share: str = "occupancy") -> tuple[str, Quantity] | None:
+    """The area a share is taken of (建筑面积, else 总面积), as (input name, figure)."""
+    names, _ = AREA_SHARES[share]
+    name = next((n for n in names if _present(inputs, n)), None)
+    return (name, coerce_one(name, inputs[name])) if name else None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -192,39 +219,88 @@ class CriterionResult:
     gap: str | None = None
     soft: bool = False
     item: str = ""
+    detail: str | None = None  # the same bar in other terms: 需入驻至少4800平方米，还差300平方米
 
     def line(self) -> str:
         head = f"{self.label}：{self.value if self.value is not None else '未提供'}，要求{self.required}（{self.phrase}）"
+        tail = f"；{self.detail}" if self.detail else ""
         if self.met is None:
-            return f"- {head}"
+            return f"- {head}{tail}"
         verdict = "符合" if self.met else ("原则上不符合" if self.soft else "不符合")
-        return f"- {head}，{verdict}" + (f"，{self.gap}" if self.gap else "")
+        return f"- {head}，{verdict}" + (f"，{self.gap}" if self.gap else "") + tail
 
     def to_json(self) -> dict[str, Any]:
         return {"input": self.input, "label": self.label, "value": self.value,
                 "required": self.required, "met": self.met, "gap": self.gap,
-                "soft": self.soft, "phrase": self.phrase, "item": self.item}
+                "soft": self.soft, "phrase": self.phrase, "item": self.item, "detail": self.detail}
 
 
-def criterion_result(c: Criterion, value: Quantity | list[Quantity] | None) -> CriterionResult:
-    """Check one criterion; a list (one value per branch park) must meet it in every entry."""
+def _owners(c: Criterion, values: list[Quantity]) -> list[str]:
+    """Whose each value is: its scope (分园区A), else 第i个分园区 when several branches are listed."""
+    if c.input not in BRANCH_INPUTS:
+        return ["" for _ in values]
+    many = len(values) > 1
+    return [q.scope or (f"第{i}个分园区" if many else "") for i, q in enumerate(values, 1)]
+
+
+def _gap_text(c: Criterion, bar: Decimal, value: Decimal, unit: str) -> str:
+    if c.op == ">=":
+        return f"还差{format_gap(c.kind, bar - value, unit)}"
+    if c.op == "<=":
+        return f"超出{format_gap(c.kind, value - bar, unit)}"
+    return f"需{'超过' if c.op == '>' else '低于'}{format_value(c.kind, c.value, c.unit)}"
+
+
+def criterion_result(c: Criterion, value: Quantity | list[Quantity] | None, *,
+                     detail: str | None = None) -> CriterionResult:
+    """Check one criterion; a list (one value per branch park) must meet it in every entry, and
+    each entry that does not is named with its own gap (分园区B还差1家). Durations in 年 and 月
+    are compared in months (在库8个月 against 一年: 还差4个月)."""
     empty = CriterionResult(input=c.input, label=c.label, required=c.required, phrase=c.phrase,
-                            soft=c.soft, item=c.item)
+                            soft=c.soft, item=c.item, detail=detail)
     if value is None:
         return empty
-    numbers = [q.number for q in (value if isinstance(value, list) else [value])]
-    met = all(c.test(n) for n in numbers)
+    values = value if isinstance(value, list) else [value]
+    bar, unit = c.value, c.unit
+    numbers = [q.number for q in values]
+    if c.kind == "duration" and any(q.unit != c.unit for q in values):
+        bar, unit = to_months(c.value, c.unit), "月"
+        numbers = [to_months(q.number, q.unit) for q in values]
+    oks = [compare(c.op, n, bar) for n in numbers]
+    owners = _owners(c, values)
     gap = None
-    if not met:
-        worst = min(numbers) if c.op in (">=", ">") else max(numbers)
-        text = format_gap(c.kind, abs(c.value - worst), c.unit)
-        if c.op == ">=":
-            gap = f"还差{text}"
-        elif c.op == "<=":
-            gap = f"超出{text}"
+    if not all(oks) and any(owners):
+        gap = "、".join(f"{who}{_gap_text(c, bar, n, unit)}" for who, n, ok in zip(owners, numbers, oks, strict=True)
+                       if not ok)
+    elif not all(oks):
+        gap = _gap_text(c, bar, min(numbers) if c.op in (">=", ">") else max(numbers), unit)
+    shown = "、".join(f"{who} {q.display()}" if who else q.display() for who, q in zip(owners, values, strict=True))
+    return replace(empty, value=shown, met=all(oks), gap=gap)
+
+
+def area_terms(c: Criterion, inputs: Mapping[str, object]) -> str | None:
+    """A share-of-area bar restated in square metres when the areas are known:
+    60% of 总面积8000平方米 → 需入驻至少4800平方米, and with 入驻面积4500平方米 → 还差300平方米.
+    Exact: a percentage times an area is a finite decimal, nothing is rounded."""
+    if c.input not in AREA_SHARES or c.kind != "percent" or c.op not in (">=", ">"):
+        return None
+    found = occupancy_base(inputs, c.input)
+    if found is None:
+        return None
+    base_name, base = found
+    need = c.value * base.number
+    word = "至少" if c.op == ">=" else "超过"
+    text = f"按{INPUTS[base_name].label}{base.display()}，需入驻{word}{format_value('area', need, '平方米')}"
+    occupied_name = AREA_SHARES[c.input][1]
+    if occupied_name and _present(inputs, occupied_name):
+        occupied = coerce_one(occupied_name, inputs[occupied_name])
+        if compare(c.op, occupied.number, need):
+            text += f"，已入驻{occupied.display()}"
+        elif c.op == ">=":
+            text += f"，还差{format_value('area', need - occupied.number, '平方米')}"
         else:
-            gap = f"需{'超过' if c.op == '>' else '低于'}{format_value(c.kind, c.value, c.unit)}"
-    return replace(empty, value=_display(value), met=met, gap=gap)
+            text += f"，已入驻{occupied.display()}，需超过{format_value('area', need, '平方米')}"
+    return text
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -262,7 +338,7 @@ def check_thresholds(rule: Rule, inputs: Mapping[str, object], *, title: str | N
         return ThresholdResult(**base, status="not_applicable", condition=cond_text,
                                verdict=f"不适用：本组条件{cond_text}情形")
     values = {c.input: coerce_input(c.input, inputs[c.input]) for c in rule.criteria if _present(inputs, c.input)}
-    results = tuple(criterion_result(c, values.get(c.input)) for c in rule.criteria)
+    results = tuple(criterion_result(c, values.get(c.input), detail=area_terms(c, inputs)) for c in rule.criteria)
     missing = tuple(dict.fromkeys(r.input for r in results if r.met is None))
     hard_fail = [r for r in results if r.met is False and not r.soft]
     soft_fail = [r for r in results if r.met is False and r.soft]
@@ -364,77 +440,6 @@ def combine_thresholds(rules: Sequence[Rule], input_name: str, value: object | N
                           required=required, met=met, gap=gap, sources=sources)
 
 
-# ---------------------------------------------------------------- per-unit rewards
-
-
-@dataclass(frozen=True, kw_only=True)
-class PerUnitResult(CalcResult):
-    kind: str = "per_unit_capped"
-    units: int | None = None
-    per_unit: Decimal | None = None
-    uncapped: Decimal | None = None
-    amount: Decimal | None = None
-    cap: Decimal | None = None
-    capped: bool = False
-    recipient: str = ""
-
-    def extra_json(self) -> dict[str, Any]:
-        def num(d: Decimal | None) -> str | None:
-            return plain(d) if d is not None else None
-
-        return {"units": self.units, "per_unit": num(self.per_unit), "uncapped": num(self.uncapped),
-                "amount": num(self.amount), "cap": num(self.cap), "capped": self.capped,
-                "recipient": self.recipient}
-
-
-def per_unit_reward(rule: Rule, *, count: object | None = None, values: object | None = None,
-                    already_awarded: object | None = None, title: str | None = None) -> PerUnitResult:
-    """Reward per qualifying unit (家) up to the total cap. Give `count` (qualifying units) or,
-    for rules with a per-unit bar (首次年纳税 ≥ 200万), the `values` to test one by one."""
-    if rule.kind != "per_unit_capped" or rule.per_unit is None or rule.count_input is None:
-        raise CalcError(f"{rule.id} 不是按家计奖规则（'{rule.id}' is not a per-unit rule）")
-    base = _base(rule, title) | {"quote": rule.cap_phrase, "recipient": rule.recipient,
-                                 "per_unit": rule.per_unit, "cap": rule.cap, "notes": rule.notes}
-    lines: list[str] = []
-    shown: dict[str, str] = {}
-    if values not in (None, "", []) and rule.qualify:
-        qs = coerce_input(rule.qualify.input, values if isinstance(values, list) else [values])
-        assert isinstance(qs, list)
-        shown[rule.qualify.input] = _display(qs)
-        for i, q in enumerate(qs, 1):
-            r = criterion_result(rule.qualify, q)
-            lines.append(f"- 第{i}家：{r.label} {r.value}，要求{r.required}，{'符合' if r.met else '不符合'}")
-        units = sum(1 for q in qs if rule.qualify.test(q.number))
-    elif count not in (None, ""):
-        n = coerce_one(rule.count_input.name, count)
-        shown[rule.count_input.name] = n.display()
-        units = int(n.number)
-    else:
-        missing = (rule.count_input.name,) + ((rule.qualify.input,) if rule.qualify else ())
-        need = rule.count_input.label + (f"（或各企业的{INPUTS[rule.qualify.input].label}）" if rule.qualify else "")
-        return PerUnitResult(**base, status="incomplete", verdict=f"尚不能计算：需要{need}", missing=missing[:1])
-    paid = Decimal(0)
-    if already_awarded not in (None, ""):
-        a = coerce_one("already_awarded", already_awarded)
-        paid = a.number
-        shown["already_awarded"] = a.display()
-    uncapped = rule.per_unit * units
-    room = max(Decimal(0), rule.cap - paid) if rule.cap is not None else uncapped
-    amount = min(uncapped, room)
-    capped = uncapped > room
-    per = format_value("amount", rule.per_unit)
-    lines.append(f"{units}家 × {per} = {format_value('amount', uncapped)}"
-                 + (f"，受上限{format_value('amount', room)}限制（{rule.cap_phrase}）" if capped else ""))
-    if units == 0:
-        bar = f"（{rule.qualify.phrase}）" if rule.qualify else ""
-        status, verdict = "not_met", f"不符合：没有符合条件的企业{bar}"
-    else:
-        status = "met"
-        verdict = f"可获奖励{format_value('amount', amount)}（奖励对象：{rule.recipient}）"
-    return PerUnitResult(**base, status=status, verdict=verdict, lines=tuple(lines), inputs=shown,
-                         units=units, uncapped=uncapped, amount=amount, capped=capped)
-
-
 # ---------------------------------------------------------------- dispatch
 
 
@@ -448,9 +453,15 @@ def evaluate(rule: Rule, inputs: Mapping[str, object], *, today: object | None =
     if rule.kind == "thresholds":
         return check_thresholds(rule, inputs, title=title)
     if rule.kind == "per_unit_capped" and rule.count_input:
+        from assistant.calc.rewards import per_unit_reward
+
         values = inputs.get(rule.qualify.input) if rule.qualify else None
         return per_unit_reward(rule, count=inputs.get(rule.count_input.name), values=values,
-                               already_awarded=inputs.get("already_awarded"), title=title)
+                               already_awarded=inputs.get("already_awarded"), conditions=inputs, title=title)
+    if rule.kind == "per_year_total" and rule.input:
+        from assistant.calc.rewards import per_year_total
+
+        return per_year_total(rule, inputs.get(rule.input.name), title=title)
     if rule.kind == "deadline" and rule.start:
         from assistant.calc.dates import compute_deadline
 

@@ -9,7 +9,8 @@ Every value is a `Decimal` (a `datetime.date` for dates) with an explicit unit:
 | count    | 家 / 个 / 人 (名, 位 → 人) | 35家 → Decimal(35)            |
 | percent  | a fraction; "%" only for display | 62% → Decimal("0.62") |
 | duration | 日 / 工作日 / 月 / 年       | 5个工作日 → Decimal(5)         |
-| date     | "" (value is a date)     | 2026年3月2日                  |
+| date     | "" (value is a date)     | 2026年3月2日; 6月3日 (year of "today", `year_assumed`) |
+| duration | 年, with `years` set     | 2024-2026年 → 3年, years=(2024, 2026) |
 
 Anything that is not such a figure raises `CalcError` whose message (Chinese, then English)
 names the accepted form. Nothing is ever read as a silent 0.
@@ -101,9 +102,16 @@ _DATE_RE = re.compile(
     r"(?<!\d)(?P<y>\d{4})[ \t]*(?:年[ \t]*(?P<m1>\d{1,2})[ \t]*月[ \t]*(?P<d1>\d{1,2})[ \t]*[日号]?"
     r"|(?P<sep>[-/.])(?P<m2>\d{1,2})(?P=sep)(?P<d2>\d{1,2}))(?!\d)"
 )
-# A month-day or year-month without the rest is not a date we can count from; masked so that
+# A year-month, or a month-day without 日/号, is not a date we can count from; masked so that
 # its "2日" is not read as a two-day period.
 _PARTIAL_DATE_RE = re.compile(r"(?<!\d)(?:\d{4}年\d{1,2}月|\d{1,2}月\d{1,2}[日号]?)")
+# "6月3日": a date in the year of "today" (the figure says the year was assumed).
+_MONTH_DAY_RE = re.compile(r"(?<![\d年])(?P<m>\d{1,2})[ \t]*月[ \t]*(?P<d>\d{1,2})[ \t]*[日号](?!\d)")
+# "2024年-2026年", "2024到2026年", "2024至2026年度": a span of whole years, both ends counted.
+_YEAR_SPAN_RE = re.compile(
+    r"(?<!\d)(?P<a>(?:19|20|21)\d{2})[ \t]*年?[ \t]*(?:[-—–~～]{1,2}|至|到)[ \t]*"
+    r"(?P<b>(?:19|20|21)\d{2})[ \t]*年度?(?![ \t]*\d{1,2}[ \t]*月)"
+)
 _SCI_RE = re.compile(r"\d\s*[eE]\s*[-+]?\s*\d")
 _RANGE_BEFORE = set("0123456789年月日万亿元家个人名%米天㎡")
 
@@ -147,6 +155,10 @@ class Quantity:
     span: tuple[int, int] = (0, 0)
     qualifier: str | None = None  # 以上 / 不低于 / （含）… as written next to the figure
     field: str | None = None  # the input it fills (revenue, core_area …), see tools.label_quantities
+    year_assumed: bool = False  # a date written without its year ("6月3日"): the year is today's
+    years: tuple[int, int] | None = None  # a span of whole years ("2024-2026年"), both ends counted
+    scope: str | None = None  # the part of a park the figure is about ("分园区A"), see label_quantities
+    role: str | None = None  # "bar": the yardstick asked about ("够不够60%"), not the asker's value
 
     @property
     def number(self) -> Decimal:
@@ -161,6 +173,8 @@ class Quantity:
         return self.value
 
     def display(self) -> str:
+        if self.years:
+            return f"{format_years(self.years)}（{plain(self.number)}年）"
         return format_value(self.kind, self.value, self.unit)
 
     def to_json(self) -> dict[str, Any]:
@@ -174,6 +188,10 @@ class Quantity:
             "span": list(self.span),
             "qualifier": self.qualifier,
             "field": self.field,
+            "year_assumed": self.year_assumed,
+            "years": list(self.years) if self.years else None,
+            "scope": self.scope,
+            "role": self.role,
         }
 
 
@@ -206,6 +224,11 @@ def format_date(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+def format_years(span: tuple[int, int]) -> str:
+    first, last = span
+    return f"{first}年" if first == last else f"{first}年至{last}年"
+
+
 def format_value(kind: str, value: Decimal | dt.date, unit: str = "") -> str:
     if isinstance(value, dt.date):
         return format_date(value)
@@ -220,10 +243,23 @@ def format_value(kind: str, value: Decimal | dt.date, unit: str = "") -> str:
 
 
 def format_gap(kind: str, gap: Decimal, unit: str = "") -> str:
-    """A shortfall: percentages are percentage points (还差2个百分点), not percent of percent."""
+    """A shortfall: percentages are percentage points (还差2个百分点), not percent of percent.
+    A share computed by division (3100/4700) is shown to 0.01 point, marked 约."""
     if kind == "percent":
-        return f"{plain(gap * 100)}个百分点"
+        points = gap * 100
+        if _whole_to(points, 4):
+            return f"{plain(points)}个百分点"
+        return f"约{plain(points.quantize(Decimal('0.01')))}个百分点"
     return format_value(kind, gap, unit)
+
+
+def to_months(value: Decimal, unit: str) -> Decimal:
+    """A duration in 年 or 月 as months (1年 = 12个月, exact); other units cannot be converted."""
+    if unit == "月":
+        return value
+    if unit == "年":
+        return value * 12
+    raise CalcError(f"{plain(value)}{unit}无法换算成月（only 年 and 月 convert to months）")
 
 
 # ---------------------------------------------------------------- parsing single values
@@ -357,6 +393,9 @@ def parse_quantity(value: object, kind: Kind) -> Quantity:
         return _parse_date(text, value)
     if text.startswith(("-", "负")):
         raise _error(kind, value, "不能为负数", "must not be negative")
+    # "2024-2026" typed on its own is a year span too (in free text it needs its 年)
+    if kind == "duration" and (span := _YEAR_SPAN_RE.fullmatch(text) or _YEAR_SPAN_RE.fullmatch(f"{text}年")):
+        return _year_span(span, value, (0, len(value)))
     if kind == "percent":
         m = re.fullmatch(rf"{_PREFIX}\s*{_PCT_RE.pattern}\s*", text)
         if not m:
@@ -390,18 +429,49 @@ def _percent(m: re.Match[str], text: str, span: tuple[int, int]) -> Quantity:
                     qualifier=prefix or _clean_suffix(m.group("suffix")))
 
 
-def _make_date(y: str, mo: str, d: str, text: str, span: tuple[int, int]) -> Quantity:
+def _make_date(y: str | int, mo: str, d: str, text: str, span: tuple[int, int], *,
+               year_assumed: bool = False) -> Quantity:
     try:
         day = dt.date(int(y), int(mo), int(d))
     except ValueError as exc:
-        raise _error("date", text, "没有这一天", "no such day") from exc
+        reason = f"{y}年没有这一天" if year_assumed else "没有这一天"
+        raise _error("date", text, reason, f"no such day in {y}" if year_assumed else "no such day") from exc
     if not 1900 <= day.year <= 2200:
         raise _error("date", text, "年份超出范围（1900–2200）", "year out of range (1900–2200)")
-    return Quantity("date", day, "", text=text, span=span)
+    return Quantity("date", day, "", text=text, span=span, year_assumed=year_assumed)
+
+
+def with_year(q: Quantity, year: int) -> Quantity:
+    """A date written without its year ("6月3日"), read in `year`; other figures unchanged."""
+    if not q.year_assumed or q.day.year == year:
+        return q
+    return _make_date(year, str(q.day.month), str(q.day.day), q.text, q.span, year_assumed=True)
+
+
+def _year_span(m: re.Match[str], text: str, span: tuple[int, int]) -> Quantity:
+    first, last = int(m.group("a")), int(m.group("b"))
+    if last < first:
+        raise _error("duration", text, "起止年份颠倒", "the span ends before it starts")
+    count = Decimal(last - first + 1)
+    _check_range("duration", count, text, "年")
+    return Quantity("duration", count, "年", text=text, span=span, years=(first, last))
+
+
+def _default_year() -> int:
+    """The year of "today": ASSISTANT_TODAY when set (tests, evals), else the clock."""
+    try:
+        from assistant.settings import get_settings
+
+        return get_settings().today_or_now().year
+    except Exception:  # noqa: BLE001 - settings are optional for the pure parser
+        return dt.date.today().year
 
 
 def _parse_date(text: str, original: str) -> Quantity:
     m = _DATE_RE.fullmatch(text)
+    if not m and (md := _MONTH_DAY_RE.fullmatch(text)):
+        return _make_date(_default_year(), md.group("m"), md.group("d"), original, (0, len(original)),
+                          year_assumed=True)
     if not m:
         raise _error("date", original, "不是完整的年月日", "not a full year-month-day date")
     return _make_date(m.group("y"), m.group("m1") or m.group("m2"), m.group("d1") or m.group("d2"),
@@ -456,11 +526,14 @@ def _raise_if_sign(text: str, m: re.Match[str], kind: str, shown: str) -> bool:
     raise _error(kind, shown, "不能为负数", "must not be negative")
 
 
-def extract_quantities(text: str) -> list[Quantity]:
+def extract_quantities(text: str, *, today: dt.date | None = None) -> list[Quantity]:
     """Every figure in a free-text question, in order, with kind, value, unit and span (see
     tools.label_quantities for which input each one fills). Bare numbers without a unit (article
     numbers, 文号) are not figures and are skipped; a figure that is clearly wrong (negative,
-    scientific notation, absurdly large, 2026年2月30日) raises CalcError."""
+    scientific notation, absurdly large, 2026年2月30日) raises CalcError.
+
+    A date without its year ("6月3日") is read in the year of `today` (default: the settings'
+    today) and marked `year_assumed`; "2024-2026年" is a span of 3 whole years (`years`)."""
     norm = normalize_width(text)
     found: list[Quantity] = []
     for m in _DATE_RE.finditer(norm):
@@ -468,6 +541,15 @@ def extract_quantities(text: str) -> list[Quantity]:
         found.append(_make_date(m.group("y"), m.group("m1") or m.group("m2"),
                                 m.group("d1") or m.group("d2"), text[span[0]:span[1]], span))
         norm = _mask(norm, *span)
+    for m in _YEAR_SPAN_RE.finditer(norm):
+        found.append(_year_span(m, text[m.start():m.end()], m.span()))
+        norm = _mask(norm, *m.span())
+    year: int | None = today.year if today else None
+    for m in _MONTH_DAY_RE.finditer(norm):
+        year = year or _default_year()
+        found.append(_make_date(year, m.group("m"), m.group("d"), text[m.start():m.end()], m.span(),
+                                year_assumed=True))
+        norm = _mask(norm, *m.span())
     for m in _PARTIAL_DATE_RE.finditer(norm):
         norm = _mask(norm, *m.span())
     for m in _PCT_RE.finditer(norm):

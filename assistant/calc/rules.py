@@ -8,8 +8,11 @@ A file is either one rule (the DESIGN format) or a document's rules:
     rules:
       - id: liuzhou.economic_contribution
         article: 二（二）5
-        kind: tiers            # tiers | thresholds | per_unit_capped | deadline
+        kind: tiers            # tiers | thresholds | per_unit_capped | deadline | per_year_total
         …
+
+A per-unit rule may carry `conditions` (criteria on facts other than the count, such as
+"在库一年"): they are checked when the question gives the figure and listed when it does not.
 
 File-level keys (doc_id, title, places, subject) are defaults for each rule. Loading checks
 what a reader of the YAML could get wrong: an unknown input, a value of the wrong kind, an
@@ -22,7 +25,7 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -39,7 +42,7 @@ from assistant.calc.numbers import (
 )
 from assistant.errors import CalcError
 
-RULE_KINDS = ("tiers", "thresholds", "per_unit_capped", "deadline")
+RULE_KINDS = ("tiers", "thresholds", "per_unit_capped", "deadline", "per_year_total")
 OPS = {">=": "≥", ">": "＞", "<=": "≤", "<": "＜"}
 _COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 MEANINGS = ("within", "publicity", "ban", "every", "annual")
@@ -52,6 +55,7 @@ class InputSpec:
     kind: Kind
     label: str
     unit: str = ""
+    also: tuple[str, ...] = ()  # other units accepted (a duration in 月 may be given in 年)
 
 
 # The vocabulary shared by rules, profiles, tools and the CLI (--core-area → core_area).
@@ -77,7 +81,10 @@ INPUTS: dict[str, InputSpec] = {
         InputSpec("occupancy", "percent", "入驻面积占比", "%"),
         InputSpec("core_occupancy", "percent", "核心园区入驻面积占比", "%"),
         InputSpec("branch_occupancy", "percent", "每个分园区入驻面积占比", "%"),
+        InputSpec("branch_area", "area", "每个分园区建筑面积", "平方米"),
         InputSpec("staff", "count", "专职工作人员", "人"),
+        InputSpec("regulated_duration", "duration", "上规入统后在库时间", "月", also=("年",)),
+        InputSpec("years", "duration", "年度（如2024-2026年）", "年"),
         InputSpec("excellent_years", "duration", "连续年度考核优秀年数", "年"),
         InputSpec("fail_years", "duration", "连续年度考核不合格年数", "年"),
         InputSpec("application_date", "date", "收到申请之日"),
@@ -88,7 +95,9 @@ INPUTS: dict[str, InputSpec] = {
     )
 }
 # Inputs that may hold one value per branch park; every one of them must meet the criterion.
-LIST_INPUTS = frozenset({"branch_institutions", "branch_occupancy", "tax"})
+LIST_INPUTS = frozenset({"branch_institutions", "branch_occupancy", "branch_area", "tax"})
+# Of those, the ones with one value per branch park (a question lists them branch by branch).
+BRANCH_INPUTS = frozenset({"branch_institutions", "branch_occupancy", "branch_area"})
 
 _ARTICLE_RE = re.compile(
     r"第[一二三四五六七八九十百]+条(（[一二三四五六七八九十]+）)?"  # 条-structured documents
@@ -127,10 +136,17 @@ def _coerce_one(spec: InputSpec, value: object) -> Quantity:
         value = f"{value.strip()}{spec.unit}"
     q = parse_quantity(value, spec.kind)
     if spec.kind == "count" and not q.unit:
-        q = Quantity(q.kind, q.value, spec.unit, q.text, q.span, q.qualifier, q.field)
-    if spec.kind == "duration" and q.unit != spec.unit:
-        raise CalcError(f"{spec.label}应以{spec.unit}计（'{spec.name}' is counted in {spec.unit}）")
+        q = replace(q, unit=spec.unit)
+    if spec.kind == "duration" and q.unit != spec.unit and q.unit not in spec.also:
+        units = (spec.unit, *spec.also)
+        raise CalcError(f"{spec.label}应以{'或'.join(units)}计，而不是“{q.text}”"
+                        f"（'{spec.name}' is counted in {' or '.join(units)}）")
     return q
+
+
+def compare(op: str, value: Decimal, bar: Decimal) -> bool:
+    """value <op> bar, op one of OPS."""
+    return bool(_COMPARE[op](value, bar))
 
 
 @dataclass(frozen=True)
@@ -182,7 +198,15 @@ class Criterion:
         return f"{OPS[self.op]}{format_value(self.kind, self.value, self.unit)}"
 
     def test(self, value: Decimal) -> bool:
-        return bool(_COMPARE[self.op](value, self.value))
+        return compare(self.op, value, self.value)
+
+
+@dataclass(frozen=True)
+class Part:
+    """A share of a yearly amount: "其中150万元用于…"."""
+
+    amount: Decimal
+    phrase: str
 
 
 @dataclass(frozen=True)
@@ -223,6 +247,12 @@ class Rule:
     phrase: str = ""
     meaning: str = "within"  # within | publicity | ban | every | annual
     due: str = ""  # 当年6月底 | 次年第一季度 (annual deadlines)
+    # per_unit_capped: facts besides the count that must hold (在库一年), checked when given
+    conditions: tuple[Criterion, ...] = ()
+    # per_year_total: an amount every year over a span of years (uses `input` for the years asked)
+    per_year: Decimal | None = None
+    year_span: tuple[int, int] | None = None
+    parts: tuple[Part, ...] = ()
 
     @property
     def inputs(self) -> tuple[str, ...]:
@@ -235,6 +265,7 @@ class Rule:
             names.append(self.qualify.input)
         if self.count_input:
             names.append(self.count_input.name)
+        names += [c.input for c in self.conditions]
         if self.start:
             names.append(self.start.name)
         return tuple(dict.fromkeys(names))
@@ -415,9 +446,21 @@ def build_rule(raw: Mapping[str, Any], defaults: Mapping[str, Any], where: str) 
         phrase=str(data.get("phrase", "")),
         meaning=str(data.get("meaning", "within")),
         due=str(data.get("due", "")),
+        conditions=tuple(_criterion(where, c) for c in data.get("conditions") or ()),
+        per_year=_quantity(where, data["per_year"], "amount").number if data.get("per_year") else None,
+        year_span=_year_span(where, data["years"]) if data.get("years") else None,
+        parts=tuple(Part(_quantity(where, p["amount"], "amount").number, str(p["phrase"]))
+                    for p in data.get("parts") or ()),
     )
     _check_kind(where, rule)
     return rule
+
+
+def _year_span(where: str, raw: object) -> tuple[int, int]:
+    span = _quantity(where, raw, "duration").years
+    if span is None:
+        raise _bad(where, f"years 应为年度区间（如 2024年-2026年），而不是 {raw}")
+    return span
 
 
 def _check_tiers(where: str, tiers: tuple[Tier, ...]) -> None:
@@ -439,9 +482,12 @@ def _check_kind(where: str, rule: Rule) -> None:
         "thresholds": bool(rule.criteria),
         "per_unit_capped": rule.per_unit is not None and rule.count_input is not None,
         "deadline": rule.start is not None and (rule.period is not None or bool(rule.due)),
+        "per_year_total": rule.input is not None and rule.per_year is not None and rule.year_span is not None,
     }
     if not needs[rule.kind]:
         raise _bad(where, f"{rule.kind} 规则缺少必需字段")
+    if rule.parts and sum(p.amount for p in rule.parts) != rule.per_year:
+        raise _bad(where, "parts 各项之和应等于 per_year")
     if rule.condition not in ("", "single", "multiple"):
         raise _bad(where, "condition 应为 single 或 multiple")
     if rule.meaning not in MEANINGS or rule.effect not in EFFECTS:

@@ -3,15 +3,15 @@
 Each tool takes typed arguments (pydantic) and returns a JSON-able dict: the result's
 `to_json()` plus `text` (its `render()`), or `{"error": "…"}` for input it cannot use, so an
 LLM or the offline chain always gets an answer it can show. `run_tool(name, args)` wraps a
-call as a `ToolCall` for `Answer.tools`.
+call as a `ToolCall` for `Answer.tools`. The figures of a question (label_quantities,
+collect_inputs, profile_from_text) live in figures.py and are re-exported here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
-from decimal import Decimal
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +25,14 @@ from assistant.calc.engine import (
     combine_thresholds,
     evaluate,
     evaluate_tiers,
-    per_unit_reward,
+    occupancy_base,
 )
-from assistant.calc.numbers import Quantity, extract_quantities
-from assistant.calc.rules import INPUTS, Rule, coerce_one, load_rules
+from assistant.calc.figures import collect_inputs as collect_inputs  # re-exported for the chain
+from assistant.calc.figures import label_quantities as label_quantities
+from assistant.calc.figures import profile_from_text as profile_from_text
+from assistant.calc.numbers import Quantity, format_value
+from assistant.calc.rewards import per_unit_reward, per_year_total
+from assistant.calc.rules import BRANCH_INPUTS, INPUTS, Rule, coerce_input, coerce_one, load_rules
 from assistant.errors import CalcError
 from assistant.types import ToolCall
 
@@ -53,13 +57,16 @@ PROFILE_ALIASES = {
     "上规入统企业": "regulated_enterprises", "达标企业数": "qualifying_enterprises",
     "上一次营收": "previous_revenue", "已发放": "already_awarded",
     "连续优秀年数": "excellent_years", "连续不合格年数": "fail_years",
+    "在库时间": "regulated_duration", "上规入统时间": "regulated_duration", "年度": "years",
+    "分园区面积": "branch_area", "分园区入驻机构": "branch_institutions", "分园区入驻面积占比": "branch_occupancy",
     "收到申请日期": "application_date", "公示开始": "publicity_start",
     "认定日期": "recognition_date", "取消日期": "revocation_date", "自评年度": "assessment_date",
 }
 PROFILE_META = ("location", "subject", "branches", "today")
 _ENTERPRISE = {"revenue", "tax", "qualifying_enterprises", "previous_revenue"}
 _PARK = {"area", "core_area", "total_area", "occupied_area", "park_count", "branch_count",
-         "institutions", "core_institutions", "occupancy", "core_occupancy", "staff", "branches"}
+         "institutions", "core_institutions", "occupancy", "core_occupancy", "staff", "branches",
+         "branch_institutions", "branch_occupancy", "branch_area"}
 _SAME_FOR_ONE_PARK = (("area", "core_area", "total_area"), ("institutions", "core_institutions"),
                       ("occupancy", "core_occupancy"))
 
@@ -78,8 +85,10 @@ def normalize_profile(raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]
 
     - `branches: [{area, institutions, occupancy}, …]` gives 分园区数量 and per-branch values;
     - "营收" of a park (a profile with park figures and no enterprise figures) is 园区年营业收入;
+    - per-branch values (branch_institutions: [12家, 9家]) give 分园区数量 when it is not given,
+      and 核心区 + 各分园区面积 the total area;
     - one park: its area is its core and total area, its institutions its core institutions;
-    - 入驻面积 / 建筑面积 gives the occupancy when it is not given.
+    - 入驻面积 / 建筑面积 (else 总面积) gives the occupancy when it is not given.
     """
     if not isinstance(raw, Mapping):
         raise CalcError("档案应为键值对（a profile is a mapping of field: value）")
@@ -115,13 +124,27 @@ def normalize_profile(raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]
     if subject == "park" and "revenue" in prof:
         prof.setdefault("park_revenue", prof.pop("revenue"))
         notes.append("档案是园区口径，“营收”按园区年营业收入理解")
-    if "occupancy" not in prof and "occupied_area" in prof:
-        base = prof.get("area") or prof.get("total_area")
-        whole = coerce_one("area", base).number if base is not None else Decimal(0)
-        if whole > 0:
-            share = coerce_one("occupied_area", prof["occupied_area"]).number / whole
-            prof["occupancy"] = Quantity("percent", share, "%", text="入驻面积÷建筑面积")
-            notes.append("入驻面积占比按入驻面积 ÷ 建筑面积计算")
+    listed = [n for n in sorted(BRANCH_INPUTS) if isinstance(prof.get(n), list)]
+    if listed and "branch_count" not in prof:
+        prof["branch_count"] = max(len(prof[n]) for n in listed)
+        notes.append(f"分园区数量按所列分园区计为{prof['branch_count']}个")
+    if "total_area" not in prof and "core_area" in prof and isinstance(prof.get("branch_area"), list):
+        each = coerce_input("branch_area", prof["branch_area"])
+        assert isinstance(each, list)
+        if len(each) == int(coerce_one("branch_count", prof["branch_count"]).number):
+            total = coerce_one("core_area", prof["core_area"]).number + sum(a.number for a in each)
+            prof["total_area"] = Quantity("area", total, "平方米", text="核心区与各分园区面积之和")
+            notes.append("园区总面积按核心区与各分园区面积之和计算")
+    if "occupancy" not in prof and "occupied_area" in prof and (found := occupancy_base(prof)):
+        base_name, base = found
+        if base.number > 0:
+            occupied = coerce_one("occupied_area", prof["occupied_area"])
+            share = occupied.number / base.number
+            prof["occupancy"] = Quantity("percent", share, "%", text=f"入驻面积÷{INPUTS[base_name].label}")
+            shown = format_value("percent", share)
+            rounding = "（比较时用精确值，此处四舍五入到0.01个百分点）" if shown.startswith("约") else ""
+            notes.append(f"入驻面积占比按入驻面积{occupied.display()} ÷ {INPUTS[base_name].label}{base.display()}"
+                         f" = {shown}计算{rounding}")
     if "park_count" not in prof and "branch_count" in prof:
         prof["park_count"] = int(coerce_one("branch_count", prof["branch_count"]).number) + 1
     if "park_count" in prof and coerce_one("park_count", prof["park_count"]).number == 1:
@@ -186,88 +209,6 @@ def self_check(profile: Mapping[str, Any], *, rules_dir: Path | str | None = Non
                today: object | None = None) -> list[CalcResult]:
     """The results of `self_check_report` (every touched rule, incomplete ones included)."""
     return list(self_check_report(profile, rules_dir=rules_dir, today=today).results)
-
-
-# ---------------------------------------------------------------- figures in a question
-
-_DELIMS = "，。；;,！？!?\n：:"
-# (kind, field, words in the same clause); first match wins, so specific before general.
-# (kind, unit or "", field, words). The hint whose word sits nearest the figure in its clause
-# wins; on a tie the earlier (more specific) hint does.
-_FIELD_HINTS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
-    ("amount", "", "tax", ("纳税", "税收", "缴税", "税额")),
-    ("amount", "", "park_revenue", ("园区营收", "园区年营业收入", "园区营业收入", "产业园营收",
-                                    "产业园年营业收入", "园区年营收", "园区收入")),
-    ("amount", "", "revenue", ("营收", "营业收入", "收入", "销售额")),
-    ("area", "", "core_area", ("核心园区", "核心区", "核心")),
-    ("area", "", "total_area", ("总面积", "总建筑面积", "合计")),
-    ("area", "", "occupied_area", ("入驻面积", "办公面积", "已入驻")),
-    ("area", "", "area", ("面积", "建筑", "园区", "平方", "㎡")),
-    ("count", "个", "branch_count", ("分园区", "分园")),
-    ("count", "个", "park_count", ("园区",)),
-    ("count", "家", "regulated_enterprises", ("上规", "规上", "入统")),
-    ("count", "家", "qualifying_enterprises", ("新引进", "引进", "新企业", "新入园")),
-    ("count", "家", "core_institutions", ("核心",)),
-    ("count", "家", "branch_institutions", ("分园",)),
-    ("count", "家", "institutions", ("机构", "入驻")),
-    ("count", "人", "staff", ("专职", "工作人员", "员工", "人员")),
-    ("percent", "", "core_occupancy", ("核心",)),
-    ("percent", "", "branch_occupancy", ("分园",)),
-    ("percent", "", "occupancy", ("占", "比例", "入驻", "出租", "面积")),
-    ("date", "", "application_date", ("申请", "申报", "收到")),
-    ("date", "", "publicity_start", ("公示",)),
-    ("date", "", "recognition_date", ("认定", "批复")),
-    ("date", "", "revocation_date", ("取消", "撤销")),
-)
-_DEFAULT_FIELD = {("percent", "%"): "occupancy", ("count", "人"): "staff", ("count", "家"): "institutions"}
-
-
-def _clause(text: str, start: int, end: int) -> tuple[str, str]:
-    left = start
-    while left > 0 and text[left - 1] not in _DELIMS:
-        left -= 1
-    right = end
-    while right < len(text) and text[right] not in _DELIMS:
-        right += 1
-    return text[left:start], text[end:right]
-
-
-def _distance(word: str, before: str, after: str) -> int | None:
-    found = []
-    if (i := before.rfind(word)) >= 0:
-        found.append(len(before) - i - len(word))
-    if (j := after.find(word)) >= 0:
-        found.append(j)
-    return min(found) if found else None
-
-
-def _guess_field(text: str, q: Quantity) -> str | None:
-    """The input a figure fills, from the nearest telling word in its clause (营收6亿元 → revenue)."""
-    before, after = _clause(text, *q.span)
-    best: tuple[int, int, str] | None = None
-    for rank, (kind, unit, field, words) in enumerate(_FIELD_HINTS):
-        if kind != q.kind or (unit and unit != q.unit):
-            continue
-        distances = [d for w in words if (d := _distance(w, before, after)) is not None]
-        if distances and (best is None or (min(distances), rank) < best[:2]):
-            best = (min(distances), rank, field)
-    return best[2] if best else _DEFAULT_FIELD.get((q.kind, q.unit))
-
-
-def label_quantities(text: str) -> list[Quantity]:
-    """`extract_quantities` with each figure's `field` guessed from the words around it:
-    "营收6亿元，核心区4500平方米，入驻16家，占比62%" → revenue, core_area, institutions,
-    occupancy. A guess: the chain may override it from the conversation."""
-    return [replace(q, field=_guess_field(text, q)) for q in extract_quantities(text)]
-
-
-def profile_from_text(text: str) -> dict[str, Quantity]:
-    """The figures of a question keyed by field (first mention wins), ready for self_check."""
-    out: dict[str, Quantity] = {}
-    for q in label_quantities(text):
-        if q.field and q.field not in out:
-            out[q.field] = q
-    return out
 
 
 # ---------------------------------------------------------------- tools
@@ -340,6 +281,15 @@ def _per_unit_reward(rule_id: str, count: int | None = None, values: list[str] |
     return _out(per_unit_reward(rule, count=count, values=values, already_awarded=already_awarded))
 
 
+class PerYearArgs(BaseModel):
+    rule_id: str = Field("liuzhou.special_fund", description="按年安排资金的规则 id")
+    years: str | None = Field(None, description="年度区间或年数，如 2024-2026年、2024到2025年、3年；不填为原文全部年度")
+
+
+def _per_year_total(rule_id: str = "liuzhou.special_fund", years: str | None = None) -> dict[str, Any]:
+    return _out(per_year_total(load_rules().get(rule_id), years))
+
+
 class DeadlineArgs(BaseModel):
     start: str = Field(description="起算日期，如 2026-03-02 或 2026年3月2日（当日不计入）")
     rule_id: str | None = Field(None, description="期限规则 id，如 guangxi.evaluation_deadline、liaocheng.publicity")
@@ -382,6 +332,10 @@ per_unit_reward_tool = StructuredTool.from_function(
     func=_safe(_per_unit_reward), name="per_unit_reward", args_schema=PerUnitArgs,
     description="按家计算奖励并套用总额上限（招商团队奖励、上规入统奖励）。",
 )
+per_year_total_tool = StructuredTool.from_function(
+    func=_safe(_per_year_total), name="per_year_total", args_schema=PerYearArgs,
+    description="按年安排的资金在若干年度内的合计（每年金额 × 年数，只计原文所列年度）。",
+)
 deadline = StructuredTool.from_function(
     func=_safe(_deadline), name="deadline", args_schema=DeadlineArgs,
     description="从起算日计算期限届满日（自然日、工作日含法定节假日调休、年）、周期评估时点。",
@@ -390,7 +344,8 @@ self_check_tool = StructuredTool.from_function(
     func=_safe(_self_check), name="self_check", args_schema=SelfCheckArgs,
     description="按档案（所在地、营收、面积、机构数…）核对所有相关条款，列出结论、差距和缺少的信息。",
 )
-TOOLS: tuple[StructuredTool, ...] = (reward_tier, check_thresholds_tool, per_unit_reward_tool, deadline, self_check_tool)
+TOOLS: tuple[StructuredTool, ...] = (reward_tier, check_thresholds_tool, per_unit_reward_tool, per_year_total_tool,
+                                     deadline, self_check_tool)
 
 
 def get_tool(name: str) -> StructuredTool:
