@@ -31,6 +31,8 @@ _SENTENCE_END = re.compile(r"(?<=[。；！？])")
 _ITEM_LABEL = re.compile(r"^(第[一二三四五六七八九十百]+条\s*|（[一二三四五六七八九十]+）|\d+[．.、])")
 
 _ASKS = {
+    "who": (re.compile(r"谁|哪个部门|哪个单位|哪家单位|哪一级|哪级|什么部门|什么单位|牵头"),
+            re.compile(r"牵头单位|责任单位|负责|部门|人民政府|局|厅")),
     "duration": (re.compile(r"多久|多长时间|多长|几天|几日|多少天|几年|多少年|期限|周期|什么时候|何时|哪天|几月|时限"),
                  re.compile(r"\d+\s*(日|天|年|个月|月|个工作日)|[一二三两]年|每年|季度|月底")),
     "amount": (re.compile(r"多少钱|多少万|金额|资金|奖励多少|补贴多少|奖多少|给多少|经费"),
@@ -93,14 +95,23 @@ def vocabulary_for(chunks: Sequence[Chunk]) -> Vocabulary:
     return _vocabulary(tuple(chunks))
 
 
+# jieba part-of-speech tags that never carry a question's subject: pronouns (那些, 这边),
+# conjunctions (如果, 要是), adverbs (最多), numerals and measure words, particles, time and
+# direction words, interjections.
+_FUNCTION_TAGS = ("r", "c", "d", "m", "q", "u", "p", "t", "f", "y", "e", "o", "x", "z")
+
+
 def content_words(text: str) -> list[str]:
-    """Subject words of a question: jieba words that are not question vocabulary or numbers."""
-    import jieba
+    """Subject words of a question: nouns, verbs and the like, not question vocabulary,
+    function words or numbers."""
+    import jieba.posseg
 
     words = []
-    for word in jieba.lcut(text):
-        word = word.strip().lower()
+    for token in jieba.posseg.lcut(text):
+        word = token.word.strip().lower()
         if len(word) < 2 or word in QUESTION_WORDS or re.fullmatch(r"[\W\d_.%a-z]+", word):
+            continue
+        if token.flag.startswith(_FUNCTION_TAGS):
             continue
         words.append(word)
     return list(dict.fromkeys(words))
@@ -227,6 +238,21 @@ def status_warnings(metas: Sequence[DocumentMeta], today: dt.date) -> list[str]:
     return warnings
 
 
+def _date_in(question: str) -> dt.date | None:
+    """The day a validity question asks about: "2027年3月的时候还有效吗" → 2027-03-01."""
+    m = re.search(r"(\d{4})年(\d{1,2})月(?:(\d{1,2})[日号])?", question)
+    if not m:
+        m = re.search(r"(\d{4})年(底|末|初)?", question)
+        if not m:
+            return None
+        year = int(m.group(1))
+        return dt.date(year, 12, 31) if m.group(2) in ("底", "末") else dt.date(year, 1, 1)
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
+    except ValueError:
+        return None
+
+
 def _cn_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
@@ -255,13 +281,14 @@ def refusal_reason(
     support: float = 0.0,
 ) -> str | None:
     """Why the corpus cannot answer this question, or None when it can."""
+    if not intent.doc_ids:
+        for title in _named_titles(intent.question):
+            if not any(_same_title(title, meta) for meta in documents.values()):
+                return f"资料中没有《{title}》这份文件的全文。"
     if any(h.via == "exact" for h in hits):
         return None
     if intent.foreign_places and not intent.doc_ids:
         return f"资料中没有{'、'.join(intent.foreign_places)}的政策文件。"
-    for title in re.findall(r"《([^》]+)》", intent.question):
-        if not any(_same_title(title, meta) for meta in documents.values()):
-            return f"资料中没有《{title}》这份文件的全文。"
     if not hits:
         return "没有检索到相关条款。"
     share, unknown = unknown_share(intent, vocab)
@@ -270,10 +297,25 @@ def refusal_reason(
     return None
 
 
+_BARE_TITLE = re.compile(r"[\u4e00-\u9fff]{8,}(?:办法|条例|规定|细则|意见)(?:[（(]试行[)）])?")
+
+
+def _named_titles(question: str) -> list[str]:
+    """Document titles the question names: in 《》, or long enough to be a title without them
+    ("国家级人力资源服务产业园管理办法（试行）第十条")."""
+    titles = re.findall(r"《([^》]+)》", question)
+    if not titles:
+        titles = [m.group(0) for m in _BARE_TITLE.finditer(question)]
+    return titles
+
+
 def _same_title(title: str, meta: DocumentMeta) -> bool:
     from rapidfuzz import fuzz
 
-    return title in meta.title or meta.title in title or fuzz.ratio(title, meta.title) >= 85
+    if title in meta.title or meta.title in title or fuzz.ratio(title, meta.title) >= 85:
+        return True
+    # "聊城市级产业园管理办法": a shortened title that still names the document's place
+    return any(place in title for place in meta.places)
 
 
 def compose(
@@ -415,8 +457,9 @@ def _status_answer(
         elif own:
             cited.append(own[0])
         if meta.valid_until:
-            state = "仍在有效期内" if meta.valid_until >= today else "已过有效期"
-            facts.append(f"截至{_cn_date(today)}{state}（有效期至{_cn_date(meta.valid_until)}）")
+            as_of = _date_in(intent.question) or today
+            state = "仍在有效期内" if meta.valid_until >= as_of else "已过有效期，已失效"
+            facts.append(f"截至{_cn_date(as_of)}{state}（有效期至{_cn_date(meta.valid_until)}）")
         if not facts:
             continue
         where = f"{source_line(meta, cited[-1].article)}" if cited else f"《{meta.title}》"

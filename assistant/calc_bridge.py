@@ -19,7 +19,7 @@ from assistant.route import Intent
 from assistant.types import Chunk, Hit, ToolCall
 
 _SINGLE = re.compile(r"单一园区|只设立?一个园区|只有一个园区|一个园区|单个园区")
-_MULTIPLE = re.compile(r"多个园区|多园区|分园区|多个分园")
+_MULTIPLE = re.compile(r"多个园区|多园区|分园")
 
 
 @dataclass(frozen=True)
@@ -64,19 +64,22 @@ def run_calculator(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.
     if not applicable:
         return None
     wanted_docs = list(intent.doc_ids) or [applicable[0].doc_id]
-    chosen = [next(r for r in applicable if r.doc_id == d) for d in wanted_docs if any(r.doc_id == d for r in applicable)]
-    if not chosen:
-        return None
 
     texts: list[str] = []
     calls: list[ToolCall] = []
     cited: list[Chunk] = []
-    for rule in chosen:
-        meta = index.documents.get(rule.doc_id)
-        chunk = next((c for c in index.by_doc.get(rule.doc_id, []) if c.article == rule.article), None)
-        if meta is None or chunk is None:
+    for doc_id in wanted_docs:
+        meta = index.documents.get(doc_id)
+        own = [r for r in applicable if r.doc_id == doc_id]
+        if meta is None or not own:
             continue
-        result = evaluate(rule, inputs, today=today, title=meta.title, **counting)
+        # of a document's candidate rules, the first whose condition fits the figures
+        # (广西 第五条: single park or multiple parks)
+        results = [(r, evaluate(r, inputs, today=today, title=meta.title, **counting)) for r in own[:3]]
+        rule, result = next(((r, res) for r, res in results if res.status != "not_applicable"), results[0])
+        chunk = next((c for c in index.by_doc.get(rule.doc_id, []) if c.article == rule.article), None)
+        if chunk is None:
+            continue
         texts.append(result.render(meta.title))
         calls.append(ToolCall(name=_tool_name(rule.kind), input={"rule_id": rule.id, **_shown(inputs)}, output=result.to_json()))
         cited.append(chunk)
