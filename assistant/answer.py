@@ -186,7 +186,7 @@ def direct_answer(question: str, sentences: Sequence[Sentence], vocab: Vocabular
     "…自收到申请之日起45日内，组织对产业园进行评估。" rather than the whole item."""
     tokens = [t for t in dict.fromkeys(tokenize(question)) if t not in QUESTION_WORDS]
     kind = asked_kind(question)
-    clauses = [c for s in sentences for c in re.split(r"(?<=[，；：。])", strip_label(s.text)) if c.strip()]
+    clauses = [c for s in sentences for c in _clauses(strip_label(s.text))]
     if len(clauses) <= 2:
         return ""
     scored = [(score_sentence(Sentence(c, "", i), tokens, vocab, kind), i) for i, c in enumerate(clauses)]
@@ -196,6 +196,19 @@ def direct_answer(question: str, sentences: Sequence[Sentence], vocab: Vocabular
         clauses[picked[-1]] if len(picked) > 1 else ""
     )
     return re.sub(r"[，；：、]$", "", chosen.strip()).rstrip("。") + "。"
+
+
+def _clauses(text: str) -> list[str]:
+    """Split at ，；。 outside brackets: "（牵头单位：市人社局，责任单位：…）" stays whole."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += ch in "（(《“"
+        depth -= ch in "）)》”"
+        if depth <= 0 and ch in "，；。":
+            out.append(text[start : i + 1])
+            start, depth = i + 1, 0
+    out.append(text[start:])
+    return [c for c in out if c.strip()]
 
 
 def strip_label(text: str) -> str:

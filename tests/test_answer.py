@@ -115,3 +115,24 @@ def test_follow_up_naming_another_document_keeps_the_subject(chain: AnswerChain)
     first = "广西的产业园评估通过后公示几天"
     answer = chain.ask("那聊城呢？", history=[(first, chain.ask(first).answer)])
     assert _cited(answer) == {(LC, "第七条")} and "5个工作日" in answer.answer
+
+
+def test_a_title_outside_the_corpus_is_declined_even_without_brackets(chain: AnswerChain) -> None:
+    answer = chain.ask("国家级人力资源服务产业园管理办法（试行）第十条是怎么规定的")
+    assert not answer.answered and "国家级人力资源服务产业园管理办法（试行）" in answer.answer
+
+
+def test_colloquial_function_words_do_not_cause_a_refusal(chain: AnswerChain) -> None:
+    answer = chain.ask("那个柳州的产业园要是想延伸出去建服务站点，归谁管啊")
+    assert answer.answered and (LZ, "二（一）2") in _cited(answer)
+
+
+def test_validity_as_of_a_date_named_in_the_question(chain: AnswerChain) -> None:
+    answer = chain.ask("到2027年3月柳州这个措施还有效吗")
+    assert "2027年3月1日已过有效期" in answer.answer and "2026年12月31日" in answer.answer
+
+
+def test_who_question_picks_the_responsible_body(chain: AnswerChain) -> None:
+    answer = chain.ask("柳州用工输送奖励由哪个部门牵头")
+    assert "（牵头单位：市人社局，责任单位：各县、区人社局）" in answer.answer
+    assert "解决本地企业（项目）用工难题" not in answer.answer  # the sentence, not the article
