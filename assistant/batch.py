@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import IO, Any
 
 from assistant.errors import AssistantError
 
 Handler = Callable[[str, list[list[str]], Any], dict[str, Any]]
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class BadLine(ValueError):
@@ -19,11 +21,11 @@ class BadLine(ValueError):
 
 def parse_line(line: str, number: int) -> tuple[Any, str, list[list[str]]]:
     """(id, question, history) from a JSON object or a plain-text line."""
-    text = line.strip()
+    text = _scrub(line.strip())
     if not text.startswith("{"):
         return number, text, []
     try:
-        data = json.loads(text)
+        data = _scrub(json.loads(text))
     except json.JSONDecodeError as exc:
         raise BadLine(number, f"line {number}: not valid JSON ({exc.msg})") from exc
     if not isinstance(data, dict):
@@ -38,6 +40,18 @@ def parse_line(line: str, number: int) -> tuple[Any, str, list[list[str]]]:
     ):
         raise BadLine(item_id, f"line {number}: 'history' must be a list of [question, answer] pairs")
     return item_id, question, [[str(q), str(a)] for q, a in history]
+
+
+def _scrub(value: Any) -> Any:
+    """Lone surrogates (undecodable bytes on stdin, "\\ud800" in JSON) cannot be written back
+    as UTF-8; they become U+FFFD so the line gets an answer or an error, not a crash."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_scrub(item) for item in value]
+    if isinstance(value, dict):
+        return {_scrub(key): _scrub(item) for key, item in value.items()}
+    return value
 
 
 def run_jsonl(stream_in: IO[str], stream_out: IO[str], handler: Handler) -> int:
@@ -56,6 +70,9 @@ def run_jsonl(stream_in: IO[str], stream_out: IO[str], handler: Handler) -> int:
         except (ValueError, AssistantError) as exc:
             errors += 1
             result = {"id": item_id, "error": str(exc)}
+        except Exception as exc:  # one hostile line (a bug, a RecursionError) must not end the batch
+            errors += 1
+            result = {"id": item_id, "error": f"无法处理这一行（{type(exc).__name__}）: check the line"}
         stream_out.write(json.dumps(result, ensure_ascii=False) + "\n")
         stream_out.flush()
     return errors

@@ -162,8 +162,15 @@ class AnswerChain:
         return compose_with_llm(self.chat_model, offline, chunks, tools, citations)
 
 
+# Characters that carry no words and break output: lone surrogates (unencodable in UTF-8),
+# control characters, zero-width and bidi-override marks.
+_INVISIBLE = re.compile(
+    "[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
+)
+
+
 def _clean_question(question: str) -> tuple[str, str]:
-    text = (question or "").replace("\x00", "").strip()
+    text = _INVISIBLE.sub("", question or "").strip()
     if not text:
         raise BadQuestion("问题是空的（empty question）: type a question about the park policies")
     if not re.search(r"[\w\u3400-\u9fff]", text):

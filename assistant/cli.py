@@ -41,7 +41,7 @@ def _index_dir(index: Path | None) -> Path:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--index", type=click.Path(path_type=Path), help="index directory (default: indexes/)")
 def ingest(paths: tuple[Path, ...], index: Path | None) -> None:
-    """Add or update policy files (.txt) in the index; default: the corpus/ folder."""
+    """Add or update policy files (.txt, .pdf, .docx) in the index; default: the corpus/ folder."""
     from assistant.ingest import ingest_paths
     from assistant.settings import get_settings
 

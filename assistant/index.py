@@ -357,8 +357,12 @@ def _write_bm25(chunks: list[Chunk], gen_dir: Path) -> None:
 
 
 def _drop_old_generations(index_dir: Path, chroma_url: str | None) -> None:
+    """Keep the newest complete generations; drop older ones and any an ingest left half-built
+    (killed before it wrote the generation's own manifest). Runs under the lock, after the swap."""
     gens = sorted(p for p in index_dir.glob("gen-*") if p.is_dir())
-    for stale in gens[:-KEEP_GENERATIONS]:
+    complete = [g for g in gens if (g / "manifest.json").exists()]
+    partial = [g for g in gens if g not in complete]
+    for stale in partial + complete[:-KEEP_GENERATIONS]:
         shutil.rmtree(stale, ignore_errors=True)
         if chroma_url:
             try:

@@ -1,7 +1,8 @@
 """Read policy files into clean text plus document metadata.
 
-`.txt` only here (PDF and Word have their own loaders); every failure is a `BadDocument`
-with a reason a clerk can act on.
+`.txt` is decoded here; `.pdf` and `.docx` are parsed by `assistant.loaders` in a child
+process with time and memory limits. Every failure is a `BadDocument` with a reason a clerk
+can act on.
 """
 
 from __future__ import annotations
@@ -15,13 +16,28 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.errors import BadDocument
+from assistant.loaders import PARSED_SUFFIXES, Limits, extract_text
 from assistant.types import Document, DocumentMeta
 
 if TYPE_CHECKING:
     from assistant.index import IngestReport
 
-SUPPORTED_SUFFIXES = (".txt",)
-MAX_BYTES = 20 * 1024 * 1024
+SUPPORTED_SUFFIXES = (".txt", ".pdf", ".docx")
+MAX_BYTES = 20 * 1024 * 1024  # the default of Limits.max_bytes (ASSISTANT_MAX_FILE_MB)
+# What a file really is when its first bytes say so, whatever its name claims.
+_SAVE_AS_DOCX = "open it in Word or WPS and save as .docx"
+_OCR = "run OCR and save the text as .txt"
+_MAGIC = (
+    (b"%PDF-", "PDF", "rename it to .pdf"),
+    (b"PK\x03\x04", "ZIP/Word (.docx)", "rename it to .docx if it is a Word file"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "旧版 Word/Excel (.doc/.xls)", _SAVE_AS_DOCX),
+    (b"{\\rtf", "RTF", _SAVE_AS_DOCX),
+    (b"\x89PNG", "PNG 图片", _OCR),
+    (b"\xff\xd8\xff", "JPEG 图片", _OCR),
+    (b"GIF8", "GIF 图片", _OCR),
+)
+# Files a directory scan passes over without complaint: not documents someone meant to add.
+_IGNORED = re.compile(r"^(\.|~\$|Thumbs\.db$|desktop\.ini$)", re.IGNORECASE)
 
 # Word-export artefacts such as "[bookmark: _GoBack]".
 _ARTEFACT = re.compile(r"\[bookmark:[^\]]*\]")
@@ -53,9 +69,12 @@ def doc_id_for(path: Path) -> str:
     return path.stem
 
 
-def read_text_file(path: Path) -> tuple[str, bytes]:
+def read_text_file(path: Path, max_bytes: int = MAX_BYTES) -> tuple[str, bytes]:
     """Decode a .txt policy: UTF-8 (with or without BOM), else GB18030/GBK, else refuse."""
-    raw = _read_bytes(path)
+    raw = _read_bytes(path, max_bytes)
+    for magic, kind, hint in _MAGIC:
+        if raw.startswith(magic):
+            raise BadDocument(path, f"不是文本文件（内容是 {kind}，扩展名却是 .txt）: {hint}")
     if b"\x00" in raw[:4096]:
         raise BadDocument(path, "不是文本文件（含二进制内容）: not a text file; export it as UTF-8 .txt")
     for encoding in ("utf-8-sig", "gb18030"):
@@ -71,18 +90,27 @@ def read_text_file(path: Path) -> tuple[str, bytes]:
     return str(best), raw
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
+    _check_size(path, max_bytes)
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise BadDocument(path, f"无法读取文件: cannot read ({exc.strerror})") from exc
+
+
+def _check_size(path: Path, max_bytes: int) -> None:
     try:
         size = path.stat().st_size
     except OSError as exc:
         raise BadDocument(path, f"无法读取文件: cannot read ({exc.strerror})") from exc
     if size == 0:
         raise BadDocument(path, "空文件: the file is empty")
-    if size > MAX_BYTES:
+    if size > max_bytes:
         raise BadDocument(
-            path, f"文件过大（{size // 1024 // 1024} MB > 20 MB）: split it or trim attachments"
+            path,
+            f"文件过大（{size / 1024 / 1024:.1f} MB > {max_bytes / 1024 / 1024:.3g} MB）: "
+            "split it or trim attachments, or raise ASSISTANT_MAX_FILE_MB",
         )
-    return path.read_bytes()
 
 
 def normalise_line(line: str) -> str:
@@ -199,16 +227,34 @@ def _places(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(places))
 
 
-def load_document(path: Path) -> Document:
+def _unsupported(path: Path) -> BadDocument:
+    suffix = path.suffix.lower()
+    hint = (
+        _SAVE_AS_DOCX
+        if suffix in (".doc", ".wps", ".rtf", ".odt")
+        else f"supported: {', '.join(SUPPORTED_SUFFIXES)}"
+    )
+    return BadDocument(path, f"不支持的文件类型 {path.suffix or '(无扩展名)'}: {hint}")
+
+
+def load_document(path: Path, limits: Limits | None = None) -> Document:
+    """Read one policy file; `limits` (size, pages, parse time and memory) default to settings."""
     path = Path(path)
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise BadDocument(
-            path,
-            f"不支持的文件类型 {path.suffix or '(无扩展名)'}: supported: {', '.join(SUPPORTED_SUFFIXES)}",
-        )
-    text, raw = read_text_file(path)
-    if _looks_binary(text):
-        raise BadDocument(path, "不是文本文件（乱码或二进制）: not readable text; export it as UTF-8 .txt")
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise _unsupported(path)
+    limits = limits or Limits.from_settings()
+    if suffix in PARSED_SUFFIXES:
+        raw = _read_bytes(path, limits.max_bytes)
+        text = extract_text(path, limits)
+        if _looks_binary(text):
+            raise BadDocument(
+                path, "文字无法识别（字体缺少编码表，提取出乱码），需先 OCR: run OCR, then ingest the result"
+            )
+    else:
+        text, raw = read_text_file(path, limits.max_bytes)
+        if _looks_binary(text):
+            raise BadDocument(path, "不是文本文件（乱码或二进制）: not readable text; export it as UTF-8 .txt")
     paragraphs = clean_text(text)
     if not paragraphs:
         raise BadDocument(path, "文件没有可用文字: no text after cleaning")
@@ -241,19 +287,15 @@ def collect_files(paths: list[Path]) -> tuple[list[Path], list[BadDocument], lis
     for path in paths:
         if path.is_dir():
             dirs.append(path.resolve())
-            files.extend(
-                sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
-            )
+            for child in sorted(p for p in path.iterdir() if p.is_file() and not _IGNORED.match(p.name)):
+                if child.suffix.lower() in SUPPORTED_SUFFIXES:
+                    files.append(child)
+                else:
+                    refused.append(_unsupported(child))
         elif not path.exists():
             refused.append(BadDocument(path, "文件不存在（not found）: check the path"))
         elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            refused.append(
-                BadDocument(
-                    path,
-                    f"不支持的文件类型 {path.suffix or '(无扩展名)'}: "
-                    f"supported: {', '.join(SUPPORTED_SUFFIXES)}",
-                )
-            )
+            refused.append(_unsupported(path))
         else:
             files.append(path)
     return files, refused, dirs
@@ -267,6 +309,7 @@ def ingest_paths(
     today: dt.date | None = None,
     chroma_url: str | None = None,
     progress: Callable[[str], None] = lambda _: None,
+    limits: Limits | None = None,
 ) -> IngestReport:
     """Load every file under `paths` and bring the index up to date with them.
 
@@ -276,12 +319,27 @@ def ingest_paths(
     from assistant.index import build_index, read_manifest
 
     files, failed, dirs = collect_files(paths)
+    limits = limits or Limits.from_settings()
     documents: list[Document] = []
+    by_id: dict[str, Document] = {}
     for path in files:
         try:
-            documents.append(load_document(path))
+            document = load_document(path, limits)
         except BadDocument as exc:
             failed.append(exc)
+            continue
+        twin = by_id.setdefault(document.meta.doc_id, document)
+        if twin is not document:
+            # foo.txt and foo.pdf would both be document "foo": the second would replace the first.
+            failed.append(
+                BadDocument(
+                    path,
+                    f"与 {Path(twin.source).name} 同名（same document id {twin.meta.doc_id}）: "
+                    "keep one format, or rename one of them",
+                )
+            )
+            continue
+        documents.append(document)
     seen = {d.meta.doc_id for d in documents}
     manifest = read_manifest(index_dir) or {"documents": {}}
     remove = [

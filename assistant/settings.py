@@ -24,6 +24,11 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 7860
     today: dt.date | None = None
+    # What one file may cost at ingest (assistant.loaders.Limits).
+    max_file_mb: float = 20
+    max_pages: int = 500
+    parse_timeout_s: float = 60
+    parse_memory_mb: float = 1024
 
     def today_or_now(self) -> dt.date:
         return self.today or dt.date.today()

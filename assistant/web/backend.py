@@ -1,0 +1,280 @@
+"""What the web app does, without the web: answer, self-check, browse articles, ingest uploads.
+
+One `Backend` per process holds the chain (index, retriever, models) built once at start-up.
+An upload that changes the index builds a new chain and swaps it in; requests already running
+finish on the old one (the index keeps the previous generation on disk).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import shutil
+import tempfile
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant.errors import AssistantError
+from assistant.settings import Settings, get_settings
+from assistant.types import Answer, Chunk, DocumentMeta, Status
+
+if TYPE_CHECKING:
+    from assistant.chain import AnswerChain
+    from assistant.index import Index
+
+log = logging.getLogger(__name__)
+
+WARM_UP_QUESTION = "柳州园区企业主营业务收入6亿元，经济贡献奖励最多多少？"
+
+# The self-check form: (profile field, label, placeholder). Labels are the rules' own words.
+SELF_CHECK_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("revenue", "企业主营业务收入", "如 6亿元、3000万元"),
+    ("tax", "新引进企业首次年纳税总额", "如 250万元"),
+    ("regulated_enterprises", "上规入统企业数", "如 3家"),
+    ("park_revenue", "园区年营业收入", "如 3亿元"),
+    ("park_count", "园区数量（含分园区）", "如 1个"),
+    ("area", "园区建筑面积", "如 9000平方米"),
+    ("core_area", "核心区建筑面积", "如 4500平方米"),
+    ("institutions", "入驻人力资源服务机构", "如 30家"),
+    ("occupancy", "入驻面积占比", "如 62%"),
+    ("staff", "专职工作人员", "如 8人"),
+)
+SUBJECTS = {"自动判断": "", "企业": "enterprise", "园区": "park"}
+
+
+def upload_suffixes() -> tuple[str, ...]:
+    """What the ingest reads (.txt, .pdf, .docx …): the upload follows it."""
+    from assistant.ingest import SUPPORTED_SUFFIXES
+
+    return tuple(SUPPORTED_SUFFIXES)
+
+
+def max_upload_bytes(settings: Settings) -> int:
+    """The ingest's per-file cap (ASSISTANT_MAX_FILE_MB, 20 MB by default)."""
+    return int(settings.max_file_mb * 1024 * 1024)
+
+
+@dataclass(frozen=True)
+class SelfCheck:
+    results: tuple[Any, ...] = ()  # CalcResult
+    notes: tuple[str, ...] = ()
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    ok: bool
+    message: str
+    doc_ids: tuple[str, ...] = ()
+    changed: bool = False
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    chunks: tuple[Chunk, ...]
+    terms: tuple[str, ...] = ()  # keywords to highlight
+    message: str = ""
+
+
+@dataclass
+class Backend:
+    settings: Settings = field(default_factory=get_settings)
+    chain: AnswerChain = field(init=False)
+    _upload_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+
+    def __post_init__(self) -> None:
+        self.chain = self._build_chain()
+
+    # ------------------------------------------------------------ loading
+
+    def _build_chain(self) -> AnswerChain:
+        from assistant.service import get_chain
+
+        chain = get_chain(self.settings.index_dir)
+        # The first question loads jieba, opencc, BM25 and the embedder; pay that at start-up.
+        chain.ask(WARM_UP_QUESTION)
+        chain.ask("那1.2亿呢？", [[WARM_UP_QUESTION, ""]])
+        return chain
+
+    def reload(self) -> None:
+        from assistant import service
+
+        service.reset()
+        self.chain = self._build_chain()
+
+    @property
+    def index(self) -> Index:
+        return self.chain.index
+
+    @property
+    def today(self) -> dt.date:
+        return self.chain.today
+
+    def status(self, doc_id: str) -> Status:
+        return self.index.documents[doc_id].status(self.today)
+
+    # ------------------------------------------------------------ chat
+
+    def ask(self, question: str, history: Sequence[Sequence[str]] = ()) -> Answer:
+        """One answer; raises AssistantError (e.g. BadQuestion) with a message for the user."""
+        pairs = [(str(p[0]), str(p[1])) for p in history if len(p) >= 2]
+        return self.chain.ask(question, pairs)
+
+    # ------------------------------------------------------------ self-check
+
+    def self_check(self, location: str, subject: str, values: Mapping[str, str]) -> SelfCheck:
+        from assistant.calc.tools import self_check_report
+
+        profile: dict[str, Any] = {k: v.strip() for k, v in values.items() if v and v.strip()}
+        if not profile:
+            return SelfCheck(error="请至少填写一项数字（如企业主营业务收入、核心区建筑面积）。")
+        if location.strip():
+            profile["location"] = location.strip()
+        if SUBJECTS.get(subject, subject):
+            profile["subject"] = SUBJECTS.get(subject, subject)
+        try:
+            report = self_check_report(profile, today=self.today)
+        except AssistantError as exc:
+            return SelfCheck(error=str(exc))
+        return SelfCheck(results=report.results, notes=report.notes)
+
+    def locations(self) -> list[str]:
+        """Places the rules know, the documents' own places first."""
+        from assistant.calc.rules import load_rules
+
+        first = [m.places[0] for m in self.index.documents.values() if m.places]
+        places = [p for r in load_rules() for p in r.places]
+        return list(dict.fromkeys([*first, *places]))
+
+    # ------------------------------------------------------------ articles
+
+    def chunk(self, doc_id: str, article: str) -> Chunk | None:
+        return next((c for c in self.index.by_doc.get(doc_id, []) if c.article == article), None)
+
+    def document_choices(self) -> list[tuple[str, str]]:
+        return [(f"{m.title}（{m.doc_number}）" if m.doc_number else m.title, d)
+                for d, m in self.index.documents.items()]
+
+    def outline(self, doc_id: str) -> list[Chunk]:
+        return list(self.index.by_doc.get(doc_id, []))
+
+    def search(self, query: str, doc_id: str | None) -> SearchResult:
+        """Articles by number (第5条, 二（二）5, 附则) or, failing that, by keyword."""
+        from assistant.retrieve import matches_ref
+        from assistant.route import normalise_question, parse_article_refs
+
+        text = normalise_question(query or "")
+        pool = self.outline(doc_id) if doc_id else list(self.index.chunks)
+        if not text:
+            return SearchResult(tuple(pool))
+        refs = parse_article_refs(text)
+        if refs:
+            found = [c for c in pool if any(matches_ref(c, r) for r in refs)]
+            if not found:  # "二" names a heading whose items carry the text
+                found = [c for c in pool if any(c.article.startswith(r.label + "（") for r in refs)]
+            if found:
+                return SearchResult(tuple(found))
+        terms = tuple(t for t in re.split(r"[\s,，、;；]+", text) if t)
+        found = [c for c in pool if all(t in c.text or t in c.chapter for t in terms)]
+        if not found:
+            # "核心区面积" → 核心 / 核心区 / 面积: every word present, in any order.
+            from assistant.index import tokenize
+
+            words = tuple(dict.fromkeys(w for w in tokenize(text) if len(w) > 1))
+            if words:
+                terms = words
+                found = [c for c in pool if all(w in c.text or w in c.chapter for w in words)]
+        if not found:
+            where = "本文件" if doc_id else "全部文件"
+            return SearchResult((), terms, f"{where}中没有找到“{query.strip()}”。")
+        return SearchResult(tuple(found), terms)
+
+    # ------------------------------------------------------------ documents
+
+    def documents(self) -> tuple[dict[str, DocumentMeta], dict[str, Any], dict[str, Status]]:
+        index = self.index
+        entries = dict(index.manifest.get("documents", {}))
+        return index.documents, entries, {d: self.status(d) for d in index.documents}
+
+    def index_summary(self) -> str:
+        manifest = self.index.manifest
+        counts = manifest.get("counts", {})
+        return (
+            f"索引 {manifest.get('generation')} · 嵌入模型 {manifest.get('embedder')} · "
+            f"{counts.get('documents', 0)} 个文件 · {counts.get('chunks', 0)} 个条款 · "
+            f"构建于 {manifest.get('built_at', '—')}"
+        )
+
+    def ingest_upload(self, path: str | Path | None) -> UploadResult:
+        """Ingest one uploaded file through the normal ingest path; on success copy it into the
+        corpus folder and swap in a chain over the new index. A failure leaves both untouched."""
+        suffixes = upload_suffixes()
+        if not path:
+            return UploadResult(False, f"请先选择一个文件（{' / '.join(suffixes)}）。")
+        source = Path(path)
+        name = source.name
+        if name.startswith(".") or not name.strip():
+            return UploadResult(False, f"{name}: 文件名无效（invalid file name）")
+        if source.suffix.lower() not in suffixes:
+            return UploadResult(
+                False,
+                f"{name}: 不支持的文件类型 {source.suffix or '(无扩展名)'}: supported: {', '.join(suffixes)}",
+            )
+        size, cap = source.stat().st_size, max_upload_bytes(self.settings)
+        if size > cap:
+            return UploadResult(
+                False,
+                f"{name}: 文件过大（{size / 1024 / 1024:.1f} MB，上限 {cap / 1024 / 1024:g} MB）: "
+                "split or compress it",
+            )
+        with self._upload_lock, tempfile.TemporaryDirectory(prefix="assistant-upload-") as tmp:
+            # Staged under its own name: the file name is the document id.
+            staged = Path(tmp) / name
+            shutil.copyfile(source, staged)
+            return self._ingest_staged(staged)
+
+    def _ingest_staged(self, staged: Path) -> UploadResult:
+        from assistant.ingest import ingest_paths
+
+        settings = self.settings
+        try:
+            report = ingest_paths(
+                [staged],
+                settings.index_dir,
+                self.index.embedder_name,
+                today=self.today,
+                chroma_url=settings.chroma_url,
+            )
+        except AssistantError as exc:
+            return UploadResult(False, f"{staged.name}: {exc}")
+        if report.failed:
+            lines = [f"{bad.path.name}: {bad.reason}" for bad in report.failed]
+            return UploadResult(False, "\n".join(["导入失败，索引未改变：", *lines]))
+        changed = tuple(report.added + report.updated)
+        if not changed:
+            return UploadResult(True, f"{staged.name}: 内容与已收录的文件相同，索引未改变。",
+                                tuple(report.unchanged))
+        target_dir = settings.corpus_dir
+        target_dir.mkdir(parents=True, exist_ok=True)
+        partial = target_dir / f".{staged.name}.part"
+        shutil.copyfile(staged, partial)
+        partial.replace(target_dir / staged.name)
+        self.reload()
+        verb = "已更新" if report.updated else "已导入"
+        lines = []
+        for doc_id in changed:
+            meta = self.index.documents[doc_id]
+            count = len(self.index.by_doc.get(doc_id, []))
+            lines.append(f"{verb}《{meta.title}》：{count} 个条款，状态：{_status_word(self.status(doc_id))}")
+        lines.append("索引已更新，新的提问即可检索到该文件。")
+        return UploadResult(True, "\n".join(lines), changed, True)
+
+
+def _status_word(status: Status) -> str:
+    from assistant.web.render import STATUS_WORD
+
+    return STATUS_WORD.get(status, status)

@@ -1,0 +1,254 @@
+"""HTML and text for the web app: pure functions from package records to markup.
+
+Nothing here imports gradio, so it is tested directly. Every piece of document or user text
+goes through `html.escape`; the chat bubble is one line of HTML (no blank lines), so the
+chatbot's markdown pass leaves it alone.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from assistant.answer import STATUS_WORDS, strip_label
+from assistant.types import Answer, Chunk, Citation, DocumentMeta, Status
+
+STATUS_WORD: dict[str, str] = {k: v for k, v in STATUS_WORDS.items()}
+STATUS_CLASS: dict[str, str] = {
+    "draft": "draft",
+    "in_force": "in-force",
+    "expired": "expired",
+    "superseded": "expired",
+}
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def multiline(text: str) -> str:
+    """Escaped text with its line breaks kept, on one line of HTML."""
+    return "<br>".join(esc(line) for line in text.split("\n"))
+
+
+def status_badge(status: Status | str) -> str:
+    word = STATUS_WORD.get(status, status)
+    return f'<span class="badge badge-{STATUS_CLASS.get(status, "other")}">{esc(word)}</span>'
+
+
+def validity_text(valid_from: str | None, valid_until: str | None) -> str:
+    if valid_from and valid_until:
+        return f"有效期 {valid_from} 至 {valid_until}"
+    if valid_until:
+        return f"有效期至 {valid_until}"
+    if valid_from:
+        return f"自 {valid_from} 起施行"
+    return "未注明有效期"
+
+
+def citation_reference(
+    title: str, doc_number: str | None, article: str, text: str, status: str = "in_force"
+) -> str:
+    """The text a clerk pastes into a letter: 《title》（文号）第五条：“…”.
+
+    A draft or a lapsed document says so in the brackets, so a quote never passes for
+    binding text by accident.
+    """
+    marks = [m for m in (doc_number, _status_mark(status)) if m]
+    brackets = f"（{'，'.join(marks)}）" if marks else ""
+    body = "\n".join(strip_label(p) if i == 0 else p for i, p in enumerate(text.split("\n")))
+    return f"《{title}》{brackets}{article}：“{body.strip()}”"
+
+
+def _status_mark(status: str) -> str:
+    return "" if status == "in_force" else STATUS_WORD.get(status, status)
+
+
+def reference_for(citation: Citation) -> str:
+    return citation_reference(
+        citation.title, citation.doc_number, citation.article, citation.text, citation.status
+    )
+
+
+def copy_button(reference: str, label: str = "复制引用") -> str:
+    """A copy button; the page script copies the hidden `.cite-ref` text just before it (the
+    chat sanitiser drops data attributes and inline handlers, so the text travels as content)."""
+    return (
+        f'<div class="cite-ref">{multiline(reference)}</div>'
+        f'<button class="copy-cite" type="button">{esc(label)}</button>'
+    )
+
+
+def answer_copy_text(answer: Answer) -> str:
+    """The answer as plain text with its sources, for pasting into a reply."""
+    sources = [f"《{c.title}》{'（' + c.doc_number + '）' if c.doc_number else ''}{c.article}" for c in answer.citations]
+    return answer.answer + (f"\n引用条款：{'；'.join(dict.fromkeys(sources))}" if sources else "")
+
+
+def citation_card(citation: Citation, number: int, open_: bool = False) -> str:
+    number_line = f"{esc(citation.doc_number)} · " if citation.doc_number else ""
+    return (
+        f'<details class="cite-card"{" open" if open_ else ""}>'
+        f'<summary><span class="cite-no">[{number}]</span>{status_badge(citation.status)}'
+        f'<span class="cite-title">《{esc(citation.title)}》</span>'
+        f'<span class="cite-article">{esc(citation.article)}</span></summary>'
+        f'<div class="cite-meta">{number_line}{esc(validity_text(citation.valid_from, citation.valid_until))}</div>'
+        f'<blockquote class="cite-text">{multiline(citation.text)}</blockquote>'
+        f"{copy_button(reference_for(citation))}"
+        "</details>"
+    )
+
+
+def answer_html(answer: Answer) -> str:
+    """The assistant's bubble: the answer beside its citation cards; a refusal looks different."""
+    kind = "answered" if answer.answered else "refused"
+    head = (
+        ""
+        if answer.answered
+        else '<div class="refusal-tag">未找到依据 · 以下不是政策答复</div>'
+    )
+    meta = [f"用时 {answer.latency_ms / 1000:.2f} 秒"]
+    if answer.citations:
+        meta.append(f"{len(answer.citations)} 条引用")
+    understood = answer.notes.get("understood_as") if answer.notes else None
+    if understood:
+        meta.append(f"按“{understood}”理解")
+    cards = "".join(
+        citation_card(c, i + 1, open_=i == 0) for i, c in enumerate(answer.citations)
+    )
+    side = f'<div class="answer-cites">{cards}</div>' if cards else ""
+    return (
+        f'<div class="answer answer-{kind}"><div class="answer-main">{head}'
+        f'<div class="answer-text">{multiline(answer.answer)}</div>'
+        f'<div class="answer-meta">{esc(" · ".join(meta))}'
+        f"{copy_button(answer_copy_text(answer), '复制回答') if answer.answered else ''}</div></div>"
+        f"{side}</div>"
+    )
+
+
+def error_html(message: str) -> str:
+    return (
+        '<div class="answer answer-refused"><div class="answer-main">'
+        '<div class="refusal-tag">无法回答</div>'
+        f'<div class="answer-text">{multiline(message)}</div></div></div>'
+    )
+
+
+def user_html(question: str) -> str:
+    return f'<div class="question">{multiline(question)}</div>'
+
+
+# ---------------------------------------------------------------- articles
+
+
+def snippet(chunk: Chunk, limit: int = 30) -> str:
+    first = strip_label(chunk.text.split("\n")[0])
+    return first if len(first) <= limit else first[:limit] + "…"
+
+
+def outline_rows(chunks: Sequence[Chunk], titles: dict[str, str] | None = None) -> list[list[str]]:
+    """One row per article: [章节, 条款, 内容提要]; a chapter is named on its first row only,
+    so the table reads as a tree. With `titles`, the chapter cell names the document too."""
+    rows: list[list[str]] = []
+    previous = None
+    for chunk in chunks:
+        chapter = chunk.chapter or "—"
+        if titles is not None:
+            chapter = f"《{titles.get(chunk.doc_id, chunk.doc_id)}》{'' if chapter == '—' else ' ' + chapter}"
+        shown = chapter if chapter != previous else ""
+        previous = chapter
+        rows.append([shown, chunk.article, snippet(chunk)])
+    return rows
+
+
+def highlight(text: str, terms: Iterable[str]) -> str:
+    """Escaped multi-line text with each search term wrapped in <mark>."""
+    body = multiline(text)
+    for term in sorted({t for t in terms if t}, key=len, reverse=True):
+        body = re.sub(re.escape(esc(term)), lambda m: f"<mark>{m.group(0)}</mark>", body)
+    return body
+
+
+def article_html(chunk: Chunk, meta: DocumentMeta, status: Status, terms: Iterable[str] = ()) -> str:
+    valid_from = meta.valid_from.isoformat() if meta.valid_from else None
+    valid_until = meta.valid_until.isoformat() if meta.valid_until else None
+    number = f"{esc(meta.doc_number)} · " if meta.doc_number else ""
+    chapter = f'<div class="article-chapter">{esc(chunk.chapter)}</div>' if chunk.chapter else ""
+    reference = citation_reference(meta.title, meta.doc_number, chunk.article, chunk.text, status)
+    return (
+        '<div class="article-view">'
+        f'<div class="article-head">{status_badge(status)}<span class="cite-title">《{esc(meta.title)}》</span></div>'
+        f'<div class="cite-meta">{number}{esc(validity_text(valid_from, valid_until))}</div>'
+        f'{chapter}<h3 class="article-label">{esc(chunk.article)}</h3>'
+        f'<div class="article-text">{highlight(chunk.text, terms)}</div>'
+        f"{copy_button(reference)}</div>"
+    )
+
+
+def notice_html(message: str, kind: str = "info") -> str:
+    """A one-box message: kind is info | ok | error."""
+    return f'<div class="notice notice-{kind}">{multiline(message)}</div>'
+
+
+# ---------------------------------------------------------------- documents and self-check
+
+
+def document_rows(
+    documents: dict[str, DocumentMeta], entries: dict[str, Any], statuses: dict[str, Status]
+) -> list[list[str]]:
+    rows = []
+    for doc_id, meta in documents.items():
+        entry = entries.get(doc_id, {})
+        valid_from = meta.valid_from.isoformat() if meta.valid_from else None
+        valid_until = meta.valid_until.isoformat() if meta.valid_until else None
+        status = STATUS_WORD.get(statuses[doc_id], statuses[doc_id])
+        if meta.is_draft and meta.draft_label:
+            status = f"{status}（{meta.draft_label}）"
+        rows.append(
+            [
+                meta.title,
+                meta.doc_number or "—",
+                meta.issuer or "—",
+                meta.issue_date.isoformat() if meta.issue_date else "—",
+                validity_text(valid_from, valid_until),
+                status,
+                str(entry.get("chunks", "")),
+                doc_id,
+            ]
+        )
+    return rows
+
+
+def amount_or_gap(result: Any) -> str:
+    """The figure a self-check row is about: the reward, else what is short, else what is missing."""
+    from assistant.calc.numbers import format_value
+
+    parts: list[str] = []
+    if getattr(result, "wording", ""):
+        parts.append(f"一次性奖励{result.wording}")
+    elif getattr(result, "amount", None) is not None:
+        capped = "（已按总额上限）" if getattr(result, "capped", False) else ""
+        parts.append(f"奖励{format_value('amount', result.amount)}{capped}")
+    elif getattr(result, "end", None) is not None:
+        parts.append(f"期限至{format_value('date', result.end)}")
+    gaps = [f"{c.label}{c.gap}" for c in getattr(result, "criteria", ()) if c.met is False and c.gap]
+    if getattr(result, "gap", None):
+        gaps.append(f"{getattr(result, 'input_labels', {}).get(result.input, '')}{result.gap}")
+    parts.extend(gaps)
+    if result.missing_labels:
+        parts.append(f"还需要：{'、'.join(result.missing_labels)}")
+    return "；".join(parts) or "—"
+
+
+def self_check_rows(results: Sequence[Any]) -> list[list[str]]:
+    return [
+        [
+            r.label,
+            r.verdict,
+            amount_or_gap(r),
+            f"{r.article} ▸ 查看原文",
+        ]
+        for r in results
+    ]

@@ -1,0 +1,151 @@
+"""Load benchmark for the web app's `/ask` API (a benchmark, not a test).
+
+    .venv/bin/python -m evals.load_ask                      # starts `python app.py` on a free port
+    .venv/bin/python -m evals.load_ask --url http://127.0.0.1:7860/ --clients 20 --seconds 30
+
+N gradio_client clients, each in its own thread, ask questions back to back for the given time
+on loopback (a mix of calculations, article lookups, follow-ups with history and refusals).
+Prints every error, then requests, throughput and p50/p95/max latency as seen by the client.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTIONS: tuple[tuple[str, list[list[str]]], ...] = (
+    ("柳州园区企业主营业务收入6亿元，经济贡献奖励最多多少？", []),
+    ("那1.2亿呢？", [["柳州园区企业主营业务收入6亿元，经济贡献奖励最多多少？", "不超过50万元"]]),
+    ("广西自治区级产业园申报条件第五条是什么？", []),
+    ("聊城市级产业园核心区建筑面积最低要求是多少？", []),
+    ("柳州措施的有效期到什么时候？", []),
+    ("火星上的产业园有什么补贴？", []),
+    ("聊城产业园评估不合格会怎样？", []),
+    ("自治区级产业园多久评估一次？", []),
+)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_app(port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "ASSISTANT_HOST": "127.0.0.1", "ASSISTANT_PORT": str(port),
+           "GRADIO_ANALYTICS_ENABLED": "False"}
+    process = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    import httpx
+
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"app.py exited: {process.stderr.read().decode()[-2000:] if process.stderr else ''}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/", timeout=2).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    process.terminate()
+    raise SystemExit("app.py did not start within 180 s")
+
+
+def worker(url: str, offset: int, stop_at: float, latencies: list[float], errors: list[str],
+           lock: threading.Lock) -> None:
+    from gradio_client import Client
+
+    try:
+        client = Client(url, verbose=False)
+    except Exception as exc:  # a client that cannot connect is an error, not a crash
+        with lock:
+            errors.append(f"connect: {type(exc).__name__}: {exc}")
+        return
+    turn = offset
+    while time.monotonic() < stop_at:
+        question, history = QUESTIONS[turn % len(QUESTIONS)]
+        turn += 1
+        started = time.perf_counter()
+        try:
+            result = client.predict(question, history, api_name="/ask")
+            if not isinstance(result, dict) or "answered" not in result:
+                raise ValueError(f"not an answer object: {str(result)[:200]}")
+        except Exception as exc:
+            with lock:
+                errors.append(f"{question}: {type(exc).__name__}: {exc}")
+            continue
+        with lock:
+            latencies.append((time.perf_counter() - started) * 1000)
+    client.close()
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))]
+
+
+def run(url: str, clients: int, seconds: float) -> dict[str, Any]:
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+    threads = [
+        threading.Thread(target=worker, args=(url, i, stop_at, latencies, errors, lock), daemon=True)
+        for i in range(clients)
+    ]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + 120)
+    elapsed = time.monotonic() - started
+    return {"latencies": latencies, "errors": errors, "elapsed": elapsed}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", help="a running app; default: start app.py on a free loopback port")
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    args = parser.parse_args()
+
+    process = None
+    url = args.url
+    if not url:
+        port = free_port()
+        print(f"starting app.py on 127.0.0.1:{port} …", flush=True)
+        process = start_app(port)
+        url = f"http://127.0.0.1:{port}/"
+    try:
+        print(f"{args.clients} clients × {args.seconds:.0f} s against {url.rstrip('/')}/ask", flush=True)
+        outcome = run(url, args.clients, args.seconds)
+    finally:
+        if process is not None:
+            process.terminate()
+            process.wait(timeout=30)
+
+    latencies, errors = outcome["latencies"], outcome["errors"]
+    for kind, count in Counter(e.split(":", 1)[0] for e in errors).most_common():
+        print(f"error ×{count}: {kind}")
+    for line in errors[:10]:
+        print(f"  {line}")
+    print(f"requests: {len(latencies)} ok, {len(errors)} errors in {outcome['elapsed']:.1f} s "
+          f"({len(latencies) / outcome['elapsed']:.1f} answers/s)")
+    if latencies:
+        print(f"latency ms: p50 {percentile(latencies, 0.50):.0f} · p95 {percentile(latencies, 0.95):.0f} · "
+              f"max {max(latencies):.0f} · mean {statistics.fmean(latencies):.0f}")
+    sys.exit(1 if errors else 0)
+
+
+if __name__ == "__main__":
+    main()
