@@ -200,6 +200,7 @@ SYNONYMS = (
     ("人社部门", "人力资源社会保障部门"),
     ("啥时候", "什么时候"),
     ("摘牌", "取消授牌"),
+    ("施行", "施行 实施"),  # the documents use both for coming into force
 )
 
 
