@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 Status = Literal["draft", "in_force", "expired", "superseded"]
@@ -82,7 +83,7 @@ class Chunk:
     title: str = ""  # the document's title
     order: int = 0  # position in the document
 
-    @property
+    @cached_property
     def chunk_id(self) -> str:
         import hashlib
 
