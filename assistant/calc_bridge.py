@@ -41,6 +41,8 @@ def run_calculator(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.
     except CalcError as exc:
         return CalcOutcome(text=f"无法计算：{exc}", tools=(), chunks=(), error=True)
     if not figures:
+        if len(intent.doc_ids) > 1 and _COMPARE.search(intent.question):
+            return compare_requirements(intent, index)
         return None
     raw: dict[str, Any] = collect_inputs(f for f in figures if not _is_article(f, intent.question))
     if "branch_count" in raw:
@@ -87,6 +89,70 @@ def run_calculator(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.
         return None
     texts += [f"说明：{note}" for note in derivations]
     return CalcOutcome(text="\n\n".join(texts), tools=tuple(calls), chunks=tuple(cited))
+
+
+_COMPARE = re.compile(r"相差|差多少|差距|高出|低出|多出|高多少|低多少|多多少|少多少|大多少|小多少")
+# Which requirement a comparison is about, by the words the question uses (most specific first).
+_SUBJECTS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (re.compile(r"核心(园)?区.{0,6}(建筑)?面积"), ("core_area",)),
+    (re.compile(r"总面积"), ("total_area",)),
+    (re.compile(r"面积"), ("area", "core_area")),
+    (re.compile(r"营业收入|营收"), ("park_revenue",)),
+    (re.compile(r"核心(园)?区.{0,6}机构"), ("core_institutions",)),
+    (re.compile(r"机构"), ("institutions", "core_institutions")),
+    (re.compile(r"占比|比例"), ("occupancy", "core_occupancy")),
+    (re.compile(r"工作人员|专职"), ("staff",)),
+)
+
+
+def compare_requirements(intent: Intent, index: Index) -> CalcOutcome | None:
+    """"广西单园区的面积下限和聊城核心区面积下限相差多少": each document's requirement on the
+    subject the question names, side by side, and their difference — computed, not read."""
+    from assistant.calc.numbers import format_value
+    from assistant.calc.rules import load_rules
+
+    rules = _by_park_shape([r for r in load_rules() if r.kind == "thresholds"], intent.question)
+    clauses = re.split(r"和|与|跟|比|，|,", intent.question)
+    found = []
+    for doc_id in intent.doc_ids:
+        meta = index.documents[doc_id]
+        own_clause = next((c for c in clauses if any(p in c for p in meta.places)), intent.question)
+        names = next((n for pattern, n in _SUBJECTS if pattern.search(own_clause)), None)
+        names = names or next((n for pattern, n in _SUBJECTS if pattern.search(intent.question)), None)
+        if names is None:
+            return None
+        hit = next(
+            ((r, c) for name in names for r in rules if r.doc_id == doc_id for c in r.criteria if c.input == name),
+            None,
+        )
+        if hit is None:
+            return None
+        found.append((meta, *hit))
+    if len(found) < 2 or len({(c.kind, c.unit) for _, _, c in found}) != 1:
+        return None
+    (meta_a, rule_a, a), (meta_b, rule_b, b) = found[:2]
+    difference = abs(a.value - b.value)
+    higher = meta_a if a.value >= b.value else meta_b
+    lines = [
+        f"- 《{m.title}》{r.article}：{r.condition_phrase + '，' if r.condition_phrase else ''}{c.phrase}（{c.required}）"
+        for m, r, c in found
+    ]
+    text = "\n".join(
+        [
+            f"两者相差{format_value(a.kind, difference, a.unit)}（《{higher.title}》的要求更高）" if difference else "两者要求相同",
+            *lines,
+            f"计算：{format_value(a.kind, max(a.value, b.value), a.unit)} − {format_value(a.kind, min(a.value, b.value), a.unit)} = {format_value(a.kind, difference, a.unit)}",
+        ]
+    )
+    chunks = tuple(
+        c for m, r, _ in found for c in index.by_doc.get(m.doc_id, []) if c.article == r.article
+    )
+    call = ToolCall(
+        name="compare_requirements",
+        input={"rules": [r.id for _, r, _ in found]},
+        output={"required": [c.required for _, _, c in found], "difference": format_value(a.kind, difference, a.unit)},
+    )
+    return CalcOutcome(text=text, tools=(call,), chunks=chunks)
 
 
 def _is_article(figure: Any, question: str) -> bool:

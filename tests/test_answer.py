@@ -136,3 +136,11 @@ def test_who_question_picks_the_responsible_body(chain: AnswerChain) -> None:
     answer = chain.ask("柳州用工输送奖励由哪个部门牵头")
     assert "（牵头单位：市人社局，责任单位：各县、区人社局）" in answer.answer
     assert "解决本地企业（项目）用工难题" not in answer.answer  # the sentence, not the article
+
+
+def test_cross_document_difference_is_computed_and_shows_its_working(chain: AnswerChain) -> None:
+    answer = chain.ask("年营业收入门槛，广西自治区级比聊城市级高出多少")
+    assert answer.answer.startswith("两者相差4亿元")
+    assert "计算：5亿元 − 1亿元 = 4亿元" in answer.answer
+    assert _cited(answer) == {(GX, "第五条"), (LC, "第六条")}
+    assert answer.tools[0].name == "compare_requirements"
