@@ -55,6 +55,8 @@ def run_calculator(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.
     except CalcError as exc:
         return CalcOutcome(text=f"无法计算：{exc}", tools=(), chunks=(), error=True)
     counting = counting_from_text(intent.question)
+    if _WHAT_APPLIES.search(intent.question):
+        return self_check_outcome(intent, raw, index, today)
 
     rules = list(load_rules())
     ranked: list[Rule] = []
@@ -89,6 +91,32 @@ def run_calculator(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.
         return None
     texts += [f"说明：{note}" for note in derivations]
     return CalcOutcome(text="\n\n".join(texts), tools=tuple(calls), chunks=tuple(cited))
+
+
+# "能享受哪些政策？": every rule the figures touch, not just the best-matching article.
+_WHAT_APPLIES = re.compile(r"哪些政策|哪些奖励|哪些补贴|哪些支持|享受什么|能享受哪些|符合哪些|能拿哪些|有哪些(政策|奖励|补贴)")
+
+
+def self_check_outcome(intent: Intent, raw: dict[str, Any], index: Index, today: dt.date) -> CalcOutcome | None:
+    from assistant.calc.tools import self_check_report
+
+    profile: dict[str, Any] = dict(raw)
+    places = [p for d in intent.doc_ids for p in index.documents[d].places]
+    if places:
+        profile["location"] = places[0]
+    try:
+        report = self_check_report(profile, today=today)
+    except CalcError as exc:
+        return CalcOutcome(text=f"无法计算：{exc}", tools=(), chunks=(), error=True)
+    if not report.results:
+        return None
+    chunks = tuple(
+        dict.fromkeys(
+            c for r in report.results for c in index.by_doc.get(r.doc_id, []) if c.article == r.article
+        )
+    )
+    call = ToolCall(name="self_check", input=_shown(raw), output=report.to_json())
+    return CalcOutcome(text=report.render(), tools=(call,), chunks=chunks)
 
 
 _COMPARE = re.compile(r"相差|差多少|差距|高出|低出|多出|高多少|低多少|多多少|少多少|大多少|小多少")

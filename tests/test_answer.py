@@ -144,3 +144,10 @@ def test_cross_document_difference_is_computed_and_shows_its_working(chain: Answ
     assert "计算：5亿元 − 1亿元 = 4亿元" in answer.answer
     assert _cited(answer) == {(GX, "第五条"), (LC, "第六条")}
     assert answer.tools[0].name == "compare_requirements"
+
+
+def test_what_applies_question_runs_the_self_check_over_every_rule(chain: AnswerChain) -> None:
+    answer = chain.ask("我们在柳州园区，营收3000万，首年纳税250万，能享受哪些政策？")
+    assert {(LZ, "二（二）5"), (LZ, "二（二）2")} <= _cited(answer)
+    assert "不超过10万元" in answer.answer and "3万元" in answer.answer
+    assert answer.tools[0].name == "self_check"
