@@ -106,15 +106,17 @@ class Retriever:
         if not chunks:
             return []
         query = intent.topic or intent.question
+        exact = exact_lookup(intent, chunks)
         bm25 = self.bm25_scores(query, chunks)
-        dense = self.dense_scores(query, chunks, intent.doc_ids)
+        # A named article is found without the dense model; skipping the query embedding
+        # (most of a question's latency) costs only the order of the hits after it.
+        dense = np.zeros(len(chunks)) if exact else self.dense_scores(query, chunks, intent.doc_ids)
         fused = fuse(bm25, dense, self.weights)
         if intent.hinted and not intent.doc_ids:
             boost = np.array([self.weights.hint_boost if c.doc_id in intent.hinted else 0.0 for c in chunks])
             fused = fused + boost
         order = sorted(range(len(chunks)), key=lambda i: (-fused[i], chunks[i].order))
 
-        exact = exact_lookup(intent, chunks)
         exact_ids = {c.chunk_id for c in exact}
         position = {c.chunk_id: i for i, c in enumerate(chunks)}
         hits = [
