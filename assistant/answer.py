@@ -107,11 +107,14 @@ def content_words(text: str) -> list[str]:
     import jieba.posseg
 
     words = []
-    for token in jieba.posseg.lcut(text):
+    # HMM off: only dictionary words; HMM "new words" are mostly mis-cuts of colloquial text
+    for token in jieba.posseg.lcut(text, HMM=False):
         word = token.word.strip().lower()
-        if len(word) < 2 or word in QUESTION_WORDS or re.fullmatch(r"[\W\d_.%a-z]+", word):
+        # a code such as "5A" is a subject; bare numbers and single letters are not
+        is_code = bool(re.fullmatch(r"(?=.*\d)(?=.*[a-z])[\da-z]{2,}", word))
+        if not is_code and (len(word) < 2 or word in QUESTION_WORDS or re.fullmatch(r"[\W\d_.%a-z]+", word)):
             continue
-        if token.flag.startswith(_FUNCTION_TAGS):
+        if token.flag != "eng" and token.flag.startswith(_FUNCTION_TAGS):
             continue
         words.append(word)
     return list(dict.fromkeys(words))

@@ -151,3 +151,12 @@ def test_what_applies_question_runs_the_self_check_over_every_rule(chain: Answer
     assert {(LZ, "二（二）5"), (LZ, "二（二）2")} <= _cited(answer)
     assert "不超过10万元" in answer.answer and "3万元" in answer.answer
     assert answer.tools[0].name == "self_check"
+
+
+def test_mis_cut_colloquial_words_do_not_cause_a_refusal(chain: AnswerChain) -> None:
+    answer = chain.ask("广西设区市建自治区级产业园，一般要在什么基础上建？")
+    assert answer.answered and (GX, "第三条") in _cited(answer)
+
+
+def test_a_code_like_5a_counts_as_the_subject(chain: AnswerChain) -> None:
+    assert not chain.ask("柳州人力资源服务企业评上5A级能奖励多少钱").answered
