@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 
+from assistant.ingest import _CN_NUM
 from assistant.types import Chunk, Document
 
 CHUNKER_VERSION = "3"
 
-_CN_NUM = "零〇一二三四五六七八九十百千两"
 _CHAPTER = re.compile(rf"^(第[{_CN_NUM}\d]+章)\s*(.*)$")
 _ARTICLE = re.compile(rf"^(第[{_CN_NUM}\d]+条)\s*")
 _LEVEL1 = re.compile(rf"^([{_CN_NUM}]+)、\s*(.*)$")

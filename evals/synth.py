@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.structure import _ARTICLE, _CHAPTER, _LEVEL1, _LEVEL2, _TRAILER
+
 PROVINCES = (
     ("湖南", "湘"), ("湖北", "鄂"), ("江西", "赣"), ("福建", "闽"), ("安徽", "皖"), ("河南", "豫"),
     ("河北", "冀"), ("山西", "晋"), ("陕西", "陕"), ("甘肃", "甘"), ("四川", "川"), ("贵州", "黔"),
@@ -27,12 +29,9 @@ CITIES = (
 )
 
 _CN_DIGITS = "零一二三四五六七八九"
-_ARTICLE = re.compile(r"^第[零〇一二三四五六七八九十百千两\d]+条\s*")
-_CHAPTER = re.compile(r"^第[零〇一二三四五六七八九十百千两\d]+章")
-_LEVEL2 = re.compile(r"^（[零〇一二三四五六七八九十百千两]+）")
-_LEVEL1 = re.compile(r"^[零〇一二三四五六七八九十百千两]+、")
+# The outline patterns are the chunker's own, so the synthetic documents split the same way.
+# Only the item-number prefix is local: the chunker's item pattern captures the whole line.
 _LEVEL3 = re.compile(r"^\d+[．.、]\s*")
-_TRAILER = re.compile(r"^(公开方式|抄送|附件|（此件[^）]*）|主题词)")
 # A figure, but not a year (2024年), a month or day (1月27日), a day count (45日) or a 文号 part.
 _FIGURE = re.compile(r"(?<![\d.〔月年第\-])(\d+(?:\.\d+)?)(?![\d.年月日〕号\-])")
 
