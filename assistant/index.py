@@ -29,7 +29,7 @@ from typing import Any
 
 from assistant.errors import BadDocument, IndexBusy, IndexMismatch, IndexMissing
 from assistant.structure import CHUNKER_VERSION, chunk_document
-from assistant.types import Chunk, Document, DocumentMeta
+from assistant.types import Chunk, Document, DocumentMeta, Status
 
 FORMAT_VERSION = 1
 COLLECTION = "policies"
@@ -109,6 +109,17 @@ def chunk_metadata(chunk: Chunk, meta: DocumentMeta, today: dt.date) -> dict[str
         "order": chunk.order,
         "status": meta.status(today),
     }
+
+
+def supersession_links(documents: dict[str, DocumentMeta]) -> dict[str, str]:
+    """Replaced doc_id → replacing doc_id, for replacements named by 文号 or title."""
+    links: dict[str, str] = {}
+    for newer in documents.values():
+        for named in newer.supersedes:
+            for older in documents.values():
+                if older.doc_id != newer.doc_id and named in {older.doc_number, older.title}:
+                    links.setdefault(older.doc_id, newer.doc_id)
+    return links
 
 
 @dataclass
@@ -440,6 +451,18 @@ class Index:
 
     def position(self, chunk: Chunk) -> int:
         return self._positions[chunk.chunk_id]
+
+    def superseded_by(self, doc_id: str) -> str | None:
+        """The indexed document that declares `doc_id` replaced (by its 文号 or title), if any."""
+        return self._supersession.get(doc_id)
+
+    def status(self, doc_id: str, today: dt.date) -> Status:
+        """现行 / 草案 / 已失效 / 已被替代 of one indexed document on `today`."""
+        return self.documents[doc_id].status(today, self.superseded_by(doc_id))
+
+    @cached_property
+    def _supersession(self) -> dict[str, str]:
+        return supersession_links(self.documents)
 
     @cached_property
     def _positions(self) -> dict[str, int]:
