@@ -239,9 +239,15 @@ def source_line(meta: DocumentMeta, article: str) -> str:
 STATUS_WORDS: dict[Status, str] = {"draft": "草案", "in_force": "现行", "expired": "已失效", "superseded": "已被替代"}
 
 
-def status_warnings(metas: Sequence[DocumentMeta], today: dt.date) -> list[str]:
+def status_warnings(
+    metas: Sequence[DocumentMeta], today: dt.date, documents: Mapping[str, DocumentMeta] | None = None
+) -> list[str]:
     warnings = []
     for meta in dict.fromkeys(metas):
+        newer = (documents or {}).get(meta.superseded_by or "")
+        if newer is not None:
+            number = f"（{newer.doc_number}）" if newer.doc_number else ""
+            warnings.append(f"注意：《{meta.title}》已被《{newer.title}》{number}替代，请以新文件为准。")
         if meta.is_draft:
             warnings.append(
                 f"注意：《{meta.title}》标注为{meta.draft_label or '草案'}，是草案而非正式发布文本，"
@@ -249,6 +255,8 @@ def status_warnings(metas: Sequence[DocumentMeta], today: dt.date) -> list[str]:
             )
         if meta.valid_until and meta.valid_until < today:
             warnings.append(f"注意：《{meta.title}》有效期至{_cn_date(meta.valid_until)}，已失效。")
+        elif meta.valid_until and meta.expiring(today):
+            warnings.append(f"注意：《{meta.title}》将于{_cn_date(meta.valid_until)}到期。")
         elif meta.valid_from and meta.valid_from > today:
             warnings.append(f"注意：《{meta.title}》自{_cn_date(meta.valid_from)}起施行，尚未生效。")
     return warnings
@@ -494,7 +502,7 @@ def _answer(
     tools: Sequence[ToolCall],
 ) -> Answer:
     metas = [documents[c.doc_id] for c in cited]
-    warnings = status_warnings(metas, today)
+    warnings = status_warnings(metas, today, documents)
     body = text + ("\n\n" + "\n".join(warnings) if warnings else "")
     return Answer(
         question=intent.question,

@@ -59,6 +59,8 @@ def ingest(paths: tuple[Path, ...], index: Path | None) -> None:
     )
     for failure in report.failed:
         click.echo(f"  ✗ {failure.path}: {failure.reason}", err=True)
+    for note in report.notes:
+        click.echo(f"  ! {note}")
     parts = [
         f"{len(report.added)} added",
         f"{len(report.updated)} updated",

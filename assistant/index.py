@@ -22,13 +22,13 @@ import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from assistant.errors import BadDocument, IndexBusy, IndexMismatch, IndexMissing
-from assistant.structure import CHUNKER_VERSION, chunk_document
+from assistant.structure import CHUNKER_VERSION, chunk_document, shape_of
 from assistant.types import Chunk, Document, DocumentMeta, Status
 
 FORMAT_VERSION = 1
@@ -113,12 +113,15 @@ def chunk_metadata(chunk: Chunk, meta: DocumentMeta, today: dt.date) -> dict[str
 
 def supersession_links(documents: dict[str, DocumentMeta]) -> dict[str, str]:
     """Replaced doc_id → replacing doc_id, for replacements named by 文号 or title."""
+    from assistant.metadata import normalise_title
+
     links: dict[str, str] = {}
     for newer in documents.values():
-        for named in newer.supersedes:
-            for older in documents.values():
-                if older.doc_id != newer.doc_id and named in {older.doc_number, older.title}:
-                    links.setdefault(older.doc_id, newer.doc_id)
+        named = {normalise_title(n) for n in newer.supersedes}
+        for older in documents.values():
+            names = {older.doc_number, normalise_title(older.title)} - {None}
+            if older.doc_id != newer.doc_id and named & names:
+                links.setdefault(older.doc_id, newer.doc_id)
     return links
 
 
@@ -129,6 +132,7 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     failed: list[BadDocument] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # ingested, but worth a look
     embedded: int = 0
     chunks: int = 0
     generation: str | None = None
@@ -253,6 +257,11 @@ def build_index(
                 )
                 continue
             (report.updated if previous else report.added).append(doc_id)
+            if shape_of(doc) == "paragraphs":
+                report.notes.append(
+                    f"{doc_id}: 未识别出条款或编号结构，已按自然段（第N段）切分 "
+                    "(no outline found; indexed as paragraphs)"
+                )
             chunks_by_doc[doc_id] = chunks
             metas[doc_id] = doc.meta
             hashes[doc.sha256] = doc_id
@@ -404,9 +413,13 @@ class Index:
         self.gen_dir = index_dir / manifest["generation"]
         self.chroma_url = chroma_url
         self.chunks = _load_chunks(self.gen_dir)
-        self.documents = {
+        documents = {
             doc_id: DocumentMeta.from_json(entry["meta"])
             for doc_id, entry in manifest["documents"].items()
+        }
+        links = supersession_links(documents)
+        self.documents = {
+            doc_id: replace(meta, superseded_by=links.get(doc_id)) for doc_id, meta in documents.items()
         }
 
     @property
@@ -454,15 +467,11 @@ class Index:
 
     def superseded_by(self, doc_id: str) -> str | None:
         """The indexed document that declares `doc_id` replaced (by its 文号 or title), if any."""
-        return self._supersession.get(doc_id)
+        return self.documents[doc_id].superseded_by
 
     def status(self, doc_id: str, today: dt.date) -> Status:
         """现行 / 草案 / 已失效 / 已被替代 of one indexed document on `today`."""
-        return self.documents[doc_id].status(today, self.superseded_by(doc_id))
-
-    @cached_property
-    def _supersession(self) -> dict[str, str]:
-        return supersession_links(self.documents)
+        return self.documents[doc_id].status(today)
 
     @cached_property
     def _positions(self) -> dict[str, int]:

@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING
 
 from assistant.errors import BadDocument
 from assistant.loaders import PARSED_SUFFIXES, Limits, extract_text
-from assistant.types import Document, DocumentMeta
+from assistant.metadata import extract_metadata
+from assistant.outline import STRUCTURAL
+from assistant.types import Document
 
 if TYPE_CHECKING:
     from assistant.index import IngestReport
@@ -42,29 +44,10 @@ _IGNORED = re.compile(r"^(\.|~\$|Thumbs\.db$|desktop\.ini$)", re.IGNORECASE)
 # Word-export artefacts such as "[bookmark: _GoBack]".
 _ARTEFACT = re.compile(r"\[bookmark:[^\]]*\]")
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
-_CN_NUM = "零〇一二三四五六七八九十百千两"
-
-# Lines that open a structural unit; a broken line is never glued onto one of these.
-STRUCTURAL = re.compile(
-    rf"^(第[{_CN_NUM}\d]+[章节条]|[{_CN_NUM}]+、|（[{_CN_NUM}]+）|\d+[．.、])"
-)
 _TERMINAL = tuple("。；：！？…”’」』）)")
 _SENTENCE_PUNCT = re.compile(r"[，。；：、]")
-
-_DOC_NUMBER = re.compile(rf"[{_CJK}]{{1,10}}〔\d{{4}}〕\d+号")
-_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
-_DRAFT = re.compile(rf"(第[{_CN_NUM}\d]+稿|征求意见稿|送审稿|草案)")
-_TITLE_END = re.compile(r"(办法|措施|规定|细则|方案|意见|条例|规则|制度|规划|通知)(（[^）]*）)?$")
-_ISSUER_END = re.compile(r"(厅|局|委员会|委|政府|办公室|办公厅)$")
-_VALID_FROM = re.compile(r"自(\d{4}年\d{1,2}月\d{1,2}日)起(施行|实施|执行)")
-_VALID_UNTIL = re.compile(r"有效期至(\d{4}年\d{1,2}月\d{1,2}日)")
-_FROM_ISSUE = re.compile(r"自(印发|发布|公布)之日起(施行|实施)")
-_SUPERSEDES = re.compile(
-    rf"《[^》]+》[（(]({_DOC_NUMBER.pattern})[）)](同时)?(停止执行|废止|失效|不再执行)"
-)
-_INTERPRETER = re.compile(rf"由([{_CJK}]+?(厅|局|委员会|政府))负责解释")
-
-
+# "发布日期：2025年3月10日" is a whole line, not a sentence broken after its colon.
+_ENDS_WITH_DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 def doc_id_for(path: Path) -> str:
     return path.stem
 
@@ -129,7 +112,7 @@ def normalise_line(line: str) -> str:
 
 def _unfinished(paragraph: str) -> bool:
     """A paragraph broken mid-sentence: no closing punctuation, and prose rather than a heading."""
-    if not paragraph or paragraph.endswith(_TERMINAL):
+    if not paragraph or paragraph.endswith(_TERMINAL) or _ENDS_WITH_DATE.search(paragraph):
         return False
     label = STRUCTURAL.match(paragraph)
     body = paragraph[label.end() :] if label else paragraph
@@ -148,83 +131,6 @@ def clean_text(text: str) -> list[str]:
         else:
             paragraphs.append(line)
     return paragraphs
-
-
-def _parse_date(text: str) -> dt.date | None:
-    match = _DATE.search(text)
-    if not match:
-        return None
-    year, month, day = (int(g) for g in match.groups())
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _header(paragraphs: list[str]) -> list[str]:
-    """Lines before the body: everything up to the first chapter, article or outline item."""
-    for i, para in enumerate(paragraphs):
-        if STRUCTURAL.match(para):
-            return paragraphs[:i]
-    return paragraphs
-
-
-def extract_metadata(doc_id: str, paragraphs: list[str]) -> DocumentMeta:
-    header = _header(paragraphs)
-    body = "\n".join(paragraphs)
-    titles = [
-        p for p in header
-        if _TITLE_END.search(p) and not _SENTENCE_PUNCT.search(p) and len(p) <= 60
-        and not (p.startswith("关于印发") and p.endswith("通知"))
-    ]
-    # The policy's own title is the last title-like line before the body; the notice
-    # wrapper (关于印发《…》的通知) comes first and is only a fallback.
-    title = titles[-1] if titles else _wrapped_title("".join(header)) or doc_id
-    doc_number = next((p for p in header if _DOC_NUMBER.fullmatch(p)), None)
-    issuer = next(
-        (p for p in header if _ISSUER_END.search(p) and len(p) <= 30 and "，" not in p), None
-    )
-    if issuer is None and (interp := _INTERPRETER.search(body)):
-        issuer = interp.group(1)
-    issue_date = next((d for p in header if _DATE.fullmatch(p) and (d := _parse_date(p))), None)
-    draft = next((m.group(1) for p in header[:6] if (m := _DRAFT.search(p)) and len(p) <= 20), None)
-    valid_from = _parse_date(m.group(1)) if (m := _VALID_FROM.search(body)) else None
-    if valid_from is None and _FROM_ISSUE.search(body):
-        valid_from = issue_date
-    valid_until = _parse_date(m.group(1)) if (m := _VALID_UNTIL.search(body)) else None
-    supersedes = tuple(dict.fromkeys(m.group(1) for m in _SUPERSEDES.finditer(body)))
-    return DocumentMeta(
-        doc_id=doc_id,
-        title=title,
-        doc_number=doc_number,
-        issuer=issuer,
-        issue_date=issue_date,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        is_draft=draft is not None,
-        draft_label=draft,
-        supersedes=supersedes,
-        places=_places(f"{title} {issuer or ''}"),
-    )
-
-
-def _wrapped_title(header: str) -> str | None:
-    match = re.search(r"印发《([^》]+)》", header)
-    return match.group(1) if match else None
-
-
-def _places(text: str) -> tuple[str, ...]:
-    """Place names the document belongs to, e.g. 广西 / 广西壮族自治区 / 柳州 / 聊城."""
-    import jieba.posseg
-
-    places: list[str] = []
-    for token in jieba.posseg.lcut(text):
-        if token.flag == "ns" and len(token.word) >= 2:
-            places.append(token.word)
-            short = re.sub(r"(壮族自治区|回族自治区|维吾尔自治区|自治区|省|市|县|区)$", "", token.word)
-            if len(short) >= 2:
-                places.append(short)
-    return tuple(dict.fromkeys(places))
 
 
 def _unsupported(path: Path) -> BadDocument:

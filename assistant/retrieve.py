@@ -11,6 +11,7 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 
+from assistant import outline
 from assistant.index import Index, tokenize
 from assistant.route import ArticleRef, Intent, route
 from assistant.types import Chunk, Hit, Via
@@ -44,25 +45,46 @@ def _max_normalise(scores: np.ndarray) -> np.ndarray:
 
 
 def matches_ref(chunk: Chunk, ref: ArticleRef) -> bool:
+    """Does this one unit answer the reference by itself (no sibling context needed)?"""
+    return chunk in resolve_refs((ref,), [chunk])
+
+
+def resolve_refs(
+    refs: Sequence[ArticleRef], candidates: Sequence[Chunk], named: bool = True
+) -> list[Chunk]:
+    """The units the references name, per document, by the outline grammar on real labels.
+
+    The loose reading (第3条 for a "3." item) applies only where no document has the unit
+    the reference names strictly, and only within a named document or under a named parent
+    ("（二）下面第3条"): "第五条" or "第7项" alone means the units numbered so."""
+    by_doc: dict[str, list[Chunk]] = {}
+    for chunk in candidates:
+        by_doc.setdefault(chunk.doc_id, []).append(chunk)
+    found: list[Chunk] = []
+    for ref in refs:
+        loose_ok = named or len(ref.ref.steps) > 1
+        for strict in (True, False) if loose_ok else (True,):
+            matched = [c for chunks in by_doc.values() for c in _named(ref, chunks, strict)]
+            if matched:
+                found.extend(c for c in matched if c not in found)
+                break
+    return found
+
+
+def _named(ref: ArticleRef, chunks: Sequence[Chunk], strict: bool) -> list[Chunk]:
     if ref.kind == "chapter":
-        return chunk.chapter.startswith(ref.label)
-    if ref.kind == "section":
-        return chunk.article == ref.label or (ref.label == "附则" and "附则" in chunk.chapter)
-    if ref.kind == "outline" and ref.label.startswith("（"):
-        # "（二）3" without its top level: any 一（二）3, 二（二）3 …
-        return chunk.article[1:].startswith(ref.label) or ref.label in chunk.article
-    return chunk.article == ref.label
+        return [c for c in chunks if _in_chapter(c, ref)] if strict else []
+    labels = set(outline.resolve(ref.ref, [c.article for c in chunks], strict))
+    return [c for c in chunks if c.article in labels]
+
+
+def _in_chapter(chunk: Chunk, ref: ArticleRef) -> bool:
+    wanted = ref.ref.steps[0]
+    return any(step == wanted for step in outline.label_path(chunk.chapter.replace(" ", "")))
 
 
 def exact_lookup(intent: Intent, candidates: Sequence[Chunk]) -> list[Chunk]:
-    found: list[Chunk] = []
-    for ref in intent.articles:
-        matched = [c for c in candidates if matches_ref(c, ref)]
-        if not matched and ref.kind == "outline":
-            # a heading with no text of its own ("二、工作措施"): its items
-            matched = [c for c in candidates if c.article.startswith(ref.label + "（")]
-        found.extend(c for c in matched if c not in found)
-    return found
+    return resolve_refs(intent.articles, candidates, named=bool(intent.doc_ids))
 
 
 class Retriever:

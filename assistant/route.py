@@ -9,24 +9,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
+from assistant import outline
 from assistant.types import DocumentMeta
 
-_CN_DIGITS = "零〇一二三四五六七八九十百两"
-_ARTICLE_REF = re.compile(rf"第\s*([{_CN_DIGITS}\d]{{1,4}})\s*条")
-_CHAPTER_REF = re.compile(rf"第\s*([{_CN_DIGITS}\d]{{1,3}})\s*章")
-_OUTLINE_REF = re.compile(
-    rf"(?<![{_CN_DIGITS}])([一二三四五六七八九十]{{1,3}})?\s*[（(]\s*([一二三四五六七八九十]{{1,3}})\s*[)）]"
-    r"\s*(?:第\s*)?(\d{1,2})?(?:\s*[项点条款.．、])?"
-)
 _DOC_NUMBER_REF = re.compile(
     r"([\u4e00-\u9fff]{2,8}?)\s*[〔\[(（【]?\s*(\d{4})?\s*[〕\])）】]?\s*第?\s*(\d{1,4})\s*号"
 )
-_NAMED_SECTIONS = ("序言", "附则")
-# "一、发展目标": a top-level outline heading named with its own punctuation.
-_TOP_LEVEL_REF = re.compile(r"(?<![第一二三四五六七八九十、])([一二三四五六七八九十]{1,2})、(?=[\u4e00-\u9fff]{2})")
 _LEVEL = re.compile(r"(国家级|自治区级|省级|市级|县级)")
 # Words jieba tags as places that name no jurisdiction.
 _NOT_PLACES = frozenset({"园区", "全国", "国家", "本市", "我市", "我区", "当地", "本地", "湾区", "东盟", "中国"})
@@ -34,8 +25,11 @@ _NOT_PLACES = frozenset({"园区", "全国", "国家", "本市", "我市", "我�
 
 @dataclass(frozen=True)
 class ArticleRef:
-    label: str  # 第五条 | 二（二）5 | （二）5 (top level unknown) | 序言 | 第二章
-    kind: str  # article | outline | section | chapter
+    """A structural reference in a question, read by the outline grammar."""
+
+    label: str  # 第五条 | 二（二）5 | （二）5 (top level unknown) | 附件2 | 第3段 | 序言 | 最后
+    kind: str  # unit | chapter | section | last
+    ref: outline.Reference = field(default_factory=lambda: outline.Reference(""), compare=False)
 
 
 @dataclass(frozen=True)
@@ -66,39 +60,17 @@ def normalise_question(text: str) -> str:
     return str(_T2S.convert(text))
 
 
-def _to_chinese_number(token: str) -> str | None:
-    import cn2an
-
-    if token.isdigit():
-        value = int(token)
-        return cn2an.an2cn(value) if 0 < value < 1000 else None
-    try:
-        value = int(cn2an.cn2an(token, "smart"))
-    except (ValueError, KeyError):
-        return None
-    return cn2an.an2cn(value) if 0 < value < 1000 else None
-
-
 def parse_article_refs(question: str) -> tuple[ArticleRef, ...]:
     refs: list[ArticleRef] = []
-    for m in _ARTICLE_REF.finditer(question):
-        if number := _to_chinese_number(m.group(1)):
-            refs.append(ArticleRef(f"第{number}条", "article"))
-    for m in _CHAPTER_REF.finditer(question):
-        if number := _to_chinese_number(m.group(1)):
-            refs.append(ArticleRef(f"第{number}章", "chapter"))
-    for m in _OUTLINE_REF.finditer(question):
-        top, middle, item = m.group(1) or "", m.group(2), m.group(3) or ""
-        # "（一）" alone after a 第X条 is that article's item, not an outline reference.
-        if not top and not item and refs:
-            continue
-        label = f"{top}（{middle}）{item.lstrip('0')}"
-        refs.append(ArticleRef(label, "outline"))
-    for m in _TOP_LEVEL_REF.finditer(question):
-        refs.append(ArticleRef(m.group(1), "outline"))
-    for name in _NAMED_SECTIONS:
-        if name in question:
-            refs.append(ArticleRef(name, "section"))
+    for ref in outline.find_references(question):
+        if ref.position == "last":
+            refs.append(ArticleRef("最后", "last", ref))
+        elif ref.position:
+            refs.append(ArticleRef(ref.position, "section", ref))
+        elif ref.steps[0][0] in outline.CONTAINERS:
+            refs.append(ArticleRef(outline.render_label(ref.steps[:1]), "chapter", ref))
+        else:
+            refs.append(ArticleRef(outline.render_label(ref.steps), "unit", ref))
     return tuple(dict.fromkeys(refs))
 
 
@@ -212,8 +184,8 @@ def topic_of(question: str, documents: Mapping[str, DocumentMeta]) -> str:
         {a for e in names for a in (*e.aliases, *e.levels)}, key=len, reverse=True
     )
     text = _DOC_NUMBER_REF.sub(" ", question)
-    for pattern in (_ARTICLE_REF, _CHAPTER_REF, _OUTLINE_REF):
-        text = pattern.sub(" ", text)
+    for ref in outline.find_references(text):
+        text = text.replace(ref.text, " ")
     for word in words:
         text = text.replace(word, " ")
     text = re.sub(r"[《》]", " ", text)

@@ -24,15 +24,22 @@ class DocumentMeta:
     draft_label: str | None = None  # e.g. 第三稿
     supersedes: tuple[str, ...] = ()
     places: tuple[str, ...] = ()  # place names the document is about (routing, refusal)
+    validity_rule: str | None = None  # how a derived 施行/end date was counted (有效期5年 …)
+    # Filled by the index from the other documents' "…同时废止" (a supersession link).
+    superseded_by: str | None = None
 
     def status(self, today: dt.date, superseded_by: str | None = None) -> Status:
+        if superseded_by or self.superseded_by:
+            return "superseded"
         if self.is_draft:
             return "draft"
         if self.valid_until is not None and self.valid_until < today:
             return "expired"
-        if superseded_by:
-            return "superseded"
         return "in_force"
+
+    def expiring(self, today: dt.date, within_days: int = 60) -> bool:
+        """In force today and ending within `within_days` (将于…到期)."""
+        return self.valid_until is not None and 0 <= (self.valid_until - today).days <= within_days
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -47,6 +54,7 @@ class DocumentMeta:
             "draft_label": self.draft_label,
             "supersedes": list(self.supersedes),
             "places": list(self.places),
+            "validity_rule": self.validity_rule,
         }
 
     @classmethod
@@ -63,6 +71,7 @@ class DocumentMeta:
             draft_label=data.get("draft_label"),
             supersedes=tuple(data.get("supersedes") or ()),
             places=tuple(data.get("places") or ()),
+            validity_rule=data.get("validity_rule"),
         )
 
 

@@ -30,7 +30,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SET = ROOT / "evals" / "dev.jsonl"
 DEFAULT_OUT = ROOT / "evals" / "report.md"
-TYPES = ("lookup", "fact", "calc", "cross", "refuse")
+TYPES = ("lookup", "fact", "calc", "cross", "refuse", "followup")
 K = 5
 
 # The gate on overall scores. Raise these as the assistant improves; never lower one to pass.
@@ -76,6 +76,9 @@ class Question:
     expect_any: tuple[str, ...] = ()
     refuse: bool = False
     history: tuple[tuple[str, str], ...] = ()
+    # A conversation: the earlier turns are asked first, and the assistant's own answers to them
+    # become the history of the last turn, which `question` holds and the gold is about.
+    turns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -129,10 +132,12 @@ def load_questions(path: Path) -> list[Question]:
         try:
             data = json.loads(line)
             qid = str(data["id"])
+            turns = tuple(str(t) for t in data.get("turns") or ())
             question = Question(
                 id=qid,
                 type=str(data.get("type", "fact")),
-                question=str(data["question"]),
+                question=str(data["question"]) if "question" in data else turns[-1],
+                turns=turns,
                 gold=tuple(Gold(str(g["doc"]), g.get("article")) for g in data.get("gold") or []),
                 expect=tuple(data.get("expect") or ()),
                 expect_any=tuple(data.get("expect_any") or ()),
@@ -382,6 +387,27 @@ def run_batch(
     if not lines:
         failure = f"`{shown}` exited {proc.returncode} with no JSON lines" + (f": {tail}" if tail else "")
     return Batch(shown, lines, wall, proc.returncode, failure, tail)
+
+
+def with_history(
+    questions: Sequence[Question], ask_cmd: Sequence[str], env: dict[str, str], timeout: float
+) -> list[Question]:
+    """Ask each conversation's earlier turns, in rounds, so the last turn carries the
+    assistant's own answers as its history (as the web chat and `ask --json -` pass it)."""
+    from dataclasses import replace
+
+    history: dict[str, list[tuple[str, str]]] = {q.id: list(q.history) for q in questions}
+    rounds = max((len(q.turns) - 1 for q in questions), default=0)
+    for turn in range(rounds):
+        due = [
+            replace(q, question=q.turns[turn], history=tuple(history[q.id]))
+            for q in questions
+            if len(q.turns) - 1 > turn
+        ]
+        answered = parse_answered(run_batch(ask_cmd, due, env, timeout), due)
+        for q in due:
+            history[q.id].append((q.question, answered[q.id].answer or ""))
+    return [replace(q, history=tuple(history[q.id])) if q.turns else q for q in questions]
 
 
 def _missing_line(batch: Batch) -> str:
@@ -660,6 +686,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     retrieve_cmd = shlex.split(args.retriever_cmd) if args.retriever_cmd else [
         *assistant_command(), "retrieve", "--json", "-k", str(K), "-"
     ]
+    ask_cmd = shlex.split(args.answerer_cmd) if args.answerer_cmd else [*assistant_command(), "ask", "--json", "-"]
+    if any(len(q.turns) > 1 for q in questions):
+        print(f"follow-ups: asking the earlier turns of {sum(len(q.turns) > 1 for q in questions)} conversations…", flush=True)
+        questions = with_history(questions, ask_cmd, env, args.timeout)
     print(f"retrieve: {shlex.join(retrieve_cmd)} ({len(questions)} questions)…", flush=True)
     retrieve_batch = run_batch(retrieve_cmd, questions, env, args.timeout)
     if retrieve_batch.failure:
@@ -671,7 +701,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     answers: dict[str, Answered] | None = None
     ask_note = None
     if not args.retrieval_only:
-        ask_cmd = shlex.split(args.answerer_cmd) if args.answerer_cmd else [*assistant_command(), "ask", "--json", "-"]
         print(f"ask: {shlex.join(ask_cmd)}…", flush=True)
         ask_batch = run_batch(ask_cmd, questions, env, args.timeout)
         if ask_batch.failure:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.structure import _ARTICLE, _CHAPTER, _LEVEL1, _LEVEL2, _TRAILER
+from assistant.outline import TRAILER, match_marker, to_cn
 
 PROVINCES = (
     ("湖南", "湘"), ("湖北", "鄂"), ("江西", "赣"), ("福建", "闽"), ("安徽", "皖"), ("河南", "豫"),
@@ -28,28 +28,24 @@ CITIES = (
     "开封", "邯郸", "长治", "汉中", "酒泉", "德阳",
 )
 
-_CN_DIGITS = "零一二三四五六七八九"
-# The outline patterns are the chunker's own, so the synthetic documents split the same way.
-# Only the item-number prefix is local: the chunker's item pattern captures the whole line.
-_LEVEL3 = re.compile(r"^\d+[．.、]\s*")
+# Markers are read by the chunker's own grammar, so the synthetic documents split the same way.
 # A figure, but not a year (2024年), a month or day (1月27日), a day count (45日) or a 文号 part.
 _FIGURE = re.compile(r"(?<![\d.〔月年第\-])(\d+(?:\.\d+)?)(?![\d.年月日〕号\-])")
 
 
 def chinese_number(n: int) -> str:
     """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 105 → 一百零五, 112 → 一百一十二."""
-    if n < 10:
-        return _CN_DIGITS[n]
-    if n < 20:
-        return "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
-    if n < 100:
-        return _CN_DIGITS[n // 10] + "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
-    head, rest = _CN_DIGITS[n // 100] + "百", n % 100
-    if rest == 0:
-        return head
-    if rest < 10:
-        return head + "零" + _CN_DIGITS[rest]
-    return head + (chinese_number(rest) if rest >= 20 else "一" + chinese_number(rest))
+    return to_cn(n)
+
+
+def _kind(para: str) -> str:
+    marker = match_marker(para)
+    return marker.kind if marker else ""
+
+
+def _strip_marker(para: str) -> str:
+    marker = match_marker(para)
+    return marker.rest if marker else para
 
 
 @dataclass(frozen=True)
@@ -105,11 +101,11 @@ def _shuffle_articles(paragraphs: list[str], rng: random.Random) -> list[str]:
     blocks: list[list[str]] = []
     in_article = False
     for para in paragraphs:
-        if _ARTICLE.match(para):
-            blocks.append([_ARTICLE.sub("", para, count=1)])
+        if _kind(para) == "tiao":
+            blocks.append([_strip_marker(para)])
             slots.append(None)
             in_article = True
-        elif in_article and not (_CHAPTER.match(para) or _TRAILER.match(para)):
+        elif in_article and not (_kind(para) == "zhang" or TRAILER.match(para)):
             blocks[-1].append(para)
         else:
             slots.append(para)
@@ -140,9 +136,9 @@ def _shuffle_items(paragraphs: list[str], rng: random.Random) -> list[str]:
         items.clear()
 
     for para in paragraphs:
-        if _LEVEL3.match(para):
-            items.append([_LEVEL3.sub("", para, count=1)])
-        elif items and not (_LEVEL1.match(para) or _LEVEL2.match(para) or para.startswith("本")):
+        if _kind(para) == "ar":
+            items.append([_strip_marker(para)])
+        elif items and not (_kind(para) in ("cn", "（cn）") or para.startswith("本")):
             items[-1].append(para)
         else:
             flush()
@@ -155,7 +151,7 @@ def synthesize(template: Template, serial: int, rng: random.Random) -> str:
     province, abbr = PROVINCES[serial % len(PROVINCES)]
     city = CITIES[(serial // len(PROVINCES) + serial) % len(CITIES)]
     paragraphs = list(template.paragraphs)
-    if any(_ARTICLE.match(p) for p in paragraphs):
+    if any(_kind(p) == "tiao" for p in paragraphs):
         paragraphs = _shuffle_articles(paragraphs, rng)
     else:
         paragraphs = _shuffle_items(paragraphs, rng)

@@ -35,7 +35,7 @@ def test_metadata_liuzhou_draft_validity_and_supersedes() -> None:
     assert meta.is_draft and meta.draft_label == "第三稿"
     assert meta.valid_from == dt.date(2024, 1, 1)
     assert meta.valid_until == dt.date(2026, 12, 31)
-    assert meta.supersedes == ("柳政规〔2022〕16号",)
+    assert meta.supersedes == ("柳州市加快发展人力资源服务业实施办法（试行）的通知", "柳政规〔2022〕16号")
     assert meta.status(dt.date(2026, 11, 24)) == "draft"
     assert "柳州" in meta.places and "广西" not in meta.places
 

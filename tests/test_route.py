@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant import outline
 from assistant.ingest import load_document
 from assistant.route import normalise_question, parse_article_refs, route
 
@@ -30,7 +31,9 @@ def test_article_references(question: str, label: str) -> None:
 
 
 def test_item_after_article_is_not_an_outline_reference() -> None:
-    assert [r.label for r in parse_article_refs("第五条（三）说了什么")] == ["第五条"]
+    refs = parse_article_refs("第五条（三）说了什么")
+    assert [r.label for r in refs] == ["第五条（三）"]
+    assert outline.resolve(refs[0].ref, ["第四条", "第五条", "第六条"]) == ["第五条"]
 
 
 @pytest.mark.parametrize(

@@ -154,7 +154,7 @@ def _width(line: str) -> float:
 
 def unwrap(lines: list[str]) -> list[str]:
     """Join lines the page width broke; keep the document's own paragraph breaks."""
-    from assistant.ingest import STRUCTURAL
+    from assistant.outline import STRUCTURAL
 
     if not lines:
         return []

@@ -205,20 +205,9 @@ def format_number(n: int, fmt: str) -> str:
 
 def chinese_number(n: int) -> str:
     """一 … 十, 十一, 二十, 一百零五 — the counting form 第X条 uses (n < 10000)."""
-    if n <= 0 or n >= 10000:
-        return str(n)
-    parts: list[str] = []
-    zero = False
-    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
-        digit = n // value % 10
-        if digit:
-            if zero and parts:
-                parts.append("零")
-            parts.append(("" if (unit == "十" and digit == 1 and not parts) else _DIGITS[digit]) + unit)
-            zero = False
-        else:
-            zero = True
-    return "".join(parts)
+    from assistant.outline import to_cn
+
+    return to_cn(n) if 0 < n < 10000 else str(n)
 
 
 def _roman(n: int) -> str:

@@ -1,0 +1,248 @@
+"""The outline grammar: every shape of Chinese policy structure, labels, numerals, references."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant import outline
+from assistant.ingest import clean_text, load_document
+from assistant.structure import chunk_document, chunk_text
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "policies"
+
+
+def labels(text: str) -> list[str]:
+    return [c.article for c in chunk_text("doc", "标题", "\n".join(clean_text(text)))]
+
+
+def test_seed_documents_keep_their_labels_and_chunk_texts() -> None:
+    """The chunks recorded before the grammar was unified, unchanged to the character."""
+    golden = json.loads((ROOT / "tests/fixtures/golden/seed_chunks.json").read_text(encoding="utf-8"))
+    for path in sorted((ROOT / "corpus").glob("*.txt")):
+        doc = load_document(path)
+        chunks = [{"article": c.article, "chapter": c.chapter, "text": c.text} for c in chunk_document(doc)]
+        assert chunks == golden[doc.meta.doc_id]["chunks"], doc.meta.doc_id
+
+
+def test_articles_with_parts_chapters_sections_paragraphs_and_items() -> None:
+    text = """某市人力资源服务产业园管理办法
+第一编 总则
+第一章 一般规定
+第一节 目的
+第一条 为规范管理，制定本办法。
+第二条 本办法适用于全市。
+前款所称全市，包括各县区。
+第二节 原则
+第三条 产业园建设遵循下列原则：
+（一）政府引导；
+（二）市场运作。
+第二编 附则
+第二章 其他
+第四条 本办法自2024年1月1日起施行。
+"""
+    chunks = chunk_text("doc", "标题", "\n".join(clean_text(text)))
+    assert [c.article for c in chunks] == ["第一条", "第二条", "第三条", "第四条"]
+    assert chunks[2].chapter == "第一编 总则 / 第一章 一般规定 / 第二节 原则"
+    assert chunks[3].chapter == "第二编 附则 / 第二章 其他"
+    assert "前款所称全市" in chunks[1].text  # a 款 stays in its article
+    assert "（二）市场运作。" in chunks[2].text  # so does a 项
+
+
+def test_article_numerals_to_nine_hundred_ninety_nine_with_zero() -> None:
+    numbers = [1, 10, 11, 20, 99, 100, 101, 105, 110, 111, 120, 999]
+    text = "\n".join(f"第{outline.to_cn(n)}条 第{n}条的内容，照此执行。" for n in numbers)
+    assert labels(text) == [f"第{outline.to_cn(n)}条" for n in numbers]
+    assert outline.to_cn(105) == "一百零五" and outline.to_int("一百零五") == 105
+    assert outline.to_int("九百九十九") == 999 and outline.to_int("两") == 2 and outline.to_int("〇") == 0
+
+
+def test_outline_four_levels_with_preamble_closing_and_annex() -> None:
+    text = """某县产业园实施方案
+为加快发展，制定本方案。
+一、总体要求
+（一）指导思想
+坚持政府引导，集聚机构。
+（二）发展目标
+1.到2026年，面积不低于3000平方米。
+2.到2027年，营收达到1.5亿元。
+二、扶持政策
+（一）入驻扶持
+1.房租减免
+（1）前2年免收房租。
+（2）减免面积不超过300平方米。
+2.开办补助。给予一次性补助3万元。
+本方案自发布之日起施行。
+附件：评分表
+一级指标 分值
+1.经营规模 30
+"""
+    assert labels(text) == [
+        "序言", "一（一）", "一（二）1", "一（二）2", "二（一）1（1）", "二（一）1（2）", "二（一）2",
+        "附则", "附件",
+    ]
+
+
+def test_outline_whose_top_level_is_a_bracketed_numeral() -> None:
+    text = """某市补贴措施
+各有关单位：
+为促进发展，现将有关事项通知如下：
+（一）落户补贴
+（1）新设立机构给予20万元。
+（2）百强企业给予50万元。
+（二）租金补贴。每平方米每月20元，最长2年。
+本通知自印发之日起施行。
+"""
+    assert labels(text) == ["序言", "（一）（1）", "（一）（2）", "（二）", "附则"]
+
+
+def test_outline_whose_top_level_is_an_arabic_number_with_circled_points() -> None:
+    text = """某区就业措施
+为稳定就业，制定本措施。
+1.吸纳就业补贴
+（1）每人1000元。
+①签订1年以上合同的；
+②缴纳社保满6个月的。
+（2）每家每年不超过10万元。
+2.见习补贴。每人每月1500元。
+附表1 补贴申领登记表
+序号 单位名称 人数
+附表2 见习人员名册
+"""
+    assert labels(text) == ["序言", "1（1）", "1（1）①", "1（1）②", "1（2）", "2", "附表1", "附表2"]
+
+
+def test_parts_with_items_and_circled_points_and_appendix() -> None:
+    text = """某省发展规划
+第一部分 发展基础
+1.机构数量达到500家。
+第二部分 主要任务
+1.培育市场主体。
+①引进龙头企业；
+②扶持中小机构。
+2.建设产业园。
+附录 名词解释
+产业园：指集聚人力资源服务机构的区域。
+"""
+    assert labels(text) == ["第一部分1", "第二部分1", "第二部分1①", "第二部分1②", "第二部分2", "附录"]
+
+
+def test_text_without_outline_becomes_paragraphs() -> None:
+    text = """某市关于人才引进的通知
+某人社发〔2024〕45号
+各有关单位：
+对新引进的博士，给予安家补贴30万元。
+对新引进的硕士，给予安家补贴10万元。
+申报时间为每年3月1日至3月31日。
+某市人力资源和社会保障局
+2024年12月16日
+"""
+    chunks = chunk_text("doc", "标题", "\n".join(clean_text(text)))
+    assert [c.article for c in chunks] == ["第1段", "第2段", "第3段"]
+    assert chunks[2].text == "申报时间为每年3月1日至3月31日。"
+
+
+def test_a_list_restarting_inside_a_unit_is_its_text() -> None:
+    """"1." under 2. again, with no deeper level opened: body text, not a new unit."""
+    text = """为规范管理，制定本办法。
+一、申报条件
+1.注册满一年。
+2.材料齐全，包括：
+3.无违法记录。
+二、其他
+本办法自发布之日起施行。
+"""
+    assert labels(text) == ["序言", "一1", "一2", "一3", "二"]
+
+
+def test_attachment_list_gives_way_to_the_attachments() -> None:
+    text = """第一条 为规范管理，制定本办法。
+第二条 本办法自发布之日起施行。
+附件1：申报材料清单
+1.申请表；
+2.营业执照。
+附件2：补贴标准表
+每家5万元。
+"""
+    chunks = chunk_text("doc", "标题", "\n".join(clean_text(text)))
+    assert [c.article for c in chunks] == ["第一条", "第二条", "附件1", "附件2"]
+    assert "2.营业执照。" in chunks[2].text  # an annex's own list is its text
+
+
+# The fixture policies were written (with their labels) by someone who did not see the code.
+def _labels_md() -> dict[str, list[str]]:
+    text = (FIXTURES / "LABELS.md").read_text(encoding="utf-8")
+    out: dict[str, list[str]] = {}
+    for section in re.split(r"^## ", text, flags=re.M)[1:]:
+        name = section.split("\n", 1)[0].strip().removesuffix(".txt")
+        listing = section.rsplit("单元（按文档顺序，含上级单元）：", 1)[1].strip().split("\n")[0]
+        out[name] = [s.strip() for s in listing.split(" / ")]
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(_labels_md()))
+def test_fixture_policies_yield_their_authors_labels(name: str) -> None:
+    expected = _labels_md()[name]
+    got = [c.article for c in chunk_document(load_document(FIXTURES / f"{name}.txt"))]
+    # Every unit found is one the author listed, in the author's order ...
+    assert got == [lb for lb in expected if lb in got]
+    # ... and every leaf the author listed (a unit with no sub-units) is found.
+    leaves = [lb for lb in expected if not any(o != lb and o.startswith(lb) for o in expected)]
+    assert [lb for lb in leaves if lb not in got] == []
+
+
+@pytest.mark.parametrize(
+    ("question", "steps"),
+    [
+        ("第十二条讲了什么", (("tiao", 12),)),
+        ("第12条", (("tiao", 12),)),
+        ("第一百零五条", (("tiao", 105),)),
+        ("（四）第2点是什么", (("（cn）", 4), ("item", 2))),
+        ("二（二）5的内容", (("cn", 2), ("（cn）", 2), ("item", 5))),
+        ("（二）下面第3条讲的什么", (("（cn）", 2), ("tiao", 3))),
+        ("附件2写了啥", (("annex", 2),)),
+        ("附件二", (("annex", 2),)),
+        ("第三部分", (("bufen", 3),)),
+        ("第二部分第1条", (("bufen", 2), ("tiao", 1))),
+        ("第五条第（三）项", (("tiao", 5), ("（cn）", 3))),
+        ("第五条第二款", (("tiao", 5), ("kuan", 2))),
+        ("第3段说了什么", (("para", 3),)),
+        ("第四部分第1条第②点", (("bufen", 4), ("tiao", 1), ("circ", 2))),
+        ("（三）（2）", (("（cn）", 3), ("（ar）", 2))),
+    ],
+)
+def test_references_in_questions(question: str, steps: tuple[outline.Step, ...]) -> None:
+    assert [r.steps for r in outline.find_references(question)] == [steps]
+
+
+def test_figures_are_not_references() -> None:
+    assert outline.find_references("营收3000万元（含税）能拿多少，面积4800平方米够吗") == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("二（一）1", ["二（一）1（1）", "二（一）1（2）"]),  # a heading: its points
+        ("（一）（2）", ["一（一）（2）"]),
+        ("一（一）第2点", ["一（一）（2）"]),
+        ("最后一段", ["附则"]),
+        ("附件", ["附件1", "附件2"]),
+        ("附件二", ["附件2"]),
+        ("第1段", ["序言"]),  # an outline document's first unit
+        ("二（三）", []),  # no such unit: nothing, never a neighbour
+    ],
+)
+def test_references_resolve_against_real_labels(question: str, expected: list[str]) -> None:
+    real = ["序言", "一（一）（1）", "一（一）（2）", "二（一）1（1）", "二（一）1（2）", "二（一）2", "附则", "附件1", "附件2"]
+    ref = outline.find_references(question)[0]
+    assert outline.resolve(ref, real) == expected
+
+
+def test_an_article_reference_with_its_item_names_the_article() -> None:
+    ref = outline.find_references("第五条（三）")[0]
+    assert outline.resolve(ref, ["第四条", "第五条", "第六条"]) == ["第五条"]
+    assert outline.resolve(outline.find_references("第十五条")[0], ["第五条"]) == []
