@@ -57,6 +57,11 @@ def extract_metadata(doc_id: str, paragraphs: Sequence[str]) -> DocumentMeta:
     # The policy's own title is the last title-like line before the body; the notice
     # wrapper (关于印发《…》的通知) comes first and is only a fallback.
     title = titles[-1] if titles else _wrapped_title("".join(header)) or doc_id
+    if titles and (len(title) <= 6 or title.startswith(("的", "和", "及", "与"))):
+        # A long title wrapped onto two lines by a page layout: "…支持措施" / "的通知".
+        at = header.index(title)
+        if at > 0 and not is_prose(header[at - 1]) and not DOC_NUMBER.fullmatch(header[at - 1]):
+            title = header[at - 1] + title
     doc_number = next((_clean_number(p) for p in header if DOC_NUMBER.fullmatch(_clean_number(p))), None)
     issuer = next(
         (p for p in header if _ISSUER_END.search(p) and len(p) <= 30 and "，" not in p), None

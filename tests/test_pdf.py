@@ -166,3 +166,19 @@ def test_pdf_disguised_as_txt_is_named(tmp_path: Path) -> None:
     disguised = tmp_path / "policy.txt"
     shutil.copy(samples.PDF / f"{samples.LIAOCHENG}.pdf", disguised)
     assert "内容是 PDF，扩展名却是 .txt" in _refusal(disguised)
+
+
+SHAPES = sorted(p.stem for p in samples.POLICIES.glob("*.txt"))
+
+
+@pytest.mark.parametrize("doc", SHAPES)
+@pytest.mark.parametrize("kind", ["pdf", "docx"])
+def test_policies_of_other_shapes_read_alike_from_txt_pdf_and_word(doc: str, kind: str) -> None:
+    """The fixture policies (条 with annexes, （一）-top, four-level outline, 第X部分, no outline)
+    give the same units, texts and metadata from a printed PDF and a Word file as from .txt."""
+    from_txt = load_document(samples.POLICIES / f"{doc}.txt")
+    other = load_document(samples.POLICIES / kind / f"{doc}.{kind}")
+    txt_chunks, other_chunks = chunk_document(from_txt), chunk_document(other)
+    assert [c.article for c in other_chunks] == [c.article for c in txt_chunks]
+    assert [_squash(c.text) for c in other_chunks] == [_squash(c.text) for c in txt_chunks]
+    assert other.meta == from_txt.meta
