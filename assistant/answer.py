@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from assistant import outline
 from assistant.index import tokenize
 from assistant.route import Intent
 from assistant.types import Answer, Chunk, Citation, DocumentMeta, Hit, Status, ToolCall
@@ -28,7 +29,6 @@ QUESTION_WORDS = frozenset(
     "一下 请问 告诉 知道 了解 这 那 哪项 哪条 哪一条 第几条 条款 规定了".split()
 )
 _SENTENCE_END = re.compile(r"(?<=[。；！？])")
-_ITEM_LABEL = re.compile(r"^(第[一二三四五六七八九十百]+条\s*|（[一二三四五六七八九十]+）|\d+[．.、])")
 
 _ASKS = {
     "who": (re.compile(r"谁|哪个部门|哪个单位|哪家单位|哪一级|哪级|什么部门|什么单位|牵头"),
@@ -215,7 +215,8 @@ def _clauses(text: str) -> list[str]:
 
 
 def strip_label(text: str) -> str:
-    return _ITEM_LABEL.sub("", text, count=1).strip()
+    marker = outline.match_marker(text)
+    return (marker.rest if marker else text).strip()
 
 
 def citation_for(chunk: Chunk, meta: DocumentMeta, today: dt.date) -> Citation:
@@ -404,7 +405,7 @@ def _complete(sentences: Sequence[Sentence], chunk: Chunk, question: str) -> str
         start = paragraphs.index(last.paragraph) + 1
         items = []
         for para in paragraphs[start:]:
-            if not re.match(r"^\d+[．.、]", para):
+            if outline.match_marker(para) is None:  # the list's items, whatever their numbering
                 break
             items.append(para)
         if items:

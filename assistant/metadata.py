@@ -41,9 +41,12 @@ _SUPERSEDES = re.compile(
 )
 _INTERPRETER = re.compile(rf"由([{_CJK}]+?(厅|局|委员会|政府))负责解释")
 # A place at the head of a title or issuer line: 澜江市…, 云岫省…, 青岚县人民政府….
-_PLACE_HEAD = re.compile(rf"^(?:关于)?(?:印发)?([{_CJK}]{{2,5}}?)(省|市|县|自治区|自治州|州|盟|旗)")
+_ZONES = "高新技术产业开发区|经济技术开发区|经济开发区|高新区|开发区|新区"
+_PLACE_HEAD = re.compile(
+    rf"^(?:关于)?(?:印发)?([{_CJK}]{{2,5}}?)({_ZONES}|省|市|县|自治区|自治州|州|盟|旗)"
+)
 _NOT_PLACE_HEAD = ("自治", "国家", "全国", "本市", "我市", "各市", "设区", "推进", "加快", "促进", "关于")
-_PLACE_SUFFIX = re.compile(r"(壮族自治区|回族自治区|维吾尔自治区|自治区|自治州|省|市|县|区|州)$")
+_PLACE_SUFFIX = re.compile(rf"({_ZONES}|壮族自治区|回族自治区|维吾尔自治区|自治区|自治州|省|市|县|区|州)$")
 
 
 def extract_metadata(doc_id: str, paragraphs: Sequence[str]) -> DocumentMeta:

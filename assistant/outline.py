@@ -337,7 +337,7 @@ def label_path(label: str) -> tuple[Step, ...]:
         elif m.group(4):
             steps.append(("（ar）", int(m.group(4))))
         elif m.group(5):
-            steps.append(("annex", (to_int(m.group(6)) or 0) if m.group(6) else 0))
+            steps.append((m.group(5), (to_int(m.group(6)) or 0) if m.group(6) else 0))
         elif m.group(7):
             steps.append(("circ", CIRCLED.index(m.group(7)) + 1))
         elif m.group(8):
@@ -349,7 +349,11 @@ def label_path(label: str) -> tuple[Step, ...]:
 
 # Kinds a reader may write for one another: "第2点" or "（2）" for a "2." item, "（三）项" for
 # the （三） inside an article.
+ANNEXES = ("附件", "附表", "附录")
 _LOOSE = {
+    "附件": set(ANNEXES),
+    "附表": set(ANNEXES),
+    "附录": set(ANNEXES),
     "item": {"ar", "（ar）", "circ", "tiao", "xiang"},
     "tiao": {"tiao", "ar", "（ar）", "（cn）", "cn"},
     "xiang": {"（cn）", "（ar）", "ar", "xiang"},
@@ -362,8 +366,8 @@ _LOOSE = {
 
 
 def _step_matches(ref: Step, unit: Step, strict: bool) -> bool:
-    if ref == ("annex", 0):
-        return unit[0] == "annex"  # "附件" names every annex
+    if ref[0] in ANNEXES and ref[1] == 0:
+        return unit[0] in ANNEXES  # "附件" names every annex
     if ref[1] != unit[1]:
         return False
     if ref[0] == unit[0]:
@@ -449,7 +453,7 @@ def _question_step(m: re.Match[str]) -> Step | None:
     if m.group(7):
         return ("（ar）", int(m.group(7)))
     if m.group(8):
-        return ("annex", to_int(m.group(9)) or 0 if m.group(9) else 0)
+        return (m.group(8), to_int(m.group(9)) or 0 if m.group(9) else 0)
     if m.group(10):
         return ("circ", CIRCLED.index(m.group(10)) + 1)
     if m.group(11):
@@ -509,8 +513,8 @@ def render_label(steps: Sequence[Step]) -> str:
             out.append(f"（{n}）")
         elif kind == "circ":
             out.append(CIRCLED[n - 1] if 0 < n <= len(CIRCLED) else str(n))
-        elif kind == "annex":
-            out.append(f"附件{n}" if n else "附件")
+        elif kind in ANNEXES:
+            out.append(f"{kind}{n}" if n else kind)
         else:
             out.append(str(n))
     return "".join(out)
