@@ -43,7 +43,9 @@ _ASKS = {
     "percent": (re.compile(r"比例|占比|百分|%"), re.compile(r"\d+\s*%")),
 }
 _WHICH_ARTICLE = re.compile(r"哪一条|哪条|第几条|哪个条款|哪一项|哪项规定|哪个规定|出自")
-_VALIDITY = re.compile(r"有效期|有效吗|还有效|失效|过期|施行|实施|生效|什么时候开始|截止|到期")
+_VALIDITY = re.compile(
+    r"有效期|有效吗|还有效|失效|过期|施行|实施|生效|什么时候开始|截止|到期|还能用|还管用|还算数|作废|废止|还在用"
+)
 _DRAFT_Q = re.compile(r"草稿|草案|正式|征求意见|定稿|第几稿|几稿")
 _WHOLE = re.compile(r"讲的?是?什么|讲了什么|讲啥|说了?什么|说的什么|是什么内容|什么内容|规定了?什么|规定了啥|内容是|全文|原文|怎么说的?|写的?什么|条文")
 
@@ -481,10 +483,17 @@ def _status_answer(
             cited.append(validity)
         elif own:
             cited.append(own[0])
+        newer = documents.get(meta.superseded_by or "")
+        if newer is not None:
+            facts.append(f"已被《{newer.title}》替代")
         if meta.valid_until:
             as_of = _date_in(intent.question) or today
             state = "仍在有效期内" if meta.valid_until >= as_of else "已过有效期，已失效"
             facts.append(f"截至{_cn_date(as_of)}{state}（有效期至{_cn_date(meta.valid_until)}）")
+            if meta.validity_rule:
+                facts.append(meta.validity_rule)
+        elif not meta.is_draft:
+            facts.append("文件没有规定有效期的截止日期")
         if not facts:
             continue
         where = f"{source_line(meta, cited[-1].article)}" if cited else f"《{meta.title}》"

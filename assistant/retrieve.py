@@ -150,7 +150,8 @@ class Retriever:
                 continue
             hits.append(Hit(chunks[i], round(float(fused[i]), 4), _via(bm25[i], dense[i])))
         if len(intent.doc_ids) > 1:
-            hits = _each_document_first(hits, intent.doc_ids)
+            # the units a reference names lead; then the best of each named document
+            hits = hits[: len(exact)] + _each_document_first(hits[len(exact) :], intent.doc_ids)
         return hits[:k]
 
 

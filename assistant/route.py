@@ -18,6 +18,10 @@ from assistant.types import DocumentMeta
 _DOC_NUMBER_REF = re.compile(
     r"([\u4e00-\u9fff]{2,8}?)\s*[〔\[(（【]?\s*(\d{4})?\s*[〕\])）】]?\s*第?\s*(\d{1,4})\s*号"
 )
+_LEVEL_DOCUMENT = re.compile(
+    r"(国家级|自治区级|省级|市级|县级)的?(那个|这个|那份|这份|那项|这项)?"
+    r"(办法|措施|规定|方案|文件|通知|意见|细则|规划|条例|政策)"
+)
 _LEVEL = re.compile(r"(国家级|自治区级|省级|市级|县级)")
 # Words jieba tags as places that name no jurisdiction.
 _NOT_PLACES = frozenset({"园区", "全国", "国家", "本市", "我市", "我区", "当地", "本地", "湾区", "东盟", "中国"})
@@ -138,6 +142,25 @@ def _homophone_places(question: str, documents: Mapping[str, DocumentMeta]) -> d
     return found
 
 
+def _current_versions(
+    named: tuple[str, ...], question: str, documents: Mapping[str, DocumentMeta]
+) -> tuple[str, ...]:
+    """A place names every version of a policy; the replaced one counts only when the question
+    names it by its own title or 文号 (or asks about 试行/旧/原 versions)."""
+    keep = []
+    for doc_id in named:
+        meta = documents[doc_id]
+        if meta.superseded_by in named and not _names_itself(meta, question):
+            continue
+        keep.append(doc_id)
+    return tuple(keep)
+
+
+def _names_itself(meta: DocumentMeta, question: str) -> bool:
+    own = {meta.title, meta.doc_number or meta.title, meta.doc_id}
+    return any(name in question for name in own) or bool(re.search(r"试行|旧|原来|之前|老", question))
+
+
 def hinted_documents(question: str, documents: Mapping[str, DocumentMeta]) -> tuple[str, ...]:
     """Documents whose level word (自治区级, 市级 …) the question uses: a ranking hint only,
     since a level word also names other parks ("申请设立国家级产业园")."""
@@ -201,11 +224,15 @@ def route(question: str, documents: Mapping[str, DocumentMeta]) -> Intent:
     foreign = tuple(
         p for p in places if not any(p in k or k in p for k in known)
     )
-    named = named_documents(text, documents)
+    named = _current_versions(named_documents(text, documents), text, documents)
     hinted = hinted_documents(text, documents)
     if named:
         # "自治区级和聊城市级…": a level word beside a name names a second document.
         named = named + tuple(d for d in hinted if d not in named)
+    elif len(hinted) == 1 and _LEVEL_DOCUMENT.search(text):
+        # "自治区级的那个办法": a level word with a document noun right after it names the one
+        # document of that level ("国家级人力资源服务产业园管理办法" is some other title).
+        named = hinted
     return Intent(
         question=text,
         topic=topic_of(text, documents),
