@@ -365,7 +365,9 @@ def compose(
         cited = list(dict.fromkeys(tool_chunks))
         return _answer(intent, tool_text, cited, documents, today, tools)
     exact = [h.chunk for h in hits if h.via == "exact"]
-    if intent.doc_ids and (_DRAFT_Q.search(question) or (_VALIDITY.search(question) and not exact)):
+    # asked of the question without its document names: "…实施方案" is a title, not a question about 实施
+    asked = intent.topic or question
+    if intent.doc_ids and (_DRAFT_Q.search(asked) or (_VALIDITY.search(asked) and not exact)):
         status = _status_answer(intent, hits, documents, chunks, today)
         if status:
             return status

@@ -23,6 +23,7 @@ from assistant.route import route
 from assistant.types import Answer
 
 MAX_QUESTION_CHARS = 2000
+MAX_TURNS = 6  # earlier turns beyond these are not read
 _FOLLOW_UP = re.compile(r"^(那|那么|那如果|如果|要是|假如|换成|改成|换作|若|那要是)")
 
 
@@ -35,19 +36,34 @@ def contextualise(question: str, history: Sequence[Sequence[str]], index: Index)
     if not history:
         return question
     intent = route(question, index.documents)
-    if intent.articles:
+    previous = next((q for q, _ in reversed(history[-MAX_TURNS:]) if q.strip()), "")[:MAX_QUESTION_CHARS]
+    if not previous:
         return question
+    if intent.articles:
+        # "第3点呢" / "第十条呢": a unit of the document the conversation is about
+        return question if intent.doc_ids else _with_documents(previous, question, index)
     elliptical = bool(_FOLLOW_UP.match(intent.question)) or (
         not intent.doc_ids and len(content_words(intent.topic)) <= 1
     )
-    previous = next((q for q, _ in reversed(history) if q.strip()), "")
-    if not elliptical or not previous:
+    if not elliptical:
         return question
     if intent.doc_ids:
         # "那聊城呢？": the new document, the previous subject
         return f"{intent.question} {route(previous, index.documents).topic}"
     merged = _replace_figures(previous, intent.question)
-    return merged if merged is not None else f"{previous}；{intent.question}"
+    if merged is not None:
+        return merged
+    if content_words(intent.topic):
+        # "那机构数量要多少家？": a subject of its own, in the previous turn's documents
+        return _with_documents(previous, intent.question, index)
+    return f"{previous}；{intent.question}"
+
+
+def _with_documents(previous: str, question: str, index: Index) -> str:
+    """The question, prefixed with the titles of the documents the previous turn named."""
+    named = route(previous, index.documents).doc_ids
+    titles = "".join(f"《{index.documents[d].title}》" for d in named)
+    return f"{titles}{question}" if titles else question
 
 
 def _replace_figures(previous: str, follow_up: str) -> str | None:

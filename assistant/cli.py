@@ -90,7 +90,10 @@ def retrieve(question: str, k: int, as_json: bool, index: Path | None) -> None:
     retriever = get_retriever(_index_dir(index))
 
     def handle(text: str, history: list[list[str]], item_id: Any) -> dict[str, Any]:
-        hits = retriever.retrieve(text, k=k)
+        from assistant.chain import contextualise
+
+        # A follow-up is searched as the conversation makes it, exactly as `ask` reads it.
+        hits = retriever.retrieve(contextualise(text, history, retriever.index), k=k)
         return {
             "question": text,
             "hits": [

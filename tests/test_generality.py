@@ -97,3 +97,18 @@ def test_validity_without_an_end_date_is_said_plainly(chain: AnswerChain) -> Non
 def test_a_derived_end_date_shows_its_rule(chain: AnswerChain) -> None:
     answer = chain.ask("澜江那个管理办法什么时候到期")
     assert "2028年6月30日" in answer.answer and "有效期5年" in answer.answer
+
+
+def test_a_follow_up_with_its_own_subject_stays_in_the_documents_of_the_conversation(
+    chain: AnswerChain,
+) -> None:
+    first = chain.ask("青岚县产业园核心区建筑面积最低要求多少")
+    follow = chain.ask("那入驻机构的房租减免面积有上限吗", [[first.question, first.answer]])
+    assert {c.doc_id for c in follow.citations} == {QL}
+    assert "300平方米" in follow.answer
+
+
+def test_a_follow_up_naming_only_a_unit_reads_it_in_the_same_document(chain: AnswerChain) -> None:
+    first = chain.ask("澜江市级产业园的申报条件有哪些")
+    follow = chain.ask("第二十一条呢", [[first.question, first.answer]])
+    assert [(c.doc_id, c.article) for c in follow.citations][:1] == [(LJ, "第二十一条")]
