@@ -187,6 +187,19 @@ def verify(file: Any, on: Any, as_json: bool, index: Path | None) -> None:
         sys.exit(1)
 
 
+@main.command("mcp")
+@click.option("--http", is_flag=True, help="streamable HTTP on --host:--port (path /mcp) instead of stdio")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--index", type=click.Path(path_type=Path))
+def mcp_command(http: bool, host: str, port: int, index: Path | None) -> None:
+    """Serve the assistant's tools to MCP clients (stdio by default): ask, search_policies,
+    get_unit, verify_citations, calculate, self_check, list_documents. Read-only."""
+    from assistant.mcp_server import run
+
+    run(index, http=http, host=host, port=port)
+
+
 @main.command()
 def serve() -> None:
     """Start the web app (same as `python app.py`)."""
