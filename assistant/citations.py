@@ -207,6 +207,7 @@ def find_citations(text: str) -> list[FoundCitation]:
         stop = _sentence_end(text, mention.end, stop, quotes)
         cursor = mention.end
         found_any = False
+        last_unit: UnitRef | None = None
         # the region alternates: phrase, quote, phrase, quote …
         region_quotes = [q for q in quotes if mention.end <= q[0] < stop]
         for q_start, q_end in [*region_quotes, (stop, stop)]:
@@ -221,9 +222,12 @@ def find_citations(text: str) -> list[FoundCitation]:
                                                written_start if found_any else mention.start,
                                                q_end if attach else end))
                 found_any = True
+                last_unit = unit
             if not units and quote is not None and q_start - cursor <= _QUOTE_REACH:
+                # "第六条规定“…”，园区营收“…”": a second quote of the same unit;
                 # "《办法》规定“…”": a quote of the document, unit not named
-                citations.append(FoundCitation(mention, None, quote, mention.start, q_end))
+                start = q_start if last_unit else mention.start
+                citations.append(FoundCitation(mention, last_unit, quote, start, q_end))
                 found_any = True
             cursor = q_end
         if not found_any:

@@ -13,15 +13,15 @@ changed numbers called out), and what is the document's status on a given date (
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from assistant.citations import FoundCitation, Mention, UnitRef, find_citations, parse_units
 from assistant.errors import AssistantError
+from assistant.quotes import QuoteCheck, check_quote, closest_unit
 from assistant.retrieve import matches_ref
 from assistant.route import ArticleRef, named_documents
 from assistant.types import Chunk, DocumentMeta
@@ -34,13 +34,9 @@ EXPIRING_DAYS = 60
 STATUS_WORDS = {"in_force": "现行", "draft": "草案", "expired": "已失效", "superseded": "已被替代",
                 "expiring": "即将到期"}
 _FUZZY_TITLE = 90  # rapidfuzz ratio for a title with a typo or a missing word
-_QUOTE_SIMILAR = 70  # below this the quote is not in the unit at all
-_NUMBER_CHARS = set("0123456789.%％〇零一二三四五六七八九十百千万亿两")
-_ASCII_PUNCT = str.maketrans({",": "，", "(": "（", ")": "）", ":": "：", ";": "；", "?": "？", "!": "！"})
 
 DocResult = Literal["found", "not_in_corpus"]
 UnitResult = Literal["found", "not_found", "not_cited"]
-QuoteResult = Literal["exact", "differs", "not_found"]
 Verdict = Literal["ok", "warning", "fail", "not_in_corpus"]
 VERDICT_WORDS = {"ok": "通过", "warning": "需注意", "fail": "未通过", "not_in_corpus": "无法核验（不在语料库中）"}
 
@@ -48,40 +44,6 @@ VERDICT_WORDS = {"ok": "通过", "warning": "需注意", "fail": "未通过", "n
 class TextTooLong(AssistantError):
     def __init__(self, length: int, limit: int = MAX_TEXT_CHARS) -> None:
         super().__init__(f"文本过长（{length} 字 > {limit} 字）: split it into parts of at most {limit} characters")
-
-
-@dataclass(frozen=True)
-class Difference:
-    quoted: str
-    actual: str
-    number: bool  # a figure changed (87% quoted where the text says 85%)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"quoted": self.quoted, "actual": self.actual, "number": self.number}
-
-    def render(self) -> str:
-        if self.number:
-            return f"数字不符：引文“{self.quoted}”，原文“{self.actual}”"
-        if not self.actual:
-            return f"原文没有“{self.quoted}”"
-        if not self.quoted:
-            return f"引文漏了“{self.actual}”"
-        return f"引文“{self.quoted}”，原文“{self.actual}”"
-
-
-@dataclass(frozen=True)
-class QuoteCheck:
-    quote: str
-    result: QuoteResult
-    similarity: float  # 0–100, of the quote against the closest passage of the unit
-    passage: str = ""  # that passage of the unit text
-    differences: tuple[Difference, ...] = ()
-    found_in: str | None = None  # another unit of the document that holds the quote
-
-    def to_json(self) -> dict[str, Any]:
-        return {"quote": self.quote, "result": self.result, "similarity": round(self.similarity, 1),
-                "passage": self.passage, "differences": [d.to_json() for d in self.differences],
-                "found_in": self.found_in}
 
 
 @dataclass(frozen=True)
@@ -164,12 +126,14 @@ class CitationCheck:
 
 
 def _quote_line(q: QuoteCheck) -> str:
+    where = f"（见该文件{q.found_in}）" if q.found_in else ""
     if q.result == "exact":
-        return "与原文一致"
+        return f"与原文一致{where}"
     if q.result == "differs":
-        return "与原文不同 — " + "；".join(d.render() for d in q.differences)
-    elsewhere = f"（见该文件{q.found_in}）" if q.found_in else ""
-    return f"原文中没有这段文字{elsewhere}"
+        also = q.alternative_figures()
+        tail = f"（同样相近的原文还有：{'、'.join(f'“{a}”' for a in also)}）" if also else ""
+        return f"与原文不同{where} — " + "；".join(d.render() for d in q.differences) + tail
+    return f"原文中没有这段文字{where}"
 
 
 @dataclass(frozen=True)
@@ -334,71 +298,6 @@ def parse_label(label: str) -> UnitRef | None:
     return units[0][1] if units else None
 
 
-# ---------------------------------------------------------------- quotes
-
-
-def _norm_quote(text: str) -> str:
-    text = "".join(unicodedata.normalize("NFKC", ch) if 0xFF00 < ord(ch) < 0xFF5F and (ch.isalnum() or ch == "％")
-                   else ch for ch in text)
-    return re.sub(r"\s+", "", text).translate(_ASCII_PUNCT)
-
-
-def _pieces(quote: str) -> list[str]:
-    """A quote with an ellipsis ("……") is its pieces in order."""
-    return [p for p in re.split(r"…+|\.{3,}", quote) if p]
-
-
-def _contains_in_order(text: str, pieces: list[str]) -> bool:
-    at = 0
-    for piece in pieces:
-        at = text.find(piece, at)
-        if at < 0:
-            return False
-        at += len(piece)
-    return True
-
-
-def _expand(text: str, i: int, j: int) -> tuple[int, int]:
-    while i > 0 and text[i - 1] in _NUMBER_CHARS:
-        i -= 1
-    while j < len(text) and text[j] in _NUMBER_CHARS:
-        j += 1
-    return i, j
-
-
-def _differences(quote: str, passage: str) -> tuple[Difference, ...]:
-    diffs: list[Difference] = []
-    ops = difflib.SequenceMatcher(None, quote, passage, autojunk=False).get_opcodes()
-    for tag, i1, i2, j1, j2 in ops:
-        if tag == "equal":
-            continue
-        if any(ch.isdigit() for ch in quote[i1:i2] + passage[j1:j2]):
-            i1, i2 = _expand(quote, i1, i2)
-            j1, j2 = _expand(passage, j1, j2)
-            diff = Difference(quote[i1:i2], passage[j1:j2], True)
-        else:
-            diff = Difference(quote[i1:i2], passage[j1:j2], False)
-        if not diffs or diffs[-1] != diff:
-            diffs.append(diff)
-    return tuple(diffs)
-
-
-def check_quote(quote: str, unit_text: str, others: Sequence[Chunk] = ()) -> QuoteCheck:
-    from rapidfuzz import fuzz
-
-    q, text = _norm_quote(quote), _norm_quote(unit_text)
-    pieces = _pieces(q)
-    if pieces and _contains_in_order(text, pieces):
-        return QuoteCheck(quote, "exact", 100.0, quote)
-    joined = "".join(pieces)
-    align = fuzz.partial_ratio_alignment(joined, text)
-    if align is not None and align.score >= _QUOTE_SIMILAR:
-        passage = text[align.dest_start:align.dest_end]
-        return QuoteCheck(quote, "differs", align.score, passage, _differences(joined, passage))
-    found_in = next((c.article for c in others if _contains_in_order(_norm_quote(c.text), pieces)), None)
-    return QuoteCheck(quote, "not_found", align.score if align else 0.0, found_in=found_in)
-
-
 # ---------------------------------------------------------------- status
 
 
@@ -444,14 +343,22 @@ def check_citation(found: FoundCitation, index: Index, today: dt.date, text: str
     if found.quote:
         if unit_text is not None:
             quote = check_quote(found.quote, unit_text, [c for c in chunks if c.article != label])
-        else:  # no unit, or a unit that does not exist: which unit of the document holds it?
+        elif unit_result == "not_cited" and chunks:
+            # no unit named: the quote is checked against the unit most like it
+            best = closest_unit(found.quote, chunks)
+            quote = replace(check_quote(found.quote, best.text), found_in=best.article)
+        else:  # a unit that does not exist: does another unit hold the quote?
             quote = check_quote(found.quote, "", chunks)
-            if unit_result == "not_cited" and quote.found_in:
-                quote = QuoteCheck(found.quote, "exact", 100.0, found.quote, found_in=quote.found_in)
         if quote.result == "differs":
             numbers = [d for d in quote.differences if d.number]
-            problems.append("引文数字与原文不符：" + "；".join(f"“{d.quoted}”应为“{d.actual}”" for d in numbers)
-                            if numbers else "引文与原文文字不同")
+            also = quote.alternative_figures()
+            if numbers and also:
+                figures = "、".join(dict.fromkeys(f"“{f}”" for f in (numbers[0].actual, *also)))
+                problems.append(f"引文数字“{numbers[0].quoted}”不在原文中；原文相近处为{figures}")
+            elif numbers:
+                problems.append("引文数字与原文不符：" + "；".join(f"“{d.quoted}”应为“{d.actual}”" for d in numbers))
+            else:
+                problems.append("引文与原文文字不同")
         elif quote.result == "not_found":
             problems.append("引文不在所引条款中" + (f"（见{quote.found_in}）" if quote.found_in else ""))
     status = document_status(index, doc_id, today)

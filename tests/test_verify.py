@@ -13,7 +13,8 @@ from click.testing import CliRunner
 from assistant.citations import find_citations, find_mentions, parse_units
 from assistant.cli import main
 from assistant.index import Index
-from assistant.verify import TextTooLong, check_quote, verify_text
+from assistant.quotes import check_quote
+from assistant.verify import TextTooLong, verify_text
 from tests.conftest import TODAY
 from tests.verify_support import EXPECTED, SIX_CITATIONS, build_index
 
@@ -90,6 +91,15 @@ def test_quote_with_a_changed_number_is_called_out() -> None:
     assert [(d.quoted, d.actual, d.number) for d in check.differences] == [("60万", "50万", True)]
     percent = check_quote("入驻率达到87%", "入驻率达到85%以上")
     assert [(d.quoted, d.actual) for d in percent.differences] == [("87%", "85%")]
+
+
+def test_a_figure_in_no_tier_names_every_equally_close_tier() -> None:
+    tiers = "收入1亿元以上的，奖励不超过10万元；收入5亿元以上的，奖励不超过30万元；收入10亿元以上的，奖励不超过50万元。"
+    check = check_quote("奖励不超过40万元", tiers)
+    assert check.result == "differs"
+    first = [d.actual for d in check.differences if d.number]
+    assert len(first) == 1
+    assert {*first, *check.alternative_figures()} == {"10万", "30万", "50万"}
 
 
 def test_quote_that_is_not_in_the_unit() -> None:
@@ -180,3 +190,15 @@ def test_cli_verify_text_and_json(verify_index: Path, tmp_path: Path) -> None:
     )
     assert good.exit_code == 0, good.output
     assert "通过 1" in good.output
+
+
+def test_second_quote_of_a_unit_and_a_quote_without_a_unit(index: Index) -> None:
+    text = ("根据《聊城市市级人力资源服务产业园管理暂行办法》第六条第（三）项，入驻机构“不少于15家”，"
+            "园区年营业收入“不低于2亿元人民币”。《自治区级人力资源服务产业园管理暂行办法》规定“每3年综合评估一次”。")
+    first, second, undated = verify_text(text, index, TODAY).citations
+    assert (first.label, first.verdict) == ("第六条（三）", "ok")
+    assert (second.label, second.cited) == ("第六条（三）", "“不低于2亿元人民币”")
+    assert second.quote is not None
+    assert [(d.quoted, d.actual) for d in second.quote.differences if d.number] == [("2亿", "1亿")]
+    assert undated.unit == "not_cited" and undated.quote is not None
+    assert undated.quote.found_in == "第十三条"  # the unit most like the quote
