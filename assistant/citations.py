@@ -29,6 +29,9 @@ _LEAD_WORDS = ("根据", "依据", "按照", "依照", "参照", "参见", "详�
 _SENTENCE_END = "。！？!?\n"
 # How far a quote may start after its unit: "第五条规定：“", "第6条明确，“".
 _QUOTE_REACH = 12
+# How far after its document (or the previous quote) a unit is looked for: a list such as
+# "第五条、第六条、第九条和第十二条规定" fits many times over.
+_UNIT_REACH = 160
 
 # TODO(outline grammar): parse_article_refs keeps only the 条 of "第五条第（三）项" and
 # "第五条第二款" and does not read 附件; when assistant/outline.py reads 款/项/附件 these three
@@ -76,31 +79,41 @@ class FoundCitation:
 
 
 def _quote_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each quoted passage, quote marks included; nested marks stay inside."""
-    spans: list[tuple[int, int]] = []
-    i = 0
-    while i < len(text):
-        close = _QUOTES.get(text[i])
-        if close is None:
-            i += 1
-            continue
-        depth, j = 1, i + 1
-        while j < len(text) and depth:
-            if text[j] == text[i]:
-                depth += 1
-            elif text[j] == close:
-                depth -= 1
-            j += 1
-        if depth:  # unbalanced: not a quote
-            i += 1
-            continue
-        spans.append((i, j))
-        i = j
-    return spans
+    """(start, end) of each outermost quoted passage, marks included; one pass with a stack (at
+    most one open mark of each kind), so a text of unbalanced marks costs no more than any other."""
+    closers = set(_QUOTES.values())
+    stack: list[int] = []
+    closed: list[tuple[int, int]] = []
+    for pos, ch in enumerate(text):
+        if ch in _QUOTES:
+            # the same mark does not nest in Chinese (“…‘…’…”): an earlier one still open
+            # was never closed
+            stack = [p for p in stack if text[p] != ch]
+            stack.append(pos)
+        elif ch in closers:
+            # close the innermost open mark of this kind; marks opened after it stay unclosed
+            for depth in range(len(stack) - 1, -1, -1):
+                if _QUOTES[text[stack[depth]]] == ch:
+                    closed.append((stack[depth], pos + 1))
+                    del stack[depth:]
+                    break
+    outermost: list[tuple[int, int]] = []
+    for start, end in sorted(closed, key=lambda span: (span[0], -span[1])):
+        if not outermost or start >= outermost[-1][1]:
+            outermost.append((start, end))
+    return outermost
 
 
-def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s <= pos < e for s, e in spans)
+class _Quoted:
+    """Whether a position lies inside a quote, in constant time."""
+
+    def __init__(self, text: str, spans: list[tuple[int, int]]) -> None:
+        self.mask = bytearray(len(text) + 1)
+        for start, end in spans:
+            self.mask[start:end] = b"\x01" * (end - start)
+
+    def __contains__(self, pos: int) -> bool:
+        return bool(self.mask[pos])
 
 
 def _strip_lead(number: str) -> str:
@@ -114,10 +127,11 @@ def _strip_lead(number: str) -> str:
 def find_mentions(text: str, quotes: list[tuple[int, int]] | None = None) -> list[Mention]:
     """Titles in 《》 (with a 文号 in brackets right after them) and bare 文号, outside quotes."""
     quotes = _quote_spans(text) if quotes is None else quotes
+    quoted = _Quoted(text, quotes)
     mentions: list[Mention] = []
     taken: list[tuple[int, int]] = []
     for m in _TITLE.finditer(text):
-        if _inside(m.start(), quotes):
+        if m.start() in quoted:
             continue
         end, number = m.end(), None
         after = re.match(r"\s*[（(]\s*([^（()）]{4,30}?)\s*[)）]", text[end:])
@@ -126,7 +140,7 @@ def find_mentions(text: str, quotes: list[tuple[int, int]] | None = None) -> lis
         mentions.append(Mention(text[m.start():end], m.group(1).strip(), number, m.start(), end))
         taken.append((m.start(), end))
     for m in _DOC_NUMBER.finditer(text):
-        if _inside(m.start(), quotes) or any(s <= m.start() < e for s, e in taken):
+        if m.start() in quoted or any(s <= m.start() < e for s, e in taken):
             continue
         number = _strip_lead(m.group(0))
         start = m.end() - len(number)
@@ -200,18 +214,20 @@ def _cn(n: int) -> str:
 
 def find_citations(text: str) -> list[FoundCitation]:
     quotes = _quote_spans(text)
+    quoted = _Quoted(text, quotes)
     mentions = find_mentions(text, quotes)
     citations: list[FoundCitation] = []
     for i, mention in enumerate(mentions):
         stop = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
-        stop = _sentence_end(text, mention.end, stop, quotes)
+        stop = _sentence_end(text, mention.end, stop, quoted)
         cursor = mention.end
         found_any = False
         last_unit: UnitRef | None = None
         # the region alternates: phrase, quote, phrase, quote …
         region_quotes = [q for q in quotes if mention.end <= q[0] < stop]
         for q_start, q_end in [*region_quotes, (stop, stop)]:
-            phrase = text[cursor:q_start]
+            # units follow their document closely; the cap also bounds the work on hostile text
+            phrase = text[cursor:min(q_start, cursor + _UNIT_REACH)]
             units = [(cursor + e, u) for e, u in parse_units(phrase)]
             quote = text[q_start + 1:q_end - 1] if q_end > q_start else None
             for n, (end, unit) in enumerate(units):
@@ -235,8 +251,8 @@ def find_citations(text: str) -> list[FoundCitation]:
     return citations
 
 
-def _sentence_end(text: str, start: int, stop: int, quotes: list[tuple[int, int]]) -> int:
+def _sentence_end(text: str, start: int, stop: int, quoted: _Quoted) -> int:
     for pos in range(start, stop):
-        if text[pos] in _SENTENCE_END and not _inside(pos, quotes):
+        if text[pos] in _SENTENCE_END and pos not in quoted:
             return pos
     return stop

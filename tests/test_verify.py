@@ -202,3 +202,26 @@ def test_second_quote_of_a_unit_and_a_quote_without_a_unit(index: Index) -> None
     assert [(d.quoted, d.actual) for d in second.quote.differences if d.number] == [("2亿", "1亿")]
     assert undated.unit == "not_cited" and undated.quote is not None
     assert undated.quote.found_in == "第十三条"  # the unit most like the quote
+
+
+def test_unbalanced_quote_marks() -> None:
+    text = "前言“未闭合。《甲办法》第五条规定“甲”。结尾”多余"
+    found = [(c.mention.title, c.unit.label if c.unit else None, c.quote) for c in find_citations(text)]
+    assert found == [("甲办法", "第五条", "甲")]
+
+
+def test_hostile_texts_stay_cheap(index: Index) -> None:
+    """Max-size texts built to be slow (a unit list with no sentence end, marks that never
+    close, a thousand mentions) are each checked in seconds, not minutes."""
+    import time
+
+    texts = [
+        "《聊城市市级人力资源服务产业园管理暂行办法》" + "".join(f"第{i}条，" for i in range(1, 1000)),
+        "“" * 20_000,
+        "“" * 10_000 + "”" * 10_000,
+        "《办法》第一条第（一）项第2款" * 1000,
+    ]
+    for text in texts:
+        started = time.perf_counter()
+        verify_text(text[:20_000], index, TODAY)
+        assert time.perf_counter() - started < 15, text[:30]
