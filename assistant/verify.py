@@ -69,7 +69,13 @@ class DocStatus:
         text = self.word
         if self.superseded_by is not None:
             by = self.superseded_by
-            text += f"，由《{by.title}》{f'（{by.doc_number}）' if by.doc_number else ''}替代"
+            name = f"《{by.title}》{f'（{by.doc_number}）' if by.doc_number else ''}"
+            if self.code == "superseded":
+                text += f"，由{name}替代"
+            elif by.is_draft:
+                text += f"；草案{name}拟替代本文件"
+            elif by.valid_from is not None:
+                text += f"；{by.valid_from.isoformat()}起由{name}替代"
         if self.valid_until is not None:
             left = f"，剩{self.days_left}天" if self.days_left is not None and self.days_left >= 0 else ""
             text += f"（有效期至{self.valid_until.isoformat()}{left}）"
@@ -302,15 +308,23 @@ def parse_label(label: str) -> UnitRef | None:
 
 
 def document_status(index: Index, doc_id: str, today: dt.date) -> DocStatus:
+    """Index.status on `today`, made date-aware where it is not: a replacement replaces only
+    once it is in force (not while a draft, not before its 施行 date), a draft past its own
+    有效期 is expired, and an in-force document within 60 days of its end is 即将到期."""
     meta = index.documents[doc_id]
     code: str = index.status(doc_id, today)
+    by_id = index.superseded_by(doc_id)
+    by = index.documents[by_id] if by_id else None
+    if code == "superseded" and by is not None and (
+        by.is_draft or (by.valid_from is not None and by.valid_from > today)
+    ):
+        code = "in_force"
     days = (meta.valid_until - today).days if meta.valid_until else None
     if code == "in_force" and days is not None and 0 <= days <= EXPIRING_DAYS:
         code = "expiring"
     elif code == "draft" and days is not None and days < 0:
-        code = "expired"  # a draft whose own 有效期 has ended is no guide any more either
-    by = index.superseded_by(doc_id)
-    return DocStatus(code, meta.valid_until, days, index.documents[by] if by else None)
+        code = "expired"
+    return DocStatus(code, meta.valid_until, days, by)
 
 
 # ---------------------------------------------------------------- the check

@@ -225,3 +225,30 @@ def test_hostile_texts_stay_cheap(index: Index) -> None:
         started = time.perf_counter()
         verify_text(text[:20_000], index, TODAY)
         assert time.perf_counter() - started < 15, text[:30]
+
+
+def test_a_replacement_replaces_only_once_in_force(index: Index) -> None:
+    text = "《示范市人力资源服务产业园租金补贴暂行办法》第三条"
+    before = verify_text(text, index, dt.date(2024, 3, 1)).citations[0]
+    assert before.status is not None and before.status.word == "现行" and before.verdict == "ok"
+    assert "2024-07-01起由《示范市促进人力资源服务产业园发展若干措施》" in before.status.render()
+    after = verify_text(text, index, dt.date(2024, 7, 1)).citations[0]
+    assert after.status is not None and after.status.word == "已被替代"
+
+
+def test_a_draft_does_not_replace_yet(tmp_path: Path) -> None:
+    from assistant.ingest import ingest_paths
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "old.txt").write_text(
+        "样例市人力资源服务业发展办法\n样人社规〔2020〕1号\n第一条 为发展人力资源服务业，制定本办法。\n"
+        "第二条 本办法自2020年1月1日起施行。\n", encoding="utf-8")
+    (docs / "draft.txt").write_text(
+        "样例市人力资源服务业促进办法\n（征求意见稿）\n第一条 为促进人力资源服务业，制定本办法。\n"
+        "第二条 本办法自2027年1月1日起施行，《样例市人力资源服务业发展办法》（样人社规〔2020〕1号）同时废止。\n",
+        encoding="utf-8")
+    assert not ingest_paths([docs], tmp_path / "idx", "hash", today=TODAY).failed
+    check = verify_text("样人社规〔2020〕1号第一条", Index(tmp_path / "idx"), TODAY).citations[0]
+    assert check.status is not None and check.status.word == "现行" and check.verdict == "ok"
+    assert "草案《样例市人力资源服务业促进办法》拟替代本文件" in check.status.render()
