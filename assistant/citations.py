@@ -55,7 +55,8 @@ class UnitRef:
 
 @dataclass(frozen=True)
 class Mention:
-    """One document as named in the text, with the units and quotes that follow it."""
+    """One document as named in the text: a title in 《》 (with the 文号 bracketed after it), or a
+    bare 文号."""
 
     written: str  # 《…》（文号） as written
     title: str | None
