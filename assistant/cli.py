@@ -166,6 +166,46 @@ _register_calculator()
 
 
 @main.command()
+@click.argument("file", default="-", type=click.File("r", encoding="utf-8-sig"))
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="status on this date (default: today)")
+@click.option("--json", "as_json", is_flag=True, help="print the report as JSON")
+@click.option("--index", type=click.Path(path_type=Path))
+def verify(file: Any, on: Any, as_json: bool, index: Path | None) -> None:
+    """Check every policy citation in FILE (or stdin): document, unit, quote, status.
+
+    Exit status 1 when any citation fails (a unit that does not exist, a quote that differs,
+    an expired or replaced document); a document outside the corpus is reported, not failed.
+    """
+    from assistant.service import load_index
+    from assistant.settings import get_settings
+    from assistant.verify import verify_text
+
+    settings = get_settings()
+    ix = load_index(_index_dir(index), settings.embedder, settings.chroma_url)
+    today = on.date() if on else settings.today_or_now()
+    report = verify_text(file.read(), ix, today, max_chars=None)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(report.render())
+    if report.failed:
+        sys.exit(1)
+
+
+@main.command("mcp")
+@click.option("--http", is_flag=True, help="streamable HTTP on --host:--port (path /mcp) instead of stdio")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--index", type=click.Path(path_type=Path))
+def mcp_command(http: bool, host: str, port: int, index: Path | None) -> None:
+    """Serve the assistant's tools to MCP clients (stdio by default): ask, search_policies,
+    get_unit, verify_citations, calculate, self_check, list_documents. Read-only."""
+    from assistant.mcp_server import run
+
+    run(index, http=http, host=host, port=port)
+
+
+@main.command()
 def serve() -> None:
     """Start the web app (same as `python app.py`)."""
     from assistant.web import launch

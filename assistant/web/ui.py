@@ -21,6 +21,7 @@ from assistant.web.backend import (
     max_upload_bytes,
     upload_suffixes,
 )
+from assistant.web.verify_tab import verify_tab
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ def build_app(backend: Backend | None = None) -> gr.Blocks:
                 doc_choice = _browse_tab(backend, loads)
             with gr.Tab("文件管理", id="docs", elem_id="tab-docs"):
                 _docs_tab(backend, doc_choice, loads)
+            verify_tab(backend)
 
         def ask_api(question: str, history: list[list[str]] | None = None) -> dict[str, Any]:
             """Answer a question (with optional [[question, answer], …] history) as the DESIGN
