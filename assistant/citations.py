@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.route import ArticleRef, parse_article_refs
+from assistant import outline
+from assistant.route import ArticleRef
 
 # Quote pairs clerks use; ASCII double quotes are ambiguous (open = close) and are left out.
 _QUOTES = {"“": "”", "「": "」", "『": "』"}
@@ -32,14 +33,6 @@ _QUOTE_REACH = 12
 # How far after its document (or the previous quote) a unit is looked for: a list such as
 # "第五条、第六条、第九条和第十二条规定" fits many times over.
 _UNIT_REACH = 160
-
-# TODO(outline grammar): parse_article_refs keeps only the 条 of "第五条第（三）项" and
-# "第五条第二款" and does not read 附件; when assistant/outline.py reads 款/项/附件 these three
-# patterns go and parse_article_refs' labels are used as they are.
-_CN = "零〇一二三四五六七八九十百两"
-_ITEM_AFTER = re.compile(rf"^\s*(?:第\s*(?P<kuan>[{_CN}\d]{{1,3}})\s*款)?\s*(?:第?\s*[（(]\s*(?P<xiang>[{_CN}]{{1,3}})\s*[)）]\s*项?)?")
-_ANNEX = re.compile(rf"附\s*件\s*(?P<n>[{_CN}\d]{{1,3}})")
-
 
 @dataclass(frozen=True)
 class UnitRef:
@@ -149,68 +142,39 @@ def find_mentions(text: str, quotes: list[tuple[int, int]] | None = None) -> lis
     return sorted(mentions, key=lambda x: x.start)
 
 
-def _ref_spans(phrase: str) -> list[tuple[int, int, ArticleRef]]:
-    """Each unit reference of `phrase` with where its wording starts and ends.
-
-    parse_article_refs returns labels, not positions; a reference ends where the shortest
-    prefix that already yields it ends, and starts where the shortest such suffix of that
-    prefix starts (each found by bisection: a few parses of a short phrase).
-    """
-    found: list[tuple[int, int, ArticleRef]] = []
-    for ref in parse_article_refs(phrase):
-        lo, hi = 1, len(phrase)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if ref in parse_article_refs(phrase[:mid]):
-                hi = mid
-            else:
-                lo = mid + 1
-        end = lo
-        lo, hi = 0, end - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if ref in parse_article_refs(phrase[mid:end]):
-                lo = mid
-            else:
-                hi = mid - 1
-        found.append((lo, end, ref))
-    return found
-
-
-def _number(token: str) -> int | None:
-    import cn2an
-
-    try:
-        return int(token) if token.isdigit() else int(cn2an.cn2an(token, "smart"))
-    except (ValueError, KeyError):
-        return None
-
-
 def parse_units(phrase: str) -> list[tuple[int, UnitRef]]:
-    """The units a phrase names, each with the position where its wording ends."""
+    """The units a phrase names (read by the outline grammar), each with where its wording ends."""
     units: list[tuple[int, UnitRef]] = []
-    for start, end, ref in _ref_spans(phrase):
-        unit = UnitRef(phrase[start:end], ref.label, ref.kind)
-        if ref.kind == "article" and (m := _ITEM_AFTER.match(phrase[end:])) and m.end():
-            kuan, xiang = m.group("kuan"), m.group("xiang")
-            written = phrase[start:end + m.end()].strip()
-            if kuan and (n := _number(kuan)):
-                unit = UnitRef(written, f"{ref.label}第{_cn(n)}款", "paragraph", ref, str(n))
-            if xiang:
-                parent = ArticleRef(unit.label, unit.kind) if unit.parent else ref
-                unit = UnitRef(written, f"{unit.label}（{xiang}）", "item", parent, f"（{xiang}）")
-            end += m.end()
-        units.append((end, unit))
-    for m in _ANNEX.finditer(phrase):
-        if n := _number(m.group("n")):
-            units.append((m.end(), UnitRef(m.group(0), f"附件{n}", "annex")))
+    for ref in outline.find_references(phrase):
+        if ref.position == "last":
+            continue  # "最后一段" in a letter is not a citation of a unit
+        units.append((ref.end, _unit(ref)))
     return sorted(units, key=lambda x: x[0])
 
 
-def _cn(n: int) -> str:
-    import cn2an
-
-    return str(cn2an.an2cn(n))
+def _unit(ref: outline.Reference) -> UnitRef:
+    """A reference as a cited unit: an article, its 款 or 项 (with the article or 款 it lies
+    in), an outline path, an annex, a chapter or a named section."""
+    steps, written = ref.steps, ref.text
+    if ref.position:
+        return UnitRef(written, ref.position, "section")
+    label = outline.render_label(steps)
+    head = steps[0][0]
+    if head in outline.ANNEXES:
+        return UnitRef(written, label, "annex")
+    if head in outline.CONTAINERS:
+        return UnitRef(written, label, "chapter")
+    if head != "tiao":
+        return UnitRef(written, label, "outline")
+    if len(steps) == 1:
+        return UnitRef(written, label, "article")
+    article = ArticleRef(outline.render_label(steps[:1]), "article")
+    kuan = next((n for kind, n in steps[1:] if kind == "kuan"), None)
+    item = next((step for step in steps[1:] if step[0] != "kuan"), None)
+    if item is None:
+        return UnitRef(written, label, "paragraph", article, str(kuan))
+    parent = ArticleRef(outline.render_label(steps[:2]), "paragraph") if kuan else article
+    return UnitRef(written, label, "item", parent, outline.render_label([item]))
 
 
 def find_citations(text: str) -> list[FoundCitation]:

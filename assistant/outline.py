@@ -409,6 +409,8 @@ class Reference:
     text: str
     steps: tuple[Step, ...] = ()
     position: str = ""  # last | 序言 | 附则
+    start: int = 0  # where its wording stands in the text it was found in
+    end: int = 0
 
 
 def find_references(text: str) -> tuple[Reference, ...]:
@@ -417,7 +419,8 @@ def find_references(text: str) -> tuple[Reference, ...]:
 
     def close() -> None:
         if run:
-            refs.append(Reference(text[run[0][0] : run[-1][1]], tuple(s for _, _, s in run)))
+            start, end = run[0][0], run[-1][1]
+            refs.append(Reference(text[start:end], tuple(s for _, _, s in run), "", start, end))
             run.clear()
 
     for m in _Q_STEP.finditer(text):
@@ -429,11 +432,14 @@ def find_references(text: str) -> tuple[Reference, ...]:
         run.append((m.start(), m.end(), step))
     close()
     refs = [r for r in refs if _meaningful(r.steps)]
-    if _LAST.search(text):
-        refs.append(Reference(_LAST.search(text).group(0), (), "last"))  # type: ignore[union-attr]
+    if last := _LAST.search(text):
+        refs.append(Reference(last.group(0), (), "last", last.start(), last.end()))
     for label, words in _NAMED:
-        if any(w in text for w in words):
-            refs.append(Reference(label, (("section", 1 if label == "序言" else 2),), label))
+        for word in words:
+            if (at := text.find(word)) >= 0:
+                step = ("section", 1 if label == "序言" else 2)
+                refs.append(Reference(word, (step,), label, at, at + len(word)))
+                break
     return tuple(refs)
 
 

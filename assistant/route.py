@@ -35,6 +35,17 @@ class ArticleRef:
     kind: str  # unit | chapter | section | last
     ref: outline.Reference = field(default_factory=lambda: outline.Reference(""), compare=False)
 
+    def __post_init__(self) -> None:
+        # Built from a label alone (ArticleRef("第五条（三）", …)): the grammar reads the label.
+        if not self.ref.steps and not self.ref.position:
+            if self.kind == "section":
+                ref = outline.Reference(self.label, outline.label_path(self.label), self.label)
+            elif self.kind == "last":
+                ref = outline.Reference(self.label, (), "last")
+            else:
+                ref = outline.Reference(self.label, outline.label_path(self.label))
+            object.__setattr__(self, "ref", ref)
+
 
 @dataclass(frozen=True)
 class Intent:

@@ -256,11 +256,8 @@ def _matching(chunks: Sequence[Chunk], ref: ArticleRef) -> list[Chunk]:
 
 
 def _part_of(text: str, unit: UnitRef) -> str | None:
-    """A 项 or 款 inside its article's text, while the index holds articles as one unit.
-
-    TODO(outline grammar): when structure.py emits 款/项 units (第五条（三）), `_matching`
-    finds them directly and this goes.
-    """
+    """A 项 or 款 inside its article's text: the article is the citable unit (its items and
+    paragraphs stay in it), so the part is read from the article."""
     paragraphs = text.split("\n")
     if unit.kind == "item":
         return next((p for p in paragraphs if p.startswith(unit.part)), None)
@@ -272,7 +269,9 @@ def _part_of(text: str, unit: UnitRef) -> str | None:
 
 def find_unit(chunks: Sequence[Chunk], unit: UnitRef) -> tuple[str, str] | None:
     """(label, text) of the cited unit in one document's chunks, or None."""
-    found = _matching(chunks, _ref(unit))
+    # A 项 or 款 lies inside its article's unit: the grammar would name the whole article, so
+    # the part is taken from the article's text below.
+    found = [] if unit.kind in ("item", "paragraph") else _matching(chunks, _ref(unit))
     if found:
         return unit.label if len(found) > 1 else found[0].article, "\n".join(c.text for c in found)
     if unit.parent is None:
