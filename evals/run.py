@@ -141,7 +141,7 @@ def load_questions(path: Path) -> list[Question]:
                 gold=tuple(Gold(str(g["doc"]), g.get("article")) for g in data.get("gold") or []),
                 expect=tuple(data.get("expect") or ()),
                 expect_any=tuple(data.get("expect_any") or ()),
-                refuse=bool(data.get("refuse", False)),
+                refuse=bool(data.get("refuse", data.get("type") == "refuse")),
                 history=tuple((str(q), str(a)) for q, a in data.get("history") or []),
             )
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
