@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from assistant.addressed import addressed_to_reader
 from assistant.index import tokenize
 from assistant.route import Intent
 from assistant.types import Answer, Chunk, Citation, DocumentMeta, Hit, Status, ToolCall
@@ -353,6 +354,9 @@ def compose(
     if tool_text:
         cited = list(dict.fromkeys(tool_chunks))
         return _answer(intent, tool_text, cited, documents, today, tools)
+    # Evidence is policy text: a passage speaking to its reader (orders, pay-this-number) is
+    # quoted only when the question asks for that very article.
+    hits = [h for h in hits if h.via == "exact" or not addressed_to_reader(h.chunk.text)]
     exact = [h.chunk for h in hits if h.via == "exact"]
     if intent.doc_ids and (_DRAFT_Q.search(question) or (_VALIDITY.search(question) and not exact)):
         status = _status_answer(intent, hits, documents, chunks, today)
