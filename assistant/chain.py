@@ -150,17 +150,23 @@ class AnswerChain:
             answer = self._with_llm(answer, state)
         if state["effective"] != state["question"]:
             answer = replace(answer, question=state["question"], notes={**answer.notes, "understood_as": state["effective"]})
-        return self._with_provenance(answer)
+        return self._with_cautions(answer)
 
-    def _with_provenance(self, answer: Answer) -> Answer:
-        """An answer that cites an upload nobody has reviewed says so, on its own line."""
+    def _with_cautions(self, answer: Answer) -> Answer:
+        """Warning lines: a cited upload nobody has reviewed; a quoted article (asked for by
+        name) that speaks to its reader rather than stating policy."""
+        from assistant.addressed import addressed_to_reader
         from assistant.provenance import unreviewed_uploads, unreviewed_warning
 
+        lines = []
         unreviewed = unreviewed_uploads(self.index.manifest, (c.doc_id for c in answer.citations))
-        if not unreviewed:
+        if unreviewed:
+            lines.append(unreviewed_warning(self.index.documents[d].title for d in unreviewed))
+        if any(addressed_to_reader(c.text) for c in answer.citations):
+            lines.append("⚠ 所引条文含有对读者的指令、电话或付款要求，这不是政策规定，请勿照做。")
+        if not lines:
             return answer
-        line = unreviewed_warning(self.index.documents[d].title for d in unreviewed)
-        return replace(answer, answer=f"{answer.answer}\n\n{line}", warnings=(*answer.warnings, line))
+        return replace(answer, answer="\n\n".join([answer.answer, *lines]), warnings=(*answer.warnings, *lines))
 
 
     def _with_llm(self, offline: Answer, state: dict[str, Any]) -> Answer:
