@@ -106,3 +106,14 @@ def test_twenty_upload_cycles_leave_memory_and_open_files_flat(backend: Any, tmp
     index_dir = str(backend.settings.index_dir)
     held = [f for f in after_files if f.startswith(index_dir) and "(deleted)" in f]
     assert held == []  # nothing held open on dropped generations
+
+
+def test_an_index_still_answering_is_closed_only_when_its_request_ends(backend: Any) -> None:
+    with backend._using() as chain:
+        old_index = chain.index
+        assert chain.ask("聊城市级产业园核心区建筑面积最低要求是多少？").answered
+        backend.reload()  # e.g. an admin change while this request runs
+        assert backend.index is not old_index
+        assert old_index._client is not None  # not pulled from under the running request
+        assert chain.ask("聊城市级产业园核心区建筑面积最低要求是多少？").answered
+    assert old_index._client is None

@@ -103,26 +103,33 @@ class Backend:
         return info.st_ino, info.st_mtime_ns
 
     def refresh_if_stale(self) -> bool:
-        """Reload when the manifest changed since the chain was built; one os.stat per call."""
+        """Reload when the manifest changed since the chain was built; one os.stat per call.
+        Requests arriving together reload once: the others wait, then find it fresh."""
         if self._manifest_stamp() == self._seen:
             return False
-        self.reload()
+        with self._reload_lock:
+            if self._manifest_stamp() == self._seen:
+                return False
+            self._reload()
         return True
 
     def reload(self) -> None:
+        with self._reload_lock:
+            self._reload()
+
+    def _reload(self) -> None:
         from assistant import service
 
-        with self._reload_lock:
-            stamp = self._manifest_stamp()
-            service.reset()
-            fresh = self._build_chain()
-            with self._state_lock:
-                old, self.chain, self._seen = self.chain, fresh, stamp
-                busy = bool(self._active.get(id(old), 0))
-                if busy:
-                    self._retired[id(old)] = old
-            if not busy and old is not fresh:
-                old.index.close()
+        stamp = self._manifest_stamp()
+        service.reset()
+        fresh = self._build_chain()
+        with self._state_lock:
+            old, self.chain, self._seen = self.chain, fresh, stamp
+            busy = bool(self._active.get(id(old), 0))
+            if busy:
+                self._retired[id(old)] = old
+        if not busy and old is not fresh:
+            old.index.close()
 
     @contextmanager
     def _using(self) -> Iterator[AnswerChain]:
