@@ -125,22 +125,6 @@ def supersession_links(documents: dict[str, DocumentMeta]) -> dict[str, str]:
     return links
 
 
-def update_provenance(index_dir: Path, doc_id: str, **fields: Any) -> dict[str, Any]:
-    """Change one document's provenance (e.g. reviewed=True) in the live manifest, no rebuild.
-    Writing the manifest is what tells running apps to reload."""
-    with index_lock(index_dir):
-        manifest = read_manifest(index_dir)
-        if manifest is None:
-            raise IndexMissing(index_dir)
-        entry = manifest["documents"].get(doc_id)
-        if entry is None:
-            raise BadDocument(doc_id, f"索引中没有这个文件（no document {doc_id}）")
-        entry["provenance"] = {**entry.get("provenance", {}), **fields}
-        _write_json(index_dir / manifest["generation"] / "manifest.json", manifest)
-        _write_json(index_dir / "manifest.json", manifest)
-        return dict(entry["provenance"])
-
-
 @dataclass
 class IngestReport:
     added: list[str] = field(default_factory=list)
@@ -191,7 +175,7 @@ def read_manifest(index_dir: Path) -> dict[str, Any] | None:
     return data
 
 
-def _write_json(path: Path, data: Any) -> None:
+def write_json(path: Path, data: Any) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
     with open(tmp, "w", encoding="utf-8") as handle:
         json.dump(data, handle, ensure_ascii=False, indent=1)
@@ -318,8 +302,8 @@ def build_index(
             "counts": {"documents": len(new_docs), "chunks": len(all_chunks)},
             "documents": new_docs,
         }
-        _write_json(gen_dir / "manifest.json", manifest)
-        _write_json(index_dir / "manifest.json", manifest)  # the swap
+        write_json(gen_dir / "manifest.json", manifest)
+        write_json(index_dir / "manifest.json", manifest)  # the swap
         report.generation = generation
         _drop_old_generations(index_dir, chroma_url)
     report.seconds = time.monotonic() - started

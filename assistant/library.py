@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, BadDocument, IndexMissing
 from assistant.provenance import upload_provenance
 from assistant.settings import Settings
 
@@ -112,8 +112,6 @@ class Library:
             return self._put(files[0], files[0].name, provenance, replace=True)
 
     def review(self, doc_id: str, by: str) -> Change:
-        from assistant.index import update_provenance
-
         with self._lock:
             try:
                 update_provenance(self.settings.index_dir, doc_id, reviewed=True, reviewed_by=by,
@@ -206,6 +204,24 @@ class Library:
 
         manifest = read_manifest(self.settings.index_dir)
         return str(manifest["embedder"]) if manifest else self.settings.embedder
+
+
+def update_provenance(index_dir: Path, doc_id: str, **fields: Any) -> dict[str, Any]:
+    """Change one document's provenance (e.g. reviewed=True) in the live manifest, no rebuild.
+    Writing the manifest is what tells running apps to reload."""
+    from assistant.index import index_lock, read_manifest, write_json
+
+    with index_lock(index_dir):
+        manifest = read_manifest(index_dir)
+        if manifest is None:
+            raise IndexMissing(index_dir)
+        entry = manifest["documents"].get(doc_id)
+        if entry is None:
+            raise BadDocument(doc_id, f"索引中没有这个文件（no document {doc_id}）")
+        entry["provenance"] = {**entry.get("provenance", {}), **fields}
+        write_json(index_dir / manifest["generation"] / "manifest.json", manifest)
+        write_json(index_dir / "manifest.json", manifest)
+        return dict(entry["provenance"])
 
 
 def _now() -> str:
