@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant import outline
+from assistant.addressed import addressed_to_reader
 from assistant.index import tokenize
 from assistant.route import Intent
 from assistant.types import Answer, Chunk, Citation, DocumentMeta, Hit, Status, ToolCall
@@ -364,6 +365,9 @@ def compose(
     if tool_text:
         cited = list(dict.fromkeys(tool_chunks))
         return _answer(intent, tool_text, cited, documents, today, tools)
+    # Evidence is policy text: a passage speaking to its reader (orders, pay-this-number) is
+    # quoted only when the question asks for that very article.
+    hits = [h for h in hits if h.via == "exact" or not addressed_to_reader(h.chunk.text)]
     exact = [h.chunk for h in hits if h.via == "exact"]
     # asked of the question without its document names: "…实施方案" is a title, not a question about 实施
     asked = intent.topic or question

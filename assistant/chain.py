@@ -23,7 +23,10 @@ from assistant.route import route
 from assistant.types import Answer
 
 MAX_QUESTION_CHARS = 2000
-MAX_TURNS = 6  # earlier turns beyond these are not read
+# A follow-up needs the last few turns; a client may send any history, and every character of
+# it could reach jieba (100k characters cost 72 s of CPU). Cut before anything tokenises.
+MAX_HISTORY_TURNS = 6
+MAX_TURN_CHARS = MAX_QUESTION_CHARS
 _FOLLOW_UP = re.compile(r"^(那|那么|那如果|如果|要是|假如|换成|改成|换作|若|那要是)")
 
 
@@ -36,7 +39,7 @@ def contextualise(question: str, history: Sequence[Sequence[str]], index: Index)
     if not history:
         return question
     intent = route(question, index.documents)
-    previous = next((q for q, _ in reversed(history[-MAX_TURNS:]) if q.strip()), "")[:MAX_QUESTION_CHARS]
+    previous = next((q for q, _ in reversed(history[-MAX_HISTORY_TURNS:]) if q.strip()), "")[:MAX_QUESTION_CHARS]
     if not previous:
         return question
     if intent.articles:
@@ -114,7 +117,7 @@ class AnswerChain:
     def ask(self, question: str, history: Sequence[Sequence[str]] = (), item_id: Any = None) -> Answer:
         started = time.perf_counter()
         text, notice = _clean_question(question)
-        answer = self.runnable.invoke({"question": text, "history": list(history)})
+        answer = self.runnable.invoke({"question": text, "history": bounded_history(history)})
         if notice:
             answer = replace(answer, answer=f"{notice}\n\n{answer.answer}", warnings=(notice, *answer.warnings))
         return replace(answer, id=item_id, latency_ms=(time.perf_counter() - started) * 1000)
@@ -162,7 +165,23 @@ class AnswerChain:
             answer = self._with_llm(answer, state)
         if state["effective"] != state["question"]:
             answer = replace(answer, question=state["question"], notes={**answer.notes, "understood_as": state["effective"]})
-        return answer
+        return self._with_cautions(answer)
+
+    def _with_cautions(self, answer: Answer) -> Answer:
+        """Warning lines: a cited upload nobody has reviewed; a quoted article (asked for by
+        name) that speaks to its reader rather than stating policy."""
+        from assistant.addressed import addressed_to_reader
+        from assistant.provenance import unreviewed_uploads, unreviewed_warning
+
+        lines = []
+        unreviewed = unreviewed_uploads(self.index.manifest, (c.doc_id for c in answer.citations))
+        if unreviewed:
+            lines.append(unreviewed_warning(self.index.documents[d].title for d in unreviewed))
+        if any(addressed_to_reader(c.text) for c in answer.citations):
+            lines.append("⚠ 所引条文含有对读者的指令、电话或付款要求，这不是政策规定，请勿照做。")
+        if not lines:
+            return answer
+        return replace(answer, answer="\n\n".join([answer.answer, *lines]), warnings=(*answer.warnings, *lines))
 
 
     def _with_llm(self, offline: Answer, state: dict[str, Any]) -> Answer:
@@ -178,6 +197,20 @@ class AnswerChain:
         return compose_with_llm(self.chat_model, offline, chunks, tools, citations)
 
 
+# Sentence punctuation a question may carry freely; any other symbol counts against it.
+_PUNCTUATION = frozenset("，。？！、；：,.?!;:“”‘’\"'（）()《》〈〉【】[]…—-·%％")
+
+
+def looks_like_language(text: str) -> bool:
+    """Whether `text` reads as words, not bytes or symbols. Random bytes arrive as U+FFFD
+    (undecodable input) among stray letters and symbols; a question is mostly letters and
+    digits of some script once its sentence punctuation is set aside."""
+    chars = [ch for ch in text if not ch.isspace() and ch not in _PUNCTUATION]
+    if not chars:
+        return False
+    return sum(ch.isalnum() for ch in chars) / len(chars) >= 0.6
+
+
 # Characters that carry no words and break output: lone surrogates (unencodable in UTF-8),
 # control characters, zero-width and bidi-override marks.
 _INVISIBLE = re.compile(
@@ -185,12 +218,24 @@ _INVISIBLE = re.compile(
 )
 
 
+def bounded_history(history: Sequence[Sequence[str]]) -> list[list[str]]:
+    """The last MAX_HISTORY_TURNS [question, answer] pairs, each side cut to MAX_TURN_CHARS."""
+    if not isinstance(history, list | tuple):
+        return []
+    turns = [turn for turn in history if isinstance(turn, list | tuple) and len(turn) >= 2][-MAX_HISTORY_TURNS:]
+    return [[str(turn[0])[:MAX_TURN_CHARS], str(turn[1])[:MAX_TURN_CHARS]] for turn in turns]
+
+
 def _clean_question(question: str) -> tuple[str, str]:
+    if not isinstance(question, str):  # JSON callers send numbers, lists, null
+        raise BadQuestion("问题必须是文字（question must be a string）: send the question as text")
     text = _INVISIBLE.sub("", question or "").strip()
     if not text:
         raise BadQuestion("问题是空的（empty question）: type a question about the park policies")
     if not re.search(r"[\w\u3400-\u9fff]", text):
         raise BadQuestion("问题里没有文字（no words in the question）: ask in words, e.g. 第五条讲什么")
+    if not looks_like_language(text[:MAX_QUESTION_CHARS]):
+        raise BadQuestion("无法识别的问题（not recognisable as language）: ask in words, e.g. 第五条讲什么")
     if len(text) > MAX_QUESTION_CHARS:
         notice = f"问题过长（{len(text)}字），只按前{MAX_QUESTION_CHARS}字回答。"
         return text[:MAX_QUESTION_CHARS], notice

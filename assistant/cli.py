@@ -84,10 +84,17 @@ def ingest(paths: tuple[Path, ...], index: Path | None) -> None:
 @click.option("--index", type=click.Path(path_type=Path))
 def retrieve(question: str, k: int, as_json: bool, index: Path | None) -> None:
     """Show the articles that answer QUESTION (use - to read JSONL questions from stdin)."""
-    from assistant.batch import run_jsonl
     from assistant.service import get_retriever
 
-    retriever = get_retriever(_index_dir(index))
+    retriever = get_retriever(_index_dir(index), read_only=True)
+    try:
+        _retrieve(retriever, question, k, as_json)
+    finally:
+        retriever.index.close()
+
+
+def _retrieve(retriever: Any, question: str, k: int, as_json: bool) -> None:
+    from assistant.batch import run_jsonl
 
     def handle(text: str, history: list[list[str]], item_id: Any) -> dict[str, Any]:
         from assistant.chain import contextualise
@@ -109,7 +116,7 @@ def retrieve(question: str, k: int, as_json: bool, index: Path | None) -> None:
         }
 
     if question == "-":
-        run_jsonl(sys.stdin, sys.stdout, handle)
+        _exit_if_failed(run_jsonl(_stdin(), sys.stdout, handle))
         return
     result = handle(question, [], None)
     if as_json:
@@ -130,10 +137,17 @@ def retrieve(question: str, k: int, as_json: bool, index: Path | None) -> None:
 @click.option("--index", type=click.Path(path_type=Path))
 def ask(question: str, as_json: bool, index: Path | None) -> None:
     """Answer QUESTION with citations (use - to read JSONL questions from stdin)."""
-    from assistant.batch import run_jsonl
     from assistant.service import get_chain
 
-    chain = get_chain(_index_dir(index))
+    chain = get_chain(_index_dir(index), read_only=True)
+    try:
+        _ask(chain, question, as_json)
+    finally:
+        chain.index.close()
+
+
+def _ask(chain: Any, question: str, as_json: bool) -> None:
+    from assistant.batch import run_jsonl
 
     def handle(text: str, history: list[list[str]], item_id: Any) -> dict[str, Any]:
         answer = chain.ask(text, history, item_id=item_id).to_json()
@@ -141,7 +155,7 @@ def ask(question: str, as_json: bool, index: Path | None) -> None:
         return answer
 
     if question == "-":
-        run_jsonl(sys.stdin, sys.stdout, handle)
+        _exit_if_failed(run_jsonl(_stdin(), sys.stdout, handle))
         return
     answer = chain.ask(question)
     if as_json:
@@ -153,6 +167,24 @@ def ask(question: str, as_json: bool, index: Path | None) -> None:
         for cite in answer.citations:
             number = f"（{cite.doc_number}）" if cite.doc_number else ""
             click.echo(f"  · 《{cite.title}》{number}{cite.article}  [{cite.status}]")
+
+
+def _stdin() -> Any:
+    """stdin as UTF-8 that never raises: under a strict locale one undecodable byte would end
+    the whole batch; escaped bytes become U+FFFD per line (batch._scrub) and get an error."""
+    import io
+
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:
+        return sys.stdin
+    return io.TextIOWrapper(buffer, encoding="utf-8", errors="surrogateescape")
+
+
+def _exit_if_failed(errors: int) -> None:
+    """A batch answers every line, then says by its exit status whether any line failed."""
+    if errors:
+        click.echo(f"{errors} line(s) failed; see their \"error\" fields", err=True)
+        sys.exit(1)
 
 
 def _register_calculator() -> None:

@@ -20,7 +20,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import BadDocument, IndexBusy, IndexMismatch, IndexMissing
+from assistant.provenance import seed_provenance
 from assistant.structure import CHUNKER_VERSION, chunk_document, shape_of
 from assistant.types import Chunk, Document, DocumentMeta, Status
 
@@ -74,6 +75,8 @@ def chroma_settings() -> Any:
 
 
 def make_chroma_client(path: Path, chroma_url: str | None = None) -> Any:
+    """A Chroma client; the caller closes it (`client.close()`), or every reload leaks the
+    SQLite connection and HNSW file handles of a generation that may already be deleted."""
     import chromadb
 
     if chroma_url:
@@ -176,7 +179,7 @@ def read_manifest(index_dir: Path) -> dict[str, Any] | None:
     return data
 
 
-def _write_json(path: Path, data: Any) -> None:
+def write_json(path: Path, data: Any) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
     with open(tmp, "w", encoding="utf-8") as handle:
         json.dump(data, handle, ensure_ascii=False, indent=1)
@@ -200,8 +203,12 @@ def build_index(
     today: dt.date | None = None,
     chroma_url: str | None = None,
     progress: Callable[[str], None] = lambda _: None,
+    provenance: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> IngestReport:
-    """Bring the index up to date with `documents` (added or replaced) and `remove` (doc ids)."""
+    """Bring the index up to date with `documents` (added or replaced) and `remove` (doc ids).
+
+    `provenance` (doc id → origin, by, at, reviewed) is recorded with each added or replaced
+    document; a document without one is a seed placed by whoever runs the ingest."""
     from assistant.embed import LangChainEmbeddings, get_embedder
 
     started = time.monotonic()
@@ -225,6 +232,7 @@ def build_index(
         old_chunks = _load_chunks(old_gen) if old_gen else []
 
         new_docs = dict(old_docs)
+        provenance = provenance or {}
         chunks_by_doc: dict[str, list[Chunk]] = {}
         for chunk in old_chunks:
             chunks_by_doc.setdefault(chunk.doc_id, []).append(chunk)
@@ -270,6 +278,7 @@ def build_index(
                 "sha256": doc.sha256,
                 "chunks": len(chunks),
                 "meta": doc.meta.to_json(),
+                "provenance": dict(provenance.get(doc_id) or seed_provenance()),
             }
             progress(f"  {'~' if previous else '+'} {doc_id}: {len(chunks)} articles")
 
@@ -302,8 +311,8 @@ def build_index(
             "counts": {"documents": len(new_docs), "chunks": len(all_chunks)},
             "documents": new_docs,
         }
-        _write_json(gen_dir / "manifest.json", manifest)
-        _write_json(index_dir / "manifest.json", manifest)  # the swap
+        write_json(gen_dir / "manifest.json", manifest)
+        write_json(index_dir / "manifest.json", manifest)  # the swap
         report.generation = generation
         _drop_old_generations(index_dir, chroma_url)
     report.seconds = time.monotonic() - started
@@ -323,36 +332,45 @@ def _write_vectors(
 ) -> None:
     """Fill a fresh collection: vectors of unchanged chunks copied, new text embedded."""
     collection = f"{COLLECTION}-{generation}" if chroma_url else COLLECTION
-    store = open_vectorstore(make_chroma_client(gen_dir / "chroma", chroma_url), collection, embeddings)
+    with make_chroma_client(gen_dir / "chroma", chroma_url) as client:
+        store = open_vectorstore(client, collection, embeddings)
+        reused: set[str] = set()
+        if old_gen is not None and old is not None:
+            with make_chroma_client(old_gen / "chroma", chroma_url) as old_client:
+                old_store = open_vectorstore(old_client, old["collection"], embeddings)
+                reused = _copy_vectors(old_store, store, chunks, metas, today)
+        fresh = [c for c in chunks if c.chunk_id not in reused]
+        for start in range(0, len(fresh), 256):
+            batch_chunks = fresh[start : start + 256]
+            store.add_texts(
+                texts=[_embed_text(c) for c in batch_chunks],
+                metadatas=[chunk_metadata(c, metas[c.doc_id], today) for c in batch_chunks],
+                ids=[c.chunk_id for c in batch_chunks],
+            )
+
+
+def _copy_vectors(
+    old_store: Any, store: Any, chunks: list[Chunk], metas: dict[str, DocumentMeta], today: dt.date
+) -> set[str]:
+    """Copy the vectors of chunks the old generation already holds; their ids."""
     wanted = {c.chunk_id: c for c in chunks}
     reused: set[str] = set()
-    if old_gen is not None and old is not None:
-        old_store = open_vectorstore(
-            make_chroma_client(old_gen / "chroma", chroma_url), old["collection"], embeddings
+    ids = list(wanted)
+    for start in range(0, len(ids), 1000):
+        batch = old_store._collection.get(
+            ids=ids[start : start + 1000], include=["embeddings"]
         )
-        ids = list(wanted)
-        for start in range(0, len(ids), 1000):
-            batch = old_store._collection.get(
-                ids=ids[start : start + 1000], include=["embeddings"]
-            )
-            if not batch["ids"]:
-                continue
-            found = [wanted[i] for i in batch["ids"]]
-            store._collection.add(
-                ids=batch["ids"],
-                embeddings=batch["embeddings"],
-                documents=[_embed_text(c) for c in found],
-                metadatas=[chunk_metadata(c, metas[c.doc_id], today) for c in found],
-            )
-            reused.update(batch["ids"])
-    fresh = [c for i, c in wanted.items() if i not in reused]
-    for start in range(0, len(fresh), 256):
-        batch_chunks = fresh[start : start + 256]
-        store.add_texts(
-            texts=[_embed_text(c) for c in batch_chunks],
-            metadatas=[chunk_metadata(c, metas[c.doc_id], today) for c in batch_chunks],
-            ids=[c.chunk_id for c in batch_chunks],
+        if not batch["ids"]:
+            continue
+        found = [wanted[i] for i in batch["ids"]]
+        store._collection.add(
+            ids=batch["ids"],
+            embeddings=batch["embeddings"],
+            documents=[_embed_text(c) for c in found],
+            metadatas=[chunk_metadata(c, metas[c.doc_id], today) for c in found],
         )
+        reused.update(batch["ids"])
+    return reused
 
 
 def _embed_text(chunk: Chunk) -> str:
@@ -386,7 +404,8 @@ def _drop_old_generations(index_dir: Path, chroma_url: str | None) -> None:
         shutil.rmtree(stale, ignore_errors=True)
         if chroma_url:
             try:
-                make_chroma_client(stale, chroma_url).delete_collection(f"{COLLECTION}-{stale.name}")
+                with make_chroma_client(stale, chroma_url) as client:
+                    client.delete_collection(f"{COLLECTION}-{stale.name}")
             except Exception:  # already gone on the server: nothing to clean
                 pass
 
@@ -394,7 +413,13 @@ def _drop_old_generations(index_dir: Path, chroma_url: str | None) -> None:
 class Index:
     """A read-only view of the live generation; heavy parts load on first use."""
 
-    def __init__(self, index_dir: Path, embedder_name: str | None = None, chroma_url: str | None = None):
+    def __init__(
+        self,
+        index_dir: Path,
+        embedder_name: str | None = None,
+        chroma_url: str | None = None,
+        read_only: bool = False,
+    ):
         manifest = read_manifest(index_dir)
         if manifest is None:
             raise IndexMissing(index_dir)
@@ -412,6 +437,11 @@ class Index:
         self.manifest = manifest
         self.gen_dir = index_dir / manifest["generation"]
         self.chroma_url = chroma_url
+        # Chroma's embedded client writes to chroma.sqlite3 on every open (it has no read-only
+        # mode, chroma-core/chroma#1438): a read-only user opens a private copy instead.
+        self.read_only = read_only
+        self._client: Any = None
+        self._scratch: Path | None = None
         self.chunks = _load_chunks(self.gen_dir)
         documents = {
             doc_id: DocumentMeta.from_json(entry["meta"])
@@ -459,8 +489,24 @@ class Index:
         from assistant.embed import LangChainEmbeddings, get_embedder
 
         embeddings = LangChainEmbeddings(get_embedder(self.embedder_name))
-        client = make_chroma_client(self.gen_dir / "chroma", self.chroma_url)
-        return open_vectorstore(client, self.manifest["collection"], embeddings)
+        path = self.gen_dir / "chroma"
+        if self.read_only and not self.chroma_url:
+            import tempfile
+
+            self._scratch = Path(tempfile.mkdtemp(prefix="assistant-chroma-"))
+            path = Path(shutil.copytree(path, self._scratch / "chroma"))
+        self._client = make_chroma_client(path, self.chroma_url)
+        return open_vectorstore(self._client, self.manifest["collection"], embeddings)
+
+    def close(self) -> None:
+        """Release the Chroma client (SQLite connection, HNSW files) and any private copy."""
+        self.__dict__.pop("vectorstore", None)
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
 
     def position(self, chunk: Chunk) -> int:
         return self._positions[chunk.chunk_id]

@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import stat
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistant.errors import BadDocument
 from assistant.loaders import PARSED_SUFFIXES, Limits, extract_text
@@ -185,26 +186,72 @@ def collect_files(paths: list[Path]) -> tuple[list[Path], list[BadDocument], lis
     """Files to ingest, refusals for named paths that cannot be, and the directories scanned.
 
     A directory contributes its supported files (subfolders such as rules/ are not documents);
-    a file named explicitly must be of a supported type.
+    a file named explicitly must be of a supported type. A path that cannot even be examined
+    (permissions, a name too long) is refused on its own line; the others still go in. In a
+    scanned directory, a symlink whose target lies outside it is refused: a link in the corpus
+    folder must not make the index (and the answers quoting it) read /etc/passwd.
     """
     files: list[Path] = []
     refused: list[BadDocument] = []
     dirs: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            dirs.append(path.resolve())
-            for child in sorted(p for p in path.iterdir() if p.is_file() and not _IGNORED.match(p.name)):
-                if child.suffix.lower() in SUPPORTED_SUFFIXES:
-                    files.append(child)
-                else:
-                    refused.append(_unsupported(child))
-        elif not path.exists():
-            refused.append(BadDocument(path, "文件不存在（not found）: check the path"))
-        elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            refused.append(_unsupported(path))
-        else:
-            files.append(path)
+        try:
+            kind = _kind(path)
+            if kind == "dir":
+                dirs.append(path.resolve())
+                _scan(path, files, refused)
+            elif kind == "missing":
+                refused.append(BadDocument(path, "文件不存在（not found）: check the path"))
+            elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                refused.append(_unsupported(path))
+            elif kind != "file":
+                refused.append(_not_regular(path))
+            else:
+                files.append(path)
+        except OSError as exc:
+            refused.append(BadDocument(path, f"无法读取（cannot read: {exc.strerror or exc}）: check the path"))
     return files, refused, dirs
+
+
+def _kind(path: Path) -> str:
+    """'dir', 'file' (regular), 'other' (FIFO, device: reading one may block) or 'missing'.
+    Raises OSError when the path cannot be examined at all."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "missing"
+    if stat.S_ISDIR(mode):
+        return "dir"
+    return "file" if stat.S_ISREG(mode) else "other"
+
+
+def _scan(folder: Path, files: list[Path], refused: list[BadDocument]) -> None:
+    root = folder.resolve()
+    for child in sorted(folder.iterdir()):
+        if _IGNORED.match(child.name):
+            continue
+        try:
+            kind = _kind(child)
+            if kind == "dir":
+                continue
+            if child.is_symlink() and not child.resolve().is_relative_to(root):
+                refused.append(
+                    BadDocument(child, "链接指向语料目录之外（symlink leaves the folder）: copy the file in instead")
+                )
+            elif kind == "missing":  # a dangling link: nothing to read, as before
+                continue
+            elif child.suffix.lower() not in SUPPORTED_SUFFIXES:
+                refused.append(_unsupported(child))
+            elif kind != "file":
+                refused.append(_not_regular(child))
+            else:
+                files.append(child)
+        except OSError as exc:
+            refused.append(BadDocument(child, f"无法读取（cannot read: {exc.strerror or exc}）"))
+
+
+def _not_regular(path: Path) -> BadDocument:
+    return BadDocument(path, "不是普通文件（not a regular file: a pipe, device or socket）: copy the file in")
 
 
 def ingest_paths(
@@ -216,6 +263,7 @@ def ingest_paths(
     chroma_url: str | None = None,
     progress: Callable[[str], None] = lambda _: None,
     limits: Limits | None = None,
+    provenance: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> IngestReport:
     """Load every file under `paths` and bring the index up to date with them.
 
@@ -264,4 +312,5 @@ def ingest_paths(
         today=today,
         chroma_url=chroma_url,
         progress=progress,
+        provenance=provenance,
     )

@@ -15,13 +15,14 @@ if TYPE_CHECKING:
 
 
 @lru_cache(maxsize=4)
-def load_index(index_dir: Path, embedder: str | None, chroma_url: str | None) -> Index:
-    return Index(index_dir, embedder_name=embedder, chroma_url=chroma_url)
+def load_index(index_dir: Path, embedder: str | None, chroma_url: str | None, read_only: bool = False) -> Index:
+    return Index(index_dir, embedder_name=embedder, chroma_url=chroma_url, read_only=read_only)
 
 
-def get_retriever(index_dir: Path | None = None) -> Retriever:
+def get_retriever(index_dir: Path | None = None, read_only: bool = False) -> Retriever:
+    """`read_only` (the CLI's ask and retrieve) guarantees the index files are not written."""
     settings = get_settings()
-    index = load_index(index_dir or settings.index_dir, settings.embedder, settings.chroma_url)
+    index = load_index(index_dir or settings.index_dir, settings.embedder, settings.chroma_url, read_only)
     return Retriever(index)
 
 
@@ -30,11 +31,11 @@ def reset() -> None:
     load_index.cache_clear()
 
 
-def get_chain(index_dir: Path | None = None) -> AnswerChain:
+def get_chain(index_dir: Path | None = None, read_only: bool = False) -> AnswerChain:
     from assistant.chain import AnswerChain
 
     settings = get_settings()
-    retriever = get_retriever(index_dir)
+    retriever = get_retriever(index_dir, read_only)
     chat_model = None
     if settings.llm_base_url:
         from assistant.llm import make_chat_model

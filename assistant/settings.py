@@ -6,6 +6,7 @@ import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +24,16 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     host: str = "127.0.0.1"
     port: int = 7860
+    # Changing documents needs these (the /admin page); without them there is no admin page,
+    # and binding a non-loopback host refuses to start.
+    admin_user: str = "admin"
+    admin_password: SecretStr | None = None
+    uploads_dir: Path = PROJECT_ROOT / "data" / "uploads"
+    # Host names the app answers to besides the bound host and loopback (comma-separated),
+    # e.g. the name a reverse proxy forwards; origins allowed cross-origin calls (none).
+    allowed_hosts: str = ""
+    cors_origins: str = ""
+    rate_limit_per_minute: int = 60  # POSTs (answers, uploads, logins) per client
     today: dt.date | None = None
     # What one file may cost at ingest (assistant.loaders.Limits).
     max_file_mb: float = 20

@@ -42,8 +42,9 @@ def free_port() -> int:
 
 
 def start_app(port: int) -> subprocess.Popen[bytes]:
+    # Every client here shares one address: the per-client rate limit would measure itself.
     env = {**os.environ, "ASSISTANT_HOST": "127.0.0.1", "ASSISTANT_PORT": str(port),
-           "GRADIO_ANALYTICS_ENABLED": "False"}
+           "GRADIO_ANALYTICS_ENABLED": "False", "ASSISTANT_RATE_LIMIT_PER_MINUTE": "1000000"}
     process = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     import httpx

@@ -64,7 +64,8 @@ def test_retrieve_human_and_json(use_hash_index: Path) -> None:
 def test_retrieve_batch_bad_line_gives_error_and_goes_on(use_hash_index: Path) -> None:
     stdin = '{"id": "a", "question": "广西第五条"}\n{not json\n{"id": "c"}\n聊城第六条\n'
     result = CliRunner().invoke(main, ["retrieve", "--json", "-"], input=stdin)
-    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert result.exit_code == 1 and "2 line(s) failed" in result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["id"] for line in lines] == ["a", 2, "c", 4]
     assert "hits" in lines[0] and "error" in lines[1] and "question" in lines[2]["error"]
     assert lines[3]["hits"][0]["article"] == "第六条"

@@ -60,6 +60,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     with pytest.MonkeyPatch.context() as env:
         env.setenv("ASSISTANT_INDEX_DIR", str(index_dir))
         env.setenv("ASSISTANT_CORPUS_DIR", str(corpus))
+        env.setenv("ASSISTANT_UPLOADS_DIR", str(root / "uploads"))
         env.setenv("ASSISTANT_EMBEDDER", "hash")
         env.setenv("ASSISTANT_TODAY", TODAY.isoformat())
         env.setenv("ASSISTANT_PORT", str(port))
@@ -77,6 +78,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
                 "url": f"http://127.0.0.1:{port}/",
                 "index": index_dir,
                 "corpus": corpus,
+                "uploads": root / "uploads",
                 "root": root,
             }
         finally:
@@ -290,8 +292,11 @@ def test_good_upload_updates_the_index_without_restart(
     assert outcome.ok, outcome.message
     assert outcome.doc_ids == ("shifan-2025-rent",) and "已导入" in outcome.message
     assert manifest_generation(site["index"]) != before
-    assert (site["corpus"] / "shifan-2025-rent.txt").read_text(encoding="utf-8") == GOOD_POLICY
+    assert (site["uploads"] / "shifan-2025-rent.txt").read_text(encoding="utf-8") == GOOD_POLICY
+    assert not (site["corpus"] / "shifan-2025-rent.txt").exists()
     result = client.predict("示范市产业园租金补贴每平方米多少钱？", api_name="/ask")
     assert any(c["doc_id"] == "shifan-2025-rent" and c["article"] == "第二条" for c in result["citations"])
     again = site["backend"].ingest_upload(policy)
-    assert again.ok and "索引未改变" in again.message
+    assert not again.ok and "已有同名文件" in again.message  # never overwritten without "replace"
+    same = site["backend"].ingest_upload(policy, replace=True)
+    assert same.ok and "索引未改变" in same.message

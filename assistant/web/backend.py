@@ -10,15 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-import shutil
-import tempfile
 import threading
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import AssistantError
+from assistant.library import Change, Library, max_upload_bytes, upload_suffixes
 from assistant.settings import Settings, get_settings
 from assistant.types import Answer, Chunk, DocumentMeta, Status
 
@@ -46,18 +46,6 @@ SELF_CHECK_FIELDS: tuple[tuple[str, str, str], ...] = (
 SUBJECTS = {"自动判断": "", "企业": "enterprise", "园区": "park"}
 
 
-def upload_suffixes() -> tuple[str, ...]:
-    """What the ingest reads (.txt, .pdf, .docx …): the upload follows it."""
-    from assistant.ingest import SUPPORTED_SUFFIXES
-
-    return tuple(SUPPORTED_SUFFIXES)
-
-
-def max_upload_bytes(settings: Settings) -> int:
-    """The ingest's per-file cap (ASSISTANT_MAX_FILE_MB, 20 MB by default)."""
-    return int(settings.max_file_mb * 1024 * 1024)
-
-
 @dataclass(frozen=True)
 class SelfCheck:
     results: tuple[Any, ...] = ()  # CalcResult
@@ -65,12 +53,8 @@ class SelfCheck:
     error: str = ""
 
 
-@dataclass(frozen=True)
-class UploadResult:
-    ok: bool
-    message: str
-    doc_ids: tuple[str, ...] = ()
-    changed: bool = False
+UploadResult = Change  # what an admin change returns
+__all__ = ["max_upload_bytes", "upload_suffixes"]
 
 
 @dataclass(frozen=True)
@@ -84,10 +68,19 @@ class SearchResult:
 class Backend:
     settings: Settings = field(default_factory=get_settings)
     chain: AnswerChain = field(init=False)
-    _upload_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+    library: Library = field(init=False)
+    _reload_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+    _state_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+    # Requests running per chain (by id), and chains replaced but still answering: an old
+    # index is closed when its last request ends, not under it.
+    _active: dict[int, int] = field(default_factory=dict, init=False)
+    _retired: dict[int, AnswerChain] = field(default_factory=dict, init=False)
+    _seen: tuple[int, int] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
+        self._seen = self._manifest_stamp()
         self.chain = self._build_chain()
+        self.library = Library(self.settings, self.today)
 
     # ------------------------------------------------------------ loading
 
@@ -100,11 +93,64 @@ class Backend:
         chain.ask("那1.2亿呢？", [[WARM_UP_QUESTION, ""]])
         return chain
 
+    def _manifest_stamp(self) -> tuple[int, int] | None:
+        """Identity of the live manifest: an ingest (here, in the CLI, in another worker)
+        replaces the file, so a new inode or mtime means a new generation or provenance."""
+        try:
+            info = (self.settings.index_dir / "manifest.json").stat()
+        except OSError:
+            return None
+        return info.st_ino, info.st_mtime_ns
+
+    def refresh_if_stale(self) -> bool:
+        """Reload when the manifest changed since the chain was built; one os.stat per call.
+        Requests arriving together reload once: the others wait, then find it fresh."""
+        if self._manifest_stamp() == self._seen:
+            return False
+        with self._reload_lock:
+            if self._manifest_stamp() == self._seen:
+                return False
+            self._reload()
+        return True
+
     def reload(self) -> None:
+        with self._reload_lock:
+            self._reload()
+
+    def _reload(self) -> None:
         from assistant import service
 
+        stamp = self._manifest_stamp()
         service.reset()
-        self.chain = self._build_chain()
+        fresh = self._build_chain()
+        with self._state_lock:
+            old, self.chain, self._seen = self.chain, fresh, stamp
+            busy = bool(self._active.get(id(old), 0))
+            if busy:
+                self._retired[id(old)] = old
+        if not busy and old is not fresh:
+            old.index.close()
+
+    @contextmanager
+    def _using(self) -> Iterator[AnswerChain]:
+        """The current chain for one request, kept open until the request ends."""
+        self.refresh_if_stale()
+        with self._state_lock:
+            chain = self.chain
+            self._active[id(chain)] = self._active.get(id(chain), 0) + 1
+        try:
+            yield chain
+        finally:
+            with self._state_lock:
+                left = self._active[id(chain)] = self._active[id(chain)] - 1
+                if not left:
+                    del self._active[id(chain)]
+                retired = self._retired.pop(id(chain), None) if not left else None
+            if retired is not None:
+                retired.index.close()
+
+    def close(self) -> None:
+        self.chain.index.close()
 
     @property
     def index(self) -> Index:
@@ -121,8 +167,11 @@ class Backend:
 
     def ask(self, question: str, history: Sequence[Sequence[str]] = ()) -> Answer:
         """One answer; raises AssistantError (e.g. BadQuestion) with a message for the user."""
-        pairs = [(str(p[0]), str(p[1])) for p in history if len(p) >= 2]
-        return self.chain.ask(question, pairs)
+        from assistant.chain import bounded_history
+
+        pairs = bounded_history(history)  # before anything copies or tokenises a huge history
+        with self._using() as chain:
+            return chain.ask(question, pairs)
 
     # ------------------------------------------------------------ self-check
 
@@ -156,6 +205,7 @@ class Backend:
         return next((c for c in self.index.by_doc.get(doc_id, []) if c.article == article), None)
 
     def document_choices(self) -> list[tuple[str, str]]:
+        self.refresh_if_stale()
         return [(f"{m.title}（{m.doc_number}）" if m.doc_number else m.title, d)
                 for d, m in self.index.documents.items()]
 
@@ -196,6 +246,7 @@ class Backend:
     # ------------------------------------------------------------ documents
 
     def documents(self) -> tuple[dict[str, DocumentMeta], dict[str, Any], dict[str, Status]]:
+        self.refresh_if_stale()
         index = self.index
         entries = dict(index.manifest.get("documents", {}))
         return index.documents, entries, {d: self.status(d) for d in index.documents}
@@ -209,69 +260,34 @@ class Backend:
             f"构建于 {manifest.get('built_at', '—')}"
         )
 
-    def ingest_upload(self, path: str | Path | None) -> UploadResult:
-        """Ingest one uploaded file through the normal ingest path; on success copy it into the
-        corpus folder and swap in a chain over the new index. A failure leaves both untouched."""
-        suffixes = upload_suffixes()
-        if not path:
-            return UploadResult(False, f"请先选择一个文件（{' / '.join(suffixes)}）。")
-        source = Path(path)
-        name = source.name
-        if name.startswith(".") or not name.strip():
-            return UploadResult(False, f"{name}: 文件名无效（invalid file name）")
-        if source.suffix.lower() not in suffixes:
-            return UploadResult(
-                False,
-                f"{name}: 不支持的文件类型 {source.suffix or '(无扩展名)'}: supported: {', '.join(suffixes)}",
-            )
-        size, cap = source.stat().st_size, max_upload_bytes(self.settings)
-        if size > cap:
-            return UploadResult(
-                False,
-                f"{name}: 文件过大（{size / 1024 / 1024:.1f} MB，上限 {cap / 1024 / 1024:g} MB）: "
-                "split or compress it",
-            )
-        with self._upload_lock, tempfile.TemporaryDirectory(prefix="assistant-upload-") as tmp:
-            # Staged under its own name: the file name is the document id.
-            staged = Path(tmp) / name
-            shutil.copyfile(source, staged)
-            return self._ingest_staged(staged)
+    # ------------------------------------------------------------ admin changes
 
-    def _ingest_staged(self, staged: Path) -> UploadResult:
-        from assistant.ingest import ingest_paths
+    def ingest_upload(self, path: str | Path | None, by: str = "admin", replace: bool = False) -> Change:
+        """An admin's upload: a new document, or with `replace` a new version of one (the old
+        one kept). A failure leaves the index and the files as they were."""
+        return self._after(self.library.add(path, by, replace))
 
-        settings = self.settings
-        try:
-            report = ingest_paths(
-                [staged],
-                settings.index_dir,
-                self.index.embedder_name,
-                today=self.today,
-                chroma_url=settings.chroma_url,
-            )
-        except AssistantError as exc:
-            return UploadResult(False, f"{staged.name}: {exc}")
-        if report.failed:
-            lines = [f"{bad.path.name}: {bad.reason}" for bad in report.failed]
-            return UploadResult(False, "\n".join(["导入失败，索引未改变：", *lines]))
-        changed = tuple(report.added + report.updated)
-        if not changed:
-            return UploadResult(True, f"{staged.name}: 内容与已收录的文件相同，索引未改变。",
-                                tuple(report.unchanged))
-        target_dir = settings.corpus_dir
-        target_dir.mkdir(parents=True, exist_ok=True)
-        partial = target_dir / f".{staged.name}.part"
-        shutil.copyfile(staged, partial)
-        partial.replace(target_dir / staged.name)
+    def delete_document(self, doc_id: str, by: str) -> Change:
+        return self._after(self.library.delete(doc_id, by))
+
+    def restore_version(self, doc_id: str, stamp: str, by: str) -> Change:
+        return self._after(self.library.restore(doc_id, stamp, by))
+
+    def mark_reviewed(self, doc_id: str, by: str) -> Change:
+        return self._after(self.library.review(doc_id, by))
+
+    def _after(self, change: Change) -> Change:
+        if not change.changed:
+            return change
         self.reload()
-        verb = "已更新" if report.updated else "已导入"
-        lines = []
-        for doc_id in changed:
-            meta = self.index.documents[doc_id]
-            count = len(self.index.by_doc.get(doc_id, []))
-            lines.append(f"{verb}《{meta.title}》：{count} 个条款，状态：{_status_word(self.status(doc_id))}")
-        lines.append("索引已更新，新的提问即可检索到该文件。")
-        return UploadResult(True, "\n".join(lines), changed, True)
+        lines = [change.message]
+        for doc_id in change.doc_ids:
+            if doc_id in self.index.documents:
+                meta = self.index.documents[doc_id]
+                count = len(self.index.by_doc.get(doc_id, []))
+                lines.append(f"《{meta.title}》：{count} 个条款，状态：{_status_word(self.status(doc_id))}")
+        lines.append("索引已更新，新的提问即可检索到变化。")
+        return replace(change, message="\n".join(lines))
 
 
 def _status_word(status: Status) -> str:

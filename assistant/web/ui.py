@@ -14,13 +14,7 @@ from assistant.errors import AssistantError
 from assistant.settings import PROJECT_ROOT, Settings, get_settings
 from assistant.web import render
 from assistant.web.assets import CSS, FONTS, HEAD, MONO_FONTS
-from assistant.web.backend import (
-    SELF_CHECK_FIELDS,
-    SUBJECTS,
-    Backend,
-    max_upload_bytes,
-    upload_suffixes,
-)
+from assistant.web.backend import SELF_CHECK_FIELDS, SUBJECTS, Backend, max_upload_bytes
 from assistant.web.verify_tab import verify_tab
 
 log = logging.getLogger(__name__)
@@ -37,6 +31,7 @@ ASK_CONCURRENCY = max(1, min(4, os.cpu_count() or 1))
 CHECK_HEADERS = ["规则", "结论", "金额或差距", "依据条款（点击查看）"]
 OUTLINE_HEADERS = ["章节", "条款", "内容提要"]
 DOC_HEADERS = ["标题", "文号", "发文机关", "发布日期", "有效期", "状态", "条款数", "文件ID"]
+DELETE_CACHE = (3600, 3600)  # (every seconds, older than seconds)
 INTERNAL = "private"  # UI events are not part of the public API; /ask is
 Load = tuple[Any, list[Any], list[Any]]  # (fn, inputs, outputs) for Blocks.load
 
@@ -46,7 +41,8 @@ def build_app(backend: Backend | None = None) -> gr.Blocks:
     backend = backend or Backend()
     loads: list[Load] = []  # run on every page load, so a reload shows the current index
 
-    with gr.Blocks(title="园区政策助手", analytics_enabled=False) as app:
+    # Gradio's cache (uploads, generated files) is swept hourly of files older than an hour.
+    with gr.Blocks(title="园区政策助手", analytics_enabled=False, delete_cache=DELETE_CACHE) as app:
         gr.HTML(
             '<div id="app-header"><h1>园区政策助手</h1><p>人力资源服务产业园政策问答 · '
             "每个回答都附条款原文 · 离线运行</p></div>",
@@ -273,24 +269,13 @@ def _browse_tab(backend: Backend, loads: list[Load]) -> gr.Dropdown:
 
 
 def _docs_tab(backend: Backend, doc_choice: gr.Dropdown, loads: list[Load]) -> None:
+    """The documents in the index, read-only: changing them is the admin page's job."""
     summary = gr.Markdown(elem_id="docs-summary")
     table = gr.Dataframe(
         headers=DOC_HEADERS, interactive=False, wrap=True, elem_id="docs-table",
         column_widths=["24%", "12%", "15%", "9%", "14%", "9%", "6%", "11%"],
     )
-    suffixes = upload_suffixes()
-    cap_mb = max_upload_bytes(backend.settings) / 1024 / 1024
-    gr.Markdown(
-        f"**上传新文件**：支持 {' / '.join(suffixes)}，不超过 {cap_mb:g} MB。导入成功后文件存入语料目录，"
-        "索引立即更新，无需重启；导入失败时索引保持不变。"
-    )
-    with gr.Row():
-        upload = gr.File(
-            label="选择文件", file_types=list(suffixes), type="filepath", elem_id="docs-upload",
-            scale=3, height=150,
-        )
-        ingest = gr.Button("导入并更新索引", variant="primary", elem_id="docs-ingest", scale=1)
-    result = gr.HTML(elem_id="docs-result")
+    gr.Markdown("新增、替换或删除文件请到管理页面（/admin，需要管理员密码）。")
 
     def listing() -> tuple[Any, str]:
         documents, entries, statuses = backend.documents()
@@ -298,18 +283,13 @@ def _docs_tab(backend: Backend, doc_choice: gr.Dropdown, loads: list[Load]) -> N
         colors = [STATUS_COLORS.get(statuses[d], "") for d in documents]
         return _styled(DOC_HEADERS, rows, {5: colors}), backend.index_summary()
 
-    def run_ingest(path: str | None, current: str | None) -> tuple[str, Any, str, Any]:
-        outcome = backend.ingest_upload(path)
-        rows, text = listing()
-        html = render.notice_html(outcome.message, "ok" if outcome.ok else "error")
-        choices = backend.document_choices()
-        value = current if current in backend.index.documents else (choices[0][1] if choices else None)
-        return html, rows, text, gr.Dropdown(choices=choices, value=value)
+    def choices(current: str | None) -> Any:
+        # The browser's document list as of this page load (an ingest may have run since).
+        options = backend.document_choices()
+        ids = [doc_id for _, doc_id in options]
+        return gr.Dropdown(choices=options, value=current if current in ids else (ids[0] if ids else None))
 
-    ingest.click(
-        run_ingest, [upload, doc_choice], [result, table, summary, doc_choice],
-        api_visibility=INTERNAL, concurrency_id="ingest", concurrency_limit=1,
-    )
+    loads.insert(0, (choices, [doc_choice], [doc_choice]))
     loads.append((listing, [], [table, summary]))
 
 
@@ -353,7 +333,7 @@ def theme() -> Any:
 
 def blocked_paths(settings: Settings) -> list[str]:
     """Never servable, whatever else is allowed: the index, and any .env."""
-    paths = [settings.index_dir, PROJECT_ROOT / ".env", Path.cwd() / ".env"]
+    paths = [settings.index_dir, settings.uploads_dir, PROJECT_ROOT / ".env", Path.cwd() / ".env"]
     return [str(Path(p).resolve()) for p in paths]
 
 
@@ -378,8 +358,20 @@ def launch_options(settings: Settings | None = None) -> dict[str, Any]:
 
 
 def launch(app: gr.Blocks | None = None, **overrides: Any) -> gr.Blocks:
+    """Serve the public page and the admin page from one server, behind the guards. Refuses
+    (UnsafeBind) to serve beyond loopback without admin credentials, before loading anything."""
+    import uvicorn
+
+    from assistant.web.admin import build_site
+    from assistant.web.guards import check_bind
+
+    settings = get_settings()
+    check_bind(settings)
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     app = app or build_app()
     app.queue(default_concurrency_limit=2)
-    app.launch(**{**launch_options(), **overrides})
+    site = build_site(app, settings)
+    options = {**launch_options(settings), **overrides}
+    log.info("serving on http://%s:%s/", options["server_name"], options["server_port"])
+    uvicorn.run(site, host=options["server_name"], port=options["server_port"], log_level="warning")
     return app
