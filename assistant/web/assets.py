@@ -20,6 +20,9 @@ CSS = """
   --button-primary-background-fill: #b91c1c; --button-primary-background-fill-hover: #991b1b;
   --button-primary-text-color: #fff; --button-secondary-text-color: #1f2937;
   --color-accent: #b91c1c;
+  --block-title-text-color: #991b1b; --block-title-background-fill: #fee2e2;
+  --checkbox-label-background-fill-selected: #b91c1c; --checkbox-label-text-color-selected: #fff;
+  --checkbox-background-color-selected: #b91c1c;
 }
 /* A focus ring everyone can see, on every control. */
 .gradio-container :focus-visible, .gradio-container button:focus-visible,
@@ -46,8 +49,8 @@ CSS = """
   animation: spin 0.8s linear infinite; display: inline-block; }
 @keyframes spin { to { transform: rotate(360deg); } }
 @media (prefers-reduced-motion: reduce) { .spinner { animation: none; } }
-.cite-mark { border: none; background: none; color: #1d4ed8; font-weight: 700; padding: 0 1px; cursor: pointer;
-  font-size: 0.8em; vertical-align: super; }
+.cite-mark { border: none; background: none; color: #1e3a8a; font-weight: 700; padding: 0 1px; cursor: pointer;
+  font-size: 0.85em; vertical-align: super; }
 
 /* chat */
 #chat .question { font-size: 1.02rem; }
@@ -55,7 +58,7 @@ CSS = """
 .answer-main { flex: 1 1 300px; min-width: 0; }
 .answer-cites { flex: 1.25 1 360px; min-width: 0; display: flex; flex-direction: column; gap: 8px; }
 .answer-text { line-height: 1.75; font-size: 1rem; }
-.answer-meta { margin-top: 8px; color: #4b5563; font-size: 0.8rem; }
+.answer-meta { margin-top: 8px; color: #374151; font-size: 0.8rem; }
 .answer-refused .answer-main { border: 1px dashed #b45309; background: #fffbeb; border-radius: 8px;
   padding: 10px 14px; color: #78350f; }
 .refusal-tag { display: inline-block; font-weight: 600; color: #92400e; background: #fde68a;
@@ -67,20 +70,20 @@ CSS = """
 .cite-card[open] { background: #fff; }
 .cite-head { font-size: 0.92rem; line-height: 1.6; }
 .cite-text mark, .cite-full-text mark { background: #fef08a; color: #111827; padding: 0 1px; }
-.cite-full summary { cursor: pointer; color: #1d4ed8; font-size: 0.85rem; }
+.cite-full summary { cursor: pointer; color: #1e3a8a; font-size: 0.85rem; }
 .cite-full-text { font-size: 0.88rem; line-height: 1.7; max-height: 320px; overflow-y: auto; padding: 4px 0; }
 .cite-actions { display: flex; gap: 12px; align-items: center; flex-wrap: wrap; }
-.open-unit { color: #1d4ed8 !important; font-size: 0.82rem; }
+.open-unit { color: #1e3a8a !important; font-size: 0.82rem; }
 .cite-card.flash { box-shadow: 0 0 0 3px #93c5fd; }
-.cite-no { color: #1d4ed8; font-weight: 700; margin-right: 4px; }
+.cite-no { color: #1e3a8a; font-weight: 700; margin-right: 4px; }
 .cite-title { font-weight: 600; }
 .cite-article { font-weight: 700; color: #9f1d20; margin-left: 2px; }
-.cite-meta { color: #4b5563; font-size: 0.8rem; margin: 4px 0; }
+.cite-meta { color: #374151; font-size: 0.8rem; margin: 4px 0; }
 .cite-text { margin: 6px 0 !important; padding: 6px 10px !important; border-left: 3px solid #cbd5e1 !important;
   background: #f1f5f9; color: #111827; font-size: 0.9rem; line-height: 1.7; font-style: normal !important;
   overflow-wrap: anywhere; }
 .cite-ref { display: none; }
-.copy-cite { border: 1px solid #1d4ed8; color: #1d4ed8; background: #fff; border-radius: 6px;
+.copy-cite { border: 1px solid #1e3a8a; color: #1e3a8a; background: #fff; border-radius: 6px;
   padding: 2px 12px; font-size: 0.82rem; cursor: pointer; margin: 4px 0 2px; }
 .answer-meta .copy-cite { margin: 0 0 0 10px; padding: 0 10px; font-size: 0.78rem; }
 .copy-cite:hover { background: #eff6ff; }
@@ -89,8 +92,8 @@ CSS = """
 /* status badges */
 .badge { display: inline-block; border-radius: 4px; padding: 0 6px; margin-right: 6px; font-size: 0.75rem;
   font-weight: 700; line-height: 1.6; vertical-align: 1px; }
-.badge-in-force { background: #dcfce7; color: #166534; border: 1px solid #86efac; }
-.badge-draft { background: #ffedd5; color: #9a3412; border: 1px solid #fdba74; }
+.badge-in-force { background: #dcfce7; color: #14532d; border: 1px solid #86efac; }
+.badge-draft { background: #ffedd5; color: #7c2d12; border: 1px solid #fdba74; }
 .badge-expired { background: #e5e7eb; color: #374151; border: 1px solid #9ca3af; text-decoration: line-through; }
 .badge-expiring { background: #fef3c7; color: #78350f; border: 1px solid #f59e0b; }
 
@@ -152,6 +155,19 @@ try { Object.defineProperty(navigator, "language", { get: function () { return "
 new MutationObserver(function () {
   if (document.documentElement.lang !== "zh-CN") { document.documentElement.lang = "zh-CN"; }
 }).observe(document.documentElement, { attributes: true, attributeFilter: ["lang"] });
+// Gradio's example list says role="list" without list items (an axe "critical"), and names its
+// buttons in English: a group of buttons named by their questions.
+function fixExamples() {
+  document.querySelectorAll('#chat .examples[role="list"]').forEach(function (list) {
+    list.setAttribute("role", "group");
+    list.setAttribute("aria-label", "示例问题");
+  });
+  document.querySelectorAll("#chat .examples button.example").forEach(function (button) {
+    var text = button.textContent.trim();
+    if (button.getAttribute("aria-label") !== text) { button.setAttribute("aria-label", text); }
+  });
+}
+new MutationObserver(fixExamples).observe(document, { subtree: true, childList: true });
 document.addEventListener("click", function (event) {
   var mark = event.target && event.target.closest ? event.target.closest("button.cite-mark") : null;
   if (!mark) { return; }
