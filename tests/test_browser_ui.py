@@ -6,7 +6,6 @@ Same server set-up as tests/test_browser.py (its fixtures); screenshots in evals
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -85,7 +84,7 @@ def test_first_screen(sized: tuple[Any, str]) -> None:
     shot(page, f"first-screen-{size}")
 
 
-def test_question_echoes_with_progress_then_cited_answer(sized: tuple[Any, str], site: dict[str, Any]) -> None:
+def test_question_echoes_with_progress_then_cited_answer(sized: tuple[Any, str], site: dict[str, Any]) -> None:  # noqa: F811
     page, size = sized
     # Record every bubble state, so the echo + progress line is seen however fast the answer is.
     page.evaluate("""() => { window.seen = []; new MutationObserver(() => {
@@ -144,7 +143,7 @@ def test_retry_replaces_and_conversation_survives_reload(sized: tuple[Any, str])
     assert page.locator("#chat .answer").count() == 0
 
 
-def test_feedback_goes_to_jsonl_and_becomes_candidates(sized: tuple[Any, str], site: dict[str, Any]) -> None:
+def test_feedback_goes_to_jsonl_and_becomes_candidates(sized: tuple[Any, str], site: dict[str, Any]) -> None:  # noqa: F811
     from evals.feedback import candidates, latest, read_jsonl
 
     page, size = sized
