@@ -118,8 +118,11 @@ def test_retry_replaces_and_conversation_survives_reload(sized: tuple[Any, str])
     page, size = sized
     ask(page, QUESTION, 1)
     ask(page, "那1.2亿呢？", 2)
+    page.evaluate("""() => { window.asked = false; new MutationObserver(() => {
+        if (document.querySelector('#chat .progress')) { window.asked = true; } })
+        .observe(document.querySelector('#chat'), {subtree: true, childList: true}); }""")
     page.click("#retry")
-    page.wait_for_function("document.querySelectorAll('#chat .answer').length === 2 && "
+    page.wait_for_function("window.asked && document.querySelectorAll('#chat .answer').length === 2 && "
                            "!document.querySelector('#chat .progress')")
     assert "30万" in page.locator("#chat .answer").nth(1).inner_text()
     page.click("#stop")  # nothing running: nothing changes

@@ -138,10 +138,10 @@ html, body { overflow-x: hidden; }
   .answer-cites, .answer-main { flex-basis: 100%; }
   #send-hint { display: none; }
   .check-cards { grid-template-columns: 1fr; }
-  /* wide tables become cards: each row a block, each cell on its own line */
-  #browse-outline table, #browse-outline tbody, #browse-outline tr, #browse-outline td { display: block; width: 100% !important; }
-  #browse-outline thead { display: none; }
-  #browse-outline tr { border-bottom: 1px solid #d6dbe4; padding: 4px 0; }
+  /* all four tabs fit on a phone instead of folding into "…" */
+  button[role="tab"] { padding: 4px 7px !important; font-size: 0.92rem !important; }
+  /* the article first, then the outline to pick another one */
+  #browse-row { flex-direction: column-reverse !important; }
 }
 """
 

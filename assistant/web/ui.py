@@ -72,7 +72,7 @@ def build_app(backend: Backend | None = None) -> gr.Blocks:
 
 def _browse_tab(backend: Backend, loads: list[Load], tabs: gr.Tabs) -> gr.Dropdown:
     choices = backend.document_choices()
-    with gr.Row():
+    with gr.Row(elem_id="browse-row"):
         with gr.Column(scale=2):
             doc = gr.Dropdown(
                 choices=choices, value=choices[0][1] if choices else None, label="文件", elem_id="browse-doc"
