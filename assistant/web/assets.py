@@ -145,13 +145,12 @@ html, body { overflow-x: hidden; }
 }
 """
 
-# The page script: the page's language, Gradio's own widgets in Chinese, the [n] markers, and
+# The page script: the page's language (Gradio's own widgets follow the browser's: Chinese in a
+# Chinese browser; its language is chosen before any page script runs), the [n] markers, and
 # one delegated listener for every 复制引用 button, in the chat or the article browser.
 HEAD = r"""
 <script>
 document.documentElement.lang = "zh-CN";
-// Gradio picks its widget language from the browser; this hall's clerks read Chinese.
-try { Object.defineProperty(navigator, "language", { get: function () { return "zh-CN"; } }); } catch (e) {}
 new MutationObserver(function () {
   if (document.documentElement.lang !== "zh-CN") { document.documentElement.lang = "zh-CN"; }
 }).observe(document.documentElement, { attributes: true, attributeFilter: ["lang"] });
