@@ -144,6 +144,14 @@ def test_retry_replaces_and_conversation_survives_reload(sized: tuple[Any, str])
     page.reload()
     page.locator("#chat .empty-state").wait_for()
     assert page.locator("#chat .answer").count() == 0
+    # Gradio's own clear icon forgets the kept conversation too
+    ask(page, QUESTION, 1)
+    page.locator("#chat button[aria-label='清空对话']").click()
+    page.locator("#chat .empty-state").wait_for()
+    page.wait_for_timeout(500)
+    page.reload()
+    page.locator("#chat .empty-state").wait_for()
+    assert page.locator("#chat .answer").count() == 0
 
 
 def test_feedback_goes_to_jsonl_and_becomes_candidates(sized: tuple[Any, str], site: dict[str, Any]) -> None:  # noqa: F811

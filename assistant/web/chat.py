@@ -182,6 +182,8 @@ def chat_tab(backend: Backend, concurrency: int) -> list[tuple[Any, list[Any], l
     ]
     stop.click(halted, [conv], [chatbot], cancels=asking, api_visibility=INTERNAL)
     new.click(lambda: ([], "", history.empty()), None, outputs, cancels=asking, api_visibility=INTERNAL)
+    # Gradio's own 清空对话 icon empties the display; the kept conversation goes with it.
+    chatbot.clear(history.empty, None, conv, cancels=asking, api_visibility=INTERNAL)
     conv.change(exported, [conv], [export], api_visibility=INTERNAL)
     chatbot.like(rate, [conv], [feedback_row, rated, comment, feedback_note], api_visibility=INTERNAL)
     for trigger in (submit.click, comment.submit):
