@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import tempfile
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -73,63 +74,6 @@ def chat_tab(backend: Backend, concurrency: int) -> list[tuple[Any, list[Any], l
     feedback_note = gr.HTML(elem_id="feedback-note", padding=False)
     rated = gr.State(None)  # (record index, liked) of the last 👍/👎, for its comment
 
-    def respond(message: str, state: Any) -> Iterator[Outputs]:
-        conv_now = history.normalised(state)
-        question = (message or "").strip()
-        if not question:
-            yield conv_now["messages"], "", conv_now
-            return
-        user = {"role": "user", "content": render.user_html(question)}
-        pending = {**conv_now, "last": question, "pending": True}
-        # The question shows at once, with what the assistant is doing.
-        yield [*conv_now["messages"], user, {"role": "assistant", "content": render.progress_html(question)}], "", pending
-        turns, rec_extra = conv_now["turns"], {}
-        try:
-            answer = backend.ask(question, turns)
-        except AssistantError as exc:
-            bot = render.error_html(str(exc))
-            rec = {"question": question, "answer": str(exc), "answered": False, "citations": []}
-        else:
-            bot = render.answer_html(answer, backend.today)
-            rec = history.record(answer, question)
-            # The question as the chain understood it, so a follow-up of a follow-up
-            # ("那1.2亿呢？" then "那10亿呢？") still carries the first turn's subject.
-            understood = str(answer.notes.get("understood_as") or question)
-            turns = [*turns, [understood, answer.answer]]
-            rec_extra = {"turn": True}
-        done = {
-            "messages": [*conv_now["messages"], user, {"role": "assistant", "content": bot}],
-            "turns": turns,
-            "records": [*conv_now["records"], {**rec, **rec_extra}],
-            "last": question,
-            "pending": False,
-        }
-        yield done["messages"], "", done
-
-    def again(state: Any) -> Iterator[Outputs]:
-        """Ask the last question again: a finished answer is replaced, a stopped one retried."""
-        conv_now = history.normalised(state)
-        question = conv_now["last"]
-        if not question:
-            yield conv_now["messages"], "", conv_now
-            return
-        if not (state or {}).get("pending") and conv_now["records"]:
-            last = conv_now["records"][-1]
-            conv_now = {
-                **conv_now,
-                "messages": conv_now["messages"][:-2],
-                "records": conv_now["records"][:-1],
-                "turns": conv_now["turns"][:-1] if last.get("turn") else conv_now["turns"],
-            }
-        yield from respond(question, conv_now)
-
-    def halted(state: Any) -> list[Any]:
-        conv_now = history.normalised(state)
-        if not (state or {}).get("pending"):
-            return conv_now["messages"]
-        user = {"role": "user", "content": render.user_html(conv_now["last"])}
-        return [*conv_now["messages"], user, {"role": "assistant", "content": render.stopped_html()}]
-
     def picked(evt: gr.SelectData) -> str:
         value = evt.value if isinstance(evt.value, dict) else {}
         return str(value.get("text") or "")
@@ -172,13 +116,12 @@ def chat_tab(backend: Backend, concurrency: int) -> list[tuple[Any, list[Any], l
         "show_progress": "hidden",  # the bubble itself says what is happening, in Chinese
     }
     outputs = [chatbot, box, conv]
+    ask = partial(respond, backend)
     asking = [
-        box.submit(respond, [box, conv], outputs, **common),
-        send.click(respond, [box, conv], outputs, **common),
-        chatbot.example_select(picked, None, box, api_visibility=INTERNAL).then(
-            respond, [box, conv], outputs, **common
-        ),
-        retry.click(again, [conv], outputs, **common),
+        box.submit(ask, [box, conv], outputs, **common),
+        send.click(ask, [box, conv], outputs, **common),
+        chatbot.example_select(picked, None, box, api_visibility=INTERNAL).then(ask, [box, conv], outputs, **common),
+        retry.click(partial(again, backend), [conv], outputs, **common),
     ]
     stop.click(halted, [conv], [chatbot], cancels=asking, api_visibility=INTERNAL)
     new.click(lambda: ([], "", history.empty()), None, outputs, cancels=asking, api_visibility=INTERNAL)
@@ -189,6 +132,66 @@ def chat_tab(backend: Backend, concurrency: int) -> list[tuple[Any, list[Any], l
     for trigger in (submit.click, comment.submit):
         trigger(explain, [conv, rated, comment], [feedback_row, comment, feedback_note], api_visibility=INTERNAL)
     return [(restore, [conv], [chatbot, export])]
+
+
+def respond(backend: Backend, message: str, state: Any) -> Iterator[Outputs]:
+    """One turn: the question and a progress line at once, then the answer (or the error)."""
+    conv_now = history.normalised(state)
+    question = (message or "").strip()
+    if not question:
+        yield conv_now["messages"], "", conv_now
+        return
+    user = {"role": "user", "content": render.user_html(question)}
+    pending = {**conv_now, "last": question, "pending": True}
+    # The question shows at once, with what the assistant is doing.
+    yield [*conv_now["messages"], user, {"role": "assistant", "content": render.progress_html(question)}], "", pending
+    turns, rec_extra = conv_now["turns"], {}
+    try:
+        answer = backend.ask(question, turns)
+    except AssistantError as exc:
+        bot = render.error_html(str(exc))
+        rec = {"question": question, "answer": str(exc), "answered": False, "citations": []}
+    else:
+        bot = render.answer_html(answer, backend.today)
+        rec = history.record(answer, question)
+        # The question as the chain understood it, so a follow-up of a follow-up
+        # ("那1.2亿呢？" then "那10亿呢？") still carries the first turn's subject.
+        understood = str(answer.notes.get("understood_as") or question)
+        turns = [*turns, [understood, answer.answer]]
+        rec_extra = {"turn": True}
+    done = {
+        "messages": [*conv_now["messages"], user, {"role": "assistant", "content": bot}],
+        "turns": turns,
+        "records": [*conv_now["records"], {**rec, **rec_extra}],
+        "last": question,
+        "pending": False,
+    }
+    yield done["messages"], "", done
+
+def again(backend: Backend, state: Any) -> Iterator[Outputs]:
+    """Ask the last question again: a finished answer is replaced, a stopped one retried."""
+    conv_now = history.normalised(state)
+    question = conv_now["last"]
+    if not question:
+        yield conv_now["messages"], "", conv_now
+        return
+    if not (state or {}).get("pending") and conv_now["records"]:
+        last = conv_now["records"][-1]
+        conv_now = {
+            **conv_now,
+            "messages": conv_now["messages"][:-2],
+            "records": conv_now["records"][:-1],
+            "turns": conv_now["turns"][:-1] if last.get("turn") else conv_now["turns"],
+        }
+    yield from respond(backend, question, conv_now)
+
+def halted(state: Any) -> list[Any]:
+    """The chat after 停止: a question still being answered is marked stopped."""
+    conv_now = history.normalised(state)
+    if not (state or {}).get("pending"):
+        return conv_now["messages"]
+    user = {"role": "user", "content": render.user_html(conv_now["last"])}
+    return [*conv_now["messages"], user, {"role": "assistant", "content": render.stopped_html()}]
 
 
 def _empty_state(backend: Backend) -> str:
