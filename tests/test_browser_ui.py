@@ -113,6 +113,7 @@ def test_question_echoes_with_progress_then_cited_answer(sized: tuple[Any, str],
     unit.goto(site["url"] + link)
     unit.wait_for_function("document.querySelector('#browse-article .article-label')?.textContent === '二（二）5'")
     assert unit.get_by_role("tab", name="条款浏览").get_attribute("aria-selected") == "true"
+    assert "即将到期" in unit.locator("#browse-article .article-head").inner_text()
     no_sideways_scroll(unit)
     axe_check(unit)
     shot(unit, f"open-unit-{size}")

@@ -37,6 +37,8 @@ CSS = """
 #ask-row { gap: 8px; }
 #chat-actions { gap: 6px; align-items: center; flex-wrap: wrap; }
 #chat-actions > * { flex: 0 0 auto !important; min-width: 0 !important; }
+/* a disabled button is still read: Gradio's default fades it below 4.5:1 */
+#export, #export:disabled { opacity: 1 !important; color: #374151 !important; }
 #send-hint .hint { color: #4b5563; font-size: 0.8rem; }
 .empty-state { text-align: left; max-width: 760px; margin: 0 auto; font-size: 0.92rem; color: #1f2937; }
 .empty-state .covered { margin: 4px 0 8px; padding-left: 0; list-style: none; }

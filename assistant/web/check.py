@@ -148,7 +148,8 @@ def check_tab(backend: Backend) -> None:
         for r in result.results:
             status, verdict = shown_status(r, unverified(r, profile))
             chunk = backend.chunk(r.doc_id, r.article)
-            article = (render.article_html(chunk, backend.index.documents[r.doc_id], backend.status(r.doc_id))
+            article = (render.article_html(chunk, backend.index.documents[r.doc_id], backend.status(r.doc_id),
+                                           today=backend.today)
                        if chunk is not None else "")
             items.append(render.check_card(r, status, verdict, article))
         note = render.notice_html("\n".join(lines), "info") if lines else ""

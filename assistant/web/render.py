@@ -217,15 +217,22 @@ def highlight(text: str, terms: Iterable[str]) -> str:
     return body
 
 
-def article_html(chunk: Chunk, meta: DocumentMeta, status: Status, terms: Iterable[str] = ()) -> str:
+def article_html(
+    chunk: Chunk, meta: DocumentMeta, status: Status, terms: Iterable[str] = (),
+    today: dt.date | None = None,
+) -> str:
     valid_from = meta.valid_from.isoformat() if meta.valid_from else None
     valid_until = meta.valid_until.isoformat() if meta.valid_until else None
+    words: list[str] = [status]
+    if today is not None:  # 即将到期 beside the status, as on the chat's cards
+        words = sources.badges(Citation(meta.doc_id, meta.title, chunk.article, "", status,
+                                        valid_until=valid_until), today)
     number = f"{esc(meta.doc_number)} · " if meta.doc_number else ""
     chapter = f'<div class="article-chapter">{esc(chunk.chapter)}</div>' if chunk.chapter else ""
     reference = citation_reference(meta.title, meta.doc_number, chunk.article, chunk.text, status)
     return (
         '<div class="article-view">'
-        f'<div class="article-head">{status_badge(status)}<span class="cite-title">《{esc(meta.title)}》</span></div>'
+        f'<div class="article-head">{"".join(status_badge(w) for w in words)}<span class="cite-title">《{esc(meta.title)}》</span></div>'
         f'<div class="cite-meta">{number}{esc(validity_text(valid_from, valid_until))}</div>'
         f'{chapter}<h3 class="article-label">{esc(chunk.article)}</h3>'
         f'<div class="article-text">{highlight(chunk.text, terms)}</div>'

@@ -97,7 +97,9 @@ def _browse_tab(backend: Backend, loads: list[Load], tabs: gr.Tabs) -> gr.Dropdo
         chunk = backend.chunk(doc_id, label)
         if chunk is None:
             return render.notice_html("没有这一条。", "error")
-        return render.article_html(chunk, backend.index.documents[doc_id], backend.status(doc_id), terms)
+        return render.article_html(
+            chunk, backend.index.documents[doc_id], backend.status(doc_id), terms, backend.today
+        )
 
     def open_document(doc_id: str | None, keys: list[Any] | None = None) -> tuple[Any, str, Any, Any]:
         if keys and all(k[0] == doc_id for k in keys) and len(keys) == len(backend.outline(doc_id or "")):
