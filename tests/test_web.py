@@ -214,6 +214,29 @@ def test_bad_upload_leaves_index_and_corpus_unchanged(site: dict[str, Any], tmp_
     assert sorted(p.name for p in site["corpus"].iterdir()) == files
 
 
+def test_chat_turn_echoes_with_progress_then_answers(site: dict[str, Any]) -> None:
+    from assistant.web.chat import again, halted, respond
+
+    steps = list(respond(site["backend"], QUESTION, None))
+    assert len(steps) == 2
+    echo, _, pending = steps[0]
+    assert QUESTION in echo[-2]["content"] and "正在检索条款并计算" in echo[-1]["content"]
+    assert pending["pending"] is True and pending["last"] == QUESTION
+    # 停止 while it is pending: the question stays, marked stopped
+    stopped = halted(pending)
+    assert QUESTION in stopped[-2]["content"] and "已停止" in stopped[-1]["content"]
+    done = steps[1][2]
+    assert done["pending"] is False and len(done["messages"]) == 2 and len(done["records"]) == 1
+    assert "cite-card" in done["messages"][-1]["content"] and "50万" in done["records"][0]["answer"]
+    # 重新回答 replaces the finished answer instead of adding one; after a stop it asks again
+    assert len(list(again(site["backend"], done))[-1][2]["records"]) == 1
+    assert len(list(again(site["backend"], pending))[-1][2]["records"]) == 1
+    # a follow-up uses the kept turns
+    follow = list(respond(site["backend"], "那1.2亿呢？", done))[-1][2]
+    assert "30万" in follow["records"][-1]["answer"] and len(follow["turns"]) == 2
+    assert "正在检索相关条款" in list(respond(site["backend"], "聊城办法第六条是什么？", None))[0][0][-1]["content"]
+
+
 # ---------------------------------------------------------------- the live server
 
 

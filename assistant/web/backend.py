@@ -175,10 +175,14 @@ class Backend:
 
     # ------------------------------------------------------------ self-check
 
-    def self_check(self, location: str, subject: str, values: Mapping[str, str]) -> SelfCheck:
+    def self_check(self, location: str, subject: str, values: Mapping[str, Any]) -> SelfCheck:
         from assistant.calc.tools import self_check_report
 
-        profile: dict[str, Any] = {k: v.strip() for k, v in values.items() if v and v.strip()}
+        # A list holds one value per branch park (分园区) or enterprise.
+        profile: dict[str, Any] = {
+            k: v if isinstance(v, list) else str(v).strip()
+            for k, v in values.items() if v and (isinstance(v, list) or str(v).strip())
+        }
         if not profile:
             return SelfCheck(error="请至少填写一项数字（如企业主营业务收入、核心区建筑面积）。")
         if location.strip():

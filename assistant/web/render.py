@@ -7,20 +7,24 @@ chatbot's markdown pass leaves it alone.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
+from urllib.parse import urlencode
 
 from assistant.answer import STATUS_WORDS, strip_label
 from assistant.types import Answer, Chunk, Citation, DocumentMeta, Status
+from assistant.web import sources
 
-STATUS_WORD: dict[str, str] = {k: v for k, v in STATUS_WORDS.items()}
+STATUS_WORD: dict[str, str] = {**{str(k): v for k, v in STATUS_WORDS.items()}, "expiring": "即将到期"}
 STATUS_CLASS: dict[str, str] = {
     "draft": "draft",
     "in_force": "in-force",
     "expired": "expired",
     "superseded": "expired",
+    "expiring": "expiring",
 }
 
 
@@ -87,22 +91,52 @@ def answer_copy_text(answer: Answer) -> str:
     return answer.answer + (f"\n引用条款：{'；'.join(dict.fromkeys(sources))}" if sources else "")
 
 
-def citation_card(citation: Citation, number: int, open_: bool = False) -> str:
+def citation_card(
+    citation: Citation, number: int, answer_text: str = "", today: dt.date | None = None
+) -> str:
+    """One cited unit: number, status badges, title and label; the operative sentence in view,
+    the full text one click away; copy the reference; open the unit in 条款浏览."""
     number_line = f"{esc(citation.doc_number)} · " if citation.doc_number else ""
+    words = sources.badges(citation, today) if today else [citation.status]
+    operative = sources.operative_sentence(citation, answer_text) if answer_text else None
+    if operative:
+        quote = f"<mark>{multiline(strip_label(operative).strip())}</mark>"
+    else:
+        first = strip_label(sources.sentences(citation.text)[0] if citation.text else "").strip()
+        quote = multiline(first)
+    full = highlight(citation.text, [operative.strip()] if operative else [])
+    link = "?" + urlencode({"doc": citation.doc_id, "article": citation.article})
     return (
-        f'<details class="cite-card"{" open" if open_ else ""}>'
-        f'<summary><span class="cite-no">[{number}]</span>{status_badge(citation.status)}'
+        f'<div class="cite-card" role="group" aria-label="引用{number}">'
+        f'<div class="cite-head"><span class="cite-no">[{number}]</span>'
+        f'{"".join(status_badge(w) for w in words)}'
         f'<span class="cite-title">《{esc(citation.title)}》</span>'
-        f'<span class="cite-article">{esc(citation.article)}</span></summary>'
+        f'<span class="cite-article">{esc(citation.article)}</span></div>'
         f'<div class="cite-meta">{number_line}{esc(validity_text(citation.valid_from, citation.valid_until))}</div>'
-        f'<blockquote class="cite-text">{multiline(citation.text)}</blockquote>'
-        f"{copy_button(reference_for(citation))}"
-        "</details>"
+        f'<blockquote class="cite-text">{quote}</blockquote>'
+        f'<details class="cite-full"><summary>展开全文</summary>'
+        f'<div class="cite-full-text">{full}</div></details>'
+        f'<div class="cite-actions">{copy_button(reference_for(citation))}'
+        f'<a class="open-unit" href="{esc(link)}" target="_blank" rel="noopener">在条款浏览中打开</a></div>'
+        "</div>"
     )
 
 
-def answer_html(answer: Answer) -> str:
-    """The assistant's bubble: the answer beside its citation cards; a refusal looks different."""
+def marked_text(answer: Answer) -> str:
+    """The answer's lines, each followed by the [n] markers of the units it rests on."""
+    out = []
+    for line in sources.mark_lines(answer):
+        marks = "".join(
+            f'<button class="cite-mark" type="button" title="查看引用{n}">[{n}]</button>'
+            for n in line.marks
+        )
+        out.append(esc(line.text) + marks)
+    return "<br>".join(out)
+
+
+def answer_html(answer: Answer, today: dt.date | None = None) -> str:
+    """The assistant's bubble: the answer with [n] markers beside one card per cited unit, in
+    the order the answer cites them; a refusal looks different."""
     kind = "answered" if answer.answered else "refused"
     head = (
         ""
@@ -116,16 +150,28 @@ def answer_html(answer: Answer) -> str:
     if understood:
         meta.append(f"按“{understood}”理解")
     cards = "".join(
-        citation_card(c, i + 1, open_=i == 0) for i, c in enumerate(answer.citations)
+        citation_card(c, i + 1, answer.answer, today) for i, c in enumerate(answer.citations)
     )
     side = f'<div class="answer-cites">{cards}</div>' if cards else ""
+    text = marked_text(answer) if answer.answered else multiline(answer.answer)
     return (
         f'<div class="answer answer-{kind}"><div class="answer-main">{head}'
-        f'<div class="answer-text">{multiline(answer.answer)}</div>'
+        f'<div class="answer-text">{text}</div>'
         f'<div class="answer-meta">{esc(" · ".join(meta))}'
         f"{copy_button(answer_copy_text(answer), '复制回答') if answer.answered else ''}</div></div>"
         f"{side}</div>"
     )
+
+
+def progress_html(question: str) -> str:
+    """What the bubble shows while the chain works: retrieval always, the calculator when the
+    question carries a figure for it."""
+    step = "正在检索条款并计算…" if re.search(r"[0-9０-９零一二三四五六七八九十百千万亿]+\s*(?:元|万|亿|平方米|家|人|个|%|年|月)", question) else "正在检索相关条款…"
+    return f'<div class="progress" role="status" aria-live="polite"><span class="spinner"></span>{step}</div>'
+
+
+def stopped_html() -> str:
+    return '<div class="progress progress-stopped" role="status">已停止回答。可点击“重新回答”再试。</div>'
 
 
 def error_html(message: str) -> str:
@@ -171,15 +217,22 @@ def highlight(text: str, terms: Iterable[str]) -> str:
     return body
 
 
-def article_html(chunk: Chunk, meta: DocumentMeta, status: Status, terms: Iterable[str] = ()) -> str:
+def article_html(
+    chunk: Chunk, meta: DocumentMeta, status: Status, terms: Iterable[str] = (),
+    today: dt.date | None = None,
+) -> str:
     valid_from = meta.valid_from.isoformat() if meta.valid_from else None
     valid_until = meta.valid_until.isoformat() if meta.valid_until else None
+    words: list[str] = [status]
+    if today is not None:  # 即将到期 beside the status, as on the chat's cards
+        words = sources.badges(Citation(meta.doc_id, meta.title, chunk.article, "", status,
+                                        valid_until=valid_until), today)
     number = f"{esc(meta.doc_number)} · " if meta.doc_number else ""
     chapter = f'<div class="article-chapter">{esc(chunk.chapter)}</div>' if chunk.chapter else ""
     reference = citation_reference(meta.title, meta.doc_number, chunk.article, chunk.text, status)
     return (
         '<div class="article-view">'
-        f'<div class="article-head">{status_badge(status)}<span class="cite-title">《{esc(meta.title)}》</span></div>'
+        f'<div class="article-head">{"".join(status_badge(w) for w in words)}<span class="cite-title">《{esc(meta.title)}》</span></div>'
         f'<div class="cite-meta">{number}{esc(validity_text(valid_from, valid_until))}</div>'
         f'{chapter}<h3 class="article-label">{esc(chunk.article)}</h3>'
         f'<div class="article-text">{highlight(chunk.text, terms)}</div>'
@@ -252,3 +305,51 @@ def self_check_rows(results: Sequence[Any]) -> list[list[str]]:
         ]
         for r in results
     ]
+
+
+# ---------------------------------------------------------------- the empty chat
+
+
+def covered_html(
+    documents: dict[str, DocumentMeta], statuses: dict[str, Status], today: dt.date
+) -> str:
+    """What the assistant covers, named with each document's status, for the empty chat."""
+    items = []
+    for doc_id, meta in documents.items():
+        citation = Citation(
+            doc_id, meta.title, "", "", statuses[doc_id], meta.doc_number,
+            valid_until=meta.valid_until.isoformat() if meta.valid_until else None,
+        )
+        number = f'<span class="doc-number">{esc(meta.doc_number)}</span>' if meta.doc_number else ""
+        items.append(
+            f'<li>{"".join(status_badge(w) for w in sources.badges(citation, today))}'
+            f"《{esc(meta.title)}》{number}</li>"
+        )
+    if not items:
+        return '<div class="empty-state"><p>还没有收录任何文件，请先在“文件管理”中导入政策文件。</p></div>'
+    return (
+        '<div class="empty-state"><p class="empty-lead">可以问这些文件里的条款、条件、金额和期限，'
+        "每个回答都附条款原文：</p>"
+        f'<ul class="covered">{"".join(items)}</ul>'
+        '<p class="empty-hint">输入问题后按回车发送（Shift+回车换行），或点下面的示例问题。</p></div>'
+    )
+
+
+CHECK_WORD = {"met": "符合", "not_met": "不符合", "soft_not_met": "接近", "incomplete": "待补充",
+              "unverified": "待核实", "info": "说明"}
+
+
+def check_card(result: Any, status: str, verdict: str, article: str) -> str:
+    """One self-check result: the rule, a verdict coloured by status (待核实 is never green),
+    the amount or gap, and the working with the unit's text one click away."""
+    return (
+        f'<div class="check-card check-{esc(status)}">'
+        f'<div class="check-head"><span class="check-status">{esc(CHECK_WORD.get(status, status))}</span>'
+        f'<span class="check-label">{esc(result.label)}</span>'
+        f'<span class="cite-article">{esc(result.article)}</span></div>'
+        f'<div class="check-verdict">{esc(verdict)}</div>'
+        f'<div class="check-amount">{esc(amount_or_gap(result))}</div>'
+        f'<details class="check-detail"><summary>计算过程与条款原文</summary>'
+        f'<div class="notice notice-info">{multiline(result.render())}</div>{article}</details>'
+        "</div>"
+    )

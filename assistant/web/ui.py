@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,21 +13,16 @@ from assistant.errors import AssistantError
 from assistant.settings import PROJECT_ROOT, Settings, get_settings
 from assistant.web import render
 from assistant.web.assets import CSS, FONTS, HEAD, MONO_FONTS
-from assistant.web.backend import SELF_CHECK_FIELDS, SUBJECTS, Backend, max_upload_bytes
+from assistant.web.backend import Backend, max_upload_bytes
+from assistant.web.chat import chat_tab
+from assistant.web.check import check_tab
 from assistant.web.verify_tab import verify_tab
 
 log = logging.getLogger(__name__)
 
-EXAMPLES = (
-    "柳州园区企业主营业务收入6亿元，经济贡献奖励最多多少？",
-    "广西自治区级产业园申报条件第五条是什么？",
-    "聊城市级产业园核心区建筑面积最低要求是多少？",
-    "柳州措施的有效期到什么时候？",
-)
 # Answers are CPU-bound (the query embedding dominates): one at a time per core; the queue
 # holds the rest. Measured with evals/load_ask.py on 2 cores: 2 beat 1, 4 and 8.
 ASK_CONCURRENCY = max(1, min(4, os.cpu_count() or 1))
-CHECK_HEADERS = ["规则", "结论", "金额或差距", "依据条款（点击查看）"]
 OUTLINE_HEADERS = ["章节", "条款", "内容提要"]
 DOC_HEADERS = ["标题", "文号", "发文机关", "发布日期", "有效期", "状态", "条款数", "文件ID"]
 DELETE_CACHE = (3600, 3600)  # (every seconds, older than seconds)
@@ -48,13 +42,13 @@ def build_app(backend: Backend | None = None) -> gr.Blocks:
             "每个回答都附条款原文 · 离线运行</p></div>",
             padding=False,
         )
-        with gr.Tabs():
+        with gr.Tabs() as tabs:
             with gr.Tab("政策问答", id="chat", elem_id="tab-chat"):
-                _chat_tab(backend)
+                loads += chat_tab(backend, ASK_CONCURRENCY)
             with gr.Tab("资格自检", id="check", elem_id="tab-check"):
-                _check_tab(backend)
+                check_tab(backend)
             with gr.Tab("条款浏览", id="browse", elem_id="tab-browse"):
-                doc_choice = _browse_tab(backend, loads)
+                doc_choice = _browse_tab(backend, loads, tabs)
             with gr.Tab("文件管理", id="docs", elem_id="tab-docs"):
                 _docs_tab(backend, doc_choice, loads)
             verify_tab(backend)
@@ -73,137 +67,12 @@ def build_app(backend: Backend | None = None) -> gr.Blocks:
     return app
 
 
-# ---------------------------------------------------------------- chat
-
-
-def _chat_tab(backend: Backend) -> None:
-    chatbot = gr.Chatbot(
-        elem_id="chat",
-        show_label=False,
-        height=600,
-        latex_delimiters=[],
-        feedback_options=None,
-        buttons=[],  # Gradio's copy would copy the bubble's HTML; the bubble has its own buttons
-        placeholder="<b>请输入关于产业园政策的问题</b><br>回答会列出所依据的条款原文，可点击“复制引用”。",
-    )
-    turns = gr.State([])  # [[question, answer text], …] for follow-ups
-    with gr.Row():
-        box = gr.Textbox(
-            show_label=False,
-            placeholder="例如：柳州园区企业营收6亿元，经济贡献奖励多少？（回车发送）",
-            scale=8,
-            elem_id="question",
-            max_length=2000,
-        )
-        send = gr.Button("提问", variant="primary", scale=1, elem_id="send")
-        clear = gr.Button("清空对话", scale=1, elem_id="clear")
-    gr.Markdown("**示例问题**（点击即问）：")
-    with gr.Row(elem_classes="examples-row"):
-        examples = [gr.Button(q, size="sm", elem_classes="example") for q in EXAMPLES]
-
-    def respond(message: str, messages: list[Any], history: list[list[str]]) -> tuple[Any, str, Any]:
-        question = (message or "").strip()
-        if not question:
-            return messages, "", history
-        try:
-            answer = backend.ask(question, history)
-        except AssistantError as exc:
-            bot = render.error_html(str(exc))
-        else:
-            bot = render.answer_html(answer)
-            # The question as the chain understood it, so a follow-up of a follow-up
-            # ("那1.2亿呢？" then "那10亿呢？") still carries the first turn's subject.
-            understood = str(answer.notes.get("understood_as") or question)
-            history = [*history, [understood, answer.answer]]
-        messages = [
-            *messages,
-            {"role": "user", "content": render.user_html(question)},
-            {"role": "assistant", "content": bot},
-        ]
-        return messages, "", history
-
-    common: dict[str, Any] = {
-        "concurrency_id": "answer",
-        "concurrency_limit": ASK_CONCURRENCY,
-        "api_visibility": INTERNAL,
-        "show_progress": "minimal",
-    }
-    for trigger in (box.submit, send.click):
-        trigger(respond, [box, chatbot, turns], [chatbot, box, turns], **common)
-    for button, question in zip(examples, EXAMPLES, strict=True):
-        button.click(partial(respond, question), [chatbot, turns], [chatbot, box, turns], **common)
-    clear.click(lambda: ([], "", []), None, [chatbot, box, turns], api_visibility=INTERNAL)
-
-
-# ---------------------------------------------------------------- self-check
-
-
-def _check_tab(backend: Backend) -> None:
-    gr.Markdown("填写已知的数字（不填的项目不参与计算），按所在地核对所有适用条款：是否符合、差多少、依据哪一条。")
-    with gr.Row():
-        location = gr.Dropdown(
-            choices=backend.locations(), value=None, allow_custom_value=True,
-            label="所在地 / 园区", elem_id="check-location",
-        )
-        subject = gr.Radio(list(SUBJECTS), value="自动判断", label="申报主体", elem_id="check-subject")
-    boxes: list[gr.Textbox] = []
-    for start in range(0, len(SELF_CHECK_FIELDS), 5):
-        with gr.Row():
-            for key, label, placeholder in SELF_CHECK_FIELDS[start : start + 5]:
-                boxes.append(gr.Textbox(label=label, placeholder=placeholder, elem_id=f"check-{key}"))
-    with gr.Row():
-        run = gr.Button("开始自检", variant="primary", elem_id="check-run")
-        reset = gr.Button("清空")
-    table = gr.Dataframe(
-        headers=CHECK_HEADERS, interactive=False, wrap=True, elem_id="check-table",
-        column_widths=["20%", "32%", "30%", "18%"],
-    )
-    notes = gr.HTML(elem_id="check-notes")
-    detail = gr.HTML(elem_id="check-detail")
-    rows_state = gr.State([])  # per row: (doc_id, article, reasoning text)
-
-    def check(location_value: str | None, subject_value: str, *values: str) -> tuple[Any, str, str, Any]:
-        keys = [key for key, _, _ in SELF_CHECK_FIELDS]
-        result = backend.self_check(location_value or "", subject_value, dict(zip(keys, values, strict=True)))
-        if result.error:
-            return [], render.notice_html(result.error, "error"), "", []
-        if not result.results:
-            text = "没有与所填信息相关的可计算条款。请检查所在地，或多填几项。"
-            return [], render.notice_html("\n".join([text, *result.notes]), "info"), "", []
-        rows = _styled(
-            CHECK_HEADERS, render.self_check_rows(result.results),
-            {1: [STATUS_COLORS.get(r.status, "") for r in result.results]},
-        )
-        state = [(r.doc_id, r.article, r.render()) for r in result.results]
-        note = render.notice_html("\n".join(["点击某一行可查看计算过程和条款原文。", *result.notes]), "info")
-        return rows, note, "", state
-
-    def show(state: list[Any], evt: gr.SelectData) -> str:
-        row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
-        if not isinstance(row, int) or not 0 <= row < len(state):
-            return ""
-        doc_id, article, reasoning = state[row]
-        chunk = backend.chunk(doc_id, article)
-        parts = ['<h4 class="detail-head">计算过程</h4>', render.notice_html(reasoning, "info")]
-        if chunk is not None:
-            parts.append('<h4 class="detail-head">条款原文</h4>')
-            parts.append(render.article_html(chunk, backend.index.documents[doc_id], backend.status(doc_id)))
-        return "".join(parts)
-
-    run.click(check, [location, subject, *boxes], [table, notes, detail, rows_state], api_visibility=INTERNAL)
-    reset.click(
-        lambda: [None, "自动判断", *[""] * len(boxes), [], "", "", []],
-        None, [location, subject, *boxes, table, notes, detail, rows_state], api_visibility=INTERNAL,
-    )
-    table.select(show, [rows_state], detail, api_visibility=INTERNAL)
-
-
 # ---------------------------------------------------------------- article browser
 
 
-def _browse_tab(backend: Backend, loads: list[Load]) -> gr.Dropdown:
+def _browse_tab(backend: Backend, loads: list[Load], tabs: gr.Tabs) -> gr.Dropdown:
     choices = backend.document_choices()
-    with gr.Row():
+    with gr.Row(elem_id="browse-row"):
         with gr.Column(scale=2):
             doc = gr.Dropdown(
                 choices=choices, value=choices[0][1] if choices else None, label="文件", elem_id="browse-doc"
@@ -228,9 +97,14 @@ def _browse_tab(backend: Backend, loads: list[Load]) -> gr.Dropdown:
         chunk = backend.chunk(doc_id, label)
         if chunk is None:
             return render.notice_html("没有这一条。", "error")
-        return render.article_html(chunk, backend.index.documents[doc_id], backend.status(doc_id), terms)
+        return render.article_html(
+            chunk, backend.index.documents[doc_id], backend.status(doc_id), terms, backend.today
+        )
 
-    def open_document(doc_id: str | None) -> tuple[Any, str, Any, Any]:
+    def open_document(doc_id: str | None, keys: list[Any] | None = None) -> tuple[Any, str, Any, Any]:
+        if keys and all(k[0] == doc_id for k in keys) and len(keys) == len(backend.outline(doc_id or "")):
+            # Already open (a citation link opened it at a unit): keep that unit in view.
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
         if not doc_id or doc_id not in backend.index.documents:
             return [], render.notice_html("请选择一个文件。"), [], []
         chunks = backend.outline(doc_id)
@@ -256,12 +130,28 @@ def _browse_tab(backend: Backend, loads: list[Load]) -> gr.Dropdown:
         doc_id, label = keys[row]
         return view(doc_id, label, terms)
 
+    def on_load(doc_id: str | None, request: gr.Request) -> tuple[Any, ...]:
+        """The current documents; a citation's link (?doc=…&article=…) opens its unit here."""
+        choices = backend.document_choices()
+        params = dict(request.query_params) if request else {}
+        wanted, label = params.get("doc") or "", params.get("article") or ""
+        if wanted in backend.index.documents and label and backend.chunk(wanted, label):
+            chunks = backend.outline(wanted)
+            return (
+                gr.Tabs(selected="browse"), gr.Dropdown(choices=choices, value=wanted),
+                render.outline_rows(chunks), view(wanted, label, []),
+                [(c.doc_id, c.article) for c in chunks], [],
+            )
+        if doc_id not in backend.index.documents:
+            doc_id = choices[0][1] if choices else None
+        return (gr.skip(), gr.Dropdown(choices=choices, value=doc_id), *open_document(doc_id))
+
     outputs = [outline, article, keys_state, terms_state]
-    doc.change(open_document, doc, outputs, api_visibility=INTERNAL)
+    doc.change(open_document, [doc, keys_state], outputs, api_visibility=INTERNAL)
     for trigger in (find.click, query.submit):
         trigger(search, [query, doc, everywhere], outputs, api_visibility=INTERNAL)
     outline.select(pick, [keys_state, terms_state], article, api_visibility=INTERNAL)
-    loads.append((open_document, [doc], outputs))
+    loads.append((on_load, [doc], [tabs, doc, *outputs]))
     return doc
 
 
