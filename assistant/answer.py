@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from assistant import outline
 from assistant.addressed import addressed_to_reader
@@ -386,12 +387,44 @@ def compose(
         meta = documents[chunk.doc_id]
         sentences = best_sentences(intent.topic or question, chunk, vocab)
         quote = _complete(sentences, chunk, question)
+        extreme = extreme_entry(intent.topic or question, chunk)
         lead = direct_answer(intent.topic or question, sentences, vocab) if len(targets) == 1 else ""
+        if extreme:
+            lead = extreme if len(targets) == 1 else f"《{meta.title}》：{extreme}"
         where = f"{source_line(meta, chunk.article)}：“{quote}”"
         if _WHICH_ARTICLE.search(question):
             where = f"相关规定在《{meta.title}》{chunk.article}：“{quote}”"
         parts.append(f"{lead}\n\n{where}" if lead else where)
     return _answer(intent, "\n\n".join(parts), targets, documents, today, tools)
+
+
+_EXTREME_Q = re.compile(r"(最高|最多|最大|上限|顶格|封顶)|(最低|最少|最小|起步|门槛|起点|下限)")
+
+
+def extreme_entry(question: str, chunk: Chunk) -> str | None:
+    """For 最高/最多 (or 最低/起步) asked of a table of tiers — entries separated by ；, each with
+    its amount — the entry at that end: "主营业务收入在30亿元及以上的，一次性奖励100万元"."""
+    asked = _EXTREME_Q.search(question)
+    if not asked:
+        return None
+    from assistant.calc.numbers import extract_quantities
+    from assistant.errors import CalcError
+
+    entries: list[tuple[tuple[Any, Any], str]] = []
+    for segment in re.split(r"[；;。\n]", chunk.text):
+        try:
+            amounts = [q.value for q in extract_quantities(segment) if q.kind == "amount"]
+        except CalcError:
+            continue
+        if amounts:
+            # (bound, reward) order: the top tier has the highest bound and, of equal bounds,
+            # the highest reward ("…至1亿元" and "1亿元及以上" share 1亿)
+            low, high = min(amounts), max(amounts)
+            entries.append(((high, low) if asked.group(1) else (low, high), strip_label(segment)))
+    if len(entries) < 3:  # not a table of tiers
+        return None
+    pick = max if asked.group(1) else min
+    return pick(entries, key=lambda e: e[0])[1].strip("，, ") + "。"
 
 
 _LIST_Q = re.compile(r"哪些|哪几|包括什么|包括哪|有什么|什么材料|几个方面|分别是什么|指哪")
