@@ -112,10 +112,8 @@ class AnswerChain:
 
     def _retrieve(self, state: dict[str, Any]) -> dict[str, Any]:
         intent = state["intent"]
-        hits = self.retriever.retrieve(state["effective"], k=5, intent=intent)
-        candidates = self.retriever.candidates(intent)
-        support = float(self.retriever.bm25_scores(intent.topic or intent.question, candidates).max(initial=0.0))
-        return {**state, "hits": hits, "support": support}
+        found = self.retriever.search(state["effective"], k=5, intent=intent)
+        return {**state, "hits": found.hits, "support": found.support}
 
     def _tools(self, state: dict[str, Any]) -> dict[str, Any]:
         from assistant.calc_bridge import run_calculator

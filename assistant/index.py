@@ -20,7 +20,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -30,9 +30,18 @@ from typing import Any
 from assistant.errors import BadDocument, IndexBusy, IndexMismatch, IndexMissing
 from assistant.structure import CHUNKER_VERSION, chunk_document
 from assistant.types import Chunk, Document, DocumentMeta, Status
+from assistant.vectors import (  # noqa: F401  (re-exported: evals.baseline imports chroma_settings)
+    COLLECTION,
+    VectorLocation,
+    VectorSearch,
+    chroma_settings,
+    make_chroma_client,
+    open_collection,
+    open_vectorstore,
+    write_vectors,
+)
 
 FORMAT_VERSION = 1
-COLLECTION = "policies"
 KEEP_GENERATIONS = 2
 
 _STOPWORDS = frozenset(
@@ -72,51 +81,6 @@ def scoring_units(chunk: Chunk) -> list[str]:
     if len(paragraphs) > 1:
         units.extend(f"{head} {paragraphs[0]} {p}" for p in paragraphs[1:])
     return units
-
-
-def chroma_settings() -> Any:
-    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-    from chromadb.config import Settings
-
-    return Settings(anonymized_telemetry=False, allow_reset=False)
-
-
-def make_chroma_client(path: Path, chroma_url: str | None = None) -> Any:
-    import chromadb
-
-    if chroma_url:
-        from urllib.parse import urlparse
-
-        url = urlparse(chroma_url)
-        return chromadb.HttpClient(
-            host=url.hostname or "127.0.0.1",
-            port=url.port or 8000,
-            ssl=url.scheme == "https",
-            settings=chroma_settings(),
-        )
-    return chromadb.PersistentClient(path=str(path), settings=chroma_settings())
-
-
-def open_vectorstore(client: Any, collection: str, embeddings: Any) -> Any:
-    from langchain_chroma import Chroma
-
-    return Chroma(
-        collection_name=collection,
-        embedding_function=embeddings,
-        client=client,
-        collection_metadata={"hnsw:space": "cosine"},
-    )
-
-
-def chunk_metadata(chunk: Chunk, meta: DocumentMeta, today: dt.date) -> dict[str, Any]:
-    return {
-        "doc_id": chunk.doc_id,
-        "article": chunk.article,
-        "chapter": chunk.chapter,
-        "title": chunk.title,
-        "order": chunk.order,
-        "status": meta.status(today),
-    }
 
 
 def supersession_links(documents: dict[str, DocumentMeta]) -> dict[str, str]:
@@ -218,11 +182,15 @@ def build_index(
             and old.get("format") == FORMAT_VERSION
             and old.get("embedder") == embedder_name
             and old.get("chunker_version") == CHUNKER_VERSION
+            # vectors move between embedded and a server only by a rebuild
+            and VectorLocation.from_manifest(old).server == bool(chroma_url)
         )
         if old and not compatible:
             progress(
                 f"index was built with embedder={old.get('embedder')} "
-                f"chunker={old.get('chunker_version')}; rebuilding every document"
+                f"chunker={old.get('chunker_version')} "
+                f"vectors={'server' if VectorLocation.from_manifest(old).server else 'embedded'}; "
+                "rebuilding every document"
             )
         old_docs: dict[str, dict[str, Any]] = dict(old["documents"]) if old and compatible else {}
         old_gen = index_dir / old["generation"] if old and compatible else None
@@ -283,7 +251,7 @@ def build_index(
         gen_dir = index_dir / generation
         gen_dir.mkdir(parents=True)
         embeddings = LangChainEmbeddings(get_embedder(embedder_name))
-        _write_vectors(
+        write_vectors(
             all_chunks, metas, gen_dir, generation, old_gen, old, embeddings, today, chroma_url
         )
         report.embedded = embeddings.calls
@@ -291,10 +259,16 @@ def build_index(
         with open(gen_dir / "chunks.jsonl", "w", encoding="utf-8") as handle:
             for chunk in all_chunks:
                 handle.write(json.dumps(chunk.to_json(), ensure_ascii=False) + "\n")
+        location = VectorLocation(
+            server=bool(chroma_url),
+            collection=f"{COLLECTION}-{generation}" if chroma_url else COLLECTION,
+            url=chroma_url,
+        )
         manifest = {
             "format": FORMAT_VERSION,
             "generation": generation,
-            "collection": f"{COLLECTION}-{generation}" if chroma_url else COLLECTION,
+            "collection": location.collection,
+            "vectors": location.to_json(),
             "embedder": embedder_name,
             "chunker_version": CHUNKER_VERSION,
             "built_at": dt.datetime.now().isoformat(timespec="seconds"),
@@ -307,55 +281,6 @@ def build_index(
         _drop_old_generations(index_dir, chroma_url)
     report.seconds = time.monotonic() - started
     return report
-
-
-def _write_vectors(
-    chunks: list[Chunk],
-    metas: dict[str, DocumentMeta],
-    gen_dir: Path,
-    generation: str,
-    old_gen: Path | None,
-    old: dict[str, Any] | None,
-    embeddings: Any,
-    today: dt.date,
-    chroma_url: str | None,
-) -> None:
-    """Fill a fresh collection: vectors of unchanged chunks copied, new text embedded."""
-    collection = f"{COLLECTION}-{generation}" if chroma_url else COLLECTION
-    store = open_vectorstore(make_chroma_client(gen_dir / "chroma", chroma_url), collection, embeddings)
-    wanted = {c.chunk_id: c for c in chunks}
-    reused: set[str] = set()
-    if old_gen is not None and old is not None:
-        old_store = open_vectorstore(
-            make_chroma_client(old_gen / "chroma", chroma_url), old["collection"], embeddings
-        )
-        ids = list(wanted)
-        for start in range(0, len(ids), 1000):
-            batch = old_store._collection.get(
-                ids=ids[start : start + 1000], include=["embeddings"]
-            )
-            if not batch["ids"]:
-                continue
-            found = [wanted[i] for i in batch["ids"]]
-            store._collection.add(
-                ids=batch["ids"],
-                embeddings=batch["embeddings"],
-                documents=[_embed_text(c) for c in found],
-                metadatas=[chunk_metadata(c, metas[c.doc_id], today) for c in found],
-            )
-            reused.update(batch["ids"])
-    fresh = [c for i, c in wanted.items() if i not in reused]
-    for start in range(0, len(fresh), 256):
-        batch_chunks = fresh[start : start + 256]
-        store.add_texts(
-            texts=[_embed_text(c) for c in batch_chunks],
-            metadatas=[chunk_metadata(c, metas[c.doc_id], today) for c in batch_chunks],
-            ids=[c.chunk_id for c in batch_chunks],
-        )
-
-
-def _embed_text(chunk: Chunk) -> str:
-    return f"{chunk.title} {chunk.article} {chunk.text}"
 
 
 def _write_bm25(chunks: list[Chunk], gen_dir: Path) -> None:
@@ -391,7 +316,11 @@ def _drop_old_generations(index_dir: Path, chroma_url: str | None) -> None:
 
 
 class Index:
-    """A read-only view of the live generation; heavy parts load on first use."""
+    """A read-only view of the live generation; heavy parts load on first use.
+
+    Besides the chunks it keeps the tables a question needs so that no question loops over
+    every chunk in Python: document → positions, label → positions, chapter → positions, and
+    each chunk's BM25 units as contiguous runs (built once per process, vectorised)."""
 
     def __init__(self, index_dir: Path, embedder_name: str | None = None, chroma_url: str | None = None):
         manifest = read_manifest(index_dir)
@@ -407,6 +336,8 @@ class Index:
                 f"索引用 {manifest['embedder']} 构建，当前设置为 {embedder_name}: run `assistant ingest` "
                 f"to rebuild with {embedder_name}, or set ASSISTANT_EMBEDDER={manifest['embedder']}"
             )
+        self.location = VectorLocation.from_manifest(manifest)
+        self.location.check(chroma_url, index_dir)
         self.index_dir = index_dir
         self.manifest = manifest
         self.gen_dir = index_dir / manifest["generation"]
@@ -429,33 +360,81 @@ class Index:
         return grouped
 
     @cached_property
+    def doc_positions(self) -> dict[str, Any]:
+        """doc_id → positions of its chunks in `self.chunks` (an int array)."""
+        return _group_positions(c.doc_id for c in self.chunks)
+
+    @cached_property
+    def label_positions(self) -> dict[str, Any]:
+        """Article label → positions; exact lookups scan the distinct labels, not the chunks."""
+        return _group_positions(c.article for c in self.chunks)
+
+    @cached_property
+    def chapter_positions(self) -> dict[str, Any]:
+        return _group_positions(c.chapter for c in self.chunks)
+
+    @cached_property
+    def doc_codes(self) -> Any:
+        """Each chunk's document as a small int (the order of `doc_positions`), for masks."""
+        import numpy as np
+
+        codes = np.zeros(len(self.chunks), dtype=np.int32)
+        for code, positions in enumerate(self.doc_positions.values()):
+            codes[positions] = code
+        return codes
+
+    @cached_property
+    def orders(self) -> Any:
+        import numpy as np
+
+        return np.fromiter((c.order for c in self.chunks), dtype=np.int64, count=len(self.chunks))
+
+    @cached_property
     def bm25(self) -> Any:
         import bm25s
 
-        return bm25s.BM25.load(str(self.gen_dir / "bm25"))
+        # Memory-mapped: a worker opens a large index without reading it whole, and workers
+        # serving the same generation share its pages.
+        return bm25s.BM25.load(str(self.gen_dir / "bm25"), mmap=True)
 
     @cached_property
-    def bm25_unit_owner(self) -> Any:
+    def bm25_unit_starts(self) -> Any:
+        """Where each chunk's run of scoring units starts (units are written chunk by chunk)."""
         import numpy as np
 
-        return np.load(self.gen_dir / "bm25" / "unit_owner.npy")
+        owner = np.load(self.gen_dir / "bm25" / "unit_owner.npy")
+        wanted = np.arange(len(self.chunks))
+        starts = np.searchsorted(owner, wanted)
+        if starts.size and (starts.max() >= len(owner) or not np.array_equal(owner[starts], wanted)):
+            raise IndexMismatch(f"索引 {self.gen_dir} 的 BM25 文件不完整: run `assistant ingest` to rebuild")
+        return starts
 
     def bm25_article_scores(self, tokens: list[str]) -> Any:
         """BM25 score of every chunk (aligned with self.chunks): its best scoring unit."""
         import numpy as np
 
+        if not tokens or not self.chunks:
+            return np.zeros(len(self.chunks))
         unit_scores = self.bm25.get_scores(tokens)
-        scores = np.zeros(len(self.chunks))
-        np.maximum.at(scores, self.bm25_unit_owner, unit_scores)
-        return scores
+        return np.maximum.reduceat(unit_scores, self.bm25_unit_starts).astype(np.float64)
 
     @cached_property
     def vectorstore(self) -> Any:
+        """The collection as a LangChain vector store (for chains and tests; questions use
+        `vectors`)."""
         from assistant.embed import LangChainEmbeddings, get_embedder
 
+        self.vectors  # noqa: B018  (fails clearly if the collection is not where the manifest says)
         embeddings = LangChainEmbeddings(get_embedder(self.embedder_name))
         client = make_chroma_client(self.gen_dir / "chroma", self.chroma_url)
-        return open_vectorstore(client, self.manifest["collection"], embeddings)
+        return open_vectorstore(client, self.location.collection, embeddings)
+
+    @cached_property
+    def vectors(self) -> VectorSearch:
+        from assistant.embed import get_embedder
+
+        collection = open_collection(self.gen_dir / "chroma", self.location, self.chroma_url)
+        return VectorSearch(collection, get_embedder(self.embedder_name), self._positions, len(self.chunks))
 
     def position(self, chunk: Chunk) -> int:
         return self._positions[chunk.chunk_id]
@@ -475,3 +454,12 @@ class Index:
     @cached_property
     def _positions(self) -> dict[str, int]:
         return {c.chunk_id: i for i, c in enumerate(self.chunks)}
+
+
+def _group_positions(keys: Iterable[str]) -> dict[str, Any]:
+    import numpy as np
+
+    grouped: dict[str, list[int]] = {}
+    for position, key in enumerate(keys):
+        grouped.setdefault(key, []).append(position)
+    return {key: np.asarray(positions, dtype=np.int64) for key, positions in grouped.items()}

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import NamedTuple
 
 import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -54,15 +55,51 @@ def matches_ref(chunk: Chunk, ref: ArticleRef) -> bool:
     return chunk.article == ref.label
 
 
-def exact_lookup(intent: Intent, candidates: Sequence[Chunk]) -> list[Chunk]:
-    found: list[Chunk] = []
+def exact_positions(intent: Intent, index: Index, candidates: np.ndarray | None) -> list[int]:
+    """Positions of the chunks the question names (`matches_ref`), in candidate order.
+
+    Scans the distinct labels and chapters of the index, never its chunks."""
+    rank = None if candidates is None else {int(p): i for i, p in enumerate(candidates)}
+    found: dict[int, None] = {}
     for ref in intent.articles:
-        matched = [c for c in candidates if matches_ref(c, ref)]
-        if not matched and ref.kind == "outline":
+        matched = _ref_positions(ref, index)
+        if not matched.size and ref.kind == "outline":
             # a heading with no text of its own ("二、工作措施"): its items
-            matched = [c for c in candidates if c.article.startswith(ref.label + "（")]
-        found.extend(c for c in matched if c not in found)
-    return found
+            matched = _labels_where(index, functools.partial(_heads, ref.label + "（"))
+        chosen = [int(p) for p in matched if rank is None or int(p) in rank]
+        chosen.sort(key=lambda p: p if rank is None else rank[p])
+        found.update(dict.fromkeys(chosen))
+    return list(found)
+
+
+def _ref_positions(ref: ArticleRef, index: Index) -> np.ndarray:
+    empty = np.zeros(0, dtype=np.int64)
+    if ref.kind == "chapter":
+        groups = [p for chapter, p in index.chapter_positions.items() if chapter.startswith(ref.label)]
+        return np.concatenate(groups) if groups else empty
+    if ref.kind == "section":
+        groups = [index.label_positions.get(ref.label, empty)]
+        if ref.label == "附则":
+            groups += [p for chapter, p in index.chapter_positions.items() if "附则" in chapter]
+        return np.unique(np.concatenate(groups))
+    if ref.kind == "outline" and ref.label.startswith("（"):
+        return _labels_where(index, lambda label: label[1:].startswith(ref.label) or ref.label in label)
+    return index.label_positions.get(ref.label, empty)
+
+
+def _heads(prefix: str, label: str) -> bool:
+    return label.startswith(prefix)
+
+
+def _labels_where(index: Index, test: Callable[[str], bool]) -> np.ndarray:
+    groups = [p for label, p in index.label_positions.items() if test(label)]
+    return np.sort(np.concatenate(groups)) if groups else np.zeros(0, dtype=np.int64)
+
+
+class Retrieval(NamedTuple):
+    hits: list[Hit]
+    support: float  # the best BM25 score among the candidates: how much the corpus says
+    dense: bool  # whether the query was embedded
 
 
 class Retriever:
@@ -71,81 +108,111 @@ class Retriever:
         self.weights = weights
 
     def candidates(self, intent: Intent) -> list[Chunk]:
-        if intent.doc_ids:
-            return [c for d in intent.doc_ids for c in self.index.by_doc.get(d, [])]
-        return list(self.index.chunks)
+        positions = self.candidate_positions(intent)
+        chunks = self.index.chunks
+        return list(chunks) if positions is None else [chunks[int(p)] for p in positions]
 
-    def bm25_scores(self, question: str, chunks: Sequence[Chunk]) -> np.ndarray:
-        tokens = tokenize(question)
-        if not tokens or not chunks:
-            return np.zeros(len(chunks))
-        all_scores = self.index.bm25_article_scores(tokens)
-        return np.array([all_scores[self.index.position(c)] for c in chunks])
-
-    def dense_scores(self, question: str, chunks: Sequence[Chunk], doc_ids: Sequence[str]) -> np.ndarray:
-        if self.weights.dense <= 0 or not chunks:
-            return np.zeros(len(chunks))
-        store = self.index.vectorstore
-        where: dict[str, Any] | None = None
-        if len(doc_ids) == 1:
-            where = {"doc_id": doc_ids[0]}
-        elif doc_ids:
-            where = {"doc_id": {"$in": list(doc_ids)}}
-        k = min(len(chunks), 100)
-        results = store.similarity_search_with_score(question, k=k, filter=where)
-        # Cosine distance → similarity; chunks outside the top k score 0.
-        by_key = {
-            (doc.metadata["doc_id"], doc.metadata["article"]): 1.0 - float(dist)
-            for doc, dist in results
-        }
-        return np.array([by_key.get((c.doc_id, c.article), 0.0) for c in chunks])
+    def candidate_positions(self, intent: Intent) -> np.ndarray | None:
+        """Positions of the chunks of the documents the question names; None: every chunk."""
+        if not intent.doc_ids:
+            return None
+        groups = [self.index.doc_positions[d] for d in intent.doc_ids if d in self.index.doc_positions]
+        return np.concatenate(groups) if groups else np.zeros(0, dtype=np.int64)
 
     def retrieve(self, question: str, k: int = 5, intent: Intent | None = None) -> list[Hit]:
-        intent = intent or route(question, self.index.documents)
-        chunks = self.candidates(intent)
-        if not chunks:
-            return []
-        query = intent.topic or intent.question
-        exact = exact_lookup(intent, chunks)
-        bm25 = self.bm25_scores(query, chunks)
-        # A named article is found without the dense model; skipping the query embedding
-        # (most of a question's latency) costs only the order of the hits after it.
-        dense = np.zeros(len(chunks)) if exact else self.dense_scores(query, chunks, intent.doc_ids)
-        fused = fuse(bm25, dense, self.weights)
-        if intent.hinted and not intent.doc_ids:
-            boost = np.array([self.weights.hint_boost if c.doc_id in intent.hinted else 0.0 for c in chunks])
-            fused = fused + boost
-        order = sorted(range(len(chunks)), key=lambda i: (-fused[i], chunks[i].order))
+        return self.search(question, k, intent).hits
 
-        exact_ids = {c.chunk_id for c in exact}
-        position = {c.chunk_id: i for i, c in enumerate(chunks)}
-        hits = [
-            Hit(c, round(1.0 + float(fused[position[c.chunk_id]]), 4), "exact")
-            for c in sorted(exact, key=lambda c: -fused[position[c.chunk_id]])
-        ]
-        for i in order:
-            if chunks[i].chunk_id in exact_ids or fused[i] <= 0:
-                continue
-            hits.append(Hit(chunks[i], round(float(fused[i]), 4), _via(bm25[i], dense[i])))
+    def search(self, question: str, k: int = 5, intent: Intent | None = None) -> Retrieval:
+        """Exact lookup first, then BM25 + dense fused over the candidates; only the top k
+        become `Hit`s."""
+        index = self.index
+        intent = intent or route(question, index.documents)
+        positions = self.candidate_positions(intent)
+        size = len(index.chunks) if positions is None else positions.size
+        if size == 0:
+            return Retrieval([], 0.0, False)
+        query = intent.topic or intent.question
+        exact = exact_positions(intent, index, positions)
+        bm25 = index.bm25_article_scores(tokenize(query))
+        if positions is not None:
+            bm25 = bm25[positions]
+        support = float(bm25.max(initial=0.0))
+        dense = np.zeros(size)
+        # A named article is found without the dense model, and so is a top hit no dense score
+        # could overtake; skipping the query embedding saves most of a question's latency.
+        boosted = bool(intent.hinted and not intent.doc_ids)
+        embed = not exact and self.weights.dense > 0 and (boosted or not _lexically_decided(bm25, self.weights))
+        if embed:
+            found, sims = index.vectors.search(query, min(size, 100), positions, intent.doc_ids)
+            local = found if positions is None else _local(found, positions)
+            dense[local] = sims
+        fused = fuse(bm25, dense, self.weights)
+        codes = index.doc_codes if positions is None else index.doc_codes[positions]
+        if boosted:
+            hinted = [i for i, d in enumerate(index.doc_positions) if d in intent.hinted]
+            fused = fused + self.weights.hint_boost * np.isin(codes, hinted)
+        orders = index.orders if positions is None else index.orders[positions]
+        local_exact = exact if positions is None else list(_local(np.asarray(exact, dtype=np.int64), positions))
+
+        def hit(i: int) -> Hit:
+            chunk = index.chunks[int(i) if positions is None else int(positions[i])]
+            if i in exact_set:
+                return Hit(chunk, round(1.0 + float(fused[i]), 4), "exact")
+            return Hit(chunk, round(float(fused[i]), 4), _via(bm25[i], dense[i]))
+
+        exact_set = set(local_exact)
+        ranked = sorted(local_exact, key=lambda i: -fused[i])
+        eligible = fused > 0
+        eligible[local_exact] = False
+        ranked += _top(fused, orders, eligible, k)
         if len(intent.doc_ids) > 1:
-            hits = _each_document_first(hits, intent.doc_ids)
-        return hits[:k]
+            leaders: list[int] = []
+            for doc_id in intent.doc_ids:
+                code = list(index.doc_positions).index(doc_id) if doc_id in index.doc_positions else -1
+                own = [i for i in ranked if codes[i] == code]
+                best = own[:1] or _top(fused, orders, eligible & (codes == code), 1)
+                leaders += best
+            ranked = leaders + [i for i in ranked if i not in leaders]
+        return Retrieval([hit(i) for i in ranked[:k]], support, embed)
+
+
+def _top(fused: np.ndarray, orders: np.ndarray, eligible: np.ndarray, k: int) -> list[int]:
+    """The k best eligible candidates by (-score, order in the document, candidate order),
+    sorting only those that can make the cut (ties at the cut included)."""
+    pool = np.flatnonzero(eligible)
+    if pool.size > k:
+        cut = np.partition(fused[pool], pool.size - k)[pool.size - k]
+        pool = pool[fused[pool] >= cut]
+    ordered = pool[np.lexsort((pool, orders[pool], -fused[pool]))]
+    return [int(i) for i in ordered[:k]]
+
+
+def _local(found: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Global chunk positions → indexes into `positions` (those not among them dropped)."""
+    order = np.argsort(positions, kind="stable")
+    at = np.searchsorted(positions, found, sorter=order)
+    at = np.clip(at, 0, positions.size - 1)
+    keep = positions[order[at]] == found
+    return np.asarray(order[at[keep]])
+
+
+def _lexically_decided(bm25: np.ndarray, weights: FusionWeights) -> bool:
+    """True when no dense score can change the best hit: with max-normalised scores the BM25
+    leader scores ≥ `weights.bm25`, and a rival at most `weights.bm25 · r + weights.dense`
+    (r its share of the leader's BM25 score)."""
+    if bm25.size < 2:
+        return bm25.size == 1
+    top2 = np.partition(bm25, bm25.size - 2)[-2:]
+    leader, second = float(top2[1]), float(top2[0])
+    if leader <= 0:
+        return False
+    return weights.bm25 * (1.0 - second / leader) > weights.dense
 
 
 def _via(bm25: float, dense: float) -> Via:
     if bm25 > 0 and dense > 0:
         return "fused"
     return "bm25" if bm25 > 0 else "dense"
-
-
-def _each_document_first(hits: list[Hit], doc_ids: Sequence[str]) -> list[Hit]:
-    """For a question naming several documents, the best hit of each leads the list."""
-    leaders: list[Hit] = []
-    for doc_id in doc_ids:
-        best = next((h for h in hits if h.chunk.doc_id == doc_id), None)
-        if best is not None:
-            leaders.append(best)
-    return leaders + [h for h in hits if h not in leaders]
 
 
 class PolicyRetriever(BaseRetriever):
