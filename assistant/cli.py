@@ -162,7 +162,7 @@ _register_calculator()
 
 @main.command()
 def serve() -> None:
-    """Start the web app (same as `python app.py`)."""
-    from assistant.web import launch
+    """Start the web app and the JSON API (same as `python app.py`)."""
+    from assistant.web.server import serve as run
 
-    launch()
+    run()

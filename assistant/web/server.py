@@ -1,0 +1,126 @@
+"""One FastAPI app: the JSON API (`/api/…`), routers other surfaces add, and the Gradio page.
+
+    assistant serve                  # or: python app.py — uvicorn on ASSISTANT_HOST:ASSISTANT_PORT
+    uvicorn assistant.web.server:create_app --factory --workers 2 --host 127.0.0.1 --port 7860
+
+The JSON API is the fast path for integrations (no Gradio queue, no event stream); Gradio's
+`/ask` stays for gradio_client users. Every route shares the process's one `Backend` (index,
+chain and models, loaded once). Workers share nothing but the index on disk (and a Chroma
+server, with ASSISTANT_CHROMA_URL), so any number can serve one generation.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from assistant.errors import AssistantError, BadQuestion
+
+if TYPE_CHECKING:
+    from assistant.types import Hit
+    from assistant.web.backend import Backend
+
+RouterFactory = Callable[["Backend"], APIRouter]
+
+
+class AskRequest(BaseModel):
+    id: Any = None
+    question: str
+    history: list[list[str]] = Field(default_factory=list)  # [[question, answer], …]
+
+
+class RetrieveRequest(BaseModel):
+    id: Any = None
+    question: str
+    k: int = Field(5, ge=1, le=50)
+
+
+def hit_json(hit: Hit) -> dict[str, Any]:
+    chunk = hit.chunk
+    return {"doc_id": chunk.doc_id, "article": chunk.article, "score": hit.score, "via": hit.via, "text": chunk.text}
+
+
+def api_router(backend: Backend) -> APIRouter:
+    """`POST /api/ask`, `POST /api/retrieve`, `GET /api/health` (objects as in DESIGN.md).
+
+    Plain `def` handlers: FastAPI runs them in its thread pool, so requests answer side by side
+    while each answer's numeric work stays on one BLAS thread."""
+    router = APIRouter(prefix="/api")
+
+    @router.post("/ask", response_model=None)
+    def ask(request: AskRequest) -> dict[str, Any]:
+        answer: dict[str, Any] = backend.ask(request.question, request.history).to_json()
+        answer["id"] = request.id
+        return answer
+
+    @router.post("/retrieve", response_model=None)
+    def retrieve(request: RetrieveRequest) -> dict[str, Any]:
+        text = request.question.strip()
+        if not text:
+            raise BadQuestion("问题是空的（empty question）: type a question about the park policies")
+        hits = backend.chain.retriever.retrieve(text, k=request.k)
+        return {"id": request.id, "question": text, "hits": [hit_json(h) for h in hits]}
+
+    @router.get("/health", response_model=None)
+    def health() -> dict[str, Any]:
+        index = backend.index
+        return {
+            "status": "ok",
+            "generation": index.manifest["generation"],
+            "documents": len(index.documents),
+            "articles": len(index.chunks),
+            "embedder": index.embedder_name,
+            "vectors": "server" if index.location.server else "embedded",
+            "pid": os.getpid(),
+        }
+
+    return router
+
+
+# The HTTP surfaces of the app, each built with the process's Backend and included before
+# Gradio is mounted at "/" (so their paths win). Add a surface here, e.g. an OpenAI-compatible
+# `/v1/chat/completions` router or `/api/verify`: `ROUTERS.append(my_router_factory)`.
+ROUTERS: list[RouterFactory] = [api_router]
+
+
+def create_app(backend: Backend | None = None, routers: Sequence[RouterFactory] | None = None) -> FastAPI:
+    """The whole app; also the uvicorn factory (`--factory`) for several workers."""
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    import gradio as gr
+
+    from assistant.web.backend import Backend
+    from assistant.web.ui import build_app, launch_options
+
+    backend = backend or Backend()
+    app = FastAPI(title="园区政策助手", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.exception_handler(AssistantError)
+    async def assistant_error(request: Request, exc: AssistantError) -> JSONResponse:
+        # A user mistake is a 400 with its one clear message; anything else about the index
+        # (missing, mismatched, busy) means this worker cannot answer now.
+        status = 400 if isinstance(exc, BadQuestion) else 503
+        return JSONResponse({"error": str(exc)}, status_code=status)
+
+    for factory in ROUTERS if routers is None else routers:
+        app.include_router(factory(backend))
+
+    blocks = build_app(backend)
+    blocks.queue(default_concurrency_limit=2)
+    options = {k: v for k, v in launch_options().items() if k != "share"}  # no tunnel, ever
+    return gr.mount_gradio_app(app, blocks, path="/", **options)
+
+
+def serve(app: FastAPI | None = None, **overrides: Any) -> None:
+    """Run the app with uvicorn on ASSISTANT_HOST:ASSISTANT_PORT (127.0.0.1:7860 by default)."""
+    import uvicorn
+
+    from assistant.settings import get_settings
+
+    settings = get_settings()
+    options: dict[str, Any] = {"host": settings.host, "port": settings.port, "log_level": "warning"}
+    uvicorn.run(app or create_app(), **{**options, **overrides})
