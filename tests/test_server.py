@@ -15,6 +15,8 @@ import pytest
 
 from tests.conftest import ROOT, TODAY
 
+pytestmark = pytest.mark.slow  # real subprocesses: app servers, a Chroma server
+
 QUESTION = "柳州园区企业主营业务收入6亿元，经济贡献奖励最多多少？"
 LZ = "liuzhou-2024-park-measures"
 STARTUP_SECONDS = 180
