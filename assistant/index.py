@@ -32,6 +32,7 @@ from assistant.structure import CHUNKER_VERSION, chunk_document
 from assistant.types import Chunk, Document, DocumentMeta, Status
 from assistant.vectors import (  # noqa: F401  (re-exported: evals.baseline imports chroma_settings)
     COLLECTION,
+    MATRIX_FILE,
     VectorLocation,
     VectorSearch,
     chroma_settings,
@@ -431,10 +432,19 @@ class Index:
 
     @cached_property
     def vectors(self) -> VectorSearch:
+        import numpy as np
+
         from assistant.embed import get_embedder
 
-        collection = open_collection(self.gen_dir / "chroma", self.location, self.chroma_url)
-        return VectorSearch(collection, get_embedder(self.embedder_name), self._positions, len(self.chunks))
+        local = self.gen_dir / MATRIX_FILE
+        matrix = np.load(local) if not self.location.server and local.exists() else None
+        return VectorSearch(
+            lambda: open_collection(self.gen_dir / "chroma", self.location, self.chroma_url),
+            get_embedder(self.embedder_name),
+            self._positions,
+            len(self.chunks),
+            matrix,
+        )
 
     def position(self, chunk: Chunk) -> int:
         return self._positions[chunk.chunk_id]

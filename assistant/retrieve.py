@@ -5,12 +5,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document as LCDocument
-from langchain_core.retrievers import BaseRetriever
 
 from assistant.index import Index, tokenize
 from assistant.route import ArticleRef, Intent, route
@@ -215,21 +212,38 @@ def _via(bm25: float, dense: float) -> Via:
     return "bm25" if bm25 > 0 else "dense"
 
 
-class PolicyRetriever(BaseRetriever):
-    """The same retrieval as a LangChain retriever, for use inside LCEL chains."""
+def __getattr__(name: str) -> Any:
+    # PolicyRetriever is built on first use: langchain_core costs ~0.5 s to import, and a
+    # question answered by the CLI or the JSON API never needs it.
+    if name == "PolicyRetriever":
+        return _policy_retriever()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-    retriever: Retriever
-    k: int = 5
 
-    model_config = {"arbitrary_types_allowed": True}
+@functools.lru_cache(maxsize=1)
+def _policy_retriever() -> type:
+    from langchain_core.callbacks import CallbackManagerForRetrieverRun
+    from langchain_core.documents import Document as LCDocument
+    from langchain_core.retrievers import BaseRetriever
 
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-    ) -> list[LCDocument]:
-        return [
-            LCDocument(
-                page_content=hit.chunk.text,
-                metadata={**hit.chunk.to_json(), "score": hit.score, "via": hit.via},
-            )
-            for hit in self.retriever.retrieve(query, k=self.k)
-        ]
+    class PolicyRetriever(BaseRetriever):
+        """The same retrieval as a LangChain retriever, for use inside LCEL chains."""
+
+        retriever: Retriever
+        k: int = 5
+
+        model_config = {"arbitrary_types_allowed": True}
+
+        def _get_relevant_documents(
+            self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+        ) -> list[LCDocument]:
+            return [
+                LCDocument(
+                    page_content=hit.chunk.text,
+                    metadata={**hit.chunk.to_json(), "score": hit.score, "via": hit.via},
+                )
+                for hit in self.retriever.retrieve(query, k=self.k)
+            ]
+
+    PolicyRetriever.__module__ = __name__
+    return PolicyRetriever

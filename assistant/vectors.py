@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,8 @@ COLLECTION = "policies"
 # about as long as one HNSW query with its client overhead; beyond that HNSW wins and the
 # matrix would cost 2 KB of memory per article in every worker.
 BRUTE_FORCE_MAX = 5_000
-QUERY_CACHE = 2048  # query vectors kept per process (a vector is 2 KB)
+QUERY_CACHE = 2048
+MATRIX_FILE = "vectors.npy"  # query vectors kept per process (a vector is 2 KB)
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,12 @@ def write_vectors(
             metadatas=[chunk_metadata(c, metas[c.doc_id], today) for c in batch_chunks],
             ids=[c.chunk_id for c in batch_chunks],
         )
+    if not chroma_url and len(chunks) <= BRUTE_FORCE_MAX:
+        # A copy in chunk order for numpy search; read-only like the rest of the generation.
+        positions = {c.chunk_id: i for i, c in enumerate(chunks)}
+        search = VectorSearch(lambda: store._collection, None, positions, len(chunks))
+        if search.matrix is not None:
+            np.save(gen_dir / MATRIX_FILE, search.matrix)
 
 
 def _embed_text(chunk: Chunk) -> str:
@@ -178,12 +185,27 @@ def _embed_text(chunk: Chunk) -> str:
 class VectorSearch:
     """Cosine top-k over one generation's vectors, returning positions in the chunk list."""
 
-    def __init__(self, collection: Any, embedder: Any, positions: Mapping[str, int], size: int) -> None:
-        self.collection = collection
+    def __init__(
+        self,
+        collection: Callable[[], Any],
+        embedder: Any,
+        positions: Mapping[str, int],
+        size: int,
+        matrix: np.ndarray | None = None,
+    ) -> None:
+        self._open = collection
         self.embedder = embedder
         self.positions = positions
-        self.matrix = self._load_matrix(size) if collection.count() <= BRUTE_FORCE_MAX else None
+        if matrix is None and self.collection.count() <= BRUTE_FORCE_MAX:
+            matrix = self._load_matrix(size)
+        self.matrix = matrix
         self.query_vector = lru_cache(maxsize=QUERY_CACHE)(self._embed)
+
+    @cached_property
+    def collection(self) -> Any:
+        """Opened only when needed: an embedded index small enough for numpy keeps its matrix
+        in the generation (vectors.npy), so answering never imports chromadb (~1 s)."""
+        return self._open()
 
     def _load_matrix(self, size: int) -> np.ndarray:
         data = self.collection.get(include=["embeddings"])

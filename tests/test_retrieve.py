@@ -155,7 +155,7 @@ def test_dense_search_numpy_and_chroma_agree(retriever: Retriever, monkeypatch: 
     brute = index.vectors
     assert brute.matrix is not None  # a small collection is searched in memory
     monkeypatch.setattr(vectors, "BRUTE_FORCE_MAX", 0)
-    hnsw = vectors.VectorSearch(brute.collection, brute.embedder, brute.positions, len(index.chunks))
+    hnsw = vectors.VectorSearch(lambda: brute.collection, brute.embedder, brute.positions, len(index.chunks))
     assert hnsw.matrix is None
     for question, doc_ids in (("核心区建筑面积", ()), ("经济贡献奖励", ("liuzhou-2024-park-measures",))):
         positions = retriever.candidate_positions(Intent(question, question, doc_ids, (), (), (), ()))
@@ -171,3 +171,26 @@ def test_query_vectors_are_cached(retriever: Retriever) -> None:
     first = search.query_vector("园区认定条件")
     assert search.query_vector("园区认定条件") is first
     assert not first.flags.writeable
+
+
+def test_small_embedded_index_answers_without_chromadb(hash_index: Path) -> None:
+    """The vectors of a small embedded index are kept in chunk order beside it: the same
+    numbers Chroma holds, searched without opening Chroma."""
+    index = Index(hash_index)
+    search = index.vectors
+    assert search.matrix is not None and "collection" not in search.__dict__
+    stored = search.collection.get(include=["embeddings"])
+    for chunk_id, vector in zip(stored["ids"], stored["embeddings"], strict=True):
+        assert np.allclose(search.matrix[index._positions[chunk_id]], vector)
+
+
+def test_lcel_runnable_is_the_same_chain(hash_index: Path) -> None:
+    from assistant.chain import AnswerChain
+
+    from .conftest import TODAY
+
+    chain = AnswerChain(Index(hash_index), TODAY)
+    question = "柳州园区企业主营业务收入6亿元，经济贡献奖励最多多少？"
+    direct = chain.ask(question)
+    via_lcel = chain.runnable.invoke({"question": question, "history": []})
+    assert via_lcel.answer == direct.answer and via_lcel.citations == direct.citations
