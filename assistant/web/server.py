@@ -93,9 +93,11 @@ def create_app(backend: Backend | None = None, routers: Sequence[RouterFactory] 
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import gradio as gr
 
+    from assistant.embed import one_blas_thread
     from assistant.web.backend import Backend
     from assistant.web.ui import build_app, launch_options
 
+    one_blas_thread()  # before any request thread: see its docstring
     backend = backend or Backend()
     app = FastAPI(title="园区政策助手", docs_url=None, redoc_url=None, openapi_url=None)
 
