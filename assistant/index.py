@@ -375,6 +375,11 @@ class Index:
         return _group_positions(c.chapter for c in self.chunks)
 
     @cached_property
+    def doc_code(self) -> dict[str, int]:
+        """doc_id → its small int in `doc_codes`."""
+        return {doc_id: code for code, doc_id in enumerate(self.doc_positions)}
+
+    @cached_property
     def doc_codes(self) -> Any:
         """Each chunk's document as a small int (the order of `doc_positions`), for masks."""
         import numpy as np

@@ -146,7 +146,7 @@ class Retriever:
         fused = fuse(bm25, dense, self.weights)
         codes = index.doc_codes if positions is None else index.doc_codes[positions]
         if boosted:
-            hinted = [i for i, d in enumerate(index.doc_positions) if d in intent.hinted]
+            hinted = [index.doc_code[d] for d in intent.hinted if d in index.doc_code]
             fused = fused + self.weights.hint_boost * np.isin(codes, hinted)
         orders = index.orders if positions is None else index.orders[positions]
         local_exact = exact if positions is None else list(_local(np.asarray(exact, dtype=np.int64), positions))
@@ -165,7 +165,7 @@ class Retriever:
         if len(intent.doc_ids) > 1:
             leaders: list[int] = []
             for doc_id in intent.doc_ids:
-                code = list(index.doc_positions).index(doc_id) if doc_id in index.doc_positions else -1
+                code = index.doc_code.get(doc_id, -1)
                 own = [i for i in ranked if codes[i] == code]
                 best = own[:1] or _top(fused, orders, eligible & (codes == code), 1)
                 leaders += best
