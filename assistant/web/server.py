@@ -99,6 +99,7 @@ def create_app(backend: Backend | None = None, routers: Sequence[RouterFactory] 
 
     one_blas_thread()  # before any request thread: see its docstring
     backend = backend or Backend()
+    one_blas_thread()  # again: the warm-up may have loaded more BLAS libraries (scipy's)
     app = FastAPI(title="园区政策助手", docs_url=None, redoc_url=None, openapi_url=None)
 
     @app.exception_handler(AssistantError)
