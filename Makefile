@@ -10,7 +10,7 @@ export ANONYMIZED_TELEMETRY := False
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install index run test lint typecheck unit eval bench clean browser
+.PHONY: install index run cluster test lint typecheck unit eval bench clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -28,6 +28,23 @@ index: install
 
 run: index
 	ASSISTANT_HOST=$(HOST) ASSISTANT_PORT=$(PORT) $(PY) app.py
+
+# Scale-out: a Chroma server holds the vectors, one ingest writes the index through it, and
+# WORKERS stateless app processes (uvicorn workers) serve that one generation on HOST:PORT.
+# Ctrl-C stops the server and the workers. Vectors in $(CLUSTER_DIR)/chroma, the rest of the
+# index in $(CLUSTER_DIR)/index; a later `make cluster` re-ingests only changed files.
+CHROMA_PORT ?= 8000
+WORKERS ?= 2
+CLUSTER_DIR ?= indexes-cluster
+CLUSTER_ENV = ASSISTANT_CHROMA_URL=http://127.0.0.1:$(CHROMA_PORT) ASSISTANT_INDEX_DIR=$(CLUSTER_DIR)/index
+cluster: install
+	@mkdir -p $(CLUSTER_DIR); trap 'kill $$chroma_pid 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/chroma run --path $(CLUSTER_DIR)/chroma --host 127.0.0.1 --port $(CHROMA_PORT) \
+	  > $(CLUSTER_DIR)/chroma.log 2>&1 & chroma_pid=$$!; \
+	until curl -sf http://127.0.0.1:$(CHROMA_PORT)/api/v2/heartbeat > /dev/null; do sleep 0.3; done; \
+	$(CLUSTER_ENV) $(BIN)/assistant ingest && \
+	$(CLUSTER_ENV) $(BIN)/uvicorn assistant.web.server:create_app --factory \
+	  --workers $(WORKERS) --host $(HOST) --port $(PORT) --log-level warning
 
 lint: install
 	$(BIN)/ruff check .
@@ -65,4 +82,4 @@ bench: index
 	$(PY) -m evals.bench
 
 clean:
-	rm -rf indexes .pytest_cache .mypy_cache .ruff_cache
+	rm -rf indexes indexes-cluster .pytest_cache .mypy_cache .ruff_cache

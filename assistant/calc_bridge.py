@@ -33,8 +33,8 @@ class CalcOutcome:
 def run_calculator(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.date) -> CalcOutcome | None:
     from assistant.calc.dates import counting_from_text
     from assistant.calc.engine import evaluate
+    from assistant.calc.figures import collect_inputs, label_quantities
     from assistant.calc.rules import Rule, load_rules
-    from assistant.calc.tools import collect_inputs, label_quantities, normalize_profile
 
     try:
         figures = label_quantities(intent.question)
@@ -50,6 +50,9 @@ def run_calculator(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.
         raw.pop("park_count", None)
     if not raw:
         return None
+    # Only a question with figures loads the tools (and LangChain with them, ~0.5 s cold).
+    from assistant.calc.tools import normalize_profile
+
     try:
         inputs, derivations = normalize_profile(raw)
     except CalcError as exc:

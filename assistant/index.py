@@ -20,10 +20,10 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +31,19 @@ from assistant.errors import BadDocument, IndexBusy, IndexMismatch, IndexMissing
 from assistant.provenance import seed_provenance
 from assistant.structure import CHUNKER_VERSION, chunk_document, shape_of
 from assistant.types import Chunk, Document, DocumentMeta, Status
+from assistant.vectors import (  # noqa: F401  (re-exported: evals.baseline imports chroma_settings)
+    COLLECTION,
+    MATRIX_FILE,
+    VectorLocation,
+    VectorSearch,
+    chroma_settings,
+    make_chroma_client,
+    open_collection,
+    open_vectorstore,
+    write_vectors,
+)
 
 FORMAT_VERSION = 1
-COLLECTION = "policies"
 KEEP_GENERATIONS = 2
 
 _STOPWORDS = frozenset(
@@ -43,11 +53,19 @@ _STOPWORDS = frozenset(
 _TOKEN_OK = re.compile(r"[\w\u3400-\u9fff%]")
 
 
-def tokenize(text: str) -> list[str]:
-    """jieba search-mode tokens, lower-cased, without punctuation and question filler."""
+@lru_cache(maxsize=1)
+def _jieba() -> Any:
     import jieba
 
+    # Once per process: setLogLevel clears the cache of every logger, which cost more per
+    # question than the tokenising did.
     jieba.setLogLevel(60)
+    return jieba
+
+
+def tokenize(text: str) -> list[str]:
+    """jieba search-mode tokens, lower-cased, without punctuation and question filler."""
+    jieba = _jieba()
     return [
         tok.lower()
         for tok in jieba.lcut_for_search(text)
@@ -65,53 +83,6 @@ def scoring_units(chunk: Chunk) -> list[str]:
     if len(paragraphs) > 1:
         units.extend(f"{head} {paragraphs[0]} {p}" for p in paragraphs[1:])
     return units
-
-
-def chroma_settings() -> Any:
-    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-    from chromadb.config import Settings
-
-    return Settings(anonymized_telemetry=False, allow_reset=False)
-
-
-def make_chroma_client(path: Path, chroma_url: str | None = None) -> Any:
-    """A Chroma client; the caller closes it (`client.close()`), or every reload leaks the
-    SQLite connection and HNSW file handles of a generation that may already be deleted."""
-    import chromadb
-
-    if chroma_url:
-        from urllib.parse import urlparse
-
-        url = urlparse(chroma_url)
-        return chromadb.HttpClient(
-            host=url.hostname or "127.0.0.1",
-            port=url.port or 8000,
-            ssl=url.scheme == "https",
-            settings=chroma_settings(),
-        )
-    return chromadb.PersistentClient(path=str(path), settings=chroma_settings())
-
-
-def open_vectorstore(client: Any, collection: str, embeddings: Any) -> Any:
-    from langchain_chroma import Chroma
-
-    return Chroma(
-        collection_name=collection,
-        embedding_function=embeddings,
-        client=client,
-        collection_metadata={"hnsw:space": "cosine"},
-    )
-
-
-def chunk_metadata(chunk: Chunk, meta: DocumentMeta, today: dt.date) -> dict[str, Any]:
-    return {
-        "doc_id": chunk.doc_id,
-        "article": chunk.article,
-        "chapter": chunk.chapter,
-        "title": chunk.title,
-        "order": chunk.order,
-        "status": meta.status(today),
-    }
 
 
 def supersession_links(documents: dict[str, DocumentMeta]) -> dict[str, str]:
@@ -221,11 +192,15 @@ def build_index(
             and old.get("format") == FORMAT_VERSION
             and old.get("embedder") == embedder_name
             and old.get("chunker_version") == CHUNKER_VERSION
+            # vectors move between embedded and a server only by a rebuild
+            and VectorLocation.from_manifest(old).server == bool(chroma_url)
         )
         if old and not compatible:
             progress(
                 f"index was built with embedder={old.get('embedder')} "
-                f"chunker={old.get('chunker_version')}; rebuilding every document"
+                f"chunker={old.get('chunker_version')} "
+                f"vectors={'server' if VectorLocation.from_manifest(old).server else 'embedded'}; "
+                "rebuilding every document"
             )
         old_docs: dict[str, dict[str, Any]] = dict(old["documents"]) if old and compatible else {}
         old_gen = index_dir / old["generation"] if old and compatible else None
@@ -293,7 +268,7 @@ def build_index(
         gen_dir = index_dir / generation
         gen_dir.mkdir(parents=True)
         embeddings = LangChainEmbeddings(get_embedder(embedder_name))
-        _write_vectors(
+        write_vectors(
             all_chunks, metas, gen_dir, generation, old_gen, old, embeddings, today, chroma_url
         )
         report.embedded = embeddings.calls
@@ -301,10 +276,16 @@ def build_index(
         with open(gen_dir / "chunks.jsonl", "w", encoding="utf-8") as handle:
             for chunk in all_chunks:
                 handle.write(json.dumps(chunk.to_json(), ensure_ascii=False) + "\n")
+        location = VectorLocation(
+            server=bool(chroma_url),
+            collection=f"{COLLECTION}-{generation}" if chroma_url else COLLECTION,
+            url=chroma_url,
+        )
         manifest = {
             "format": FORMAT_VERSION,
             "generation": generation,
-            "collection": f"{COLLECTION}-{generation}" if chroma_url else COLLECTION,
+            "collection": location.collection,
+            "vectors": location.to_json(),
             "embedder": embedder_name,
             "chunker_version": CHUNKER_VERSION,
             "built_at": dt.datetime.now().isoformat(timespec="seconds"),
@@ -317,64 +298,6 @@ def build_index(
         _drop_old_generations(index_dir, chroma_url)
     report.seconds = time.monotonic() - started
     return report
-
-
-def _write_vectors(
-    chunks: list[Chunk],
-    metas: dict[str, DocumentMeta],
-    gen_dir: Path,
-    generation: str,
-    old_gen: Path | None,
-    old: dict[str, Any] | None,
-    embeddings: Any,
-    today: dt.date,
-    chroma_url: str | None,
-) -> None:
-    """Fill a fresh collection: vectors of unchanged chunks copied, new text embedded."""
-    collection = f"{COLLECTION}-{generation}" if chroma_url else COLLECTION
-    with make_chroma_client(gen_dir / "chroma", chroma_url) as client:
-        store = open_vectorstore(client, collection, embeddings)
-        reused: set[str] = set()
-        if old_gen is not None and old is not None:
-            with make_chroma_client(old_gen / "chroma", chroma_url) as old_client:
-                old_store = open_vectorstore(old_client, old["collection"], embeddings)
-                reused = _copy_vectors(old_store, store, chunks, metas, today)
-        fresh = [c for c in chunks if c.chunk_id not in reused]
-        for start in range(0, len(fresh), 256):
-            batch_chunks = fresh[start : start + 256]
-            store.add_texts(
-                texts=[_embed_text(c) for c in batch_chunks],
-                metadatas=[chunk_metadata(c, metas[c.doc_id], today) for c in batch_chunks],
-                ids=[c.chunk_id for c in batch_chunks],
-            )
-
-
-def _copy_vectors(
-    old_store: Any, store: Any, chunks: list[Chunk], metas: dict[str, DocumentMeta], today: dt.date
-) -> set[str]:
-    """Copy the vectors of chunks the old generation already holds; their ids."""
-    wanted = {c.chunk_id: c for c in chunks}
-    reused: set[str] = set()
-    ids = list(wanted)
-    for start in range(0, len(ids), 1000):
-        batch = old_store._collection.get(
-            ids=ids[start : start + 1000], include=["embeddings"]
-        )
-        if not batch["ids"]:
-            continue
-        found = [wanted[i] for i in batch["ids"]]
-        store._collection.add(
-            ids=batch["ids"],
-            embeddings=batch["embeddings"],
-            documents=[_embed_text(c) for c in found],
-            metadatas=[chunk_metadata(c, metas[c.doc_id], today) for c in found],
-        )
-        reused.update(batch["ids"])
-    return reused
-
-
-def _embed_text(chunk: Chunk) -> str:
-    return f"{chunk.title} {chunk.article} {chunk.text}"
 
 
 def _write_bm25(chunks: list[Chunk], gen_dir: Path) -> None:
@@ -411,7 +334,11 @@ def _drop_old_generations(index_dir: Path, chroma_url: str | None) -> None:
 
 
 class Index:
-    """A read-only view of the live generation; heavy parts load on first use."""
+    """A read-only view of the live generation; heavy parts load on first use.
+
+    Besides the chunks it keeps the tables a question needs so that no question loops over
+    every chunk in Python: document → positions, label → positions, chapter → positions, and
+    each chunk's BM25 units as contiguous runs (built once per process, vectorised)."""
 
     def __init__(
         self,
@@ -433,6 +360,8 @@ class Index:
                 f"索引用 {manifest['embedder']} 构建，当前设置为 {embedder_name}: run `assistant ingest` "
                 f"to rebuild with {embedder_name}, or set ASSISTANT_EMBEDDER={manifest['embedder']}"
             )
+        self.location = VectorLocation.from_manifest(manifest)
+        self.location.check(chroma_url, index_dir)
         self.index_dir = index_dir
         self.manifest = manifest
         self.gen_dir = index_dir / manifest["generation"]
@@ -464,49 +393,127 @@ class Index:
         return grouped
 
     @cached_property
+    def doc_positions(self) -> dict[str, Any]:
+        """doc_id → positions of its chunks in `self.chunks` (an int array)."""
+        return _group_positions(c.doc_id for c in self.chunks)
+
+    @cached_property
+    def label_positions(self) -> dict[str, Any]:
+        """Article label → positions; exact lookups scan the distinct labels, not the chunks."""
+        return _group_positions(c.article for c in self.chunks)
+
+    @cached_property
+    def chapter_positions(self) -> dict[str, Any]:
+        return _group_positions(c.chapter for c in self.chunks)
+
+    @cached_property
+    def doc_code(self) -> dict[str, int]:
+        """doc_id → its small int in `doc_codes`."""
+        return {doc_id: code for code, doc_id in enumerate(self.doc_positions)}
+
+    @cached_property
+    def doc_codes(self) -> Any:
+        """Each chunk's document as a small int (the order of `doc_positions`), for masks."""
+        import numpy as np
+
+        codes = np.zeros(len(self.chunks), dtype=np.int32)
+        for code, positions in enumerate(self.doc_positions.values()):
+            codes[positions] = code
+        return codes
+
+    @cached_property
+    def orders(self) -> Any:
+        import numpy as np
+
+        return np.fromiter((c.order for c in self.chunks), dtype=np.int64, count=len(self.chunks))
+
+    @cached_property
     def bm25(self) -> Any:
         import bm25s
 
-        return bm25s.BM25.load(str(self.gen_dir / "bm25"))
+        # Memory-mapped: a worker opens a large index without reading it whole, and workers
+        # serving the same generation share its pages.
+        return bm25s.BM25.load(str(self.gen_dir / "bm25"), mmap=True)
 
     @cached_property
-    def bm25_unit_owner(self) -> Any:
+    def bm25_unit_starts(self) -> Any:
+        """Where each chunk's run of scoring units starts (units are written chunk by chunk)."""
         import numpy as np
 
-        return np.load(self.gen_dir / "bm25" / "unit_owner.npy")
+        owner = np.load(self.gen_dir / "bm25" / "unit_owner.npy")
+        wanted = np.arange(len(self.chunks))
+        starts = np.searchsorted(owner, wanted)
+        if starts.size and (starts.max() >= len(owner) or not np.array_equal(owner[starts], wanted)):
+            raise IndexMismatch(f"索引 {self.gen_dir} 的 BM25 文件不完整: run `assistant ingest` to rebuild")
+        return starts
 
     def bm25_article_scores(self, tokens: list[str]) -> Any:
         """BM25 score of every chunk (aligned with self.chunks): its best scoring unit."""
         import numpy as np
 
+        if not tokens or not self.chunks:
+            return np.zeros(len(self.chunks))
         unit_scores = self.bm25.get_scores(tokens)
-        scores = np.zeros(len(self.chunks))
-        np.maximum.at(scores, self.bm25_unit_owner, unit_scores)
-        return scores
+        return np.maximum.reduceat(unit_scores, self.bm25_unit_starts).astype(np.float64)
 
     @cached_property
     def vectorstore(self) -> Any:
+        """The collection as a LangChain vector store (for chains and tests; questions use
+        `vectors`)."""
         from assistant.embed import LangChainEmbeddings, get_embedder
 
+        self.vectors  # noqa: B018  (fails clearly if the collection is not where the manifest says)
         embeddings = LangChainEmbeddings(get_embedder(self.embedder_name))
+        client = self._chroma_client()
+        return open_vectorstore(client, self.location.collection, embeddings)
+
+    def _chroma_path(self) -> Path:
+        """The generation's Chroma folder, or for a read-only user a private copy of it: Chroma's
+        embedded client writes to chroma.sqlite3 on every open (it has no read-only mode,
+        chroma-core/chroma#1438)."""
         path = self.gen_dir / "chroma"
-        if self.read_only and not self.chroma_url:
+        if self.read_only and not self.chroma_url and self._scratch is None and path.exists():
             import tempfile
 
             self._scratch = Path(tempfile.mkdtemp(prefix="assistant-chroma-"))
-            path = Path(shutil.copytree(path, self._scratch / "chroma"))
-        self._client = make_chroma_client(path, self.chroma_url)
-        return open_vectorstore(self._client, self.manifest["collection"], embeddings)
+            shutil.copytree(path, self._scratch / "chroma")
+        return self._scratch / "chroma" if self._scratch is not None else path
+
+    def _chroma_client(self) -> Any:
+        if self._client is None:
+            self._client = make_chroma_client(self._chroma_path(), self.chroma_url)
+        return self._client
+
+    def _open_collection(self) -> Any:
+        return open_collection(self._chroma_path(), self.location, self.chroma_url, self._chroma_client())
 
     def close(self) -> None:
-        """Release the Chroma client (SQLite connection, HNSW files) and any private copy."""
+        """Release the Chroma client (SQLite connection, HNSW files) and any private copy, or
+        every reload leaks the handles of a generation that may already be deleted."""
         self.__dict__.pop("vectorstore", None)
+        self.__dict__.pop("vectors", None)
         if self._client is not None:
             self._client.close()
             self._client = None
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
             self._scratch = None
+
+    @cached_property
+    def vectors(self) -> VectorSearch:
+        import numpy as np
+
+        from assistant.embed import get_embedder
+
+        local = self.gen_dir / MATRIX_FILE
+        matrix = np.load(local) if not self.location.server and local.exists() else None
+        return VectorSearch(
+            self._open_collection,
+            get_embedder(self.embedder_name),
+            self._positions,
+            len(self.chunks),
+            matrix,
+        )
 
     def position(self, chunk: Chunk) -> int:
         return self._positions[chunk.chunk_id]
@@ -522,3 +529,12 @@ class Index:
     @cached_property
     def _positions(self) -> dict[str, int]:
         return {c.chunk_id: i for i, c in enumerate(self.chunks)}
+
+
+def _group_positions(keys: Iterable[str]) -> dict[str, Any]:
+    import numpy as np
+
+    grouped: dict[str, list[int]] = {}
+    for position, key in enumerate(keys):
+        grouped.setdefault(key, []).append(position)
+    return {key: np.asarray(positions, dtype=np.int64) for key, positions in grouped.items()}

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document as LCDocument
-from langchain_core.retrievers import BaseRetriever
 
 from assistant import outline
 from assistant.index import Index, tokenize
@@ -83,8 +81,55 @@ def _in_chapter(chunk: Chunk, ref: ArticleRef) -> bool:
     return any(step == wanted for step in outline.label_path(chunk.chapter.replace(" ", "")))
 
 
-def exact_lookup(intent: Intent, candidates: Sequence[Chunk]) -> list[Chunk]:
-    return resolve_refs(intent.articles, candidates, named=bool(intent.doc_ids))
+def exact_positions(intent: Intent, index: Index, candidates: np.ndarray | None) -> list[int]:
+    """Positions of the units the question names, in candidate order, read by the grammar.
+
+    Within named documents each reference resolves against that document's labels (so
+    "最后一段", "第1段" of an outline and a heading's sub-units work); with no document named it
+    resolves against the distinct labels and chapters of the index, never its chunks."""
+    if not intent.articles:
+        return []
+    if intent.doc_ids:
+        pool = [c for d in intent.doc_ids for c in index.by_doc.get(d, [])]
+        found = [index.position(c) for c in resolve_refs(intent.articles, pool, named=True)]
+    else:
+        found = []
+        for ref in intent.articles:
+            found.extend(p for p in _unnamed_positions(ref, index) if p not in found)
+    if candidates is None:
+        return found
+    rank = {int(p): i for i, p in enumerate(candidates)}
+    return sorted((p for p in found if p in rank), key=rank.__getitem__)
+
+
+def _unnamed_positions(ref: ArticleRef, index: Index) -> list[int]:
+    empty = np.zeros(0, dtype=np.int64)
+    if ref.kind == "last":
+        return []  # the last unit of which document?
+    if ref.kind == "chapter":
+        wanted = ref.ref.steps[0]
+        groups = [
+            p for chapter, p in index.chapter_positions.items()
+            if wanted in outline.label_path(chapter.replace(" ", ""))
+        ]
+    elif ref.ref.steps and ref.ref.steps[0][0] == "para":
+        groups = [index.label_positions.get(ref.label, empty)]
+    else:
+        labels = list(index.label_positions)
+        loose = (True, False) if len(ref.ref.steps) > 1 else (True,)
+        chosen: list[str] = []
+        for strict in loose:
+            chosen = outline.resolve(ref.ref, labels, strict)
+            if chosen:
+                break
+        groups = [index.label_positions[label] for label in chosen]
+    return sorted({int(p) for group in groups for p in group})
+
+
+class Retrieval(NamedTuple):
+    hits: list[Hit]
+    support: float  # the best BM25 score among the candidates: how much the corpus says
+    dense: bool  # whether the query was embedded
 
 
 class Retriever:
@@ -93,66 +138,107 @@ class Retriever:
         self.weights = weights
 
     def candidates(self, intent: Intent) -> list[Chunk]:
-        if intent.doc_ids:
-            return [c for d in intent.doc_ids for c in self.index.by_doc.get(d, [])]
-        return list(self.index.chunks)
+        positions = self.candidate_positions(intent)
+        chunks = self.index.chunks
+        return list(chunks) if positions is None else [chunks[int(p)] for p in positions]
 
-    def bm25_scores(self, question: str, chunks: Sequence[Chunk]) -> np.ndarray:
-        tokens = tokenize(question)
-        if not tokens or not chunks:
-            return np.zeros(len(chunks))
-        all_scores = self.index.bm25_article_scores(tokens)
-        return np.array([all_scores[self.index.position(c)] for c in chunks])
-
-    def dense_scores(self, question: str, chunks: Sequence[Chunk], doc_ids: Sequence[str]) -> np.ndarray:
-        if self.weights.dense <= 0 or not chunks:
-            return np.zeros(len(chunks))
-        store = self.index.vectorstore
-        where: dict[str, Any] | None = None
-        if len(doc_ids) == 1:
-            where = {"doc_id": doc_ids[0]}
-        elif doc_ids:
-            where = {"doc_id": {"$in": list(doc_ids)}}
-        k = min(len(chunks), 100)
-        results = store.similarity_search_with_score(question, k=k, filter=where)
-        # Cosine distance → similarity; chunks outside the top k score 0.
-        by_key = {
-            (doc.metadata["doc_id"], doc.metadata["article"]): 1.0 - float(dist)
-            for doc, dist in results
-        }
-        return np.array([by_key.get((c.doc_id, c.article), 0.0) for c in chunks])
+    def candidate_positions(self, intent: Intent) -> np.ndarray | None:
+        """Positions of the chunks of the documents the question names; None: every chunk."""
+        if not intent.doc_ids:
+            return None
+        groups = [self.index.doc_positions[d] for d in intent.doc_ids if d in self.index.doc_positions]
+        return np.concatenate(groups) if groups else np.zeros(0, dtype=np.int64)
 
     def retrieve(self, question: str, k: int = 5, intent: Intent | None = None) -> list[Hit]:
-        intent = intent or route(question, self.index.documents)
-        chunks = self.candidates(intent)
-        if not chunks:
-            return []
-        query = intent.topic or intent.question
-        exact = exact_lookup(intent, chunks)
-        bm25 = self.bm25_scores(query, chunks)
-        # A named article is found without the dense model; skipping the query embedding
-        # (most of a question's latency) costs only the order of the hits after it.
-        dense = np.zeros(len(chunks)) if exact else self.dense_scores(query, chunks, intent.doc_ids)
-        fused = fuse(bm25, dense, self.weights)
-        if intent.hinted and not intent.doc_ids:
-            boost = np.array([self.weights.hint_boost if c.doc_id in intent.hinted else 0.0 for c in chunks])
-            fused = fused + boost
-        order = sorted(range(len(chunks)), key=lambda i: (-fused[i], chunks[i].order))
+        return self.search(question, k, intent).hits
 
-        exact_ids = {c.chunk_id for c in exact}
-        position = {c.chunk_id: i for i, c in enumerate(chunks)}
-        hits = [
-            Hit(c, round(1.0 + float(fused[position[c.chunk_id]]), 4), "exact")
-            for c in sorted(exact, key=lambda c: -fused[position[c.chunk_id]])
-        ]
-        for i in order:
-            if chunks[i].chunk_id in exact_ids or fused[i] <= 0:
-                continue
-            hits.append(Hit(chunks[i], round(float(fused[i]), 4), _via(bm25[i], dense[i])))
+    def search(self, question: str, k: int = 5, intent: Intent | None = None) -> Retrieval:
+        """Exact lookup first, then BM25 + dense fused over the candidates; only the top k
+        become `Hit`s."""
+        index = self.index
+        intent = intent or route(question, index.documents)
+        positions = self.candidate_positions(intent)
+        size = len(index.chunks) if positions is None else positions.size
+        if size == 0:
+            return Retrieval([], 0.0, False)
+        query = intent.topic or intent.question
+        exact = exact_positions(intent, index, positions)
+        bm25 = index.bm25_article_scores(tokenize(query))
+        if positions is not None:
+            bm25 = bm25[positions]
+        support = float(bm25.max(initial=0.0))
+        dense = np.zeros(size)
+        # A named article is found without the dense model, and so is a top hit no dense score
+        # could overtake; skipping the query embedding saves most of a question's latency.
+        boosted = bool(intent.hinted and not intent.doc_ids)
+        embed = not exact and self.weights.dense > 0 and (boosted or not _lexically_decided(bm25, self.weights))
+        if embed:
+            found, sims = index.vectors.search(query, min(size, 100), positions, intent.doc_ids)
+            local = found if positions is None else _local(found, positions)
+            dense[local] = sims
+        fused = fuse(bm25, dense, self.weights)
+        codes = index.doc_codes if positions is None else index.doc_codes[positions]
+        if boosted:
+            hinted = [index.doc_code[d] for d in intent.hinted if d in index.doc_code]
+            fused = fused + self.weights.hint_boost * np.isin(codes, hinted)
+        orders = index.orders if positions is None else index.orders[positions]
+        local_exact = exact if positions is None else list(_local(np.asarray(exact, dtype=np.int64), positions))
+
+        def hit(i: int) -> Hit:
+            chunk = index.chunks[int(i) if positions is None else int(positions[i])]
+            if i in exact_set:
+                return Hit(chunk, round(1.0 + float(fused[i]), 4), "exact")
+            return Hit(chunk, round(float(fused[i]), 4), _via(bm25[i], dense[i]))
+
+        exact_set = set(local_exact)
+        ranked = sorted(local_exact, key=lambda i: -fused[i])
+        eligible = fused > 0
+        eligible[local_exact] = False
+        ranked += _top(fused, orders, eligible, k)
         if len(intent.doc_ids) > 1:
             # the units a reference names lead; then the best of each named document
-            hits = hits[: len(exact)] + _each_document_first(hits[len(exact) :], intent.doc_ids)
-        return hits[:k]
+            leaders: list[int] = []
+            for doc_id in intent.doc_ids:
+                code = index.doc_code.get(doc_id, -1)
+                own = [i for i in ranked if codes[i] == code and i not in exact_set]
+                best = own[:1] or _top(fused, orders, eligible & (codes == code), 1)
+                leaders += best
+            lead = ranked[: len(local_exact)] + leaders
+            ranked = lead + [i for i in ranked if i not in lead]
+        return Retrieval([hit(i) for i in ranked[:k]], support, embed)
+
+
+def _top(fused: np.ndarray, orders: np.ndarray, eligible: np.ndarray, k: int) -> list[int]:
+    """The k best eligible candidates by (-score, order in the document, candidate order),
+    sorting only those that can make the cut (ties at the cut included)."""
+    pool = np.flatnonzero(eligible)
+    if pool.size > k:
+        cut = np.partition(fused[pool], pool.size - k)[pool.size - k]
+        pool = pool[fused[pool] >= cut]
+    ordered = pool[np.lexsort((pool, orders[pool], -fused[pool]))]
+    return [int(i) for i in ordered[:k]]
+
+
+def _local(found: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Global chunk positions → indexes into `positions` (those not among them dropped)."""
+    order = np.argsort(positions, kind="stable")
+    at = np.searchsorted(positions, found, sorter=order)
+    at = np.clip(at, 0, positions.size - 1)
+    keep = positions[order[at]] == found
+    return np.asarray(order[at[keep]])
+
+
+def _lexically_decided(bm25: np.ndarray, weights: FusionWeights) -> bool:
+    """True when no dense score can change the best hit: with max-normalised scores the BM25
+    leader scores ≥ `weights.bm25`, and a rival at most `weights.bm25 · r + weights.dense`
+    (r its share of the leader's BM25 score)."""
+    if bm25.size < 2:
+        return bm25.size == 1
+    top2 = np.partition(bm25, bm25.size - 2)[-2:]
+    leader, second = float(top2[1]), float(top2[0])
+    if leader <= 0:
+        return False
+    return weights.bm25 * (1.0 - second / leader) > weights.dense
 
 
 def _via(bm25: float, dense: float) -> Via:
@@ -161,31 +247,38 @@ def _via(bm25: float, dense: float) -> Via:
     return "bm25" if bm25 > 0 else "dense"
 
 
-def _each_document_first(hits: list[Hit], doc_ids: Sequence[str]) -> list[Hit]:
-    """For a question naming several documents, the best hit of each leads the list."""
-    leaders: list[Hit] = []
-    for doc_id in doc_ids:
-        best = next((h for h in hits if h.chunk.doc_id == doc_id), None)
-        if best is not None:
-            leaders.append(best)
-    return leaders + [h for h in hits if h not in leaders]
+def __getattr__(name: str) -> Any:
+    # PolicyRetriever is built on first use: langchain_core costs ~0.5 s to import, and a
+    # question answered by the CLI or the JSON API never needs it.
+    if name == "PolicyRetriever":
+        return _policy_retriever()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-class PolicyRetriever(BaseRetriever):
-    """The same retrieval as a LangChain retriever, for use inside LCEL chains."""
+@functools.lru_cache(maxsize=1)
+def _policy_retriever() -> type:
+    from langchain_core.callbacks import CallbackManagerForRetrieverRun
+    from langchain_core.documents import Document as LCDocument
+    from langchain_core.retrievers import BaseRetriever
 
-    retriever: Retriever
-    k: int = 5
+    class PolicyRetriever(BaseRetriever):
+        """The same retrieval as a LangChain retriever, for use inside LCEL chains."""
 
-    model_config = {"arbitrary_types_allowed": True}
+        retriever: Retriever
+        k: int = 5
 
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-    ) -> list[LCDocument]:
-        return [
-            LCDocument(
-                page_content=hit.chunk.text,
-                metadata={**hit.chunk.to_json(), "score": hit.score, "via": hit.via},
-            )
-            for hit in self.retriever.retrieve(query, k=self.k)
-        ]
+        model_config = {"arbitrary_types_allowed": True}
+
+        def _get_relevant_documents(
+            self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+        ) -> list[LCDocument]:
+            return [
+                LCDocument(
+                    page_content=hit.chunk.text,
+                    metadata={**hit.chunk.to_json(), "score": hit.score, "via": hit.via},
+                )
+                for hit in self.retriever.retrieve(query, k=self.k)
+            ]
+
+    PolicyRetriever.__module__ = __name__
+    return PolicyRetriever

@@ -79,8 +79,9 @@ class Report:
 
 
 def _ms(values: Sequence[float]) -> str:
-    p50, p95, p99 = (percentile(values, p) for p in (50, 95, 99))
-    return f"p50 {p50:.0f} · p95 {p95:.0f} · p99 {p99:.0f} ms"
+    p50, p95, p99 = (percentile(values, p) or 0.0 for p in (50, 95, 99))
+    digits = 1 if p99 < 100 else 0
+    return f"p50 {p50:.{digits}f} · p95 {p95:.{digits}f} · p99 {p99:.{digits}f} ms"
 
 
 def _mb(n_bytes: float) -> str:
@@ -106,8 +107,9 @@ import json, resource, subprocess, sys, time
 t0 = time.perf_counter()
 code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
 wall = time.perf_counter() - t0
-rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-print(json.dumps({"code": code, "wall_s": wall, "rss": rss}))
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+rss = usage.ru_maxrss * 1024
+print(json.dumps({"code": code, "wall_s": wall, "rss": rss, "cpu_s": usage.ru_utime + usage.ru_stime}))
 """
 
 
@@ -210,7 +212,7 @@ def cold_start(report: Report, index_dir: Path, embedder: str, ask_available: bo
     if ask_available:
         commands.append(("ask a question (new process)", [*base, "ask", "--json", COLD_QUESTION]))
     for label, cmd in commands:
-        walls, peaks = [], []
+        walls, peaks, cpus = [], [], []
         for _ in range(COLD_RUNS):
             proc = subprocess.run(
                 [sys.executable, "-c", _TIMED, *cmd], capture_output=True, text=True, env=env, cwd=ROOT, timeout=300
@@ -218,13 +220,16 @@ def cold_start(report: Report, index_dir: Path, embedder: str, ask_available: bo
             result = json.loads(proc.stdout.strip().splitlines()[-1])
             walls.append(result["wall_s"])
             peaks.append(result["rss"])
+            cpus.append(result.get("cpu_s", 0.0))
             if result["code"] != 0:
                 report.say(f"`{shlex.join(cmd[1:3])}` exited {result['code']}: {proc.stderr.strip()[-200:]}")
                 break
         report.add(
             f"cold start: {label}",
             f"{statistics.median(walls):.2f} s",
-            f"median of {len(walls)}, min {min(walls):.2f}, max {max(walls):.2f}; peak RSS {_mb(max(peaks))}",
+            f"median of {len(walls)}, min {min(walls):.2f}, max {max(walls):.2f}; CPU time "
+            f"{statistics.median(cpus):.2f} s (wall time on shared cores is CPU time plus waiting); "
+            f"peak RSS {_mb(max(peaks))}",
         )
 
 
@@ -251,14 +256,12 @@ def warm(report: Report, label: str, call: Callable[[str], Any], questions: list
 
 
 def growth_one(size: int, embedder: str, queries: int) -> dict[str, Any]:
-    """One size, in this process: generate, ingest, open, query. Returns the measurements."""
-    from assistant.index import Index
+    """One size: generate and ingest in this process, then open and query in a fresh one (so
+    the serving RSS is a worker's, not the ingest's). Returns the measurements."""
     from assistant.ingest import ingest_paths
-    from assistant.retrieve import Retriever
     from assistant.settings import get_settings
     from evals.synth import write_corpus
 
-    questions = [q.question for q in load_questions(DEFAULT_SET)]
     with tempfile.TemporaryDirectory(prefix=f"bench-{size}-", ignore_cleanup_errors=True) as tmp:
         t0 = time.perf_counter()
         corpus = write_corpus(Path(tmp) / "corpus", size, get_settings().corpus_dir)
@@ -266,16 +269,14 @@ def growth_one(size: int, embedder: str, queries: int) -> dict[str, Any]:
         t0 = time.perf_counter()
         result = ingest_paths([Path(tmp) / "corpus"], Path(tmp) / "index", embedder)
         ingest_s = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        retriever = Retriever(Index(Path(tmp) / "index", embedder_name=embedder))
-        retriever.retrieve(questions[0])
-        open_s = time.perf_counter() - t0
-        timings = []
-        for i in range(queries):
-            t0 = time.perf_counter()
-            retriever.retrieve(questions[i % len(questions)])
-            timings.append((time.perf_counter() - t0) * 1000)
+        cmd = [sys.executable, "-m", "evals.bench", "--growth-serve", str(Path(tmp) / "index"),
+               "--growth-embedder", embedder, "--growth-queries", str(queries)]
+        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=child_env(None), timeout=3600)
+        lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+        if proc.returncode != 0 or not lines:
+            raise RuntimeError(f"serving {size:,} failed: {proc.stderr[-500:]}")
         return {
+            **json.loads(lines[-1]),
             "size": size,
             "articles": result.chunks,
             "documents": len(result.added),
@@ -284,19 +285,60 @@ def growth_one(size: int, embedder: str, queries: int) -> dict[str, Any]:
             "generate_s": generate_s,
             "ingest_s": ingest_s,
             "index_bytes": dir_bytes(Path(tmp) / "index"),
-            "open_s": open_s,
-            "query_p50_ms": percentile(timings, 50),
-            "query_p95_ms": percentile(timings, 95),
-            "queries": queries,
-            "peak_rss_bytes": peak_rss_bytes(),
+            "ingest_peak_rss_bytes": peak_rss_bytes(),
         }
 
 
-def growth(report: Report, sizes: Sequence[int], embedder: str, queries: int, embed_rate: float | None) -> None:
+def growth_serve(index_dir: Path, embedder: str, queries: int) -> dict[str, Any]:
+    """Open an index as a worker does, then retrieve and answer `queries` dev questions."""
+    from assistant.chain import AnswerChain
+    from assistant.index import Index
+    from assistant.retrieve import Retriever
+    from evals.bench_serve import dense_search_costs
+
+    questions = [q.question for q in load_questions(DEFAULT_SET)]
+    t0 = time.perf_counter()
+    retriever = Retriever(Index(index_dir, embedder_name=embedder))
+    retriever.retrieve(questions[0])
+    open_s = time.perf_counter() - t0
+    timings = []
+    for i in range(queries):
+        t0 = time.perf_counter()
+        retriever.retrieve(questions[i % len(questions)])
+        timings.append((time.perf_counter() - t0) * 1000)
+    chain = AnswerChain(retriever.index, dt.date.today(), retriever=retriever)
+    t0 = time.perf_counter()
+    chain.ask(questions[1])
+    first_answer_s = time.perf_counter() - t0
+    answers = []
+    for i in range(queries):
+        t0 = time.perf_counter()
+        chain.ask(questions[i % len(questions)])
+        answers.append((time.perf_counter() - t0) * 1000)
+    rss = peak_rss_bytes()  # before the dense comparison loads a second matrix
+    from evals.bench_serve import warm_stages
+
+    stages = {row[0].split("`")[1]: row[1] for row in warm_stages(chain, questions, min(queries, 50))}
+    return {
+        **dense_search_costs(retriever.index, questions, min(queries, 50)),
+        "open_s": open_s,
+        "query_p50_ms": percentile(timings, 50),
+        "query_p95_ms": percentile(timings, 95),
+        "first_answer_s": first_answer_s,
+        "ask_p50_ms": percentile(answers, 50),
+        "ask_p95_ms": percentile(answers, 95),
+        "stages": stages,
+        "queries": queries,
+        "peak_rss_bytes": rss,
+    }
+
+
+def growth(report: Report, sizes: Sequence[int], embedder: str, queries: int, embed_rate: float | None,
+           force: bool = False) -> None:
     last: dict[str, Any] | None = None
     last_wall = 0.0
     for size in sizes:
-        if last is not None and size > GROWTH_ALWAYS:
+        if last is not None and size > GROWTH_ALWAYS and not force:
             projected = last_wall * (size / last["size"]) ** GROWTH_EXPONENT
             if projected > report.left:
                 report.say(
@@ -326,6 +368,8 @@ def growth(report: Report, sizes: Sequence[int], embedder: str, queries: int, em
         if embed_rate:
             row["projected_ingest_s"] = row["ingest_s"] + row["articles"] / embed_rate
         report.growth.append(row)
+        report.say(f"{row['articles']:,} articles, warm answer by stage: "
+                   + "; ".join(f"{k} {v}" for k, v in row.get("stages", {}).items()))
         last, last_wall = row, wall
         print(
             f"  {row['articles']:,} articles: ingest {row['ingest_s']:.1f} s, index {_mb(row['index_bytes'])}, "
@@ -340,15 +384,18 @@ def growth(report: Report, sizes: Sequence[int], embedder: str, queries: int, em
 def growth_table(rows: list[dict[str, Any]], embedder: str, model: str) -> str:
     head = (
         f"| articles | documents | corpus | ingest ({embedder}) | articles/s | index on disk | open index | "
-        f"query p50 | query p95 | peak RSS | ingest with {model} (projected) |"
+        f"retrieve p50 | retrieve p95 | first answer | answer p50 | answer p95 | dense numpy | dense HNSW | "
+        f"worker peak RSS | ingest peak RSS | ingest with {model} (projected) |"
     )
-    lines = [head, "|" + "---:|" * 11]
+    lines = [head, "|" + "---:|" * 17]
     for r in rows:
         projected = r.get("projected_ingest_s")
         lines.append(
             f"| {r['articles']:,} | {r['documents']:,} | {_mb(r['corpus_bytes'])} | {r['ingest_s']:.1f} s | "
             f"{r['articles'] / r['ingest_s']:.0f} | {_mb(r['index_bytes'])} | {r['open_s']:.1f} s | "
-            f"{r['query_p50_ms']:.0f} ms | {r['query_p95_ms']:.0f} ms | {_mb(r['peak_rss_bytes'])} | "
+            f"{r['query_p50_ms']:.1f} ms | {r['query_p95_ms']:.1f} ms | {r['first_answer_s']:.1f} s | "
+            f"{r['ask_p50_ms']:.1f} ms | {r['ask_p95_ms']:.1f} ms | {r['dense_numpy_p50_ms']:.2f} ms | "
+            f"{r['dense_hnsw_p50_ms']:.2f} ms | {_mb(r['peak_rss_bytes'])} | {_mb(r['ingest_peak_rss_bytes'])} | "
             + (f"{projected / 60:.0f} min |" if projected else "— |")
         )
     return "\n".join(lines)
@@ -363,7 +410,8 @@ def render(report: Report, args: argparse.Namespace, embedder: str) -> str:
         f"Python {platform.python_version()} · embedder `{embedder}` · "
         f"{' '.join(f'{k}={v}' for k, v in sorted(blas.items())) or 'no OPENBLAS_* settings'} · "
         f"budget {args.budget:.0f} s, took {report.elapsed:.0f} s · load average at start "
-        f"{report.load_start} (others' processes share these cores: compare runs, not single numbers)",
+        f"{report.load_start}, at the end {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
+        "(others' processes share these cores: compare runs, not single numbers)",
         "",
         "| what | value | note |",
         "|---|---|---|",
@@ -381,7 +429,30 @@ def render(report: Report, args: argparse.Namespace, embedder: str) -> str:
     ]
     if report.notes:
         out += ["## Notes", "", *[f"- {n}" for n in report.notes], ""]
+    if report.growth:
+        out += ["## What limits the next 10×", "", *next_ten_x(report.growth), ""]
     return "\n".join(out)
+
+
+def next_ten_x(rows: list[dict[str, Any]]) -> list[str]:
+    """Straight-line projections from the largest size measured to ten times it."""
+    big = max(rows, key=lambda r: r["articles"])
+    n, ten = big["articles"], big["articles"] * 10
+    lines = [
+        f"- Worker memory: {_mb(big['peak_rss_bytes'])} at {n:,} articles "
+        f"(~{big['peak_rss_bytes'] / n / 1024:.1f} KB per article: chunks and tables in Python objects, "
+        f"BM25 pages, the HNSW index); ~{_mb(big['peak_rss_bytes'] * 10)} per worker at {ten:,}.",
+        f"- Index on disk: {_mb(big['index_bytes'])} → ~{_mb(big['index_bytes'] * 10)}; ingest "
+        f"{big['ingest_s']:.0f} s → ~{big['ingest_s'] * 10 / 60:.0f} min single-threaded (jieba and embedding).",
+        f"- Answer p95 {big['ask_p95_ms']:.0f} ms vs retrieve p95 {big['query_p95_ms']:.0f} ms at {n:,}: "
+        "the difference is question understanding and composing, which still loop over every document "
+        "or article per question (see the stage lines in the notes).",
+        f"- Open {big['open_s']:.1f} s and first answer {big['first_answer_s']:.1f} s: per-process tables "
+        "built from all articles; beyond this they belong in the generation, built at ingest.",
+        "- Vectors: dense search here is HNSW above the numpy threshold; a Chroma server moves that memory "
+        "out of each worker (the side-by-side rows above).",
+    ]
+    return lines
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -389,13 +460,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=DEFAULT_QUERIES, help="warm queries per command")
     parser.add_argument("--budget", type=float, default=DEFAULT_BUDGET_S, help="seconds for the whole bench")
     parser.add_argument("--sizes", default=",".join(map(str, GROWTH_SIZES)), help="growth sizes (articles)")
+    parser.add_argument("--all-sizes", action="store_true", help="run every size, whatever the projection")
     parser.add_argument("--growth-embedder", default=GROWTH_EMBEDDER)
     parser.add_argument("--growth-queries", type=int, default=GROWTH_QUERIES)
     parser.add_argument("--out", type=Path, default=ROOT / "evals" / "bench.md")
     parser.add_argument("--growth-one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--growth-serve", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--clients", type=int, default=20, help="concurrent HTTP clients")
+    parser.add_argument("--seconds", type=float, default=60.0, help="seconds of HTTP load per run")
+    parser.add_argument("--workers", default="1,2", help="uvicorn worker counts for the JSON API load")
+    parser.add_argument("--chroma-size", type=int, default=10_000, help="articles for embedded vs server Chroma")
+    parser.add_argument("--no-serve", action="store_true", help="skip the HTTP load and the Chroma comparison")
     args = parser.parse_args(argv)
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
+    if args.growth_serve:
+        print(json.dumps(growth_serve(args.growth_serve, args.growth_embedder, args.growth_queries)))
+        return 0
     if args.growth_one:
         print(json.dumps(growth_one(args.growth_one, args.growth_embedder, args.growth_queries)))
         return 0
@@ -429,8 +510,30 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"warm ask ({args.queries} queries)…", flush=True)
             chain = get_chain(index_dir)
             warm(report, "ask", chain.ask, questions, args.queries, share)
+            from evals.bench_serve import warm_stages
+
+            for row in warm_stages(chain, questions, min(args.queries, 500)):
+                report.add(*row)
         report.add("peak RSS of this process (warm retrieve + ask)", _mb(peak_rss_bytes()))
-    growth(report, sizes, args.growth_embedder, args.growth_queries, embed_rate if embedder != args.growth_embedder else None)
+        if not args.no_serve:
+            from evals.bench_serve import serve_load
+
+            workers = [int(w) for w in args.workers.split(",") if w.strip()]
+            for row in serve_load(index_dir, args.clients, args.seconds, workers):
+                report.add(*row)
+    if not args.no_serve and args.chroma_size:
+        from evals.bench_serve import chroma_side_by_side
+
+        print(f"embedded vs server Chroma, {args.chroma_size:,} articles…", flush=True)
+        for r in chroma_side_by_side(args.chroma_size, args.growth_embedder, args.growth_queries):
+            report.add(
+                f"Chroma {r['where']}, {r['articles']:,} articles ({args.growth_embedder})",
+                f"retrieve p50 {r['p50']:.1f} · p95 {r['p95']:.1f} ms",
+                f"ingest {r['ingest_s']:.0f} s, open + first query {r['open_s']:.1f} s, dense search by "
+                f"{r['search']} on {r['dense_share']:.0%} of questions",
+            )
+    growth(report, sizes, args.growth_embedder, args.growth_queries,
+           embed_rate if embedder != args.growth_embedder else None, force=args.all_sizes)
 
     print()
     print("\n".join(["| what | value | note |", "|---|---|---|", *[f"| {w} | {v} | {n} |" for w, v, n in report.rows]]))

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from assistant.cli import main
 from assistant.index import Index
 from assistant.retrieve import FusionWeights, PolicyRetriever, Retriever, fuse
+from assistant.route import Intent
 
 from .conftest import ROOT
 
@@ -92,3 +93,112 @@ def test_sample_gold_articles_in_top5_via_cli(use_index: Path, monkeypatch: pyte
         found = {(h["doc_id"], h["article"]) for h in out[q["id"]]["hits"]}
         for gold in q["gold"]:
             assert (gold["doc"], gold["article"]) in found, (q["id"], found)
+
+
+# --- candidate sets: the index tables give what a scan over every chunk gives
+
+
+def test_exact_positions_match_a_scan_of_every_chunk(retriever: Retriever) -> None:
+    from assistant.retrieve import exact_positions, matches_ref
+    from assistant.route import ArticleRef, Intent
+
+    index = retriever.index
+    labels = {c.article for c in index.chunks} | {c.chapter.split(" ")[0] for c in index.chunks if c.chapter}
+    refs = [ArticleRef(label, kind) for label in sorted(labels) for kind in ("article", "section", "chapter")]
+    refs += [ArticleRef(label[1:], "outline") for label in sorted(labels) if label.startswith(("一", "二"))]
+    refs += [ArticleRef("附则", "section"), ArticleRef("二", "outline"), ArticleRef("（二）", "outline")]
+    for ref in refs:
+        intent = Intent(ref.label, "", (), (), (ref,), (), ())
+        scanned = [i for i, c in enumerate(index.chunks) if matches_ref(c, ref)]
+        if not scanned and ref.kind == "outline":
+            scanned = [i for i, c in enumerate(index.chunks) if c.article.startswith(ref.label + "（")]
+        assert exact_positions(intent, index, None) == scanned, ref
+        for doc_id, positions in index.doc_positions.items():
+            restricted = [int(p) for p in positions if int(p) in scanned]
+            assert exact_positions(intent, index, positions) == restricted, (ref, doc_id)
+
+
+def test_top_k_equals_a_full_sort_with_ties() -> None:
+    from assistant.retrieve import _top
+
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        n = int(rng.integers(1, 40))
+        fused = rng.integers(0, 4, n).astype(float) / 3  # many ties
+        orders = rng.integers(0, 5, n)
+        eligible = fused > 0
+        k = int(rng.integers(1, 8))
+        full = sorted((i for i in range(n) if eligible[i]), key=lambda i: (-fused[i], orders[i], i))
+        assert _top(fused, orders, eligible, k) == full[:k]
+
+
+def test_lexical_decision_only_when_no_dense_score_can_change_the_leader() -> None:
+    from assistant.retrieve import _lexically_decided
+
+    weights = FusionWeights(0.6, 0.4)
+    # the rival keeps 30 % of the leader's BM25 score: 0.6·0.3 + 0.4 < 0.6, the leader holds
+    assert _lexically_decided(np.array([10.0, 3.0, 0.0]), weights)
+    # at 40 % it could be overtaken (0.6·0.4 + 0.4 > 0.6): embed the query
+    assert not _lexically_decided(np.array([10.0, 4.0, 0.0]), weights)
+    assert not _lexically_decided(np.zeros(3), weights)
+    # the worst case the bound allows, checked against fuse itself
+    bm25 = np.array([10.0, 3.3])
+    for leader_dense, rival_dense in ((0.0, 1.0), (0.2, 1.0), (1.0, 0.0)):
+        fused = fuse(bm25, np.array([leader_dense, rival_dense]), weights)
+        assert fused[0] > fused[1]
+
+
+def test_dense_search_numpy_and_chroma_agree(retriever: Retriever, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant import vectors
+
+    index = retriever.index
+    brute = index.vectors
+    assert brute.matrix is not None  # a small collection is searched in memory
+    monkeypatch.setattr(vectors, "BRUTE_FORCE_MAX", 0)
+    hnsw = vectors.VectorSearch(lambda: brute.collection, brute.embedder, brute.positions, len(index.chunks))
+    assert hnsw.matrix is None
+    for question, doc_ids in (("核心区建筑面积", ()), ("经济贡献奖励", ("liuzhou-2024-park-measures",))):
+        positions = retriever.candidate_positions(Intent(question, question, doc_ids, (), (), (), ()))
+        a_pos, a_sim = brute.search(question, 5, positions, doc_ids)
+        b_pos, b_sim = hnsw.search(question, 5, positions, doc_ids)
+        assert sorted(a_pos.tolist()) == sorted(b_pos.tolist())
+        assert sorted(a_sim.tolist()) == pytest.approx(sorted(b_sim.tolist()), abs=1e-5)
+        assert {index.chunks[int(p)].doc_id for p in a_pos} <= set(doc_ids or index.doc_positions)
+
+
+def test_query_vectors_are_cached(retriever: Retriever) -> None:
+    search = retriever.index.vectors
+    first = search.query_vector("园区认定条件")
+    assert search.query_vector("园区认定条件") is first
+    assert not first.flags.writeable
+
+
+def test_small_embedded_index_answers_without_chromadb(hash_index: Path) -> None:
+    """The vectors of a small embedded index are kept in chunk order beside it: the same
+    numbers Chroma holds, searched without opening Chroma."""
+    index = Index(hash_index)
+    search = index.vectors
+    assert search.matrix is not None and "collection" not in search.__dict__
+    stored = search.collection.get(include=["embeddings"])
+    for chunk_id, vector in zip(stored["ids"], stored["embeddings"], strict=True):
+        assert np.allclose(search.matrix[index._positions[chunk_id]], vector)
+
+
+def test_lcel_runnable_is_the_same_chain(hash_index: Path) -> None:
+    from assistant.chain import AnswerChain
+
+    from .conftest import TODAY
+
+    chain = AnswerChain(Index(hash_index), TODAY)
+    question = "柳州园区企业主营业务收入6亿元，经济贡献奖励最多多少？"
+    direct = chain.ask(question)
+    via_lcel = chain.runnable.invoke({"question": question, "history": []})
+    assert via_lcel.answer == direct.answer and via_lcel.citations == direct.citations
+
+
+def test_dense_search_leaves_one_blas_thread_for_the_process(retriever: Retriever) -> None:
+    from threadpoolctl import threadpool_info
+
+    retriever.index.vectors.search("园区认定条件", 3)
+    blas = [info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"]
+    assert blas and set(blas) == {1}

@@ -1,4 +1,5 @@
-"""The Gradio web app (`python app.py`, `assistant serve`).
+"""The web app (`python app.py`, `assistant serve`): `server` (FastAPI: the JSON API with the
+Gradio page mounted) over `ui` (the Gradio page).
 
 `render` and `backend` are plain Python; `ui` imports gradio, so it loads only when serving.
 """
