@@ -117,7 +117,7 @@ def _prefix_op(text: str, start: int) -> tuple[str, str] | None:
 
 def _figure(q: Quantity, text: str = "") -> Figure:
     """`text` is the unit's text: "2000家次", "5000人次" are counted in 家次/人次, not 家/人."""
-    if text and q.kind == "count" and text[q.span[1]:q.span[1] + 1] == "次" and not q.qualifier:
+    if text and q.kind == "count" and text[q.span[1]:q.span[1] + 1] == "次":
         return Figure(q.number, f"{q.unit}次", f"{q.text}次")
     return Figure(q.number, q.unit, q.text)
 
@@ -401,9 +401,9 @@ def extract_unit(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[C
         used += spans
     facts = [(s, e) for m in re.finditer(_alt(lex["fact_markers"]), text)
              for s, e in [(_clause_start(text, m.start(), _SENTENCE_END), _clause_end(text, m.end(), _SENTENCE_END))]]
-    per_units: list[PerUnitCapped] = []
+    per_units: list[tuple[PerUnitCapped, int]] = []  # with the start of its sentence
     caps: list[Cap] = []
-    longest: list[Figure] = []
+    longest: list[tuple[Threshold, int]] = []  # "期限最长N年", with the start of its sentence
     lump: list[Quantity] = []  # "一次性奖励3万元": a sum per qualifying case
     for q in _quantities(text):
         s, e = q.span
@@ -416,8 +416,8 @@ def extract_unit(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[C
         words = list(dict.fromkeys(w for w in (op_word[0] if op_word else None, suffix) if w))
         op = _ops()[suffix] if suffix else (op_word[1] if op_word else None)
         pu = _per_unit(doc_id, label, text, q, op_word if op else None)
-        if pu is not None:
-            per_units.append(pu)  # type: ignore[arg-type]
+        if isinstance(pu, PerUnitCapped):
+            per_units.append((pu, _clause_start(text, s, _SENTENCE_END)))
             continue
         if op is None:
             if q.kind == "amount" and re.search(_alt(lex["reward_words"]), text[_clause_start(text, s):s]):
@@ -426,7 +426,9 @@ def extract_unit(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[C
         clause = _clause_start(text, s)
         before = text[clause:s - len(op_word[0]) if op_word else s]
         if op in ("<=", "<") and q.kind == "duration" and op_word and op_word[0] == "最长":
-            longest.append(_figure(q))
+            ceiling = Threshold(doc_id, label, text[clause:_clause_end(text, e)], _trim(before), op,
+                                _figure(q), op_word[0])
+            longest.append((ceiling, _clause_start(text, s, _SENTENCE_END)))
             continue
         if op in ("<=", "<") and q.kind in ("amount", "percent", "area", "count") and not (
             q.kind in ("area", "count") and not per_units and not _has_rate_later(text, e)
@@ -443,14 +445,15 @@ def extract_unit(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[C
         basis = "、".join(words)
         rules.append(Threshold(doc_id, label, text[clause:_clause_end(text, e)], subject, op,
                                _figure(q, text), basis, of, applies))
-    # "期限最长N年" binds the rates of its own sentence.
-    sentence = [_clause_start(text, text.index(p.phrase), _SENTENCE_END) for p in per_units]
-    for p, at in zip(per_units, sentence, strict=True):
-        mine = [f for f in longest if _clause_start(text, text.index(f.text, at), _SENTENCE_END) == at
-                and text.index(f.text, at) < _clause_end(text, at, "。")]
-        rules.append(replace(p, longest=mine[0] if mine else None))
+    # "期限最长N年" binds the rates of its own sentence; one that binds none is a ceiling itself.
+    bound: set[int] = set()
+    for p, at in per_units:
+        mine = [i for i, (_, other) in enumerate(longest) if other == at]
+        bound.update(mine)
+        rules.append(replace(p, longest=longest[mine[0]][0].value if mine else None))
+    rules += [t for i, (t, _) in enumerate(longest) if i not in bound]
     totals = [c for c in caps if re.search(_alt(lex["total_words"]), c.scope + c.phrase)]
-    if not per_units and totals:
+    if not per_units and totals and lump:
         # "…达到200万元以上的，一次性奖励3万元，此项奖励资金总额不超过30万元": each qualifying
         # case earns the sum, up to the total.
         for q in lump:
@@ -460,17 +463,10 @@ def extract_unit(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[C
                                        caps=tuple(caps)))
         return rules, []
     if per_units:
-        rules = [replace(r, caps=(*r.caps, *caps)) if isinstance(r, PerUnitCapped) else r for r in rules]
+        rules = [replace(r, caps=(*r.caps, *caps)) if isinstance(r, PerUnitCapped) else r
+                 for r in rules]
         return rules, []
-    if longest:
-        rules += [Threshold(doc_id, label, _whole_clause(text, f.text), _trim(text[_clause_start(text, text.index(f.text)):text.index(f.text)]).removesuffix("最长"),
-                            "<=", f, "最长") for f in longest]
     return rules, caps
-
-
-def _whole_clause(text: str, needle: str) -> str:
-    i = text.index(needle)
-    return text[_clause_start(text, i):_clause_end(text, i + len(needle))]
 
 
 def _has_rate_later(text: str, pos: int) -> bool:
