@@ -114,7 +114,7 @@ def _one(r: Rule) -> dict[str, Any]:
                 "phrase": r.phrase, "meaning": r.meaning}
     if isinstance(r, Period):
         return {"kind": "deadline", "start": {"name": None, "label": "（原文未写明起算日）"},
-                "period": shown(r.every), "times": shown(r.times), "phrase": r.phrase, "meaning": "every"}
+                "period": shown(r.every), "times": shown(r.times) if r.times else "1次", "phrase": r.phrase, "meaning": "every"}
     if isinstance(r, Window) and r.start is None:
         return {"kind": "deadline", "start": {"name": None, "label": "所属年度"},
                 "due": f"{r.year}{shown(r.end)}", "phrase": r.phrase, "meaning": "annual"}

@@ -228,7 +228,7 @@ def _spans_of(text: str, used: list[tuple[int, int]], first: int) -> list[tuple[
 
 
 _PER_RE = re.compile(
-    r"每(?P<f1>[月年次])?(?:(?:引进|吸纳|介绍|招用|新增)?(?:\d+|一)?|每)?"
+    rf"每(?P<f1>[月年次])?(?:(?:{_alt(lexicon()['per_verbs'])})?(?:\d+|一)?|每)?"
     r"(?P<per>平方米|人次|人|名|家|户|个)(?:每(?P<f2>[月年次]))?(?P<gap>[^，。；每\d]{0,12})$"
 )
 _SLASH_RE = re.compile(r"^/(?P<per>家|人|平方米|个|户)")
@@ -312,6 +312,18 @@ def _periodic(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[tupl
         subject = _trim(f"{m.group('mid')}{m.group('after')}") or _trim(text[clause:m.start()])
         rules.append(Period(doc_id, label, text[clause:m.end()], subject,
                             Figure(value, unit, every_text), Figure(count, m.group("cu"), f"{times}{m.group('cu')}")))
+        used.append(m.span())
+    # "每3年由…进行综合评估": a duty every N years with no count written (once each time).
+    verbs = _alt(lexicon()["periodic_verbs"])
+    for m in re.finditer(rf"每(?P<n>[两二三四五六七八九十\d]*)(?P<u>年|季度)(?P<mid>[^，。；]*?(?:{verbs})[^，。；]*)", text):
+        if any(s <= m.start() < e for s, e in used) or not m.group("n"):
+            continue
+        try:
+            every = _duration(f"{m.group('n')}{m.group('u')}")
+        except CalcError:
+            continue
+        clause = _clause_start(text, m.start())
+        rules.append(Period(doc_id, label, text[clause:m.end()], _trim(m.group("mid")), every, None))
         used.append(m.span())
     taken = []
     for m in _WINDOW_RE.finditer(text):
@@ -435,7 +447,7 @@ def extract_unit(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[C
         ):
             scope, of = (_trim(before), "") if q.kind != "percent" else _share(before)
             cap_phrase = _LEADING_MARK.sub("", text[clause:_clause_end(text, e)])
-            caps.append(Cap(_figure(q, text), op, scope, cap_phrase, of))
+            caps.append(Cap(_figure(q, text), op, scope, cap_phrase, of, "、".join(words)))
             continue
         subject, of = _share(before) if q.kind == "percent" else (_trim(re.split("、|或者", before)[-1]), "")
         after = text[e:_clause_end(text, e)]
@@ -514,7 +526,7 @@ def extract_chunks(chunks: Sequence[Chunk]) -> Extraction:
             if has_owner or (chunk.article, c.phrase) in taken:
                 continue
             out.append(Threshold(chunk.doc_id, chunk.article, c.phrase, c.scope, c.op, c.figure,
-                                 "不超过" if c.op == "<=" else c.op, c.of))
+                                 c.basis, c.of))
     # Phrases read as the reviewed files quote them: without the item's own marker.
     out = [replace(r, phrase=_LEADING_MARK.sub("", r.phrase)) for r in out]
     texts = {c.article: c.text for c in chunks}

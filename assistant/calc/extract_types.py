@@ -52,6 +52,7 @@ class Cap:
     scope: str  # the words before it: "每家机构每年", "单个机构规模发展奖励累计"
     phrase: str
     of: str = ""  # a share cap: "不超过当年实际缴纳租金的50%" → 当年实际缴纳租金
+    basis: str = ""  # the boundary words: "最高、不超过"
 
 
 @dataclass(frozen=True)
@@ -118,12 +119,12 @@ class PerUnitCapped(Rule):
 @dataclass(frozen=True)
 class Period(Rule):
     every: Figure  # 每两年 → 2年; 每年 → 1年
-    times: Figure  # 一次 → 1次
+    times: Figure | None  # 一次 → 1次; None: "每3年…进行综合评估" says no count (once)
 
     kind = "period"
 
     def figures(self) -> tuple[Figure, ...]:
-        return (self.every, self.times)
+        return (self.every, *([self.times] if self.times else []))
 
 
 @dataclass(frozen=True)
