@@ -378,3 +378,14 @@ def test_cli_reports_an_unreadable_document(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["rules", "extract", str(bad)])
     assert result.exit_code == 1
     assert "Traceback" not in result.output and "policy.xyz" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_same_rules_from_pdf_and_docx(fmt: str) -> None:
+    """The loaders give the same units, so the same rules (label, kind, phrase) are found."""
+    def signature(ex: Extraction) -> set[tuple[str, str, str]]:
+        return {(r.unit, r.kind, r.phrase) for r in ex.rules}
+
+    for name in FIXTURE_NAMES:
+        other = _load(FIXTURES / fmt / f"{name}.{fmt}")[0]
+        assert signature(other) == signature(fixture(name)), name
