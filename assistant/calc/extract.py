@@ -40,6 +40,7 @@ from assistant.calc.extract_types import (
     Tiers,
     Window,
     check,
+    count_of,
 )
 from assistant.calc.numbers import BOUNDARY_WORDS, Quantity, extract_quantities, normalize_width
 from assistant.errors import CalcError
@@ -68,7 +69,11 @@ def _ops() -> dict[str, str]:
 
 _CLAUSE_END = "，,；;。：:\n"
 _SENTENCE_END = "；;。\n"
-_LEADING_MARK = re.compile(r"^(?:第[一二三四五六七八九十百零]+条\s*|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]|[①-⑳]|[一二三四五六七八九十]+、)\s*")
+# An item's own marker at the start of its text: 第五条, （一）, 1., ①, 一、
+_LEADING_MARK = re.compile(
+    r"^(?:第[一二三四五六七八九十百零]+条\s*|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]|[①-⑳]"
+    r"|[一二三四五六七八九十]+、)\s*"
+)
 _NUM = r"[\d.]+|[一二两三四五六七八九十百]+"
 
 
@@ -283,9 +288,11 @@ _WINDOW_RE = re.compile(
     r"(?P<y>每年|当年|次年)?(?P<m1>\d{1,2})月(?P<d1>\d{1,2})日(?:至|到|—|-|～)"
     r"(?:(?P<m2>\d{1,2})月)?(?P<d2>\d{1,2})日"
 )
-_DUE_RE = re.compile(r"(?P<y>每年|当年|次年)(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日(?:前|之前)|底(?:前|之前)?)")
+_DUE_RE = re.compile(
+    r"(?P<y>每年|当年|次年)(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日(?:前|之前)|底(?:前|之前)?)"
+)
 _DEADLINE_RE = re.compile(
-    rf"(?P<pub>为期)?(?P<fig>(?:{_NUM})(?:个工作日|工作日|个自然日|日|天|个月|年))(?P<tail>以内|内|的公示|公示)?"
+    rf"(?P<fig>(?:{_NUM})(?:个工作日|工作日|个自然日|日|天|个月|年))(?P<tail>以内|内|的公示|公示)?"
 )
 
 
@@ -307,15 +314,16 @@ def _periodic(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[tupl
                 continue
         unit = {"个月": "月"}.get(m.group("u"), m.group("u"))
         times = m.group("times")
-        count = Decimal(times) if times.isdigit() else Decimal("一二三四五".index(times.replace("两", "二")) + 1)
+        times_text = f"{times}{m.group('cu')}"
         clause = _clause_start(text, m.start())
         subject = _trim(f"{m.group('mid')}{m.group('after')}") or _trim(text[clause:m.start()])
         rules.append(Period(doc_id, label, text[clause:m.end()], subject,
-                            Figure(value, unit, every_text), Figure(count, m.group("cu"), f"{times}{m.group('cu')}")))
+                            Figure(value, unit, every_text), Figure(count_of(times), m.group("cu"), times_text)))
         used.append(m.span())
     # "每3年由…进行综合评估": a duty every N years with no count written (once each time).
     verbs = _alt(lexicon()["periodic_verbs"])
-    for m in re.finditer(rf"每(?P<n>[两二三四五六七八九十\d]*)(?P<u>年|季度)(?P<mid>[^，。；]*?(?:{verbs})[^，。；]*)", text):
+    every_re = rf"每(?P<n>[两二三四五六七八九十\d]*)(?P<u>年|季度)(?P<mid>[^，。；]*?(?:{verbs})[^，。；]*)"
+    for m in re.finditer(every_re, text):
         if any(s <= m.start() < e for s, e in used) or not m.group("n"):
             continue
         try:
@@ -369,7 +377,8 @@ def _deadlines(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[tup
         after_end = _clause_end(text, m.end())
         after = text[m.end():after_end]
         is_year = fig_text.endswith("年")
-        if (m.group("tail") or "").endswith("公示") or re.search(f"(?:{_alt(lex['publicity_words'])})(?:为)?$", before):
+        publicity = re.search(f"(?:{_alt(lex['publicity_words'])})(?:为)?$", before)
+        if (m.group("tail") or "").endswith("公示") or publicity:
             meaning = "publicity"
         elif is_year and m.group("tail") == "内" and re.match(_alt(lex["ban_words"]), after.lstrip("其")):
             meaning = "ban"
@@ -512,7 +521,7 @@ def extract_chunks(chunks: Sequence[Chunk]) -> Extraction:
                         for other, other_rules, caps in per_unit if other is not chunk and parent is not None
                         and not other_rules and _parent(other.article) == parent for c in caps]
         for r in rules:
-            # A sibling's cap ("（3）…每家机构每年不超过30万元") binds the items with no cap of their own.
+            # A sibling's cap ("（3）…每家机构每年不超过30万元") binds items with no cap of their own.
             own_cap = any(c.figure.unit == "元" for c in getattr(r, "caps", ()))
             if isinstance(r, (PerUnitCapped, Tiers)) and sibling_caps and not own_cap:
                 amount_caps = [c for c in sibling_caps if c.figure.unit == "元" or isinstance(r, PerUnitCapped)]

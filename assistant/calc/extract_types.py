@@ -169,8 +169,7 @@ def _reread(fig: Figure) -> Decimal | None:
         m = re.fullmatch(r"(?:每年|当年|次年)?(\d{1,2})月(?:(\d{1,2})日|底)", fig.text)
         return Decimal(int(m.group(1)) * 100 + int(m.group(2) or 0)) if m else None
     if fig.unit in ("次", "届"):
-        n = fig.text[:-1]
-        return Decimal(n) if n.isdigit() else Decimal("一二三四五".index(n.replace("两", "二")) + 1)
+        return count_of(fig.text[:-1])
     if fig.text.startswith("每") and fig.unit in ("年", "月", "季度"):
         return Decimal(1) if fig.text == f"每{fig.unit}" else None
     if fig.unit in ("家次", "人次") and fig.text.endswith("次"):
@@ -181,6 +180,11 @@ def _reread(fig: Figure) -> Decimal | None:
         return parse_quantity(fig.text, kind).number  # type: ignore[arg-type]
     except CalcError:
         return None
+
+
+def count_of(times: str) -> Decimal:
+    """How many times: "1", "一", "两" (small counts of a periodic duty)."""
+    return Decimal(times) if times.isdigit() else Decimal("一二三四五".index(times.replace("两", "二")) + 1)
 
 
 def check(rule: Rule, texts: dict[str, str]) -> list[str]:
