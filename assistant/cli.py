@@ -197,6 +197,32 @@ def _register_calculator() -> None:
 _register_calculator()
 
 
+@main.group()
+def rules() -> None:
+    """Calculable rules of a policy: find them in its text for review."""
+
+
+@rules.command("extract")
+@click.argument("doc", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="write the draft here (default: stdout)")
+def rules_extract(doc: Path, out: Path | None) -> None:
+    """Write a YAML draft of DOC's rules (status: extracted) for review into corpus/rules/."""
+    from assistant.calc.draft import counts, draft_document
+    from assistant.settings import get_settings
+
+    text, doc_id, extraction = draft_document(doc)
+    if out:
+        out.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+    found = "，".join(f"{k} {n}" for k, n in counts(extraction).items() if n)
+    click.echo(f"{doc_id}: {len(extraction.rules)} 条规则（{found or '无'}），"
+               f"{len(extraction.dropped)} 条因数字不在原文中而丢弃" + (f" → {out}" if out else ""), err=True)
+    reviewed = Path(get_settings().corpus_dir) / "rules" / f"{doc_id}.yaml"
+    if reviewed.exists():
+        click.echo(f"已有审核规则 {reviewed}，它优先于本草稿（a reviewed file wins）", err=True)
+
+
 @main.command()
 @click.argument("file", default="-", type=click.File("r", encoding="utf-8-sig"))
 @click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="status on this date (default: today)")
