@@ -346,7 +346,9 @@ def test_bad_upload_shows_the_error_and_keeps_the_index(
     assert "scan.txt: 不是文本文件" in text
     assert manifest_generation(site["index"]) == before
     assert sorted(p.name for p in site["corpus"].iterdir()) == files
-    assert page.locator("#docs-table [role='gridcell']", has_text="桂人社规〔2021〕1号").count() == 1
+    cell = page.locator("#docs-table [role='gridcell']", has_text="桂人社规〔2021〕1号")
+    cell.first.wait_for()  # the table is filled on page load, which a loaded machine delays
+    assert cell.count() == 1
     shot(page, "upload-bad-file")
 
 
