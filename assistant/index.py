@@ -489,9 +489,11 @@ class Index:
 
     def close(self) -> None:
         """Release the Chroma client (SQLite connection, HNSW files) and any private copy, or
-        every reload leaks the handles of a generation that may already be deleted."""
-        self.__dict__.pop("vectorstore", None)
-        self.__dict__.pop("vectors", None)
+        every reload leaks the handles of a generation that may already be deleted — the
+        memory-mapped BM25 arrays included, which hold their files open."""
+        for name, value in vars(type(self)).items():
+            if isinstance(value, cached_property):
+                self.__dict__.pop(name, None)
         if self._client is not None:
             self._client.close()
             self._client = None

@@ -33,7 +33,9 @@ class Settings(BaseSettings):
     # e.g. the name a reverse proxy forwards; origins allowed cross-origin calls (none).
     allowed_hosts: str = ""
     cors_origins: str = ""
-    rate_limit_per_minute: int = 60  # POSTs (answers, uploads, logins) per client
+    # POSTs (Gradio events, API answers, uploads, logins) per client; one chat question is a few
+    # Gradio events (answer, progress, saving the conversation), so 300 is ~1 question a second
+    rate_limit_per_minute: int = 300
     today: dt.date | None = None
     # What one file may cost at ingest (assistant.loaders.Limits).
     max_file_mb: float = 20

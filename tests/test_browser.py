@@ -102,6 +102,8 @@ def app_env(index_dir: Path, corpus: Path, embedder: str | None) -> dict[str, st
         "ASSISTANT_CORPUS_DIR": str(corpus),
         "ASSISTANT_UPLOADS_DIR": str(index_dir.parent / "uploads"),
         "ASSISTANT_ADMIN_PASSWORD": ADMIN_PASSWORD,
+        # one test client clicks faster than a person: the per-client limit has its own tests
+        "ASSISTANT_RATE_LIMIT_PER_MINUTE": "100000",
         "ASSISTANT_TODAY": TODAY.isoformat(),
         "ASSISTANT_HOST": "127.0.0.1",
         "ASSISTANT_PORT": str(free_port()),

@@ -99,23 +99,24 @@ def test_sample_gold_articles_in_top5_via_cli(use_index: Path, monkeypatch: pyte
 
 
 def test_exact_positions_match_a_scan_of_every_chunk(retriever: Retriever) -> None:
-    from assistant.retrieve import exact_positions, matches_ref
-    from assistant.route import ArticleRef, Intent
+    """With no document named, references resolve over the index's distinct labels; the result
+    is what resolving them in every document's chunks gives, also within a candidate set."""
+    from assistant.retrieve import exact_positions, resolve_refs
+    from assistant.route import Intent, parse_article_refs
 
     index = retriever.index
-    labels = {c.article for c in index.chunks} | {c.chapter.split(" ")[0] for c in index.chunks if c.chapter}
-    refs = [ArticleRef(label, kind) for label in sorted(labels) for kind in ("article", "section", "chapter")]
-    refs += [ArticleRef(label[1:], "outline") for label in sorted(labels) if label.startswith(("一", "二"))]
-    refs += [ArticleRef("附则", "section"), ArticleRef("二", "outline"), ArticleRef("（二）", "outline")]
-    for ref in refs:
-        intent = Intent(ref.label, "", (), (), (ref,), (), ())
-        scanned = [i for i, c in enumerate(index.chunks) if matches_ref(c, ref)]
-        if not scanned and ref.kind == "outline":
-            scanned = [i for i, c in enumerate(index.chunks) if c.article.startswith(ref.label + "（")]
-        assert exact_positions(intent, index, None) == scanned, ref
-        for doc_id, positions in index.doc_positions.items():
+    labels = sorted({c.article for c in index.chunks} | {c.chapter.split(" ")[0] for c in index.chunks if c.chapter})
+    questions = [*labels, "（二）5", "（一）", "第5条", "附则", "序言", "第二章", "二"]
+    for question in questions:
+        refs = parse_article_refs(question)
+        if not refs or any(r.kind == "last" for r in refs):
+            continue
+        intent = Intent(question, "", (), (), refs, (), ())
+        scanned = sorted(index.position(c) for c in resolve_refs(refs, index.chunks, named=False))
+        assert sorted(exact_positions(intent, index, None)) == scanned, question
+        for positions in index.doc_positions.values():
             restricted = [int(p) for p in positions if int(p) in scanned]
-            assert exact_positions(intent, index, positions) == restricted, (ref, doc_id)
+            assert exact_positions(intent, index, positions) == restricted, question
 
 
 def test_top_k_equals_a_full_sort_with_ties() -> None:

@@ -145,12 +145,13 @@ def test_other_routers_are_included_before_gradio(use_hash_index: Path) -> None:
     def extra(backend: Backend) -> APIRouter:
         router = APIRouter()
 
-        @router.get("/v1/models")
+        @router.get("/v1/extra")
         def models() -> dict[str, Any]:
             return {"data": [{"id": backend.index.embedder_name}]}
 
         return router
 
-    client = TestClient(create_app(Backend(), routers=[*ROUTERS, extra]))
-    assert client.get("/v1/models").json() == {"data": [{"id": "hash"}]}
+    # the trusted-host guard serves loopback names only
+    client = TestClient(create_app(Backend(), routers=[*ROUTERS, extra]), base_url="http://127.0.0.1")
+    assert client.get("/v1/extra").json() == {"data": [{"id": "hash"}]}
     assert client.get("/api/health").json()["status"] == "ok"
