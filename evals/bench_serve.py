@@ -60,7 +60,9 @@ def wait_http(url: str, process: subprocess.Popen[bytes], seconds: float = 240) 
 
 def start_app(index_dir: Path, port: int, workers: int = 1, **env_extra: str) -> subprocess.Popen[bytes]:
     env = {**child_env(index_dir), "ASSISTANT_HOST": "127.0.0.1", "ASSISTANT_PORT": str(port),
-           "GRADIO_ANALYTICS_ENABLED": "False", **env_extra}
+           "GRADIO_ANALYTICS_ENABLED": "False",
+           # the load generator is one client address: lift the per-client limit for it
+           "ASSISTANT_RATE_LIMIT_PER_MINUTE": "1000000", **env_extra}
     command = [sys.executable, "-m", "uvicorn", "assistant.web.server:create_app", "--factory",
                "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "--log-level", "warning"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
