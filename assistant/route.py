@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from assistant import outline
 from assistant.types import DocumentMeta
@@ -110,14 +109,63 @@ def _doc_names(meta: DocumentMeta) -> _DocNames:
     return _DocNames(meta.doc_id, tuple(a for a in aliases if len(a) >= 2), levels, number)
 
 
-@lru_cache(maxsize=8)
-def _names(documents_key: tuple[tuple[str, DocumentMeta], ...]) -> tuple[_DocNames, ...]:
-    return tuple(_doc_names(meta) for _, meta in documents_key)
+@dataclass(frozen=True)
+class _Corpus:
+    """What questions are matched against, built once per set of documents (not per question):
+    every document's names, the words to strip longest first, and places in pinyin."""
+
+    names: tuple[_DocNames, ...]
+    aliases: tuple[str, ...]  # longest first
+    words: tuple[str, ...]  # aliases and level words, longest first
+    places: frozenset[str]  # every place some document belongs to
+    # pinyin of every place, by its first syllable: (doc_id, the place's syllables)
+    sounds: Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]]
+
+
+_CORPORA: dict[int, tuple[Mapping[str, DocumentMeta], _Corpus]] = {}
+
+
+def _corpus(documents: Mapping[str, DocumentMeta]) -> _Corpus:
+    """Cached by the mapping's identity (an index's documents never change once loaded); the
+    mapping is held so its id cannot be reused by another."""
+    cached = _CORPORA.get(id(documents))
+    if cached is not None and cached[0] is documents:
+        return cached[1]
+    from pypinyin import lazy_pinyin
+
+    names = tuple(_doc_names(meta) for _, meta in sorted(documents.items()))
+    corpus = _Corpus(
+        names=names,
+        aliases=tuple(sorted({a for e in names for a in e.aliases}, key=len, reverse=True)),
+        words=tuple(sorted({a for e in names for a in (*e.aliases, *e.levels)}, key=len, reverse=True)),
+        places=frozenset(p for m in documents.values() for p in m.places),
+        sounds=_by_first_syllable(
+            (m.doc_id, tuple(lazy_pinyin(p))) for m in documents.values() for p in m.places
+        ),
+    )
+    if len(_CORPORA) >= 8:
+        _CORPORA.pop(next(iter(_CORPORA)))
+    _CORPORA[id(documents)] = (documents, corpus)
+    return corpus
+
+
+def _by_first_syllable(
+    pairs: Iterable[tuple[str, tuple[str, ...]]],
+) -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+    grouped: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for doc_id, syllables in pairs:
+        if syllables:
+            grouped.setdefault(syllables[0], []).append((doc_id, syllables))
+    return {head: tuple(group) for head, group in grouped.items()}
+
+
+def _names(documents: Mapping[str, DocumentMeta]) -> tuple[_DocNames, ...]:
+    return _corpus(documents).names
 
 
 def named_documents(question: str, documents: Mapping[str, DocumentMeta]) -> tuple[str, ...]:
     """Documents the question names, by place, level, title or 文号, in order of mention."""
-    names = _names(tuple(sorted(documents.items())))
+    names = _names(documents)
     found: dict[str, int] = {}
     for m in _DOC_NUMBER_REF.finditer(question):
         prefix, year, serial = m.group(1), m.group(2) or "", m.group(3)
@@ -143,13 +191,11 @@ def _homophone_places(question: str, documents: Mapping[str, DocumentMeta]) -> d
 
     sounds = lazy_pinyin(question)
     found: dict[str, int] = {}
-    for doc_id, meta in documents.items():
-        for place in meta.places:
-            target = lazy_pinyin(place)
-            for start in range(len(sounds) - len(target) + 1):
-                if sounds[start : start + len(target)] == target:
-                    found.setdefault(doc_id, start)
-                    break
+    by_head = _corpus(documents).sounds
+    for start, sound in enumerate(sounds):
+        for doc_id, target in by_head.get(sound, ()):
+            if tuple(sounds[start : start + len(target)]) == target:
+                found.setdefault(doc_id, start)
     return found
 
 
@@ -175,11 +221,12 @@ def _names_itself(meta: DocumentMeta, question: str) -> bool:
 def hinted_documents(question: str, documents: Mapping[str, DocumentMeta]) -> tuple[str, ...]:
     """Documents whose level word (自治区级, 市级 …) the question uses: a ranking hint only,
     since a level word also names other parks ("申请设立国家级产业园")."""
-    names = _names(tuple(sorted(documents.items())))
+    corpus = _corpus(documents)
     # Words inside a full name (聊城市市级…) are not a separate hint.
-    for alias in sorted({a for e in names for a in e.aliases}, key=len, reverse=True):
-        question = question.replace(alias, " ")
-    return tuple(e.doc_id for e in names if any(level in question for level in e.levels))
+    for alias in corpus.aliases:
+        if alias in question:
+            question = question.replace(alias, " ")
+    return tuple(e.doc_id for e in corpus.names if any(level in question for level in e.levels))
 
 
 def places_in(question: str) -> tuple[str, ...]:
@@ -213,15 +260,13 @@ SYNONYMS = (
 def topic_of(question: str, documents: Mapping[str, DocumentMeta]) -> str:
     """Strip document names, 文号, levels and article references: they pick documents and
     articles, and as search words they only favour articles that repeat the title."""
-    names = _names(tuple(sorted(documents.items())))
-    words = sorted(
-        {a for e in names for a in (*e.aliases, *e.levels)}, key=len, reverse=True
-    )
+    words = _corpus(documents).words
     text = _DOC_NUMBER_REF.sub(" ", question)
     for ref in outline.find_references(text):
         text = text.replace(ref.text, " ")
     for word in words:
-        text = text.replace(word, " ")
+        if word in text:
+            text = text.replace(word, " ")
     text = re.sub(r"[《》]", " ", text)
     for everyday, statutory in SYNONYMS:
         text = text.replace(everyday, statutory)
@@ -231,7 +276,7 @@ def topic_of(question: str, documents: Mapping[str, DocumentMeta]) -> str:
 def route(question: str, documents: Mapping[str, DocumentMeta]) -> Intent:
     text = normalise_question(question)
     places = places_in(text)
-    known = {p for meta in documents.values() for p in meta.places}
+    known = _corpus(documents).places
     foreign = tuple(
         p for p in places if not any(p in k or k in p for k in known)
     )
