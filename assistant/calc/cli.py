@@ -131,6 +131,30 @@ def calc_command(ctx: click.Context, rule_id: str | None, list_rules: bool, as_j
         raise click.ClickException(str(exc)) from exc
 
 
+def _check_csv(path: str, today: str | None, as_json: bool) -> None:
+    """Every row checked; a bad row is reported (exit 1) and the other rows still computed."""
+    from assistant.calc.batch import check_rows, read_csv
+
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise click.ClickException(f"无法读取 CSV {path}：{exc.strerror}（cannot read {path}）") from exc
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"CSV {path} 不是 UTF-8 文本（not UTF-8）: save it as CSV UTF-8 and retry") from exc
+    try:
+        report = check_rows(read_csv(text), today=today)
+    except CalcError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(report.to_csv(), nl=False)
+    for row in report.failed:
+        click.echo(f"  ✗ 第{row.row}行（{row.name}）: {row.error}", err=True)
+    if report.failed:
+        sys.exit(1)
+
+
 def _read_profile(path: str) -> dict[str, Any]:
     import yaml
 
@@ -148,14 +172,24 @@ def _read_profile(path: str) -> dict[str, Any]:
     return data
 
 
-@click.command("check", help="按档案（YAML/JSON）核对所有相关条款：assistant check --profile FILE。")
-@click.option("--profile", "profile_path", required=True, help="档案文件（YAML 或 JSON；- 表示标准输入）。")
+@click.command(
+    "check",
+    help="按档案核对所有相关条款：assistant check --profile FILE（YAML/JSON），"
+    "或整园批量：assistant check --csv rows.csv（每行一家企业或园区）。",
+)
+@click.option("--profile", "profile_path", default=None, help="档案文件（YAML 或 JSON；- 表示标准输入）。")
+@click.option("--csv", "csv_path", default=None, help="批量核对：CSV 文件（首行为列名；- 表示标准输入），输出 CSV。")
 @click.option("--today", default=None, help="今天的日期（周期性评估求下一次时用）。")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
-def check_command(profile_path: str, today: str | None, as_json: bool) -> None:
+def check_command(profile_path: str | None, csv_path: str | None, today: str | None, as_json: bool) -> None:
     from assistant.calc.tools import self_check_report
 
-    profile = _read_profile(profile_path)
+    if (profile_path is None) == (csv_path is None):
+        raise click.UsageError("give one of --profile FILE or --csv FILE")
+    if csv_path is not None:
+        _check_csv(csv_path, today, as_json)
+        return
+    profile = _read_profile(profile_path or "-")
     try:
         report = self_check_report(profile, today=today)
     except CalcError as exc:

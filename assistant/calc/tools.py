@@ -80,6 +80,20 @@ def _key(raw: object) -> str:
     return key
 
 
+def profile_key(raw: object) -> str:
+    """The input or profile field a column or key names (营收 → revenue); raises CalcError."""
+    return _key(raw)
+
+
+def known_field(raw: object) -> bool:
+    """Is this a profile field or an alias of one (a CSV column a rule can use)?"""
+    try:
+        _key(raw)
+    except CalcError:
+        return False
+    return True
+
+
 def normalize_profile(raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """Profile keys to input names, plus what can be derived; returns (inputs, notes).
 

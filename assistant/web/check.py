@@ -9,12 +9,13 @@ is shown as 待核实, never as a green "met".
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
 
+from assistant.calc.batch import shown_status, unused_inputs, unverified
 from assistant.errors import AssistantError
 from assistant.web import render
 from assistant.web.backend import SUBJECTS, Backend
@@ -60,45 +61,6 @@ def profile_values(form: Sequence[Field], values: Sequence[str]) -> dict[str, An
         parts = [p for p in _LIST_SPLIT.split(text) if p] if spec.many else [text]
         out[spec.name] = parts if len(parts) > 1 else parts[0]
     return out
-
-
-def unused_inputs(profile: Mapping[str, Any], results: Sequence[Any]) -> list[str]:
-    """Filled inputs that changed no input of any result's rule (directly or by derivation)."""
-    from assistant.calc.rules import load_rules
-    from assistant.calc.tools import normalize_profile
-
-    rules = load_rules()
-    read = {name for r in results if r.rule_id in rules.ids() for name in rules.get(r.rule_id).inputs}
-    full, _ = normalize_profile(profile)
-    unused = []
-    for name in profile:
-        if name in read:
-            continue
-        without, _ = normalize_profile({k: v for k, v in profile.items() if k != name})
-        if all(str(full.get(k)) == str(without.get(k)) for k in read):
-            unused.append(name)
-    return unused
-
-
-def unverified(result: Any, profile: Mapping[str, Any]) -> list[str]:
-    """Conditions of the result's rule that the profile did not give, so were not checked."""
-    from assistant.calc.rules import load_rules
-
-    rules = load_rules()
-    if result.rule_id not in rules.ids():
-        return []
-    rule = rules.get(result.rule_id)
-    missing = [c.phrase or c.label for c in rule.conditions if c.input not in profile]
-    missing += [c.phrase or c.label for c in getattr(result, "criteria", ()) if c.met is None
-                and c.input not in result.missing]
-    return list(dict.fromkeys(missing))
-
-
-def shown_status(result: Any, open_conditions: Sequence[str]) -> tuple[str, str]:
-    """(css status, verdict words): a met result with unchecked conditions is 待核实."""
-    if result.status == "met" and open_conditions:
-        return "unverified", f"待核实：{result.verdict}（未核实：{'；'.join(open_conditions)}）"
-    return result.status, result.verdict
 
 
 def check_tab(backend: Backend) -> None:
