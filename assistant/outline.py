@@ -36,8 +36,6 @@ STRUCTURAL = re.compile(
     rf"^(第\s*{_NUM}\s*(?:编|章|节|条|部分)|{_CN}+\s*、|[（(]\s*(?:{_CN}+|\d{{1,3}})\s*[）)]"
     rf"|\d{{1,3}}\s*[．.、](?!\d)|[{CIRCLED}])"
 )
-# A 条-document's article label, optionally with its 项 (第五条（三）) — the form rules cite.
-ARTICLE_LABEL = re.compile(rf"^第{_CN}+条(（{_CN}+）)?$")
 
 _CLOSING = re.compile(r"^本(办法|措施|规定|细则|意见|方案|通知|规划|条例|决定|实施细则|政策)")
 # Publication trailers after the body are not part of its last unit.
@@ -321,6 +319,15 @@ _ORDINAL_KIND = {
 Step = tuple[str, int]
 
 
+def is_label(label: str) -> bool:
+    """Is this a unit label in the form documents are labelled (第一百零五条, 二（二）5, 第五条（三）,
+    （三）（2）, 第二部分1①, 附件2, 第3段, 序言) — what rules data cites, not "第6条" or "第五条啊"?"""
+    if label in ("序言", "附则"):
+        return True
+    steps = label_path(label)
+    return bool(steps) and render_label(steps) == label
+
+
 @lru_cache(maxsize=65536)
 def label_path(label: str) -> tuple[Step, ...]:
     """The steps of a unit label or a written reference, in order."""
@@ -431,7 +438,6 @@ def find_references(text: str) -> tuple[Reference, ...]:
             close()
         run.append((m.start(), m.end(), step))
     close()
-    refs = [r for r in refs if _meaningful(r.steps)]
     if last := _LAST.search(text):
         refs.append(Reference(last.group(0), (), "last", last.start(), last.end()))
     for label, words in _NAMED:
@@ -466,11 +472,6 @@ def _question_step(m: re.Match[str]) -> Step | None:
         value = to_int(m.group(11))
         return ("cn", value) if value else None
     return None
-
-
-def _meaningful(steps: tuple[Step, ...]) -> bool:
-    """A lone "（一）" or "一、" in running text is a reference; so is any 第X条/附件/第N段."""
-    return bool(steps)
 
 
 def resolve(ref: Reference, labels: Sequence[str], strict: bool | None = None) -> list[str]:

@@ -21,26 +21,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from evals.load_ask import QUESTIONS, free_port  # the same questions and ports as the Gradio load
 from evals.run import ROOT, child_env, percentile
-
-QUESTIONS: tuple[tuple[str, list[list[str]]], ...] = (
-    ("柳州园区企业主营业务收入6亿元，经济贡献奖励最多多少？", []),
-    ("那1.2亿呢？", [["柳州园区企业主营业务收入6亿元，经济贡献奖励最多多少？", "不超过50万元"]]),
-    ("广西自治区级产业园申报条件第五条是什么？", []),
-    ("聊城市级产业园核心区建筑面积最低要求是多少？", []),
-    ("柳州措施的有效期到什么时候？", []),
-    ("火星上的产业园有什么补贴？", []),
-    ("聊城产业园评估不合格会怎样？", []),
-    ("自治区级产业园多久评估一次？", []),
-)
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_http(url: str, process: subprocess.Popen[bytes], seconds: float = 240) -> None:

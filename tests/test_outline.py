@@ -246,3 +246,13 @@ def test_an_article_reference_with_its_item_names_the_article() -> None:
     ref = outline.find_references("第五条（三）")[0]
     assert outline.resolve(ref, ["第四条", "第五条", "第六条"]) == ["第五条"]
     assert outline.resolve(outline.find_references("第十五条")[0], ["第五条"]) == []
+
+
+@pytest.mark.parametrize(
+    ("label", "ok"),
+    [("第一百零五条", True), ("第五条（三）", True), ("二（二）5", True), ("（三）（2）", True),
+     ("第二部分1①", True), ("附表2", True), ("第3段", True), ("附则", True),
+     ("第五条啊", False), ("第6条", False), ("柳州", False), ("", False)],
+)
+def test_a_label_rules_may_cite_is_one_the_grammar_reads_whole(label: str, ok: bool) -> None:
+    assert outline.is_label(label) is ok

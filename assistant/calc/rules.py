@@ -32,6 +32,7 @@ from typing import Any
 
 import yaml
 
+from assistant import outline
 from assistant.calc.numbers import (
     BOUNDARY_WORDS,
     Kind,
@@ -98,12 +99,6 @@ INPUTS: dict[str, InputSpec] = {
 LIST_INPUTS = frozenset({"branch_institutions", "branch_occupancy", "branch_area", "tax"})
 # Of those, the ones with one value per branch park (a question lists them branch by branch).
 BRANCH_INPUTS = frozenset({"branch_institutions", "branch_occupancy", "branch_area"})
-
-_ARTICLE_RE = re.compile(
-    r"第[一二三四五六七八九十百]+条(（[一二三四五六七八九十]+）)?"  # 条-structured documents
-    r"|[一二三四五六七八九十]+(（[一二三四五六七八九十]+）(\d+)?)?"  # outline documents
-)
-
 
 def coerce_input(name: str, value: object) -> Quantity | list[Quantity]:
     """Parse a raw value for a known input; a list for per-branch / per-enterprise inputs."""
@@ -410,7 +405,7 @@ def build_rule(raw: Mapping[str, Any], defaults: Mapping[str, Any], where: str) 
     if kind not in RULE_KINDS:
         raise _bad(where, f"kind 应为 {', '.join(RULE_KINDS)} 之一")
     article = str(data["article"])
-    if not _ARTICLE_RE.fullmatch(article):
+    if not outline.is_label(article):
         raise _bad(where, f"条款标签“{article}”不合文档写法（第五条 或 二（二）5）")
     tiers = tuple(_tier(where, t) for t in data.get("tiers") or ())
     _check_tiers(where, tiers)
