@@ -15,9 +15,11 @@ from dataclasses import replace
 from functools import cached_property, reduce
 from typing import TYPE_CHECKING, Any
 
-from assistant.answer import compose, content_words
+from assistant.answer import compose
 from assistant.errors import BadQuestion
 from assistant.index import Index
+from assistant.lexicon import lexicon
+from assistant.question import content_words, understand
 from assistant.retrieve import Retriever
 from assistant.route import route
 from assistant.types import Answer
@@ -30,7 +32,6 @@ MAX_QUESTION_CHARS = 2000
 # it could reach jieba (100k characters cost 72 s of CPU). Cut before anything tokenises.
 MAX_HISTORY_TURNS = 6
 MAX_TURN_CHARS = MAX_QUESTION_CHARS
-_FOLLOW_UP = re.compile(r"^(那|那么|那如果|如果|要是|假如|换成|改成|换作|若|那要是)")
 
 
 def contextualise(question: str, history: Sequence[Sequence[str]], index: Index) -> str:
@@ -48,7 +49,7 @@ def contextualise(question: str, history: Sequence[Sequence[str]], index: Index)
     if intent.articles:
         # "第3点呢" / "第十条呢": a unit of the document the conversation is about
         return question if intent.doc_ids else _with_documents(previous, question, index)
-    elliptical = bool(_FOLLOW_UP.match(intent.question)) or (
+    elliptical = bool(lexicon().follow_up.match(intent.question)) or (
         not intent.doc_ids and len(content_words(intent.topic)) <= 1
     )
     if not elliptical:
@@ -144,7 +145,8 @@ class AnswerChain:
         return {**state, "effective": effective}
 
     def _route(self, state: dict[str, Any]) -> dict[str, Any]:
-        return {**state, "intent": route(state["effective"], self.index.documents)}
+        intent = route(state["effective"], self.index.documents)
+        return {**state, "intent": intent, "understood": understand(intent)}
 
     def _retrieve(self, state: dict[str, Any]) -> dict[str, Any]:
         intent = state["intent"]
@@ -166,7 +168,7 @@ class AnswerChain:
                 notes={"refusal": "bad figure"},
             )
         answer = compose(
-            state["intent"],
+            state["understood"],
             state["hits"],
             self.index.documents,
             self.index.chunks,
@@ -200,8 +202,8 @@ class AnswerChain:
 
 
     def _with_llm(self, offline: Answer, state: dict[str, Any]) -> Answer:
-        from assistant.answer import citation_for
         from assistant.llm import compose_with_llm
+        from assistant.render import citation_for
 
         calc = state["calc"]
         chunks = list(dict.fromkeys([*(h.chunk for h in state["hits"]), *(calc.chunks if calc else ())]))

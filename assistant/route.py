@@ -12,18 +12,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from assistant import outline
+from assistant.lexicon import lexicon
 from assistant.types import DocumentMeta
 
 _DOC_NUMBER_REF = re.compile(
     r"([\u4e00-\u9fff]{2,8}?)\s*[〔\[(（【]?\s*(\d{4})?\s*[〕\])）】]?\s*第?\s*(\d{1,4})\s*号"
 )
-_LEVEL_DOCUMENT = re.compile(
-    r"(国家级|自治区级|省级|市级|县级)的?(那个|这个|那份|这份|那项|这项)?"
-    r"(办法|措施|规定|方案|文件|通知|意见|细则|规划|条例|政策)"
-)
-_LEVEL = re.compile(r"(国家级|自治区级|省级|市级|县级)")
-# Words jieba tags as places that name no jurisdiction.
-_NOT_PLACES = frozenset({"园区", "全国", "国家", "本市", "我市", "我区", "当地", "本地", "湾区", "东盟", "中国"})
 
 
 @dataclass(frozen=True)
@@ -101,7 +95,7 @@ def _doc_names(meta: DocumentMeta) -> _DocNames:
     core = re.sub(r"^(关于)?(印发)?", "", meta.title)
     core = re.sub(r"(的通知)$", "", core)
     aliases.add(core)
-    levels = tuple(m.group(1) for m in _LEVEL.finditer(meta.title))
+    levels = tuple(m.group(1) for m in lexicon().level.finditer(meta.title))
     number = None
     if meta.doc_number and (m := _DOC_NUMBER_REF.search(meta.doc_number)):
         number = (m.group(1), m.group(2) or "", m.group(3))
@@ -234,27 +228,14 @@ def places_in(question: str) -> tuple[str, ...]:
     import jieba.posseg
 
     jieba.setLogLevel(60)
+    not_places = lexicon().not_places
     return tuple(
         dict.fromkeys(
             tok.word
             for tok in jieba.posseg.lcut(question)
-            if tok.flag == "ns" and len(tok.word) >= 2 and tok.word not in _NOT_PLACES
+            if tok.flag == "ns" and len(tok.word) >= 2 and tok.word not in not_places
         )
     )
-
-
-# Everyday words for the statutory ones the documents use; applied to the search text only.
-SYNONYMS = (
-    ("营业额", "营业收入"),
-    ("营收", "营业收入"),
-    ("平米", "平方米"),
-    ("人社局", "人力资源和社会保障局"),
-    ("人社厅", "人力资源社会保障厅"),
-    ("人社部门", "人力资源社会保障部门"),
-    ("啥时候", "什么时候"),
-    ("摘牌", "取消授牌"),
-    ("施行", "施行 实施"),  # the documents use both for coming into force
-)
 
 
 def topic_of(question: str, documents: Mapping[str, DocumentMeta]) -> str:
@@ -268,7 +249,7 @@ def topic_of(question: str, documents: Mapping[str, DocumentMeta]) -> str:
         if word in text:
             text = text.replace(word, " ")
     text = re.sub(r"[《》]", " ", text)
-    for everyday, statutory in SYNONYMS:
+    for everyday, statutory in lexicon().synonyms:
         text = text.replace(everyday, statutory)
     return re.sub(r"\s+", " ", text).strip()
 
@@ -285,7 +266,7 @@ def route(question: str, documents: Mapping[str, DocumentMeta]) -> Intent:
     if named:
         # "自治区级和聊城市级…": a level word beside a name names a second document.
         named = named + tuple(d for d in hinted if d not in named)
-    elif len(hinted) == 1 and _LEVEL_DOCUMENT.search(text):
+    elif len(hinted) == 1 and lexicon().level_document.search(text):
         # "自治区级的那个办法": a level word with a document noun right after it names the one
         # document of that level ("国家级人力资源服务产业园管理办法" is some other title).
         named = hinted

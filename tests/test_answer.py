@@ -160,21 +160,3 @@ def test_mis_cut_colloquial_words_do_not_cause_a_refusal(chain: AnswerChain) -> 
 
 def test_a_code_like_5a_counts_as_the_subject(chain: AnswerChain) -> None:
     assert not chain.ask("柳州人力资源服务企业评上5A级能奖励多少钱").answered
-
-
-def test_the_extreme_entry_of_a_table_of_tiers() -> None:
-    """最高/最多 asked of a tier table answers the top tier with its condition; 起步/最低 the first."""
-    from assistant.answer import extreme_entry
-    from assistant.types import Chunk
-
-    table = Chunk(
-        "d", "（三）（1）",
-        "（1）营业收入1000万元至3000万元（含1000万元，不含3000万元）的，奖励8万元；"
-        "3000万元至1亿元（含3000万元，不含1亿元）的，奖励20万元；"
-        "1亿元及以上的，奖励50万元。所需资金从专项资金列支。",
-    )
-    assert extreme_entry("规模奖励最高能拿多少", table) == "1亿元及以上的，奖励50万元。"
-    assert extreme_entry("从多少营收起步", table) == "营业收入1000万元至3000万元（含1000万元，不含3000万元）的，奖励8万元。"
-    assert extreme_entry("规模奖励能拿多少", table) is None  # not asked for an end of the table
-    single = Chunk("d", "1", "给予一次性奖励5万元，最高不超过10万元。")
-    assert extreme_entry("最高奖励多少", single) is None  # not a table

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
-from assistant.answer import STATUS_WORDS, strip_label
+from assistant.render import STATUS_WORDS
+from assistant.select import strip_label
 from assistant.types import Answer, Chunk, Citation, DocumentMeta, Status
 from assistant.web import sources
 

@@ -1,0 +1,93 @@
+"""The question vocabulary (`lexicon.yaml`), loaded once and compiled.
+
+Everything here is general Chinese or general policy-document vocabulary; what one document
+calls things comes from the document itself (see `route` and `metadata`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+_SOURCE = Path(__file__).with_name("lexicon.yaml")
+
+
+@dataclass(frozen=True)
+class AskedKind:
+    name: str
+    asks: re.Pattern[str]  # a question asking for this kind
+    states: re.Pattern[str]  # a sentence stating one
+    noun: str  # what a unit lacks when it states none ("金额"); empty: never said
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    question_words: frozenset[str]
+    function_tags: tuple[str, ...]
+    kinds: tuple[AskedKind, ...]  # in priority order
+    which_article: re.Pattern[str]
+    validity: re.Pattern[str]
+    draft: re.Pattern[str]
+    whole: re.Pattern[str]
+    extreme: re.Pattern[str]  # group 1: the top end, group 2: the bottom end
+    wants_list: re.Pattern[str]
+    follow_up: re.Pattern[str]  # anchored at the start
+    validity_unit: re.Pattern[str]
+    validity_sentence: re.Pattern[str]
+    levels: tuple[str, ...]
+    level: re.Pattern[str]  # group 1: the level word
+    level_document: re.Pattern[str]  # "自治区级的那个办法"
+    title_without_quotes: re.Pattern[str]
+    not_places: frozenset[str]
+    synonyms: tuple[tuple[str, str], ...]
+
+    def kind(self, name: str) -> AskedKind:
+        return next(k for k in self.kinds if k.name == name)
+
+
+def _any(alternatives: list[str]) -> str:
+    return "|".join(alternatives)
+
+
+def _words(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in words)
+
+
+@cache
+def lexicon() -> Lexicon:
+    data = yaml.safe_load(_SOURCE.read_text(encoding="utf-8"))
+    cues = data["cues"]
+    levels = tuple(data["levels"])
+    return Lexicon(
+        question_words=frozenset(data["question_words"].split()),
+        function_tags=tuple(data["function_tags"]),
+        kinds=tuple(
+            AskedKind(
+                name, re.compile(_any(spec["asks"])), re.compile(_any(spec["states"])), spec.get("noun", "")
+            )
+            for name, spec in data["asked_kinds"].items()
+        ),
+        which_article=re.compile(_any(cues["which_article"])),
+        validity=re.compile(_any(cues["validity"])),
+        draft=re.compile(_any(cues["draft"])),
+        whole=re.compile(_any(cues["whole"])),
+        extreme=re.compile(f"({_any(cues['extreme_high'])})|({_any(cues['extreme_low'])})"),
+        wants_list=re.compile(_any(cues["list"])),
+        follow_up=re.compile(f"^({_any(cues['follow_up'])})"),
+        validity_unit=re.compile(_any(data["validity_unit"])),
+        validity_sentence=re.compile(_any(data["validity_sentence"])),
+        levels=levels,
+        level=re.compile(f"({_words(list(levels))})"),
+        level_document=re.compile(
+            f"({_words(list(levels))})的?({_words(data['demonstratives'])})?({_words(data['document_nouns'])})"
+        ),
+        title_without_quotes=re.compile(
+            rf"[\u4e00-\u9fff]{{8,}}(?:{_words(data['title_endings'])})(?:[（(]试行[)）])?"
+        ),
+        not_places=frozenset(data["not_places"]),
+        synonyms=tuple((a, b) for a, b in data["synonyms"]),
+    )

@@ -1,0 +1,300 @@
+"""Select: from the retrieved units, the unit, sentences and clauses that state what is asked.
+
+Rules (tested on synthetic units in tests/test_select.py):
+- the unit answering is the one whose best sentence answers best among the first few hits;
+- a sentence stating the asked kind (an amount, a period, an area …) wins over one that does not;
+- a list question gets every item of the list; a sentence introducing a list brings its items;
+- 最高/最低 asked of a table of tiers answers with the entry at that end, condition included;
+- the direct answer is the answering clauses, verbatim, never a label alone.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from assistant import outline
+from assistant.index import tokenize
+from assistant.lexicon import lexicon
+from assistant.question import Question
+from assistant.types import Chunk, Hit
+
+_SENTENCE_END = re.compile(r"(?<=[。；！？])")
+RERANK_DEPTH = 3
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    paragraph: str
+    position: int
+
+
+def split_sentences(chunk: Chunk) -> list[Sentence]:
+    out: list[Sentence] = []
+    for paragraph in chunk.text.split("\n"):
+        for piece in _SENTENCE_END.split(paragraph):
+            if piece.strip():
+                out.append(Sentence(piece.strip(), paragraph, len(out)))
+    return out
+
+
+class Vocabulary:
+    """Document frequencies over the indexed articles, for idf weights and coverage."""
+
+    def __init__(self, chunks: Sequence[Chunk]) -> None:
+        self.total = max(1, len(chunks))
+        self.df: dict[str, int] = {}
+        self.by_doc: dict[str, set[str]] = {}
+        self._sounds: dict[tuple[str, ...], list[str]] | None = None
+        for chunk in chunks:
+            tokens = set(tokenize(f"{chunk.title} {chunk.text}"))
+            self.by_doc.setdefault(chunk.doc_id, set()).update(tokens)
+            for token in tokens:
+                self.df[token] = self.df.get(token, 0) + 1
+
+    def idf(self, token: str) -> float:
+        return math.log(1 + self.total / (self.df.get(token, 0) + 0.5))
+
+    def known(self, token: str, doc_ids: Sequence[str] = ()) -> bool:
+        if doc_ids:
+            return any(token in self.by_doc.get(d, set()) for d in doc_ids)
+        return token in self.df
+
+    def homophones(self, word: str) -> list[str]:
+        """Words of the corpus that sound like `word` but are written otherwise: a pinyin input
+        method's commonest typo (人设局 for 人社局). Built on first use, only when a question
+        has a word the corpus lacks."""
+        from pypinyin import lazy_pinyin
+
+        if self._sounds is None:
+            sounds: dict[tuple[str, ...], list[str]] = {}
+            for token in self.df:
+                if len(token) >= 2 and not token.isascii():
+                    sounds.setdefault(tuple(lazy_pinyin(token)), []).append(token)
+            self._sounds = sounds
+        return [w for w in self._sounds.get(tuple(lazy_pinyin(word)), []) if w != word]
+
+
+_VOCABULARIES: dict[int, tuple[Sequence[Chunk], Vocabulary]] = {}
+
+
+def vocabulary_for(chunks: Sequence[Chunk]) -> Vocabulary:
+    """Built once per index's chunk list (cached by its identity and held, so the id is not
+    reused): hashing every article on every question cost 8.7 ms at 10k articles."""
+    cached = _VOCABULARIES.get(id(chunks))
+    if cached is not None and cached[0] is chunks:
+        return cached[1]
+    vocab = Vocabulary(chunks)
+    if len(_VOCABULARIES) >= 4:
+        _VOCABULARIES.pop(next(iter(_VOCABULARIES)))
+    _VOCABULARIES[id(chunks)] = (chunks, vocab)
+    return vocab
+
+
+def search_tokens(text: str) -> list[str]:
+    question_words = lexicon().question_words
+    return [t for t in dict.fromkeys(tokenize(text)) if t not in question_words]
+
+
+def score_sentence(sentence: Sentence, tokens: Sequence[str], vocab: Vocabulary, kind: str | None) -> float:
+    score = sum(vocab.idf(t) for t in tokens if t in sentence.text)
+    if kind and lexicon().kind(kind).states.search(sentence.text):
+        score *= 1.5
+        score += 1.0
+    return score
+
+
+def is_heading(sentence: Sentence, chunk: Chunk) -> bool:
+    """A numbered heading ("5.经济贡献奖励。", "第七条 申报设立程序"): a short first sentence of a
+    numbered paragraph, with no figure or clause of its own, that the unit goes on after —
+    a label and a name, never an answer by itself."""
+    paragraph = sentence.paragraph
+    if not paragraph.startswith(sentence.text) or outline.match_marker(paragraph) is None:
+        return False
+    if sentence.text.endswith(("：", ":")):
+        return False  # it introduces what follows ("应当提交下列材料：")
+    body = strip_label(sentence.text).rstrip("。")
+    if len(body) > 16 or re.search(r"[\d，,；;：:]", body):
+        return False
+    goes_on = len(paragraph) > len(sentence.text) or chunk.text.strip() != paragraph.strip()
+    return goes_on
+
+
+def best_sentences(q: Question, chunk: Chunk, vocab: Vocabulary, limit: int = 2) -> list[Sentence]:
+    """The sentence(s) of `chunk` that answer `q`, in document order; a heading only when the
+    unit has nothing else."""
+    sentences = split_sentences(chunk)
+    if not sentences:
+        return []
+    sentences = [s for s in sentences if not is_heading(s, chunk)] or sentences
+    tokens = search_tokens(q.topic)
+    scored = sorted(
+        ((score_sentence(s, tokens, vocab, q.kind), s) for s in sentences),
+        key=lambda pair: (-pair[0], pair[1].position),
+    )
+    if q.kind:
+        # the question asks for a period, amount, area …: the sentences that state one answer
+        states = lexicon().kind(q.kind).states
+        stating = [pair for pair in scored if pair[0] > 0 and states.search(pair[1].text)]
+        scored = stating or scored
+    top_score = scored[0][0]
+    chosen = [s for score, s in scored[:limit] if score >= 0.75 * top_score and score > 0]
+    if not chosen:
+        chosen = [scored[0][1]]
+    return sorted(chosen, key=lambda s: s.position)
+
+
+# Clauses between the two best ones are kept (the qualifiers that limit an answer: "只设立一个
+# 园区的，……设立多个园区的，…") unless they are so many that the two belong to different points.
+_MAX_GAP = 3
+
+
+def direct_answer(q: Question, sentences: Sequence[Sentence], vocab: Vocabulary) -> str:
+    """The clauses of the chosen sentences that carry the answer, verbatim, in order and
+    contiguous: "…自收到申请之日起45日内，组织对产业园进行评估。" rather than the whole item."""
+    tokens = search_tokens(q.topic)
+    clauses = [c for s in sentences for c in clauses_of(strip_label(s.text))]
+    if len(clauses) <= 2:
+        return ""
+    scored = [(score_sentence(Sentence(c, "", i), tokens, vocab, q.kind), i) for i, c in enumerate(clauses)]
+    best = sorted(scored, key=lambda pair: (-pair[0], pair[1]))[:2]
+    first, last = sorted(i for _, i in best)
+    if last - first - 1 > _MAX_GAP:
+        first = last = best[0][1]
+    # a condition right before the answering clause ("…的，") belongs to it
+    while first > 0 and re.search(r"的[，,]$", clauses[first - 1].strip()):
+        first -= 1
+    chosen = "".join(clauses[first : last + 1])
+    return re.sub(r"[，；：、]$", "", chosen.strip()).rstrip("。") + "。"
+
+
+def unstated_kind(q: Question, chunk: Chunk) -> str:
+    """What the question asks for (an amount, an area …) when the unit answering it states
+    none — "按规定给予一次性奖补" has no amount — so the answer can say so; "" otherwise."""
+    if not q.kind or q.wants_list or q.extreme:
+        return ""
+    kind = lexicon().kind(q.kind)
+    if not kind.noun or kind.states.search(chunk.text):
+        return ""
+    return kind.noun
+
+
+def unquoted_label(quote: str, chunk: Chunk) -> str:
+    """The quote without its leading marker when that marker is the cited label's own
+    ("第十五条 …" cited as 第十五条): the label is already said beside it."""
+    marker = outline.match_marker(quote)
+    if marker and chunk.article.endswith(marker.token):
+        return marker.rest.strip()
+    return quote
+
+
+def clauses_of(text: str) -> list[str]:
+    """Split at ，；。 outside brackets: "（牵头单位：市人社局，责任单位：…）" stays whole."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += ch in "（(《“"
+        depth -= ch in "）)》”"
+        if depth <= 0 and ch in "，；。":
+            out.append(text[start : i + 1])
+            start, depth = i + 1, 0
+    out.append(text[start:])
+    return [c for c in out if c.strip()]
+
+
+def strip_label(text: str) -> str:
+    marker = outline.match_marker(text)
+    return (marker.rest if marker else text).strip()
+
+
+def extreme_entry(q: Question, chunk: Chunk) -> str | None:
+    """For 最高/最多 (or 最低/起步) asked of a table of tiers — entries separated by ；, each with
+    its amount — the entry at that end: "主营业务收入在30亿元及以上的，一次性奖励100万元"."""
+    if q.extreme is None:
+        return None
+    from assistant.calc.numbers import extract_quantities
+    from assistant.errors import CalcError
+
+    top = q.extreme == "max"
+    entries: list[tuple[tuple[Any, Any], str]] = []
+    for segment in re.split(r"[；;。\n]", chunk.text):
+        try:
+            amounts = [x.value for x in extract_quantities(segment) if x.kind == "amount"]
+        except CalcError:
+            continue
+        if amounts:
+            # (bound, reward) order: the top tier has the highest bound and, of equal bounds,
+            # the highest reward ("…至1亿元" and "1亿元及以上" share 1亿)
+            low, high = min(amounts), max(amounts)
+            entries.append(((high, low) if top else (low, high), strip_label(segment)))
+    if len(entries) < 3:  # not a table of tiers
+        return None
+    pick = max if top else min
+    return pick(entries, key=lambda e: e[0])[1].strip("，, ") + "。"
+
+
+def complete(q: Question, sentences: Sequence[Sentence], chunk: Chunk) -> str:
+    """The quote: the chosen sentences, grown to the whole list when the question asks for a
+    list or the sentence introduces one ("提交如下申报材料：" + 1．… 5．…)."""
+    if not sentences:
+        return ""
+    paragraphs = chunk.text.split("\n")
+    if q.wants_list:
+        for intro, items in _lists(paragraphs):
+            if any(s.paragraph in (intro, *items) for s in sentences):
+                return "\n".join((intro, *items))
+        chosen = list(dict.fromkeys(s.paragraph for s in sentences))
+        text = "\n".join(chosen)
+    else:
+        text = "".join(s.text for s in sentences)
+    last = sentences[-1]
+    if last.text.endswith("：") or (q.wants_list and last.paragraph.endswith("：")):
+        items = _items_after(paragraphs, paragraphs.index(last.paragraph))
+        if items:
+            text += "\n" + "\n".join(items)
+    return text
+
+
+def _items_after(paragraphs: Sequence[str], intro: int) -> list[str]:
+    items = []
+    for para in paragraphs[intro + 1 :]:
+        if outline.match_marker(para) is None:  # the list's items, whatever their numbering
+            break
+        items.append(para)
+    return items
+
+
+def _lists(paragraphs: Sequence[str]) -> list[tuple[str, list[str]]]:
+    """Each list in a unit: a paragraph ending in ： and the numbered paragraphs after it."""
+    out = []
+    for i, para in enumerate(paragraphs):
+        if para.rstrip().endswith(("：", ":")) and (items := _items_after(paragraphs, i)):
+            out.append((para, items))
+    return out
+
+
+def targets(q: Question, hits: Sequence[Hit], vocab: Vocabulary) -> list[Chunk]:
+    """The article(s) to answer from: the best one, or the best per named document.
+
+    Among the first few hits (of each document), the article whose best sentence answers the
+    question best wins; retrieval rank breaks ties. Retrieval finds the neighbourhood, the
+    sentence decides."""
+    if not hits:
+        return []
+    doc_ids = q.intent.doc_ids
+    groups = [[h for h in hits if h.chunk.doc_id == d] for d in doc_ids] if len(doc_ids) > 1 else [list(hits)]
+    return [rerank(q, group[:RERANK_DEPTH], vocab) for group in groups if group]
+
+
+def rerank(q: Question, hits: Sequence[Hit], vocab: Vocabulary) -> Chunk:
+    tokens = search_tokens(q.topic)
+    sentence_scores = [
+        max((score_sentence(s, tokens, vocab, q.kind) for s in split_sentences(h.chunk)), default=0.0) for h in hits
+    ]
+    top_sentence = max(sentence_scores) or 1.0
+    top_hit = max(h.score for h in hits) or 1.0
+    combined = [0.5 * s / top_sentence + 0.5 * h.score / top_hit for s, h in zip(sentence_scores, hits, strict=True)]
+    return hits[max(range(len(hits)), key=lambda i: (combined[i], -i))].chunk

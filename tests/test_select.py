@@ -1,0 +1,114 @@
+"""Select rules on synthetic units (not eval questions): which sentences and clauses answer."""
+
+from __future__ import annotations
+
+from assistant.question import Question, understand
+from assistant.route import route
+from assistant.select import (
+    best_sentences,
+    complete,
+    direct_answer,
+    extreme_entry,
+    unquoted_label,
+    unstated_kind,
+    vocabulary_for,
+)
+from assistant.types import Chunk
+
+
+def _q(text: str) -> Question:
+    return understand(route(text, {}))
+
+
+def _answer(text: str, chunk: Chunk) -> tuple[str, str]:
+    q = _q(text)
+    vocab = vocabulary_for([chunk])
+    sentences = best_sentences(q, chunk, vocab)
+    return direct_answer(q, sentences, vocab), complete(q, sentences, chunk)
+
+
+def test_a_heading_alone_is_never_the_answer() -> None:
+    unit = Chunk("d", "三（二）4", "4．培育龙头机构。对新认定的龙头机构，给予一次性奖励30万元。")
+    q = _q("培育龙头机构的奖励是多少钱")
+    chosen = best_sentences(q, unit, vocabulary_for([unit]))
+    assert [s.text for s in chosen] == ["对新认定的龙头机构，给予一次性奖励30万元。"]
+
+
+def test_a_unit_that_is_only_a_short_item_is_still_its_own_answer() -> None:
+    unit = Chunk("d", "第五条（三）", "（三）有固定的办公场所。")
+    chosen = best_sentences(_q("要有办公场所吗"), unit, vocabulary_for([unit]))
+    assert [s.text for s in chosen] == ["（三）有固定的办公场所。"]
+
+
+def test_a_list_question_gets_every_item() -> None:
+    unit = Chunk(
+        "d", "第九条",
+        "第九条 申请认定应当提交下列材料：\n（一）申请书；\n（二）营业执照复印件；\n（三）场地租赁合同；\n（四）入驻机构名录。",
+    )
+    _, quote = _answer("申请认定要交哪些材料", unit)
+    for item in ("申请书", "营业执照复印件", "场地租赁合同", "入驻机构名录"):
+        assert item in quote
+
+
+def test_the_extreme_entry_of_a_table_of_tiers() -> None:
+    """最高/最多 asked of a tier table answers the top tier with its condition; 起步/最低 the first."""
+    table = Chunk(
+        "d", "（三）（1）",
+        "（1）营业收入1000万元至3000万元（含1000万元，不含3000万元）的，奖励8万元；"
+        "3000万元至1亿元（含3000万元，不含1亿元）的，奖励20万元；"
+        "1亿元及以上的，奖励50万元。所需资金从专项资金列支。",
+    )
+    assert extreme_entry(_q("规模奖励最高能拿多少"), table) == "1亿元及以上的，奖励50万元。"
+    assert extreme_entry(_q("从多少营收起步"), table) == "营业收入1000万元至3000万元（含1000万元，不含3000万元）的，奖励8万元。"
+    assert extreme_entry(_q("规模奖励能拿多少"), table) is None  # not asked for an end of the table
+    single = Chunk("d", "1", "给予一次性奖励5万元，最高不超过10万元。")
+    assert extreme_entry(_q("最高奖励多少"), single) is None  # not a table
+
+
+def test_qualifiers_between_the_answering_clauses_stay() -> None:
+    unit = Chunk(
+        "d", "第六条（二）",
+        "（二）入驻机构数量。只设立一个园区的，入驻人力资源服务机构不少于25家；"
+        "设立多个园区的，核心园区入驻机构不少于15家，各分园区合计不少于25家。",
+    )
+    lead, _ = _answer("入驻机构数量要求是多少家", unit)
+    assert "……" not in lead
+    assert "只设立一个园区的" in lead or "设立多个园区的" in lead
+    if "不少于25家" in lead and "不少于15家" in lead:
+        assert "设立多个园区的" in lead
+
+
+def test_a_condition_before_the_answering_clause_stays_with_it() -> None:
+    unit = Chunk(
+        "d", "第八条",
+        "第八条 对年度考核优秀的园区，由市财政给予运营补助，补助标准由主管部门另行制定，"
+        "考核结果向社会公布，连续两年考核优秀的，一次性奖励40万元。",
+    )
+    lead, _ = _answer("连续两年考核优秀奖励多少钱", unit)
+    assert lead.startswith("连续两年考核优秀的，") and "40万元" in lead
+
+
+def test_a_unit_that_states_no_amount_is_said_to_state_none() -> None:
+    vague = Chunk("d", "第十条", "第十条 对被认定的孵化基地，按规定给予一次性奖补。")
+    assert unstated_kind(_q("孵化基地的奖补金额是多少钱"), vague) == "金额"
+    stated = Chunk("d", "第十条", "第十条 对被认定的孵化基地，给予一次性奖补10万元。")
+    assert unstated_kind(_q("孵化基地的奖补金额是多少钱"), stated) == ""
+    assert unstated_kind(_q("孵化基地有什么政策"), vague) == ""  # not asked for an amount
+
+
+def test_the_quote_does_not_repeat_the_cited_label() -> None:
+    unit = Chunk("d", "第十五条", "第十五条 本办法自2025年1月1日起施行。")
+    assert unquoted_label(unit.text, unit) == "本办法自2025年1月1日起施行。"
+    item = Chunk("d", "第五条", "（三）有固定的办公场所。")
+    assert unquoted_label(item.text, item) == item.text  # (三) is more than the cited label says
+
+
+def test_a_homophone_typo_of_a_corpus_word_is_not_an_unknown_subject() -> None:
+    from assistant.coverage import unknown_share
+
+    unit = Chunk("d", "第三条", "第三条 市人社局负责产业园的认定和管理，所需经费由市财政保障。")
+    vocab = vocabulary_for([unit])
+    share, unknown = unknown_share(_q("产业园认定归人设局管吗"), vocab)
+    assert unknown == [] and share == 0  # 设局 sounds like the corpus word 社局
+    share, unknown = unknown_share(_q("产业园认定归税务局管吗"), vocab)
+    assert "税务局" in unknown and share > 0
