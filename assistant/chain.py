@@ -16,10 +16,10 @@ from functools import cached_property, reduce
 from typing import TYPE_CHECKING, Any
 
 from assistant.answer import compose
+from assistant.dialogue import MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, contextualise
 from assistant.errors import BadQuestion
 from assistant.index import Index
-from assistant.lexicon import lexicon
-from assistant.question import content_words, understand
+from assistant.question import understand
 from assistant.retrieve import Retriever
 from assistant.route import route
 from assistant.types import Answer
@@ -27,77 +27,7 @@ from assistant.types import Answer
 if TYPE_CHECKING:
     from langchain_core.runnables import Runnable
 
-MAX_QUESTION_CHARS = 2000
-# A follow-up needs the last few turns; a client may send any history, and every character of
-# it could reach jieba (100k characters cost 72 s of CPU). Cut before anything tokenises.
-MAX_HISTORY_TURNS = 6
 MAX_TURN_CHARS = MAX_QUESTION_CHARS
-
-
-def contextualise(question: str, history: Sequence[Sequence[str]], index: Index) -> str:
-    """Make a follow-up ("那1.2亿呢？") self-contained using the conversation's last question.
-
-    The previous question supplies the document and the subject; figures in the follow-up
-    replace the previous figures of the same kind, so the calculator sees the new numbers.
-    """
-    if not history:
-        return question
-    intent = route(question, index.documents)
-    previous = next((q for q, _ in reversed(history[-MAX_HISTORY_TURNS:]) if q.strip()), "")[:MAX_QUESTION_CHARS]
-    if not previous:
-        return question
-    if intent.articles:
-        # "第3点呢" / "第十条呢": a unit of the document the conversation is about
-        return question if intent.doc_ids else _with_documents(previous, question, index)
-    elliptical = bool(lexicon().follow_up.match(intent.question)) or (
-        not intent.doc_ids and len(content_words(intent.topic)) <= 1
-    )
-    if not elliptical:
-        return question
-    if intent.doc_ids:
-        # "那聊城呢？": the new document, the previous subject
-        return f"{intent.question} {route(previous, index.documents).topic}"
-    merged = _replace_figures(previous, intent.question)
-    if merged is not None:
-        return merged
-    if content_words(intent.topic):
-        # "那机构数量要多少家？": a subject of its own, in the previous turn's documents
-        return _with_documents(previous, intent.question, index)
-    return f"{previous}；{intent.question}"
-
-
-def _with_documents(previous: str, question: str, index: Index) -> str:
-    """The question, prefixed with the titles of the documents the previous turn named."""
-    named = route(previous, index.documents).doc_ids
-    titles = "".join(f"《{index.documents[d].title}》" for d in named)
-    return f"{titles}{question}" if titles else question
-
-
-def _replace_figures(previous: str, follow_up: str) -> str | None:
-    try:
-        from assistant.calc.numbers import extract_quantities
-
-        old, new = extract_quantities(previous), extract_quantities(follow_up)
-    except Exception:  # a bad figure in either turn: fall back to plain concatenation
-        return None
-    if not new:
-        return None
-    text = previous
-    replaced = False
-    for figure in new:
-        same = [q for q in old if q.kind == figure.kind]
-        if not same:
-            continue
-        target = same[0]
-        text = text[: target.span[0]] + figure.text + text[target.span[1] :]
-        replaced = True
-        shift = len(figure.text) - (target.span[1] - target.span[0])
-        old = [
-            q if q.span[0] < target.span[0] else replace(q, span=(q.span[0] + shift, q.span[1] + shift))
-            for q in old
-            if q is not target
-        ]
-    return text if replaced else None
 
 
 class AnswerChain:

@@ -97,7 +97,7 @@ def _retrieve(retriever: Any, question: str, k: int, as_json: bool) -> None:
     from assistant.batch import run_jsonl
 
     def handle(text: str, history: list[list[str]], item_id: Any) -> dict[str, Any]:
-        from assistant.chain import contextualise
+        from assistant.dialogue import contextualise
 
         # A follow-up is searched as the conversation makes it, exactly as `ask` reads it.
         hits = retriever.retrieve(contextualise(text, history, retriever.index), k=k)

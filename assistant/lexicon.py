@@ -36,6 +36,7 @@ class Lexicon:
     extreme: re.Pattern[str]  # group 1: the top end, group 2: the bottom end
     wants_list: re.Pattern[str]
     follow_up: re.Pattern[str]  # anchored at the start
+    across_documents: re.Pattern[str]
     validity_unit: re.Pattern[str]
     validity_sentence: re.Pattern[str]
     levels: tuple[str, ...]
@@ -78,6 +79,7 @@ def lexicon() -> Lexicon:
         extreme=re.compile(f"({_any(cues['extreme_high'])})|({_any(cues['extreme_low'])})"),
         wants_list=re.compile(_any(cues["list"])),
         follow_up=re.compile(f"^({_any(cues['follow_up'])})"),
+        across_documents=re.compile(_any(cues["across_documents"])),
         validity_unit=re.compile(_any(data["validity_unit"])),
         validity_sentence=re.compile(_any(data["validity_sentence"])),
         levels=levels,

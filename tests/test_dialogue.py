@@ -1,0 +1,117 @@
+"""Follow-ups on conversations of our own, over two small policies written here: each
+transition of the dialogue state, with the assistant's own answers in the history."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.chain import AnswerChain
+from assistant.dialogue import contextualise, state_after
+from assistant.index import Index
+from assistant.ingest import ingest_paths
+from assistant.types import Answer
+
+from .conftest import TODAY
+
+TONGXI = """桐溪市人力资源服务产业园扶持办法
+第一条 为促进桐溪市人力资源服务产业园发展，制定本办法。
+第二条 申报市级产业园，入驻人力资源服务机构不少于25家，园区建筑面积不少于6000平方米。
+第三条 对入驻机构给予租金补贴，每月每平方米15元，补贴期限最长2年。
+第四条 对引进博士研究生的机构，每人给予安家补助8000元。
+第五条 本办法自2025年1月1日起施行。
+"""
+MEILING = """梅岭市人力资源服务业发展办法
+第一条 为促进梅岭市人力资源服务业发展，制定本办法。
+第二条 申报市级产业园，入驻人力资源服务机构不少于18家，园区建筑面积不少于4500平方米。
+第三条 对入驻机构给予租金补贴，每月每平方米12元，补贴期限最长3年。
+第四条 对开展职业技能培训的机构，按培训合格人数每人补贴600元。
+第五条 本办法自2024年7月1日起施行。
+"""
+TX, ML = "tongxi-2025-park-measures", "meiling-2024-hr-measures"
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory: pytest.TempPathFactory) -> AnswerChain:
+    folder = tmp_path_factory.mktemp("dialogue")
+    (folder / f"{TX}.txt").write_text(TONGXI, encoding="utf-8")
+    (folder / f"{ML}.txt").write_text(MEILING, encoding="utf-8")
+    report = ingest_paths([folder / f"{TX}.txt", folder / f"{ML}.txt"], folder / "index", "hash", today=TODAY)
+    assert not report.failed, report.failed
+    return AnswerChain(Index(folder / "index", "hash"), today=TODAY)
+
+
+def _talk(chain: AnswerChain, *turns: str) -> tuple[Answer, list[list[str]]]:
+    history: list[list[str]] = []
+    answer = None
+    for turn in turns:
+        answer = chain.ask(turn, history)
+        history.append([turn, answer.answer])
+    assert answer is not None
+    return answer, history
+
+
+def _cited(answer: Answer) -> set[tuple[str, str]]:
+    return {(c.doc_id, c.article) for c in answer.citations}
+
+
+def test_another_document_keeps_the_subject(chain: AnswerChain) -> None:
+    answer, _ = _talk(chain, "桐溪申报市级产业园入驻机构要多少家", "那梅岭呢")
+    assert _cited(answer) == {(ML, "第二条")} and "不少于18家" in answer.answer
+
+
+def test_a_unit_alone_is_read_in_the_document_in_focus(chain: AnswerChain) -> None:
+    answer, _ = _talk(chain, "梅岭的租金补贴标准是多少", "第四条呢")
+    assert _cited(answer) == {(ML, "第四条")}
+
+
+def test_a_subject_of_its_own_stays_in_the_document_in_focus(chain: AnswerChain) -> None:
+    # both documents have a 租金补贴; the conversation is about 桐溪
+    answer, _ = _talk(chain, "桐溪申报市级产业园面积要多大", "租金补贴每平方米给多少")
+    assert _cited(answer) == {(TX, "第三条")} and "15元" in answer.answer
+
+
+def test_the_document_in_focus_can_come_from_the_answer(chain: AnswerChain) -> None:
+    # the first question names no document; only 梅岭 answers it, and the answer cites it
+    first, history = _talk(chain, "职业技能培训合格一人补贴多少钱")
+    assert {c.doc_id for c in first.citations} == {ML}
+    state = state_after(history, chain.index)
+    assert state is not None and state.documents == (ML,)
+    answer = chain.ask("租金补贴最长补几年", history)
+    assert _cited(answer) == {(ML, "第三条")} and "3年" in answer.answer
+
+
+def test_new_figures_replace_the_previous_ones(chain: AnswerChain) -> None:
+    history = [["桐溪园区建筑面积5000平方米够申报市级产业园吗", "…"]]
+    understood = contextualise("那如果是6500平方米呢", history, chain.index)
+    assert "6500平方米" in understood and "5000平方米" not in understood and "桐溪" in understood
+
+
+def test_nothing_of_its_own_is_appended_to_the_previous_question(chain: AnswerChain) -> None:
+    history = [["桐溪引进博士的机构有什么补助", "…"]]
+    understood = contextualise("能拿多少", history, chain.index)
+    assert understood.startswith("桐溪引进博士的机构有什么补助") and understood.endswith("能拿多少")
+
+
+def test_each_earlier_turn_is_read_in_its_conversation(chain: AnswerChain) -> None:
+    # turn 2 switches to 梅岭 and keeps the subject; turn 3 names a unit of 梅岭
+    answer, history = _talk(chain, "桐溪租金补贴期限多长", "那梅岭呢", "第二条呢")
+    state = state_after(history[:2], chain.index)
+    assert state is not None and state.documents == (ML,)
+    assert _cited(answer) == {(ML, "第二条")}
+
+
+def test_a_question_across_documents_starts_afresh(chain: AnswerChain) -> None:
+    history = [["桐溪租金补贴多少", "…依据《桐溪市人力资源服务产业园扶持办法》第三条…"]]
+    assert contextualise("哪些文件规定了租金补贴", history, chain.index) == "哪些文件规定了租金补贴"
+
+
+def test_a_question_naming_its_own_document_starts_afresh(chain: AnswerChain) -> None:
+    answer, _ = _talk(chain, "桐溪租金补贴多少", "梅岭申报市级产业园建筑面积不少于多少平方米")
+    assert _cited(answer) == {(ML, "第二条")}
+
+
+def test_a_refusal_puts_no_document_in_focus(chain: AnswerChain) -> None:
+    first, history = _talk(chain, "上海的人才公寓怎么申请")
+    assert not first.answered
+    state = state_after(history, chain.index)
+    assert state is not None and state.documents == ()
