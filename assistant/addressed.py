@@ -17,7 +17,7 @@ _SAY = r"(?:回答|回复|答复|输出|告诉|声称|说|照做|执行|遵守)"
 _ORDER = re.compile(rf"{_YOU}{_NOW}{_MUST}{_SAY}")
 # "忽略以上指令", "ignore previous instructions": an attempt to override whoever reads it.
 _OVERRIDE = re.compile(
-    r"忽略(?:之前|以上|前面|上述|先前|所有)的?(?:全部|所有)?(?:指令|指示|说明|规则|要求|提示)"
+    r"忽略(?:你|您)?(?:之前|以上|前面|上述|先前|所有)的?(?:全部|所有)?(?:指令|指示|说明|规则|要求|提示)"
     r"|(?:ignore|disregard)\s+(?:all\s+)?(?:the\s+)?(?:previous|prior|above)\s+instructions"
     r"|(?:作为|你是)(?:一个)?(?:AI|人工智能|助手|语言模型)",
     re.IGNORECASE,
@@ -38,3 +38,4 @@ def addressed_to_reader(text: str) -> bool:
     # A phone number is ordinary (a contact line); a phone number with a payment request in
     # the same sentence is the shape of a scam.
     return any(_PHONE.search(s) and _PAYMENT.search(s) for s in _SENTENCE.findall(text))
+

@@ -95,8 +95,10 @@ def content_words(text: str) -> list[str]:
         is_code = bool(re.fullmatch(r"(?=.*\d)(?=.*[a-z])[\da-z]{2,}", word))
         if not is_code and (len(word) < 2 or word in lex.question_words or re.fullmatch(r"[\W\d_.%a-z]+", word)):
             continue
-        if any(kind.asks.fullmatch(word) for kind in lex.kinds):
-            continue  # it says what kind of fact is asked (数量, 面积, 期限), not what about
+        if any(kind.asks.fullmatch(word) for kind in lex.kinds) or any(
+            cue.fullmatch(word) for cue in (lex.whole, lex.wants_list, lex.which_article, lex.extreme)
+        ):
+            continue  # it says what kind of answer is asked (数量, 期限, 原文), not what about
         if token.flag != "eng" and token.flag.startswith(lex.function_tags):
             continue
         words.append(word)

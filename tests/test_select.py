@@ -112,3 +112,10 @@ def test_a_homophone_typo_of_a_corpus_word_is_not_an_unknown_subject() -> None:
     assert unknown == [] and share == 0  # 设局 sounds like the corpus word 社局
     share, unknown = unknown_share(_q("产业园认定归税务局管吗"), vocab)
     assert "税务局" in unknown and share > 0
+
+
+def test_words_naming_the_kind_of_answer_are_not_the_subject() -> None:
+    from assistant.question import content_words
+
+    assert content_words("申报条件原文是怎么写的") == ["申报"]
+    assert "数量" not in content_words("入驻机构数量要多少家")
