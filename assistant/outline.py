@@ -307,13 +307,15 @@ def _parse_paragraphs(paragraphs: Sequence[str]) -> Outline:
 
 # A label's path: 二（二）5 → (cn 2)(（cn） 2)(ar 5); 第五条（三） → (tiao 5)(（cn） 3).
 _STEP = re.compile(
-    rf"第\s*({_NUM})\s*(编|章|节|条|部分|段|款|项|点|目)"
+    rf"第\s*({_NUM})\s*(大点|大项|大条|大部分|编|章|节|条|部分|段|款|项|点|目)"
     rf"|[（(]\s*({_CN}+)\s*[）)]|[（(]\s*(\d{{1,3}})\s*[）)]"
     rf"|(附件|附表|附录)\s*({_NUM})?|([{CIRCLED}])|({_CN}+)(?=[、（(\d]|$)|(\d{{1,3}})"
 )
 _ORDINAL_KIND = {
     "编": "bian", "章": "zhang", "节": "jie", "条": "tiao", "部分": "bufen", "段": "para",
     "款": "kuan", "项": "xiang", "点": "item", "目": "item",
+    # "第二大点": a top-level 一、二、 heading, as people call it
+    "大点": "cn", "大项": "cn", "大条": "cn", "大部分": "cn",
 }
 
 Step = tuple[str, int]
@@ -398,13 +400,13 @@ def path_matches(ref: Sequence[Step], unit: Sequence[Step], strict: bool = True)
 # In a question, a reference is a run of steps: 第十二条, 第12条, （四）第2点, 二（二）5, 附件2,
 # 第三部分, 第二部分第1条, 第五条第（三）项, 第3段; bare numbers count only right after a bracket.
 _Q_STEP = re.compile(
-    rf"第\s*({_NUM})\s*(编|章|节|条|部分|段|款|项|点|目)"
+    rf"第\s*({_NUM})\s*(大点|大项|大条|大部分|编|章|节|条|部分|段|款|项|点|目)"
     rf"|第\s*[（(]\s*({_CN}+|\d{{1,3}})\s*[）)]\s*(项|款|目|点)"
-    rf"|[（(]\s*({_CN}+)\s*[）)]|(?<=[）)分])\s*(\d{{1,3}})(?![\d万千亿元年月日%.．])"
+    rf"|[（(]\s*({_CN}+)\s*[）)]|(?<=[）)分、])\s*(\d{{1,3}})(?![\d万千亿元年月日%.．份个人家名次天种类批期届])"
     rf"|[（(]\s*(\d{{1,3}})\s*[）)]"
     rf"|(附件|附表|附录)\s*({_NUM})?|(?:第\s*)?([{CIRCLED}])(?:\s*[点项条款])?|(?<![第{CN_DIGITS}])({_CN}{{1,3}})(?=\s*[、（(])"
 )
-_Q_GAP = re.compile(r"^\s*(下面|下的|里面|里的|中的|里|中|的|之|项下|部分的)?\s*(的)?\s*$")
+_Q_GAP = re.compile(r"^\s*、?\s*(下面|下的|里面|里的|中的|里|中|的|之|项下|部分的)?\s*(的)?\s*$")
 _LAST = re.compile(r"最后(一|那|这)?(段|条|款|项|点|部分|一块)|末尾|结尾(那|一)?段")
 _NAMED = (("序言", ("序言", "前言", "开头那段", "开头一段")), ("附则", ("附则",)))
 

@@ -213,6 +213,8 @@ def test_fixture_policies_yield_their_authors_labels(name: str) -> None:
         ("第3段说了什么", (("para", 3),)),
         ("第四部分第1条第②点", (("bufen", 4), ("tiao", 1), ("circ", 2))),
         ("（三）（2）", (("（cn）", 3), ("（ar）", 2))),
+        ("二、3 那块怎么说", (("cn", 2), ("item", 3))),
+        ("第二部分第二大点（三）第2条", (("bufen", 2), ("cn", 2), ("（cn）", 3), ("tiao", 2))),
     ],
 )
 def test_references_in_questions(question: str, steps: tuple[outline.Step, ...]) -> None:
@@ -221,6 +223,7 @@ def test_references_in_questions(question: str, steps: tuple[outline.Step, ...])
 
 def test_figures_are_not_references() -> None:
     assert outline.find_references("营收3000万元（含税）能拿多少，面积4800平方米够吗") == ()
+    assert outline.find_references("申请表1、2份") == ()  # a count after 、, not a point
 
 
 @pytest.mark.parametrize(
@@ -234,6 +237,7 @@ def test_figures_are_not_references() -> None:
         ("附件二", ["附件2"]),
         ("第1段", ["序言"]),  # an outline document's first unit
         ("二（三）", []),  # no such unit: nothing, never a neighbour
+        ("第二大点（一）第2条", ["二（一）2"]),
     ],
 )
 def test_references_resolve_against_real_labels(question: str, expected: list[str]) -> None:
