@@ -31,6 +31,16 @@ class CalcOutcome:
 
 
 def run_calculator(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.date) -> CalcOutcome | None:
+    """Reviewed rules first (corpus/rules); else the rules found in the text at ingest."""
+    outcome = _run_reviewed(intent, hits, index, today)
+    if outcome is not None:
+        return outcome
+    from assistant.calc.choose import run_extracted
+
+    return run_extracted(intent, hits, index, today)
+
+
+def _run_reviewed(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.date) -> CalcOutcome | None:
     from assistant.calc.dates import counting_from_text
     from assistant.calc.engine import evaluate
     from assistant.calc.figures import collect_inputs, label_quantities

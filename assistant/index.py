@@ -175,11 +175,15 @@ def build_index(
     chroma_url: str | None = None,
     progress: Callable[[str], None] = lambda _: None,
     provenance: Mapping[str, Mapping[str, Any]] | None = None,
+    rules_dir: Path | None = None,
 ) -> IngestReport:
     """Bring the index up to date with `documents` (added or replaced) and `remove` (doc ids).
 
     `provenance` (doc id → origin, by, at, reviewed) is recorded with each added or replaced
-    document; a document without one is a seed placed by whoever runs the ingest."""
+    document; a document without one is a seed placed by whoever runs the ingest. Every document's
+    rules are found in its text and stored beside the chunks (reviewed ones in `rules_dir`,
+    default corpus/rules, win for their documents); see assistant.calc.stored."""
+    from assistant.calc.stored import RULES_FILE, build_rules, read_rules_file, write_rules
     from assistant.embed import LangChainEmbeddings, get_embedder
 
     started = time.monotonic()
@@ -259,7 +263,11 @@ def build_index(
 
         all_chunks = [c for d in sorted(chunks_by_doc) for c in chunks_by_doc[d]]
         report.chunks = len(all_chunks)
-        if not report.changed and old and compatible:
+        rules, rule_sources = build_rules(
+            chunks_by_doc, read_rules_file(old_gen), {*report.added, *report.updated}, rules_dir
+        )
+        rules_changed = bool(old) and (old or {}).get("rules", {}).get("sources") != rule_sources
+        if not report.changed and not rules_changed and old and compatible:
             report.generation = old["generation"]
             report.seconds = time.monotonic() - started
             return report
@@ -273,6 +281,7 @@ def build_index(
         )
         report.embedded = embeddings.calls
         _write_bm25(all_chunks, gen_dir)
+        write_rules(gen_dir, rules)
         with open(gen_dir / "chunks.jsonl", "w", encoding="utf-8") as handle:
             for chunk in all_chunks:
                 handle.write(json.dumps(chunk.to_json(), ensure_ascii=False) + "\n")
@@ -291,6 +300,7 @@ def build_index(
             "built_at": dt.datetime.now().isoformat(timespec="seconds"),
             "counts": {"documents": len(new_docs), "chunks": len(all_chunks)},
             "documents": new_docs,
+            "rules": {"file": RULES_FILE, "sources": rule_sources},
         }
         write_json(gen_dir / "manifest.json", manifest)
         write_json(index_dir / "manifest.json", manifest)  # the swap

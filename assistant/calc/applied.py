@@ -1,0 +1,512 @@
+"""A rule found in a document's text (assistant.calc.extract), applied to a question's figures.
+
+Generic operations only, chosen by the kind of rule and the words of the question (the
+`question` section of extract_lexicon.yaml): a tier and what a higher tier adds (补差); a bar
+met or missed and by how much, or the least a share of a given total requires; an amount per
+unit (per person, per 平方米, per month) times the count, held under its caps, and the headroom
+left under a cap; a date N (working) days after a given date; the days left in a yearly window
+and its next opening. Which figure fills what is read from its unit and the words next to it,
+matched against the rule's own subject words.
+
+Every number shown is either computed here or quoted verbatim from the rule's unit. A rule whose
+reading is not certain (a tier boundary the text leaves open, a figure exactly on it) yields its
+conditions, not a number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import Any
+
+from assistant.calc.extract import lexicon
+from assistant.calc.extract_types import (
+    Deadline,
+    Figure,
+    PerUnitCapped,
+    Rule,
+    Threshold,
+    TierRow,
+    Tiers,
+    Window,
+)
+from assistant.calc.numbers import Quantity, format_date, format_value, plain
+
+OPS_TEXT = {">=": "不低于", ">": "超过", "<=": "不超过", "<": "低于"}
+_KIND_OF_UNIT = {"元": "amount", "平方米": "area", "%": "percent", "年": "duration", "月": "duration",
+                 "日": "duration", "工作日": "duration"}
+# Counted things a question may name in another word: "8个硕士" are persons, "3个园区" are not.
+_PERSON_UNITS = ("人", "名", "个", "人次")
+_CLAUSE = "，,。；;？?！!\n：:"
+_CJK = re.compile(r"[\u3400-\u9fff]+")
+
+
+def words(key: str) -> list[str]:
+    return list(lexicon()["question"][key])
+
+
+def has(text: str, key: str) -> bool:
+    return any(w in text for w in words(key))
+
+
+def bigrams(text: str) -> set[str]:
+    return {run[i:i + 2] for run in _CJK.findall(text) for i in range(len(run) - 1)}
+
+
+@dataclass(frozen=True)
+class Ask:
+    """A question as the applied rules read it."""
+
+    text: str
+    figures: tuple[Quantity, ...]
+    today: dt.date
+
+    def before(self, q: Quantity, width: int = 10) -> str:
+        """The words before a figure, back to the previous figure or the start of its clause."""
+        start = max([0, *(p.span[1] for p in self.figures if p.span[1] <= q.span[0])])
+        text = self.text[max(start, q.span[0] - width):q.span[0]]
+        cut = max(text.rfind(c) for c in _CLAUSE)
+        return text[cut + 1:]
+
+    def after(self, q: Quantity, width: int = 8) -> str:
+        text = self.text[q.span[1]:q.span[1] + width]
+        ends = [i for i, c in enumerate(text) if c in _CLAUSE]
+        return text[:ends[0]] if ends else text
+
+    def already(self, q: Quantity) -> bool:
+        """A figure received or used already ("之前拿过30万", "已经有8个…在领")."""
+        return any(w in self.before(q) or w in self.after(q) for w in words("already"))
+
+    def is_today(self, q: Quantity) -> bool:
+        return q.kind == "date" and any(w in self.before(q, 6) for w in words("today"))
+
+    def of(self, kind: str, *, already: bool = False) -> list[Quantity]:
+        return [q for q in self.figures if q.kind == kind and self.already(q) == already and not q.years]
+
+
+@dataclass(frozen=True)
+class Applied:
+    rule: Rule
+    fit: int  # the question's figures the rule used
+    lines: tuple[str, ...]  # the result first
+    steps: tuple[str, ...] = ()
+    inputs: dict[str, str] = field(default_factory=dict)
+    result: str = ""  # the headline value; "" when only the conditions can be given
+    conditions: tuple[str, ...] = ()  # verbatim phrases the answer depends on
+    also: tuple[str, ...] = ()  # other units of the document the result relies on (a 补差 item)
+    used: tuple[Quantity, ...] = ()  # the question's figures it read
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.rule.kind, "doc_id": self.rule.doc_id, "unit": self.rule.unit,
+                "phrase": self.rule.phrase, "inputs": dict(self.inputs), "steps": list(self.steps),
+                "result": self.result, "conditions": list(self.conditions), "status": "extracted"}
+
+
+def show(fig: Figure | Decimal, unit: str = "") -> str:
+    if isinstance(fig, Figure):
+        value, unit = fig.value, fig.unit
+    else:
+        value = fig
+    return format_value(_KIND_OF_UNIT.get(unit, "count"), value, unit)
+
+
+def _fits_unit(q: Quantity, unit: str) -> bool:
+    """Whether a question's figure is measured in a rule's unit."""
+    kind = _KIND_OF_UNIT.get(unit, "count")
+    if q.kind != kind:
+        return False
+    if kind == "count":
+        return q.unit == unit or (unit in _PERSON_UNITS and q.unit in _PERSON_UNITS)
+    if kind == "duration":
+        return q.unit in ("年", "月") and unit in ("年", "月")
+    return True
+
+
+def _about(ask: Ask, q: Quantity, subject: str) -> int:
+    """How much the words next to a figure share with a rule's subject."""
+    return len(bigrams(ask.before(q) + ask.after(q)) & bigrams(subject))
+
+
+def _pick(ask: Ask, found: Sequence[Quantity], subject: str) -> Quantity | None:
+    """Of several figures of one unit, the one whose words name the rule's subject; on a tie the
+    last said ("去年3000万，今年2.5亿": the figure the question is about comes last)."""
+    if not found:
+        return None
+    return max(reversed(found), key=lambda q: _about(ask, q, subject))
+
+
+def _value(q: Quantity, unit: str) -> Decimal:
+    """A question's figure in the rule's unit (durations in 年 vs 月)."""
+    if q.kind == "duration" and q.unit != unit:
+        return q.number * 12 if q.unit == "年" else q.number / 12
+    return q.number
+
+
+# ---------------------------------------------------------------- tiers
+
+
+def _row_of(rows: Sequence[TierRow], v: Decimal) -> tuple[TierRow | None, bool]:
+    """The row holding v, and whether that is certain (a bound the text leaves open is not)."""
+    for row in rows:
+        lo, hi = row.lower, row.upper
+        on_open_bound = any(b is not None and b.inclusive is None and b.figure.value == v for b in (lo, hi))
+        if on_open_bound:
+            return row, False
+        above = lo is None or v > lo.figure.value or (v == lo.figure.value and lo.inclusive is not False)
+        below = hi is None or v < hi.figure.value or (v == hi.figure.value and hi.inclusive is True)
+        if above and below:
+            return row, True
+    return None, True
+
+
+def apply_tiers(rule: Tiers, ask: Ask, related: dict[str, str]) -> Applied | None:
+    q = _pick(ask, ask.of("amount"), rule.subject)
+    if q is None:
+        return None
+    v = q.number
+    shown = {rule.subject or "数额": q.text}
+    row, certain = _row_of(rule.rows, v)
+    if not certain:
+        return Applied(rule, 1, (f"{q.text}正好在条文的档次界限上，条文未写明含不含本数，无法确定档次：",),
+                       inputs=shown, conditions=tuple(r.phrase for r in rule.rows))
+    if row is None:
+        first = rule.rows[0]
+        bar = first.lower.figure if first.lower else first.reward
+        gap = bar.value - v
+        return Applied(rule, 1, (f"{rule.subject}{q.text}未达到最低一档（{first.phrase}），还差{show(gap, '元')}",),
+                       steps=(f"{show(bar)} − {show(v, '元')} = {show(gap, '元')}",), inputs=shown,
+                       result=f"还差{show(gap, '元')}")
+    reward = row.reward.value
+    word = "最高" if row.ceiling else ""
+    lines = [f"{rule.subject}{q.text}属于“{row.phrase}”这一档：奖励{word}{show(reward, '元')}"]
+    steps = [f"{show(v, '元')} → {row.bounds}"]
+    result = show(reward, "元")
+    got = ask.of("amount", already=True)
+    top_up = next((label for label, text in related.items() if any(w in text for w in words("top_up"))), None)
+    also: tuple[str, ...] = ()
+    if got and top_up is not None:
+        also = (top_up,) if top_up != rule.unit else ()
+        paid = got[0].number
+        due = max(reward - paid, Decimal(0))
+        lines = [f"可得补差{show(due, '元')}：新档次{show(reward, '元')}减去已获奖励{got[0].text}", lines[0]]
+        steps.append(f"{show(reward, '元')} − {show(paid, '元')} = {show(due, '元')}")
+        shown["已获奖励"] = got[0].text
+        result = show(due, "元")
+    index = rule.rows.index(row)
+    if has(ask.text, "gap") and index + 1 < len(rule.rows):
+        nxt = rule.rows[index + 1]
+        if nxt.lower is not None:
+            gap = nxt.lower.figure.value - v
+            lines.append(f"距下一档（{nxt.phrase}）还差{show(gap, '元')}")
+            steps.append(f"{show(nxt.lower.figure)} − {show(v, '元')} = {show(gap, '元')}")
+    return Applied(rule, 1, tuple(lines), tuple(steps), shown, result, also=also, used=(q,))
+
+
+# ---------------------------------------------------------------- thresholds
+
+
+def apply_threshold(rule: Threshold, ask: Ask) -> Applied | None:
+    bar = rule.value
+    if bar.unit == "%" and rule.of:
+        return _share(rule, ask)
+    found = [q for q in ask.figures if _fits_unit(q, bar.unit) and not ask.already(q)]
+    q = _pick(ask, found, rule.subject)
+    if q is None or _about(ask, q, rule.subject) == 0 and len(found) > 1:
+        return None
+    v = _value(q, bar.unit)
+    ok = {">=": v >= bar.value, ">": v > bar.value, "<=": v <= bar.value, "<": v < bar.value}[rule.op]
+    head = f"{rule.subject}：{q.text}，条文要求“{rule.phrase}”"
+    steps: list[str] = []
+    if ok:
+        line = f"{head}，达到"
+        result = "达到"
+    elif rule.op in (">=", ">"):
+        gap = bar.value - v
+        line = f"{head}，未达到，还差{show(gap, bar.unit)}"
+        steps.append(f"{show(bar)} − {show(v, bar.unit)} = {show(gap, bar.unit)}")
+        result = f"还差{show(gap, bar.unit)}"
+    else:
+        over = v - bar.value
+        line = f"{head}，超出{show(over, bar.unit)}"
+        steps.append(f"{show(v, bar.unit)} − {show(bar)} = {show(over, bar.unit)}")
+        result = f"超出{show(over, bar.unit)}"
+    return Applied(rule, 1, (line,), tuple(steps), {rule.subject: q.text}, result)
+
+
+def _share(rule: Threshold, ask: Ask) -> Applied | None:
+    """"经营性机构占入驻机构总数的比例不低于70%" with a total the asker gives: the least count
+    (rounded up: a part of a 家 does not exist) or area that meets it."""
+    pct = ask.of("percent")
+    if pct:
+        q = pct[0]
+        ok = q.number >= rule.value.value if rule.op in (">=", ">") else q.number <= rule.value.value
+        gap = rule.value.value - q.number
+        tail = "达到" if ok else f"未达到，还差{plain(gap * 100)}个百分点"
+        return Applied(rule, 1, (f"{rule.subject}：{q.text}，条文要求“{rule.phrase}”，{tail}",),
+                       inputs={rule.subject: q.text}, result=tail)
+    totals = [q for q in ask.figures if q.kind in ("count", "area") and not ask.already(q)]
+    total = _pick(ask, totals, rule.of)
+    if total is None or not _about(ask, total, rule.of + rule.subject):
+        return None
+    need = rule.value.value * total.number
+    exact = need == need.to_integral_value()
+    if total.kind == "count":
+        need = need.to_integral_value(rounding=ROUND_CEILING)
+    unit = total.unit or ""
+    word = "至少" if rule.op in (">=", ">") else "至多"
+    needed = format_value(total.kind, need, unit)
+    step = f"{total.text} × {show(rule.value)} = {format_value(total.kind, rule.value.value * total.number, unit)}"
+    if not exact and total.kind == "count":
+        step += f"，向上取整为{needed}"
+    lines = [f"按{rule.of}{total.text}计，{rule.subject}{word}需{needed}（条文：“{rule.phrase}”）"]
+    others = [q for q in totals if q is not total and q.unit == total.unit]
+    if others and rule.op in (">=", ">"):
+        have = others[0].number
+        if have < need:
+            lines.append(f"现有{others[0].text}，还差{format_value(total.kind, need - have, unit)}")
+    return Applied(rule, 1, tuple(lines), (step,), {rule.of or "总数": total.text}, f"{word}{needed}")
+
+
+# ---------------------------------------------------------------- per-unit amounts
+
+
+def _months(rule: PerUnitCapped, ask: Ask) -> tuple[Decimal, str] | None:
+    """How many months a monthly amount is paid for, as the question says (or 1)."""
+    if rule.frequency != "月":
+        return None
+    durations = [q for q in ask.of("duration") if q.unit in ("月", "年")]
+    if durations:
+        months, said = _value(durations[0], "月"), durations[0].text
+    elif has(ask.text, "month_words"):
+        return Decimal(1), "每月"
+    elif has(ask.text, "year_words"):
+        months, said = Decimal(12), "一年12个月"
+    else:
+        return Decimal(1), "每月"
+    if rule.longest is not None:
+        limit = _value(Quantity("duration", rule.longest.value, rule.longest.unit), "月")
+        if months > limit:
+            return limit, f"{said}，期限最长{rule.longest.text}"
+    return months, said
+
+
+def apply_per_unit(rule: PerUnitCapped, ask: Ask) -> Applied | None:
+    if rule.amount.unit == "%":
+        return _rate(rule, ask)
+    amount_caps = [c for c in rule.caps if c.figure.unit == "元" and not c.of]
+    if has(ask.text, "headroom"):
+        head = _headroom(rule, ask, amount_caps)
+        if head is not None:
+            return head
+    found = [q for q in ask.figures if _fits_unit(q, rule.per) and not ask.already(q)]
+    q = _pick(ask, found, rule.subject + rule.phrase)
+    if q is None:
+        return None
+    n, steps = q.number, []
+    for cap in rule.caps:
+        if cap.figure.unit == rule.per or (rule.per in _PERSON_UNITS and cap.figure.unit in _PERSON_UNITS):
+            if n > cap.figure.value:
+                steps.append(f"{q.text}超过上限，按{cap.phrase}计{show(cap.figure)}")
+                n = cap.figure.value
+    total = rule.amount.value * n
+    calc = f"{show(rule.amount)} × {plain(n)}{rule.per}"
+    months = _months(rule, ask)
+    if months and months[0] != 1:
+        total *= months[0]
+        calc += f" × {plain(months[0])}个月（{months[1]}）"
+    calc += f" = {show(total, '元')}"
+    steps.append(calc)
+    pay = total
+    for cap in amount_caps:
+        if pay > cap.figure.value:
+            steps.append(f"超过上限，按“{cap.phrase}”为{show(cap.figure)}")
+            pay = cap.figure.value
+    word = "最多" if rule.ceiling else ""
+    line = f"{rule.subject or '补贴'}{word}{show(pay, '元')}（条文：“{rule.phrase}”）"
+    conditions = tuple(c.phrase for c in rule.caps if c.of)
+    return Applied(rule, 1, (line,), tuple(steps), {rule.per: q.text}, show(pay, "元"), conditions, used=(q,))
+
+
+def _rate(rule: PerUnitCapped, ask: Ask) -> Applied | None:
+    amounts = ask.of("amount")
+    if not amounts:
+        return None
+    if any(w in rule.base for w in words("increment")) and len(amounts) >= 2:
+        a, b = amounts[0], amounts[1]
+        base = abs(a.number - b.number)
+        steps = [f"{rule.base}：{a.text}与{b.text}相差{show(base, '元')}"]
+        shown = {rule.base: show(base, "元")}
+    else:
+        q = _pick(ask, amounts, rule.base)
+        assert q is not None
+        base, steps, shown = q.number, [], {rule.base: q.text}
+    total = base * rule.amount.value
+    steps.append(f"{show(base, '元')} × {show(rule.amount)} = {show(total, '元')}")
+    pay = total
+    for cap in rule.caps:
+        if cap.figure.unit == "元" and pay > cap.figure.value:
+            steps.append(f"超过上限，按“{cap.phrase}”为{show(cap.figure)}")
+            pay = cap.figure.value
+    line = f"{rule.subject or '补贴'}{show(pay, '元')}（条文：“{rule.phrase}”）"
+    return Applied(rule, 1, (line,), tuple(steps), shown, show(pay, "元"))
+
+
+def _headroom(rule: PerUnitCapped, ask: Ask, amount_caps: list[Any]) -> Applied | None:
+    """"已经拿了46万元，还能再拿几个人的" / "已有8人在领，还能再报几人"."""
+    got_amount = ask.of("amount", already=True)
+    if got_amount and amount_caps:
+        cap, got = amount_caps[0], got_amount[0]
+        left = max(cap.figure.value - got.number, Decimal(0))
+        steps = [f"{show(cap.figure)} − {got.text} = {show(left, '元')}"]
+        line = f"距上限还可得{show(left, '元')}（条文：“{cap.phrase}”）"
+        result = show(left, "元")
+        if has(ask.text, "how_many") and rule.amount.value:
+            n = (left / rule.amount.value).to_integral_value(rounding=ROUND_FLOOR)
+            steps.append(f"{show(left, '元')} ÷ {show(rule.amount)} = {plain(n)}{rule.per}")
+            line = f"还能再拿{plain(n)}{rule.per}（{rule.phrase}；{cap.phrase}）"
+            result = f"{plain(n)}{rule.per}"
+        return Applied(rule, 1, (line,), tuple(steps), {"已获": got.text}, result)
+    count_caps = [c for c in rule.caps if c.figure.unit == rule.per
+                  or (rule.per in _PERSON_UNITS and c.figure.unit in _PERSON_UNITS)]
+    got_count = [q for q in ask.figures if q.kind == "count" and ask.already(q) and _fits_unit(q, rule.per)]
+    if got_count and count_caps:
+        cap, got = count_caps[0], got_count[0]
+        left = max(cap.figure.value - got.number, Decimal(0))
+        unit = cap.figure.unit
+        return Applied(rule, 1, (f"还能再报{plain(left)}{unit}（条文：“{cap.phrase}”）",),
+                       (f"{show(cap.figure)} − {got.text} = {plain(left)}{unit}",), {"已有": got.text},
+                       f"{plain(left)}{unit}")
+    return None
+
+
+def apply_sum(rules: Sequence[PerUnitCapped], ask: Ask) -> Applied | None:
+    """Sibling items paying per person for different kinds ("普通员工每人400元", "技能人才每人
+    1200元"), each fed by the figure whose words name it, summed and held under the cap they share
+    ("引才奖励每家机构每年不超过10万元")."""
+    counted = [r for r in rules if r.amount.unit == "元" and r.per and not r.frequency]
+    taken: dict[int, tuple[PerUnitCapped, Quantity]] = {}
+    for q in ask.figures:
+        if ask.already(q):
+            continue
+        fits = [(len(bigrams(ask.before(q) + ask.after(q)) & bigrams(r.phrase)), i) for i, r in enumerate(counted)
+                if _fits_unit(q, r.per)]
+        score, i = max(fits, default=(0, -1))
+        if score and i not in taken:
+            taken[i] = (counted[i], q)
+    if len(taken) < 2:
+        return None
+    parts = [taken[i] for i in sorted(taken)]
+    steps = [f"{show(r.amount)} × {q.text} = {show(r.amount.value * q.number, '元')}（{r.phrase}）" for r, q in parts]
+    total = sum((r.amount.value * q.number for r, q in parts), Decimal(0))
+    shared = [c for c in parts[0][0].caps if c.figure.unit == "元"
+              and all(any(o.phrase == c.phrase for o in r.caps) for r, _ in parts)]
+    pay = total
+    steps.append(f"合计{show(total, '元')}")
+    for cap in shared:
+        if pay > cap.figure.value:
+            steps.append(f"超过上限，按“{cap.phrase}”为{show(cap.figure)}")
+            pay = cap.figure.value
+    first = parts[0][0]
+    line = f"{first.subject or '补贴'}合计{show(pay, '元')}"
+    also = tuple(dict.fromkeys(r.unit for r, _ in parts[1:] if r.unit != first.unit))
+    return Applied(first, len(parts), (line,), tuple(steps), {r.phrase: q.text for r, q in parts},
+                   show(pay, "元"), also=also, used=tuple(q for _, q in parts))
+
+
+# ---------------------------------------------------------------- dates
+
+
+def _event_date(ask: Ask) -> Quantity | None:
+    dates = [q for q in ask.figures if q.kind == "date" and not ask.is_today(q)]
+    return dates[0] if dates else None
+
+
+def _quarter_end(text: str) -> tuple[dt.date, str] | None:
+    m = re.search(r"(\d{4})年(?:的)?第?([一二三四1-4])季度", text)
+    if not m:
+        return None
+    quarter = "一二三四".find(m.group(2)) + 1 or int(m.group(2))
+    year = int(m.group(1))
+    end = dt.date(year + (quarter == 4), quarter * 3 % 12 + 1, 1) - dt.timedelta(days=1)
+    return end, m.group(0)
+
+
+def apply_deadline(rule: Deadline, ask: Ask) -> Applied | None:
+    from assistant.calc.dates import add_months, add_working_days, add_years
+
+    if rule.meaning == "ban":
+        return None
+    start_q = _event_date(ask)
+    quarter = _quarter_end(ask.text) if "季度" in rule.start else None
+    if start_q is not None:
+        start, said = start_q.day, start_q.text
+    elif quarter is not None:
+        start, said = quarter[0], f"{quarter[1]}结束（{format_date(quarter[0])}）"
+    else:
+        return None
+    n = int(rule.period.value)
+    unit = rule.period.unit
+    if unit == "工作日":
+        end, _, _ = add_working_days(start, n)
+    elif unit == "年":
+        end = add_years(start, n)
+    elif unit == "月":
+        end = add_months(start, n)
+    else:
+        end = start + dt.timedelta(days=n)
+    weekday = "一二三四五六日"[end.weekday()]
+    step = f"{format_date(start)}起{rule.period.text}（不含当日）→ {format_date(end)}（周{weekday}）"
+    line = f"{rule.subject}最晚在{format_date(end)}（周{weekday}）（条文：“{rule.phrase}”）"
+    if rule.meaning == "publicity":
+        line = f"{rule.subject}自{said}起{rule.period.text}，至{format_date(end)}（周{weekday}）期满（条文：“{rule.phrase}”）"
+    notes = ("工作日按国务院节假日安排计算",) if unit == "工作日" else ()
+    return Applied(rule, 1, (line,), (step, *notes), {rule.start or "起算日": said}, format_date(end))
+
+
+def apply_window(rule: Window, ask: Ask) -> Applied | None:
+    if rule.start is None:
+        return None
+    said_today = [q for q in ask.figures if ask.is_today(q)]
+    today = said_today[0].day if said_today else ask.today
+
+    def day(fig: Figure, year: int) -> dt.date:
+        month, d = divmod(int(fig.value), 100)
+        return dt.date(year, month, d) if d else dt.date(year, month % 12 + 1, 1) - dt.timedelta(days=1)
+
+    start, end = day(rule.start, today.year), day(rule.end, today.year)
+    window = f"{rule.start.text}至{rule.end.text}"
+    step_today = f"今天按{format_date(today)}计"
+    if has(ask.text, "days_left") and start <= today <= end or (has(ask.text, "days_left") and today < start):
+        target = end if today >= start else start
+        days = (target - today).days
+        word = "截止" if today >= start else "开始"
+        line = f"距{rule.subject}{word}（{format_date(target)}）还有{days}天（条文：“{rule.phrase}”）"
+        # a window open today answers "还有几天截止" before one that opens later
+        return Applied(rule, (1 if said_today else 0) + (today >= start), (line,), (step_today, f"{format_date(target)} − {format_date(today)} = {days}天"),
+                       {"今天": format_date(today)}, f"{days}天")
+    if has(ask.text, "next") or has(ask.text, "due") or today > end:
+        nxt = start if today < start else day(rule.start, today.year + 1)
+        nxt_end = end if today < start else day(rule.end, today.year + 1)
+        line = f"下一次{rule.subject}：{format_date(nxt)}至{format_date(nxt_end)}（条文：“{rule.phrase}”）"
+        return Applied(rule, 1 if said_today else 0, (line,), (step_today, f"每年{window}"),
+                       {"今天": format_date(today)}, format_date(nxt))
+    return None
+
+
+def apply(rule: Rule, ask: Ask, related: dict[str, str] | None = None) -> Applied | None:
+    """The rule applied to the question, or None when the question gives nothing it reads.
+    `related`: label → text of the rule's unit and its sibling items (a 补差 sentence)."""
+    if isinstance(rule, Tiers):
+        return apply_tiers(rule, ask, related or {})
+    if isinstance(rule, Threshold):
+        return apply_threshold(rule, ask)
+    if isinstance(rule, PerUnitCapped):
+        return apply_per_unit(rule, ask)
+    if isinstance(rule, Deadline):
+        return apply_deadline(rule, ask)
+    if isinstance(rule, Window):
+        return apply_window(rule, ask)
+    return None

@@ -1,0 +1,168 @@
+"""Which rule found at ingest a question needs, and the answer it gives.
+
+A rule is a candidate only when its own unit is among the retrieved units (so the answer cites
+what it computed from) and, when the question names documents, belongs to one of them. Each
+candidate is applied to the question's figures (assistant.calc.applied); the one that uses the
+question's figures, answers the kind of thing asked (a gap, an amount, a date) and shares the
+most subject words with the question wins; a tie between different results gives the conditions,
+not a guess. The answer says the rule was read from the text automatically and not reviewed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from assistant.calc.applied import Applied, Ask, apply, apply_sum, has
+from assistant.calc.extract_types import PerUnitCapped, Rule, Threshold
+from assistant.errors import CalcError
+from assistant.types import Chunk, Hit, ToolCall
+
+if TYPE_CHECKING:
+    from assistant.calc_bridge import CalcOutcome
+    from assistant.index import Index
+    from assistant.route import Intent
+
+UNREVIEWED = "按条文自动识别，未经人工核对"
+TOP_HITS = 5
+# Characters that say nothing about what a figure measures.
+_FILLER = set("的了和与及或是在对为有我们你他她它这那个年月日元万亿多少几能可以要吗呢吧啊么什怎样如何请问否每其按给予")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _chars(text: str) -> set[str]:
+    return {c for c in _CJK.findall(text) if c not in _FILLER}
+
+
+def overlap(rule: Rule, question: str) -> int:
+    """Subject words shared: the rule's subject counts twice, the rest of its phrase once."""
+    asked = _chars(question)
+    return 2 * len(_chars(rule.subject) & asked) + len((_chars(rule.phrase) - _chars(rule.subject)) & asked)
+
+
+def _answers_asked(rule: Rule, ask: Ask) -> int:
+    """A bar answers 够不够 / 还差 / 至少; amounts and dates answer the rest."""
+    if isinstance(rule, Threshold):
+        return 2 if has(ask.text, "gap") or has(ask.text, "minimum") else 0
+    return 1
+
+
+def rules_of(index: Index) -> list[Rule]:
+    from assistant.calc.rules import load_rules
+    from assistant.calc.stored import extracted_rules
+
+    try:
+        reviewed = {r.doc_id for r in load_rules()}
+    except CalcError:
+        reviewed = set()
+    return extracted_rules(index.gen_dir, frozenset(reviewed))
+
+
+def _parent(label: str) -> tuple[Any, ...] | None:
+    from assistant.calc.extract import _parent as parent
+
+    return parent(label)
+
+
+def related_texts(rule: Rule, doc_chunks: Sequence[Chunk]) -> dict[str, str]:
+    """The rule's unit and its sibling items (same parent), label → text."""
+    parent = _parent(rule.unit)
+    return {c.article: c.text for c in doc_chunks
+            if c.article == rule.unit or (parent is not None and _parent(c.article) == parent)}
+
+
+def choose(rules: Sequence[Rule], ask: Ask, hits: Sequence[Hit], doc_ids: Sequence[str],
+           by_doc: dict[str, list[Chunk]]) -> list[Applied]:
+    """The applied rules to answer with, best first: one result, the bars of one unit together,
+    or (on a tie between different results) every tied rule, as conditions."""
+    ranks = {(h.chunk.doc_id, h.chunk.article): i for i, h in reversed(list(enumerate(hits[:TOP_HITS])))}
+    candidates = [r for r in rules if (r.doc_id, r.unit) in ranks]
+    if doc_ids:
+        candidates = [r for r in candidates if r.doc_id in doc_ids]
+    scored: list[tuple[tuple[int, int, int, int], Applied]] = []
+    for rule in candidates:
+        applied = apply(rule, ask, related_texts(rule, by_doc.get(rule.doc_id, [])))
+        words = overlap(rule, ask.text)
+        if applied is None or not words:
+            continue
+        key = (applied.fit, _answers_asked(rule, ask), words, -ranks[(rule.doc_id, rule.unit)])
+        scored.append((key, applied))
+    groups: dict[tuple[str, Any], list[PerUnitCapped]] = {}
+    for rule in candidates:
+        if isinstance(rule, PerUnitCapped):
+            groups.setdefault((rule.doc_id, _parent(rule.unit) or rule.unit), []).append(rule)
+    for group in groups.values():
+        summed = apply_sum(group, ask) if len(group) > 1 else None
+        if summed is not None:
+            key = (summed.fit, 1, max(overlap(r, ask.text) for r in group),
+                   -min(ranks[(r.doc_id, r.unit)] for r in group))
+            scored.append((key, summed))
+    if not scored:
+        return []
+    scored.sort(key=lambda s: s[0], reverse=True)
+    best_key, best = scored[0]
+    tied = [a for k, a in scored[1:] if k == best_key and a.result != best.result]
+    if tied and best.result:
+        return [best, *tied]
+    if isinstance(best.rule, Threshold):
+        # every bar of the unit the figures speak to ("服务了120家企业、结算2800万")
+        same = [a for k, a in scored[1:] if isinstance(a.rule, Threshold) and a.rule.unit == best.rule.unit
+                and a.rule.doc_id == best.rule.doc_id and a.inputs.keys() != best.inputs.keys()
+                and list(a.inputs.values()) != list(best.inputs.values())]
+        return [best, *same]
+    return [best]
+
+
+def render(chosen: Sequence[Applied], titles: dict[str, str]) -> str:
+    first = chosen[0]
+    title = titles.get(first.rule.doc_id, first.rule.doc_id)
+    units = "、".join(dict.fromkeys(u for a in chosen for u in (a.rule.unit, *a.also)))
+    tie = len(chosen) > 1 and not isinstance(first.rule, Threshold)
+    if tie or not first.result:
+        lines = [f"《{title}》{units}中可能适用的规定如下，需按实际情况确认，未给出计算结果（{UNREVIEWED}）："]
+        lines += [*first.lines] if not first.result else []
+        phrases = [c for a in chosen for c in (a.conditions or (a.rule.phrase,))]
+        lines += [f"- “{p}”" for p in dict.fromkeys(phrases)]
+        return "\n".join([*lines, f"依据《{title}》{units}"])
+    lines = [line for a in chosen for line in a.lines]
+    steps = [s for a in chosen for s in a.steps]
+    if steps:
+        lines.append("计算：" + "；".join(steps))
+    for a in chosen:
+        lines += [f"另需符合：“{c}”" for c in a.conditions]
+    lines.append(f"说明：以上规则由系统{UNREVIEWED}，请以原文为准。")
+    lines.append(f"依据《{title}》{units}")
+    return "\n".join(lines)
+
+
+def run_extracted(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.date) -> CalcOutcome | None:
+    """The calculator on the rules found at ingest, for documents without reviewed rules."""
+    from assistant.calc.numbers import extract_quantities
+    from assistant.calc_bridge import CalcOutcome
+
+    rules = rules_of(index)
+    if not rules:
+        return None
+    try:
+        figures = tuple(extract_quantities(intent.question, today=today))
+    except CalcError:
+        return None
+    ask = Ask(intent.question, figures, today)
+    if not figures and not (has(ask.text, "next") or has(ask.text, "days_left")):
+        return None
+    chosen = choose(rules, ask, hits, intent.doc_ids, index.by_doc)
+    if not chosen:
+        return None
+    titles = {d: m.title for d, m in index.documents.items()}
+    calls = tuple(ToolCall(name=f"extracted_{a.rule.kind}", input={"unit": a.rule.unit, **a.inputs},
+                           output=_output(a)) for a in chosen)
+    # the rule's own unit (retrieved, or it would not be a candidate) and any item it relies on
+    wanted = [(a.rule.doc_id, unit) for a in chosen for unit in (a.rule.unit, *a.also)]
+    cited = tuple(dict.fromkeys(c for key in wanted for c in index.by_doc.get(key[0], []) if c.article == key[1]))
+    return CalcOutcome(text=render(chosen, titles), tools=calls, chunks=cited)
+
+
+def _output(a: Applied) -> dict[str, Any]:
+    return {**a.to_json(), "note": UNREVIEWED}
