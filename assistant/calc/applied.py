@@ -382,16 +382,18 @@ def _headroom(rule: PerUnitCapped, ask: Ask, amount_caps: list[Any]) -> Applied 
     return None
 
 
-def apply_sum(rules: Sequence[PerUnitCapped], ask: Ask) -> Applied | None:
+def apply_sum(rules: Sequence[PerUnitCapped], ask: Ask, texts: dict[str, str]) -> Applied | None:
     """Sibling items paying per person for different kinds ("普通员工每人400元", "技能人才每人
     1200元"), each fed by the figure whose words name it, summed and held under the cap they share
-    ("引才奖励每家机构每年不超过10万元")."""
+    ("引才奖励每家机构每年不超过10万元"). `texts`: each rule's unit text (label → text), whose
+    words name the kind paid for."""
     counted = [r for r in rules if r.amount.unit == "元" and r.per and not r.frequency]
     taken: dict[int, tuple[PerUnitCapped, Quantity]] = {}
     for q in ask.figures:
         if ask.already(q):
             continue
-        fits = [(len(bigrams(ask.before(q) + ask.after(q)) & bigrams(r.phrase)), i) for i, r in enumerate(counted)
+        near = bigrams(ask.before(q) + ask.after(q))
+        fits = [(len(near & bigrams(texts.get(r.unit, r.phrase))), i) for i, r in enumerate(counted)
                 if _fits_unit(q, r.per)]
         score, i = max(fits, default=(0, -1))
         if score and i not in taken:

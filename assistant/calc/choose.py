@@ -94,7 +94,8 @@ def choose(rules: Sequence[Rule], ask: Ask, hits: Sequence[Hit], doc_ids: Sequen
         if isinstance(rule, PerUnitCapped):
             groups.setdefault((rule.doc_id, _parent(rule.unit) or rule.unit), []).append(rule)
     for group in groups.values():
-        summed = apply_sum(group, ask) if len(group) > 1 else None
+        texts = {c.article: c.text for c in by_doc.get(group[0].doc_id, [])}
+        summed = apply_sum(group, ask, texts) if len(group) > 1 else None
         if summed is not None:
             key = (summed.fit, 1, max(overlap(r, ask.text) for r in group),
                    -min(ranks[(r.doc_id, r.unit)] for r in group))
@@ -150,8 +151,6 @@ def run_extracted(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.d
     except CalcError:
         return None
     ask = Ask(intent.question, figures, today)
-    if not figures and not (has(ask.text, "next") or has(ask.text, "days_left")):
-        return None
     chosen = choose(rules, ask, hits, intent.doc_ids, index.by_doc)
     if not chosen:
         return None
