@@ -489,7 +489,7 @@ def apply_window(rule: Window, ask: Ask) -> Applied | None:
         # a window open today answers "还有几天截止" before one that opens later
         return Applied(rule, (1 if said_today else 0) + (today >= start), (line,), (step_today, f"{format_date(target)} − {format_date(today)} = {days}天"),
                        {"今天": format_date(today)}, f"{days}天")
-    if has(ask.text, "next") or has(ask.text, "due") or today > end:
+    if has(ask.text, "next") or (said_today and has(ask.text, "due")):
         nxt = start if today < start else day(rule.start, today.year + 1)
         nxt_end = end if today < start else day(rule.end, today.year + 1)
         line = f"下一次{rule.subject}：{format_date(nxt)}至{format_date(nxt_end)}（条文：“{rule.phrase}”）"

@@ -42,6 +42,20 @@ def overlap(rule: Rule, question: str) -> int:
     return 2 * len(_chars(rule.subject) & asked) + len((_chars(rule.phrase) - _chars(rule.subject)) & asked)
 
 
+def _other_reward(rule: Rule, question: str) -> bool:
+    """The question names a payment ("安家补贴") and the rule pays another ("见习补贴")."""
+    from assistant.calc.extract import lexicon
+
+    if not isinstance(rule, PerUnitCapped):
+        return False
+    paid = lexicon()["reward_words"]
+    generic = {c for w in paid for c in w}
+    own = _chars(rule.subject) - generic
+    named = {c for w in paid for m in re.finditer(re.escape(w), question)
+             for c in _chars(question[max(0, m.start() - 2):m.start()])} - generic
+    return bool(own and named and not own & named)
+
+
 def _answers_asked(rule: Rule, ask: Ask) -> int:
     """A bar answers 够不够 / 还差 / 至少; amounts and dates answer the rest."""
     if isinstance(rule, Threshold):
@@ -85,7 +99,7 @@ def choose(rules: Sequence[Rule], ask: Ask, hits: Sequence[Hit], doc_ids: Sequen
     for rule in candidates:
         applied = apply(rule, ask, related_texts(rule, by_doc.get(rule.doc_id, [])))
         words = overlap(rule, ask.text)
-        if applied is None or not words:
+        if applied is None or not words or _other_reward(rule, ask.text):
             continue
         key = (applied.fit, _answers_asked(rule, ask), words, -ranks[(rule.doc_id, rule.unit)])
         scored.append((key, applied))
@@ -147,20 +161,27 @@ def run_extracted(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.d
     if not rules:
         return None
     try:
-        figures = tuple(extract_quantities(intent.question, today=today))
+        # "一个硕士" / "1家企业" names the subject, it is not a count to compute with
+        figures = tuple(q for q in extract_quantities(intent.question, today=today)
+                        if not (q.kind == "count" and q.value == 1))
     except CalcError:
         return None
     ask = Ask(intent.question, figures, today)
-    chosen = choose(rules, ask, hits, intent.doc_ids, index.by_doc)
-    if not chosen:
+    if not figures and not (has(ask.text, "next") or has(ask.text, "days_left") or "季度" in ask.text):
+        return None  # nothing to compute from: the article itself answers
+    # several documents named: each answers for itself ("在澜江和在禾源各能拿多少")
+    per_doc = [[d] for d in intent.doc_ids] if len(intent.doc_ids) > 1 else [list(intent.doc_ids)]
+    found = [c for docs in per_doc if (c := choose(rules, ask, hits, docs, index.by_doc))]
+    if not found:
         return None
     titles = {d: m.title for d, m in index.documents.items()}
+    chosen = [a for c in found for a in c]
     calls = tuple(ToolCall(name=f"extracted_{a.rule.kind}", input={"unit": a.rule.unit, **a.inputs},
                            output=_output(a)) for a in chosen)
     # the rule's own unit (retrieved, or it would not be a candidate) and any item it relies on
     wanted = [(a.rule.doc_id, unit) for a in chosen for unit in (a.rule.unit, *a.also)]
     cited = tuple(dict.fromkeys(c for key in wanted for c in index.by_doc.get(key[0], []) if c.article == key[1]))
-    return CalcOutcome(text=render(chosen, titles), tools=calls, chunks=cited)
+    return CalcOutcome(text="\n\n".join(render(c, titles) for c in found), tools=calls, chunks=cited)
 
 
 def _output(a: Applied) -> dict[str, Any]:
