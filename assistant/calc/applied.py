@@ -72,8 +72,11 @@ class Ask:
         return text[cut + 1:]
 
     def after(self, q: Quantity, width: int = 8) -> str:
-        text = self.text[q.span[1]:q.span[1] + width]
-        ends = [i for i, c in enumerate(text) if c in _CLAUSE]
+        """The words after a figure, up to the next figure or the end of its clause or list item
+        ("普通工150人、技能人才25人": 技能人才 is said of 25人, not of 150人)."""
+        stop = min([q.span[1] + width, *(p.span[0] for p in self.figures if p.span[0] >= q.span[1])])
+        text = self.text[q.span[1]:stop]
+        ends = [i for i, c in enumerate(text) if c in _CLAUSE or c == "、"]
         return text[:ends[0]] if ends else text
 
     def already(self, q: Quantity) -> bool:
@@ -212,6 +215,8 @@ def apply_threshold(rule: Threshold, ask: Ask) -> Applied | None:
     bar = rule.value
     if bar.unit == "%" and rule.of:
         return _share(rule, ask)
+    if rule.op in ("<=", "<") and has(ask.text, "headroom"):
+        return _left_under(rule, ask)
     found = [q for q in ask.figures if _fits_unit(q, bar.unit) and not ask.already(q)]
     q = _pick(ask, found, rule.subject)
     if q is None or _about(ask, q, rule.subject) == 0 and len(found) > 1:
@@ -234,6 +239,20 @@ def apply_threshold(rule: Threshold, ask: Ask) -> Applied | None:
         steps.append(f"{show(v, bar.unit)} − {show(bar)} = {show(over, bar.unit)}")
         result = f"超出{show(over, bar.unit)}"
     return Applied(rule, 1, (line,), tuple(steps), {rule.subject: q.text}, result)
+
+
+def _left_under(rule: Threshold, ask: Ask) -> Applied | None:
+    """"累计不超过1000万元", already received 500万 and 200万: 还能拿300万元."""
+    got = [q for q in ask.figures if ask.already(q) and _fits_unit(q, rule.value.unit)]
+    if not got:
+        return None
+    used = sum((_value(q, rule.value.unit) for q in got), Decimal(0))
+    left = max(rule.value.value - used, Decimal(0))
+    taken = " − ".join(q.text for q in got)
+    step = f"{show(rule.value)} − {taken} = {show(left, rule.value.unit)}"
+    line = f"最多还能获得{show(left, rule.value.unit)}（条文：“{rule.phrase}”）"
+    return Applied(rule, len(got), (line,), (step,), {"已获": "、".join(q.text for q in got)},
+                   show(left, rule.value.unit), used=tuple(got))
 
 
 def _share(rule: Threshold, ask: Ask) -> Applied | None:

@@ -130,7 +130,15 @@ def choose(rules: Sequence[Rule], ask: Ask, hits: Sequence[Hit], doc_ids: Sequen
     return [best]
 
 
-def render(chosen: Sequence[Applied], titles: dict[str, str]) -> str:
+def render(chosen: Sequence[Applied], titles: dict[str, str], named: bool = False) -> str:
+    """The answer from one document's rules; `named`: begin with the document (one block of
+    several)."""
+    text = _render(chosen, titles)
+    title = titles.get(chosen[0].rule.doc_id, chosen[0].rule.doc_id)
+    return f"《{title}》：{text}" if named else text
+
+
+def _render(chosen: Sequence[Applied], titles: dict[str, str]) -> str:
     first = chosen[0]
     title = titles.get(first.rule.doc_id, first.rule.doc_id)
     units = "、".join(dict.fromkeys(u for a in chosen for u in (a.rule.unit, *a.also)))
@@ -174,6 +182,10 @@ def run_extracted(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.d
     found = [c for docs in per_doc if (c := choose(rules, ask, hits, docs, index.by_doc))]
     if not found:
         return None
+    lead = ""
+    if not intent.doc_ids:
+        found += _other_documents(found[0], rules, ask, hits, index)
+        lead = "问题未指明文件，以下按各文件的规定分别计算：\n\n" if len(found) > 1 else ""
     titles = {d: m.title for d, m in index.documents.items()}
     chosen = [a for c in found for a in c]
     calls = tuple(ToolCall(name=f"extracted_{a.rule.kind}", input={"unit": a.rule.unit, **a.inputs},
@@ -181,7 +193,21 @@ def run_extracted(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.d
     # the rule's own unit (retrieved, or it would not be a candidate) and any item it relies on
     wanted = [(a.rule.doc_id, unit) for a in chosen for unit in (a.rule.unit, *a.also)]
     cited = tuple(dict.fromkeys(c for key in wanted for c in index.by_doc.get(key[0], []) if c.article == key[1]))
-    return CalcOutcome(text="\n\n".join(render(c, titles) for c in found), tools=calls, chunks=cited)
+    return CalcOutcome(text=lead + "\n\n".join(render(c, titles, len(found) > 1) for c in found), tools=calls, chunks=cited)
+
+
+def _other_documents(first: list[Applied], rules: Sequence[Rule], ask: Ask, hits: Sequence[Hit],
+                     index: Index, most: int = 2) -> list[list[Applied]]:
+    """No document named, and other retrieved documents hold a rule of the same kind that the
+    figures fit: their results too, one per document — never one document's rule silently."""
+    best = first[0]
+    docs = dict.fromkeys(h.chunk.doc_id for h in hits[:TOP_HITS] if h.chunk.doc_id != best.rule.doc_id)
+    out: list[list[Applied]] = []
+    for doc_id in docs:
+        found = choose(rules, ask, hits, [doc_id], index.by_doc)
+        if found and found[0].result and found[0].rule.kind == best.rule.kind and found[0].fit == best.fit:
+            out.append(found)
+    return out[:most]
 
 
 def _output(a: Applied) -> dict[str, Any]:
