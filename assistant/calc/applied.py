@@ -26,6 +26,7 @@ from assistant.calc.extract import lexicon
 from assistant.calc.extract_types import (
     Deadline,
     Figure,
+    Installments,
     PerUnitCapped,
     Rule,
     Threshold,
@@ -101,9 +102,15 @@ class Applied:
     conditions: tuple[str, ...] = ()  # verbatim phrases the answer depends on
     also: tuple[str, ...] = ()  # other units of the document the result relies on (a 补差 item)
     used: tuple[Quantity, ...] = ()  # the question's figures it read
+    at: str = ""  # the unit the result is read from, when not the rule's own (a tier row's item)
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        """The units to cite: where the result is read, and what it relies on."""
+        return tuple(dict.fromkeys((self.at or self.rule.unit, *self.also)))
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": self.rule.kind, "doc_id": self.rule.doc_id, "unit": self.rule.unit,
+        return {"kind": self.rule.kind, "doc_id": self.rule.doc_id, "unit": self.units[0],
                 "phrase": self.rule.phrase, "inputs": dict(self.inputs), "steps": list(self.steps),
                 "result": self.result, "conditions": list(self.conditions), "status": "extracted"}
 
@@ -166,7 +173,9 @@ def _row_of(rows: Sequence[TierRow], v: Decimal) -> tuple[TierRow | None, bool]:
 
 
 def apply_tiers(rule: Tiers, ask: Ask, related: dict[str, str]) -> Applied | None:
-    q = _pick(ask, ask.of("amount"), rule.subject)
+    first_bound = rule.rows[0].lower or rule.rows[0].upper
+    unit = first_bound.figure.unit if first_bound else "元"
+    q = _pick(ask, [q for q in ask.figures if _fits_unit(q, unit) and not ask.already(q)], rule.subject)
     if q is None:
         return None
     v = q.number
@@ -179,13 +188,13 @@ def apply_tiers(rule: Tiers, ask: Ask, related: dict[str, str]) -> Applied | Non
         first = rule.rows[0]
         bar = first.lower.figure if first.lower else first.reward
         gap = bar.value - v
-        return Applied(rule, 1, (f"{rule.subject}{q.text}未达到最低一档（{first.phrase}），还差{show(gap, '元')}",),
-                       steps=(f"{show(bar)} − {show(v, '元')} = {show(gap, '元')}",), inputs=shown,
-                       result=f"还差{show(gap, '元')}")
+        return Applied(rule, 1, (f"{rule.subject}{q.text}未达到最低一档（{first.phrase}），还差{show(gap, unit)}",),
+                       steps=(f"{show(bar)} − {show(v, unit)} = {show(gap, unit)}",), inputs=shown,
+                       result=f"还差{show(gap, unit)}")
     reward = row.reward.value
     word = "最高" if row.ceiling else ""
     lines = [f"{rule.subject}{q.text}属于“{row.phrase}”这一档：奖励{word}{show(reward, '元')}"]
-    steps = [f"{show(v, '元')} → {row.bounds}"]
+    steps = [f"{show(v, unit)} → {row.bounds}"]
     result = show(reward, "元")
     got = ask.of("amount", already=True)
     top_up = next((label for label, text in related.items() if any(w in text for w in words("top_up"))), None)
@@ -203,9 +212,10 @@ def apply_tiers(rule: Tiers, ask: Ask, related: dict[str, str]) -> Applied | Non
         nxt = rule.rows[index + 1]
         if nxt.lower is not None:
             gap = nxt.lower.figure.value - v
-            lines.append(f"距下一档（{nxt.phrase}）还差{show(gap, '元')}")
-            steps.append(f"{show(nxt.lower.figure)} − {show(v, '元')} = {show(gap, '元')}")
-    return Applied(rule, 1, tuple(lines), tuple(steps), shown, result, also=also, used=(q,))
+            lines.append(f"距下一档（{nxt.phrase}）还差{show(gap, unit)}")
+            steps.append(f"{show(nxt.lower.figure)} − {show(v, unit)} = {show(gap, unit)}")
+    return Applied(rule, 1, tuple(lines), tuple(steps), shown, result, also=also, used=(q,),
+                   at=row.reward.label)
 
 
 # ---------------------------------------------------------------- thresholds
@@ -238,7 +248,7 @@ def apply_threshold(rule: Threshold, ask: Ask) -> Applied | None:
         line = f"{head}，超出{show(over, bar.unit)}"
         steps.append(f"{show(v, bar.unit)} − {show(bar)} = {show(over, bar.unit)}")
         result = f"超出{show(over, bar.unit)}"
-    return Applied(rule, 1, (line,), tuple(steps), {rule.subject: q.text}, result)
+    return Applied(rule, 1, (line,), tuple(steps), {rule.subject: q.text}, result, used=(q,))
 
 
 def _left_under(rule: Threshold, ask: Ask) -> Applied | None:
@@ -324,12 +334,13 @@ def apply_per_unit(rule: PerUnitCapped, ask: Ask) -> Applied | None:
     q = _pick(ask, found, rule.subject + rule.phrase)
     if q is None:
         return None
-    n, steps = q.number, []
+    n, steps, bound = q.number, [], []
     for cap in rule.caps:
         if cap.figure.unit == rule.per or (rule.per in _PERSON_UNITS and cap.figure.unit in _PERSON_UNITS):
             if n > cap.figure.value:
-                steps.append(f"{q.text}超过上限，按{cap.phrase}计{show(cap.figure)}")
+                steps.append(f"{q.text}超过上限，按“{cap.phrase}”计{show(cap.figure)}")
                 n = cap.figure.value
+                bound.append(cap.figure.label)
     total = rule.amount.value * n
     calc = f"{show(rule.amount)} × {plain(n)}{rule.per}"
     months = _months(rule, ask)
@@ -343,10 +354,14 @@ def apply_per_unit(rule: PerUnitCapped, ask: Ask) -> Applied | None:
         if pay > cap.figure.value:
             steps.append(f"超过上限，按“{cap.phrase}”为{show(cap.figure)}")
             pay = cap.figure.value
+            bound.append(cap.figure.label)
     word = "最多" if rule.ceiling else ""
     line = f"{rule.subject or '补贴'}{word}{show(pay, '元')}（条文：“{rule.phrase}”）"
     conditions = tuple(c.phrase for c in rule.caps if c.of)
-    return Applied(rule, 1, (line,), tuple(steps), {rule.per: q.text}, show(pay, "元"), conditions, used=(q,))
+    # a cap written in a sibling item is cited with the rule
+    also = tuple(dict.fromkeys(label for label in bound if label and label != rule.unit))
+    return Applied(rule, 1, (line,), tuple(steps), {rule.per: q.text}, show(pay, "元"), conditions, also=also,
+                   used=(q,))
 
 
 def _rate(rule: PerUnitCapped, ask: Ask) -> Applied | None:
@@ -435,6 +450,48 @@ def apply_sum(rules: Sequence[PerUnitCapped], ask: Ask, texts: dict[str, str]) -
     also = tuple(dict.fromkeys(r.unit for r, _ in parts[1:] if r.unit != first.unit))
     return Applied(first, len(parts), (line,), tuple(steps), {r.phrase: q.text for r, q in parts},
                    show(pay, "元"), also=also, used=tuple(q for _, q in parts))
+
+
+def apply_installments(rule: Installments, ask: Ask, related: dict[str, str]) -> Applied | None:
+    """"第一年能拿多少": the share of that year times the sum — the asker's figure, else the sum
+    the unit (or a sibling item) states for the recipient the question names."""
+    from assistant.calc.numbers import extract_quantities
+
+    m = re.search(r"第([一二三四五])年", ask.text)
+    if m is None:
+        return None
+    year = "一二三四五".index(m.group(1)) + 1
+    share = next((f for years, f in rule.shares if year in years), None)
+    if share is None:
+        return None
+    given = [q for q in ask.of("amount")]
+    also: tuple[str, ...] = ()
+    if given:
+        total, said = given[0].number, given[0].text
+    else:
+        # each sum stated with the subject in its sentence, scored by the words it shares with
+        # the question ("全日制博士研究生，给予安家补贴20万元" for 博士)
+        options: list[tuple[int, Decimal, str, str]] = []
+        for label, text in related.items():
+            for sentence in re.split(r"[。；\n]", text):
+                if rule.subject not in sentence:
+                    continue
+                for q in extract_quantities(sentence):
+                    if q.kind == "amount":
+                        score = len(bigrams(sentence[:q.span[0]]) & bigrams(ask.text) - bigrams(rule.subject))
+                        options.append((score, q.number, q.text, label))
+        if not options:
+            return None
+        options.sort(key=lambda o: o[0], reverse=True)
+        if len(options) > 1 and options[0][0] == options[1][0]:
+            return Applied(rule, 0, (f"{rule.subject}按年度比例发放，金额因对象而异：",),
+                           conditions=(rule.phrase,))
+        _, total, said, label = options[0]
+        also = (label,) if label != rule.unit else ()
+    pay = total * share.value
+    line = f"{rule.subject}{m.group(0)}发放{show(pay, '元')}（{said}的{share.text}；条文：“{rule.phrase}”）"
+    return Applied(rule, 1 if given else 0, (line,), (f"{show(total, '元')} × {share.text} = {show(pay, '元')}",),
+                   {rule.subject: said, "年度": f"第{year}年"}, show(pay, "元"), also=also)
 
 
 # ---------------------------------------------------------------- dates
@@ -530,4 +587,6 @@ def apply(rule: Rule, ask: Ask, related: dict[str, str] | None = None) -> Applie
         return apply_deadline(rule, ask)
     if isinstance(rule, Window):
         return apply_window(rule, ask)
+    if isinstance(rule, Installments):
+        return apply_installments(rule, ask, related or {})
     return None

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from assistant.calc.applied import Applied, Ask, apply, apply_sum, has
-from assistant.calc.extract_types import PerUnitCapped, Rule, Threshold
+from assistant.calc.extract_types import PerUnitCapped, Rule, Threshold, Tiers
 from assistant.errors import CalcError
 from assistant.types import Chunk, Hit, ToolCall
 
@@ -51,8 +51,9 @@ def _other_reward(rule: Rule, question: str) -> bool:
     paid = lexicon()["reward_words"]
     generic = {c for w in paid for c in w}
     own = _chars(rule.subject) - generic
-    named = {c for w in paid for m in re.finditer(re.escape(w), question)
-             for c in _chars(question[max(0, m.start() - 2):m.start()])} - generic
+    # the two characters written right before the payment word ("安家补贴"), not across a comma
+    named = {c for w in paid for m in re.finditer(rf"([\u3400-\u9fff]{{1,2}}){re.escape(w)}", question)
+             for c in _chars(m.group(1))} - generic
     return bool(own and named and not own & named)
 
 
@@ -87,12 +88,20 @@ def related_texts(rule: Rule, doc_chunks: Sequence[Chunk]) -> dict[str, str]:
             if c.article == rule.unit or (parent is not None and _parent(c.article) == parent)}
 
 
+def _rank(rule: Rule, ranks: dict[tuple[str, str], int]) -> int | None:
+    """The best rank among the rule's own units: its unit, or for a table written one row per
+    item, any row's item."""
+    units = {rule.unit} | ({f.label for f in rule.figures() if f.label} if isinstance(rule, Tiers) else set())
+    found = [ranks[(rule.doc_id, u)] for u in units if (rule.doc_id, u) in ranks]
+    return min(found) if found else None
+
+
 def choose(rules: Sequence[Rule], ask: Ask, hits: Sequence[Hit], doc_ids: Sequence[str],
            by_doc: dict[str, list[Chunk]]) -> list[Applied]:
     """The applied rules to answer with, best first: one result, the bars of one unit together,
     or (on a tie between different results) every tied rule, as conditions."""
     ranks = {(h.chunk.doc_id, h.chunk.article): i for i, h in reversed(list(enumerate(hits[:TOP_HITS])))}
-    candidates = [r for r in rules if (r.doc_id, r.unit) in ranks]
+    candidates = [r for r in rules if _rank(r, ranks) is not None]
     if doc_ids:
         candidates = [r for r in candidates if r.doc_id in doc_ids]
     scored: list[tuple[tuple[int, int, int, int], Applied]] = []
@@ -101,7 +110,7 @@ def choose(rules: Sequence[Rule], ask: Ask, hits: Sequence[Hit], doc_ids: Sequen
         words = overlap(rule, ask.text)
         if applied is None or not words or _other_reward(rule, ask.text):
             continue
-        key = (applied.fit, _answers_asked(rule, ask), words, -ranks[(rule.doc_id, rule.unit)])
+        key = (applied.fit, _answers_asked(rule, ask), words, -(_rank(rule, ranks) or 0))
         scored.append((key, applied))
     groups: dict[tuple[str, Any], list[PerUnitCapped]] = {}
     for rule in candidates:
@@ -112,7 +121,7 @@ def choose(rules: Sequence[Rule], ask: Ask, hits: Sequence[Hit], doc_ids: Sequen
         summed = apply_sum(group, ask, texts) if len(group) > 1 else None
         if summed is not None:
             key = (summed.fit, 1, max(overlap(r, ask.text) for r in group),
-                   -min(ranks[(r.doc_id, r.unit)] for r in group))
+                   -min(_rank(r, ranks) or 0 for r in group))
             scored.append((key, summed))
     if not scored:
         return []
@@ -127,7 +136,27 @@ def choose(rules: Sequence[Rule], ask: Ask, hits: Sequence[Hit], doc_ids: Sequen
                 and a.rule.doc_id == best.rule.doc_id and a.inputs.keys() != best.inputs.keys()
                 and list(a.inputs.values()) != list(best.inputs.values())]
         return [best, *same]
-    return [best]
+    return [best, *_preconditions(best, [a for _, a in scored])]
+
+
+def _preconditions(best: Applied, others: Sequence[Applied]) -> list[Applied]:
+    """The bars of the result's own unit or its parent ("…达到3000万元以上的，按照以下标准给予")
+    that other figures of the question speak to: checked and shown beside the result."""
+    from assistant import outline
+
+    home = best.units[0]
+    parent = _parent(home)
+    out: list[Applied] = []
+    for a in others:
+        if not isinstance(a.rule, Threshold) or a.rule.doc_id != best.rule.doc_id or set(a.used) & set(best.used):
+            continue
+        try:
+            path = tuple(outline.label_path(a.rule.unit))
+        except Exception:  # noqa: BLE001 - a label the grammar cannot read has no parent
+            continue
+        if (a.rule.unit == home or path == parent) and a.result and all(a.used != b.used for b in out):
+            out.append(a)
+    return out
 
 
 def render(chosen: Sequence[Applied], titles: dict[str, str], named: bool = False) -> str:
@@ -141,8 +170,9 @@ def render(chosen: Sequence[Applied], titles: dict[str, str], named: bool = Fals
 def _render(chosen: Sequence[Applied], titles: dict[str, str]) -> str:
     first = chosen[0]
     title = titles.get(first.rule.doc_id, first.rule.doc_id)
-    units = "、".join(dict.fromkeys(u for a in chosen for u in (a.rule.unit, *a.also)))
-    tie = len(chosen) > 1 and not isinstance(first.rule, Threshold)
+    units = "、".join(dict.fromkeys(u for a in chosen for u in a.units))
+    # bars shown beside a result are its preconditions; another result beside it is a tie
+    tie = not isinstance(first.rule, Threshold) and any(not isinstance(a.rule, Threshold) for a in chosen[1:])
     if tie or not first.result:
         lines = [f"《{title}》{units}中可能适用的规定如下，需按实际情况确认，未给出计算结果（{UNREVIEWED}）："]
         lines += [*first.lines] if not first.result else []
@@ -150,6 +180,11 @@ def _render(chosen: Sequence[Applied], titles: dict[str, str]) -> str:
         lines += [f"- “{p}”" for p in dict.fromkeys(phrases)]
         return "\n".join([*lines, f"依据《{title}》{units}"])
     lines = [line for a in chosen for line in a.lines]
+    missed = [a for a in chosen[1:] if isinstance(a.rule, Threshold) and a.result != "达到"]
+    if missed and not isinstance(first.rule, Threshold):
+        lines.insert(0, "注意：按所给数字，前提条件未达到，不能获得下述奖励：")
+        lines = [lines[0], *[line for a in missed for line in a.lines], *lines[1:]]
+        lines = list(dict.fromkeys(lines))
     steps = [s for a in chosen for s in a.steps]
     if steps:
         lines.append("计算：" + "；".join(steps))
@@ -175,7 +210,7 @@ def run_extracted(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.d
     except CalcError:
         return None
     ask = Ask(intent.question, figures, today)
-    if not figures and not (has(ask.text, "next") or has(ask.text, "days_left") or "季度" in ask.text):
+    if not figures and not (has(ask.text, "next") or has(ask.text, "days_left") or re.search(r"季度|第.年", ask.text)):
         return None  # nothing to compute from: the article itself answers
     # several documents named: each answers for itself ("在澜江和在禾源各能拿多少")
     per_doc = [[d] for d in intent.doc_ids] if len(intent.doc_ids) > 1 else [list(intent.doc_ids)]
@@ -188,10 +223,10 @@ def run_extracted(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.d
         lead = "问题未指明文件，以下按各文件的规定分别计算：\n\n" if len(found) > 1 else ""
     titles = {d: m.title for d, m in index.documents.items()}
     chosen = [a for c in found for a in c]
-    calls = tuple(ToolCall(name=f"extracted_{a.rule.kind}", input={"unit": a.rule.unit, **a.inputs},
+    calls = tuple(ToolCall(name=f"extracted_{a.rule.kind}", input={"unit": a.units[0], **a.inputs},
                            output=_output(a)) for a in chosen)
     # the rule's own unit (retrieved, or it would not be a candidate) and any item it relies on
-    wanted = [(a.rule.doc_id, unit) for a in chosen for unit in (a.rule.unit, *a.also)]
+    wanted = [(a.rule.doc_id, unit) for a in chosen for unit in a.units]
     cited = tuple(dict.fromkeys(c for key in wanted for c in index.by_doc.get(key[0], []) if c.article == key[1]))
     return CalcOutcome(text=lead + "\n\n".join(render(c, titles, len(found) > 1) for c in found), tools=calls, chunks=cited)
 

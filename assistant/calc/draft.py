@@ -22,6 +22,7 @@ from assistant.calc.extract_types import (
     Deadline,
     Extraction,
     Figure,
+    Installments,
     Period,
     PerUnitCapped,
     Rule,
@@ -118,6 +119,10 @@ def _one(r: Rule) -> dict[str, Any]:
     if isinstance(r, Window) and r.start is None:
         return {"kind": "deadline", "start": {"name": None, "label": "所属年度"},
                 "due": f"{r.year}{shown(r.end)}", "phrase": r.phrase, "meaning": "annual"}
+    if isinstance(r, Installments):
+        # no reviewed kind holds a schedule yet: kept for the reviewer to read, not to load
+        return {"kind": "installments", "subject": r.subject, "phrase": r.phrase,
+                "shares": [{"years": list(years), "share": shown(share)} for years, share in r.shares]}
     if isinstance(r, Window):
         assert r.start is not None
         return {"kind": "window", "from": shown(r.start), "to": shown(r.end), "year": r.year, "phrase": r.phrase}

@@ -42,6 +42,7 @@ from assistant.calc.extract_types import (
     check,
     count_of,
 )
+from assistant.calc.extract_shares import installments
 from assistant.calc.numbers import BOUNDARY_WORDS, Quantity, extract_quantities, normalize_width
 from assistant.errors import CalcError
 from assistant.types import Chunk
@@ -145,13 +146,16 @@ def _quantities(text: str) -> list[Quantity]:
 
 # ---------------------------------------------------------------- one unit
 
+# A tier's bounds: amounts, or counts and areas ("服务企业50家至100家（含50家，不含100家）的").
+_BOUND = rf"(?:{_NUM})(?:[万亿]?元|家|人|平方米)"
 _TIER_RE = re.compile(
-    rf"(?P<lo>(?:{_NUM})[万亿]?元)至(?P<hi>(?:{_NUM})[万亿]?元)的?[（(](?P<bounds>[^）)]*)[）)]的?"
+    rf"(?P<lo>{_BOUND})至(?P<hi>{_BOUND})的?[（(](?P<bounds>[^）)]*)[）)]的?"
 )
 
 
 def _amount(text: str) -> Figure | None:
-    qs = [q for q in _quantities(text) if q.kind == "amount"]
+    """The one bound a tier's words hold: an amount, area or count."""
+    qs = [q for q in _quantities(text) if q.kind in ("amount", "area", "count")]
     return _figure(qs[0]) if len(qs) == 1 else None
 
 
@@ -159,7 +163,7 @@ def _bound_words(bounds: str) -> dict[Decimal, bool]:
     lex = lexicon()
     said: dict[Decimal, bool] = {}
     words = _alt([*lex["tier_exclusive"], *lex["tier_inclusive"]])
-    for m in re.finditer(rf"({words})\s*((?:{_NUM})[万亿]?元)", bounds):
+    for m in re.finditer(rf"({words})\s*({_BOUND})", bounds):
         fig = _amount(m.group(2))
         if fig is not None:
             said[fig.value] = m.group(1) in lex["tier_inclusive"]
@@ -204,7 +208,7 @@ def _tiers(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[tuple[i
         return [], []
     # The open top: "30亿元及以上的，一次性奖励100万元", after the last bounded row.
     last = used[-1][1]
-    top_re = re.compile(rf"(?P<lo>(?:{_NUM})[万亿]?元)(?P<w>{_alt(lexicon()['open_top'])})")
+    top_re = re.compile(rf"(?P<lo>{_BOUND})(?P<w>{_alt(lexicon()['open_top'])})")
     top = top_re.search(norm, last)
     if top:
         stop = _clause_end(norm, _clause_end(norm, top.end(), _SENTENCE_END) + 1, _SENTENCE_END)
@@ -234,7 +238,7 @@ def _spans_of(text: str, used: list[tuple[int, int]], first: int) -> list[tuple[
 
 _PER_RE = re.compile(
     rf"每(?P<f1>[月年次])?(?:(?:{_alt(lexicon()['per_verbs'])})?(?:\d+|一)?|每)?"
-    r"(?P<per>平方米|人次|人|名|家|户|个)(?:每(?P<f2>[月年次]))?(?P<gap>[^，。；每\d]{0,12})$"
+    r"(?P<per>平方米|人次|人|名|家|户|个|场)(?:每(?P<f2>[月年次]))?(?P<gap>[^，。；每\d]{0,12})$"
 )
 _SLASH_RE = re.compile(r"^/(?P<per>家|人|平方米|个|户)")
 _RATE_RE = re.compile(r"按照?(?P<base>[^，。；]{1,24}?)的$")
@@ -416,6 +420,7 @@ def extract_unit(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[C
     per-unit amount or tier table of a sibling unit, or keeps them as a ceiling threshold)."""
     lex = lexicon()
     rules, used = _tiers(doc_id, label, text)
+    rules += installments(doc_id, label, text)
     for find in (_periodic, _deadlines):
         found, spans = find(doc_id, label, text)
         rules += found
@@ -527,6 +532,8 @@ def extract_chunks(chunks: Sequence[Chunk]) -> Extraction:
                 amount_caps = [c for c in sibling_caps if c.figure.unit == "元" or isinstance(r, PerUnitCapped)]
                 r = replace(r, caps=(*r.caps, *amount_caps))
             out.append(r)
+    out += _tiers_across_items(per_unit)
+    out = _sibling_count_caps(out)
     # A cap that no rate or table takes is a ceiling in its own right.
     taken = {(c.figure.label, c.phrase) for r in out if isinstance(r, (PerUnitCapped, Tiers)) for c in r.caps}
     for chunk, rules, caps in per_unit:
@@ -548,6 +555,56 @@ def extract_chunks(chunks: Sequence[Chunk]) -> Extraction:
         else:
             kept.append(r)
     return Extraction(tuple(kept), tuple(dropped))
+
+
+def _sibling_count_caps(rules: list[Rule]) -> list[Rule]:
+    """"（1）…每场给予活动补助1万元" and "（2）…每家机构每年享受…不超过8场": a ceiling on the
+    count in a sibling item binds the per-unit amount counted in that unit."""
+    out: list[Rule] = []
+    for r in rules:
+        if isinstance(r, PerUnitCapped) and r.per and not any(c.figure.unit == r.per for c in r.caps):
+            parent = _parent(r.unit)
+            ceilings = [t for t in rules if isinstance(t, Threshold) and t.op in ("<=", "<") and parent is not None
+                        and t.doc_id == r.doc_id and t.unit != r.unit and _parent(t.unit) == parent
+                        and t.value.unit == r.per]
+            caps = [Cap(replace(t.value, label=t.unit), t.op, t.subject, _LEADING_MARK.sub("", t.phrase),
+                        basis=t.basis) for t in ceilings]
+            r = replace(r, caps=(*r.caps, *caps))
+        out.append(r)
+    return out
+
+
+def _tiers_across_items(per_unit: list[tuple[Chunk, list[Rule], list[Cap]]]) -> list[Rule]:
+    """A tier table written one row per item ("①服务企业50家至100家（含50家，不含100家）的，奖励
+    10万元；②…"): read the items of one parent together; each row's figures keep their own item."""
+    groups: dict[tuple[str, Any], list[Chunk]] = {}
+    for chunk, rules, _ in per_unit:
+        parent = _parent(chunk.article)
+        if parent is not None and not any(isinstance(r, Tiers) for r in rules):
+            groups.setdefault((chunk.doc_id, parent), []).append(chunk)
+    out: list[Rule] = []
+    for items in groups.values():
+        if len(items) < 2:
+            continue
+        found, _ = _tiers(items[0].doc_id, items[0].article, "\n".join(c.text for c in items))
+        for table in found:
+            assert isinstance(table, Tiers)
+            rows = []
+            for row in table.rows:
+                home = next((c.article for c in items if row.phrase in c.text), None)
+                if home is None:
+                    break
+
+                def mark(fig: Figure, home: str = home) -> Figure:
+                    return replace(fig, label=home)
+
+                rows.append(replace(row, reward=mark(row.reward),
+                                    lower=replace(row.lower, figure=mark(row.lower.figure)) if row.lower else None,
+                                    upper=replace(row.upper, figure=mark(row.upper.figure)) if row.upper else None))
+            else:
+                first = rows[0].reward.label
+                out.append(replace(table, unit=first, phrase=rows[0].phrase, rows=tuple(rows)))
+    return out
 
 
 def extract_document(path: Path | str) -> Extraction:

@@ -14,7 +14,7 @@ from typing import Any
 from assistant.calc.numbers import parse_quantity
 from assistant.errors import CalcError
 
-KINDS = ("threshold", "tiers", "per_unit_capped", "period", "window", "deadline")
+KINDS = ("threshold", "tiers", "per_unit_capped", "period", "window", "deadline", "installments")
 
 # ---------------------------------------------------------------- records
 
@@ -149,6 +149,19 @@ class Deadline(Rule):
 
     def figures(self) -> tuple[Figure, ...]:
         return (self.period,)
+
+
+@dataclass(frozen=True)
+class Installments(Rule):
+    """"分三年发放，第一年发放40%，第二年、第三年各发放30%": a sum paid in yearly shares (the
+    sum itself is stated beside it, per recipient, or given by the asker)."""
+
+    shares: tuple[tuple[tuple[int, ...], Figure], ...]  # (the years, the share each of them)
+
+    kind = "installments"
+
+    def figures(self) -> tuple[Figure, ...]:
+        return tuple(share for _, share in self.shares)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ Every value is a `Decimal` (a `datetime.date` for dates) with an explicit unit:
 |----------|--------------------------|------------------------------|
 | amount   | 元                       | 3000万元 → Decimal(30000000)  |
 | area     | 平方米                   | 4800㎡ → Decimal(4800)        |
-| count    | 家 / 个 / 人 (名, 位 → 人) | 35家 → Decimal(35)            |
+| count    | 家 / 个 / 人 / 场 (名, 位 → 人) | 35家 → Decimal(35)            |
 | percent  | a fraction; "%" only for display | 62% → Decimal("0.62") |
 | duration | 日 / 工作日 / 月 / 年       | 5个工作日 → Decimal(5)         |
 | date     | "" (value is a date)     | 2026年3月2日; 6月3日 (year of "today", `year_assumed`) |
@@ -85,7 +85,7 @@ _UNIT_PATTERNS = {
     "area": r"平方米|平米|平方|平(?![方米均台时安稳等衡])|㎡|m²|m2",
     "amount": r"元(?:人民币)?|人民币",
     "duration": r"个工作日|工作日|个自然日|自然日|个月|日|天|年|周",
-    "count": r"家|个(?!工作日|自然日|月|百分点|季度|小时|星期)|人(?!民)|名(?!单|录|称|义)|位(?!于|置)",
+    "count": r"家|个(?!工作日|自然日|月|百分点|季度|小时|星期)|人(?!民)|名(?!单|录|称|义)|位(?!于|置)|场(?!所|地|景|合|馆)",
 }
 _UNIT = "|".join(f"(?P<u_{k}>{p})" for k, p in _UNIT_PATTERNS.items())
 _SUFFIX = r"(?P<suffix>及以上|以上|及以下|以下|以内|[(（]含[)）]|[(（]不含[)）])?"

@@ -24,6 +24,7 @@ from assistant.calc.extract_types import (
     Cap,
     Deadline,
     Figure,
+    Installments,
     Period,
     PerUnitCapped,
     Rule,
@@ -38,11 +39,11 @@ from assistant.types import Chunk
 RULES_FILE = "rules.json"
 # Bump when the extractor reads text differently: stored rules of unchanged documents are then
 # extracted again instead of reused.
-EXTRACTOR_VERSION = 1
+EXTRACTOR_VERSION = 2
 EXTRACTED = "extracted"
 REVIEWED = "reviewed"
 _CLASSES: dict[str, type[Rule]] = {
-    c.kind: c for c in (Threshold, Tiers, PerUnitCapped, Period, Window, Deadline)
+    c.kind: c for c in (Threshold, Tiers, PerUnitCapped, Period, Window, Deadline, Installments)
 }
 
 
@@ -104,6 +105,8 @@ def rule_from_json(data: Mapping[str, Any]) -> Rule:
         return Period(**base, every=_must_fig(data["every"]), times=_fig(data.get("times")))
     if cls is Window:
         return Window(**base, start=_fig(data.get("start")), end=_must_fig(data["end"]), year=data["year"])
+    if cls is Installments:
+        return Installments(**base, shares=tuple((tuple(y), _must_fig(f)) for y, f in data["shares"]))
     return Deadline(**base, period=_must_fig(data["period"]), meaning=data["meaning"], start=data.get("start", ""))
 
 

@@ -1,0 +1,35 @@
+"""Sums paid in yearly shares ("安家补贴分三年发放，第一年发放40%，第二年、第三年各发放30%"),
+found in a unit's text for assistant.calc.extract. Only a schedule whose shares add up to the
+whole is kept: anything else is not a reading we can be sure of."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from assistant.calc.extract_types import Figure, Installments
+
+_YEARS = r"第[一二三四五]年(?:、第[一二三四五]年)*"
+_PAID = r"发放|拨付|兑现|支付"
+_SHARE = re.compile(rf"(?P<y>{_YEARS})(?P<mid>[^。；%]{{0,30}}?)(?:{_PAID})(?:其余|剩余)?(?P<p>\d+(?:\.\d+)?%)")
+_LEADING = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]|[①-⑳])\s*")
+
+
+def installments(doc_id: str, label: str, text: str) -> list[Installments]:
+    found = list(_SHARE.finditer(text))
+    if len(found) < 2:
+        return []
+    shares: list[tuple[tuple[int, ...], Figure]] = []
+    for m in found:
+        years = tuple("一二三四五".index(y) + 1 for y in re.findall(r"第([一二三四五])年", m.group("y")))
+        share = Figure(Decimal(m.group("p")[:-1]) / 100, "%", m.group("p"))
+        shares.append((years, share))
+    whole = sum((share.value * len(years) for years, share in shares), Decimal(0))
+    if whole != 1:
+        return []
+    start = found[0].start()
+    head = max(text.rfind(c, 0, start - 1) for c in "。；\n") + 1  # the clause naming what is paid
+    before = _LEADING.sub("", text[head:start].strip())
+    subject = re.split(rf"分[一二三四五两\d]+年|分期|(?:{_PAID})", before)[0].strip("，, ")
+    phrase = _LEADING.sub("", text[head:found[-1].end()].strip())
+    return [Installments(doc_id, label, phrase, subject, tuple(shares))]
