@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from assistant import outline
+from assistant.calc.extract_shares import installments
 from assistant.calc.extract_types import (
     KINDS,
     Bound,
@@ -42,7 +43,6 @@ from assistant.calc.extract_types import (
     check,
     count_of,
 )
-from assistant.calc.extract_shares import installments
 from assistant.calc.numbers import BOUNDARY_WORDS, Quantity, extract_quantities, normalize_width
 from assistant.errors import CalcError
 from assistant.types import Chunk
