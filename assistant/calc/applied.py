@@ -34,15 +34,18 @@ from assistant.calc.extract_types import (
     Tiers,
     Window,
 )
-from assistant.calc.numbers import Quantity, format_date, format_value, plain
+from assistant.calc.numbers import Quantity, format_value, plain
 
 OPS_TEXT = {">=": "不低于", ">": "超过", "<=": "不超过", "<": "低于"}
 _KIND_OF_UNIT = {"元": "amount", "平方米": "area", "%": "percent", "年": "duration", "月": "duration",
                  "日": "duration", "工作日": "duration"}
-# Counted things a question may name in another word: "8个硕士" are persons, "3个园区" are not.
-_PERSON_UNITS = ("人", "名", "个", "人次")
 _CLAUSE = "，,。；;？?！!\n：:"
 _CJK = re.compile(r"[\u3400-\u9fff]+")
+
+
+def _persons() -> list[str]:
+    """Measure words of counted persons ("8个硕士" are 8 persons)."""
+    return words("person_units")
 
 
 def words(key: str) -> list[str]:
@@ -129,7 +132,7 @@ def _fits_unit(q: Quantity, unit: str) -> bool:
     if q.kind != kind:
         return False
     if kind == "count":
-        return q.unit == unit or (unit in _PERSON_UNITS and q.unit in _PERSON_UNITS)
+        return q.unit == unit or (unit in _persons() and q.unit in _persons())
     if kind == "duration":
         return q.unit in ("年", "月") and unit in ("年", "月")
     return True
@@ -336,7 +339,7 @@ def apply_per_unit(rule: PerUnitCapped, ask: Ask) -> Applied | None:
         return None
     n, steps, bound = q.number, [], []
     for cap in rule.caps:
-        if cap.figure.unit == rule.per or (rule.per in _PERSON_UNITS and cap.figure.unit in _PERSON_UNITS):
+        if cap.figure.unit == rule.per or (rule.per in _persons() and cap.figure.unit in _persons()):
             if n > cap.figure.value:
                 steps.append(f"{q.text}超过上限，按“{cap.phrase}”计{show(cap.figure)}")
                 n = cap.figure.value
@@ -404,7 +407,7 @@ def _headroom(rule: PerUnitCapped, ask: Ask, amount_caps: list[Any]) -> Applied 
             result = f"{plain(n)}{rule.per}"
         return Applied(rule, 1, (line,), tuple(steps), {"已获": got.text}, result)
     count_caps = [c for c in rule.caps if c.figure.unit == rule.per
-                  or (rule.per in _PERSON_UNITS and c.figure.unit in _PERSON_UNITS)]
+                  or (rule.per in _persons() and c.figure.unit in _persons())]
     got_count = [q for q in ask.figures if q.kind == "count" and ask.already(q) and _fits_unit(q, rule.per)]
     if got_count and count_caps:
         cap, got = count_caps[0], got_count[0]
@@ -494,86 +497,6 @@ def apply_installments(rule: Installments, ask: Ask, related: dict[str, str]) ->
                    {rule.subject: said, "年度": f"第{year}年"}, show(pay, "元"), also=also)
 
 
-# ---------------------------------------------------------------- dates
-
-
-def _event_date(ask: Ask) -> Quantity | None:
-    dates = [q for q in ask.figures if q.kind == "date" and not ask.is_today(q)]
-    return dates[0] if dates else None
-
-
-def _quarter_end(text: str) -> tuple[dt.date, str] | None:
-    m = re.search(r"(\d{4})年(?:的)?第?([一二三四1-4])季度", text)
-    if not m:
-        return None
-    quarter = "一二三四".find(m.group(2)) + 1 or int(m.group(2))
-    year = int(m.group(1))
-    end = dt.date(year + (quarter == 4), quarter * 3 % 12 + 1, 1) - dt.timedelta(days=1)
-    return end, m.group(0)
-
-
-def apply_deadline(rule: Deadline, ask: Ask) -> Applied | None:
-    from assistant.calc.dates import add_months, add_working_days, add_years
-
-    if rule.meaning == "ban":
-        return None
-    start_q = _event_date(ask)
-    quarter = _quarter_end(ask.text) if "季度" in rule.start else None
-    if start_q is not None:
-        start, said = start_q.day, start_q.text
-    elif quarter is not None:
-        start, said = quarter[0], f"{quarter[1]}结束（{format_date(quarter[0])}）"
-    else:
-        return None
-    n = int(rule.period.value)
-    unit = rule.period.unit
-    if unit == "工作日":
-        end, _, _ = add_working_days(start, n)
-    elif unit == "年":
-        end = add_years(start, n)
-    elif unit == "月":
-        end = add_months(start, n)
-    else:
-        end = start + dt.timedelta(days=n)
-    weekday = "一二三四五六日"[end.weekday()]
-    step = f"{format_date(start)}起{rule.period.text}（不含当日）→ {format_date(end)}（周{weekday}）"
-    line = f"{rule.subject}最晚在{format_date(end)}（周{weekday}）（条文：“{rule.phrase}”）"
-    if rule.meaning == "publicity":
-        line = f"{rule.subject}自{said}起{rule.period.text}，至{format_date(end)}（周{weekday}）期满（条文：“{rule.phrase}”）"
-    notes = ("工作日按国务院节假日安排计算",) if unit == "工作日" else ()
-    return Applied(rule, 1, (line,), (step, *notes), {rule.start or "起算日": said}, format_date(end))
-
-
-def apply_window(rule: Window, ask: Ask) -> Applied | None:
-    if rule.start is None:
-        return None
-    said_today = [q for q in ask.figures if ask.is_today(q)]
-    today = said_today[0].day if said_today else ask.today
-
-    def day(fig: Figure, year: int) -> dt.date:
-        month, d = divmod(int(fig.value), 100)
-        return dt.date(year, month, d) if d else dt.date(year, month % 12 + 1, 1) - dt.timedelta(days=1)
-
-    start, end = day(rule.start, today.year), day(rule.end, today.year)
-    window = f"{rule.start.text}至{rule.end.text}"
-    step_today = f"今天按{format_date(today)}计"
-    if has(ask.text, "days_left") and start <= today <= end or (has(ask.text, "days_left") and today < start):
-        target = end if today >= start else start
-        days = (target - today).days
-        word = "截止" if today >= start else "开始"
-        line = f"距{rule.subject}{word}（{format_date(target)}）还有{days}天（条文：“{rule.phrase}”）"
-        # a window open today answers "还有几天截止" before one that opens later
-        return Applied(rule, (1 if said_today else 0) + (today >= start), (line,), (step_today, f"{format_date(target)} − {format_date(today)} = {days}天"),
-                       {"今天": format_date(today)}, f"{days}天")
-    if has(ask.text, "next") or (said_today and has(ask.text, "due")):
-        nxt = start if today < start else day(rule.start, today.year + 1)
-        nxt_end = end if today < start else day(rule.end, today.year + 1)
-        line = f"下一次{rule.subject}：{format_date(nxt)}至{format_date(nxt_end)}（条文：“{rule.phrase}”）"
-        return Applied(rule, 1 if said_today else 0, (line,), (step_today, f"每年{window}"),
-                       {"今天": format_date(today)}, format_date(nxt))
-    return None
-
-
 def apply(rule: Rule, ask: Ask, related: dict[str, str] | None = None) -> Applied | None:
     """The rule applied to the question, or None when the question gives nothing it reads.
     `related`: label → text of the rule's unit and its sibling items (a 补差 sentence)."""
@@ -583,10 +506,10 @@ def apply(rule: Rule, ask: Ask, related: dict[str, str] | None = None) -> Applie
         return apply_threshold(rule, ask)
     if isinstance(rule, PerUnitCapped):
         return apply_per_unit(rule, ask)
-    if isinstance(rule, Deadline):
-        return apply_deadline(rule, ask)
-    if isinstance(rule, Window):
-        return apply_window(rule, ask)
+    if isinstance(rule, (Deadline, Window)):
+        from assistant.calc.applied_dates import apply_deadline, apply_window
+
+        return apply_deadline(rule, ask) if isinstance(rule, Deadline) else apply_window(rule, ask)
     if isinstance(rule, Installments):
         return apply_installments(rule, ask, related or {})
     return None

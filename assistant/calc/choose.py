@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from assistant.calc.applied import Applied, Ask, apply, apply_sum, has
+from assistant.calc.extract import lexicon
 from assistant.calc.extract_types import PerUnitCapped, Rule, Threshold, Tiers
 from assistant.errors import CalcError
 from assistant.types import Chunk, Hit, ToolCall
@@ -27,13 +28,12 @@ if TYPE_CHECKING:
 
 UNREVIEWED = "按条文自动识别，未经人工核对"
 TOP_HITS = 5
-# Characters that say nothing about what a figure measures.
-_FILLER = set("的了和与及或是在对为有我们你他她它这那个年月日元万亿多少几能可以要吗呢吧啊么什怎样如何请问否每其按给予")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def _chars(text: str) -> set[str]:
-    return {c for c in _CJK.findall(text) if c not in _FILLER}
+    filler = lexicon()["question"]["filler"]
+    return {c for c in _CJK.findall(text) if c not in filler}
 
 
 def overlap(rule: Rule, question: str) -> int:
@@ -44,8 +44,6 @@ def overlap(rule: Rule, question: str) -> int:
 
 def _other_reward(rule: Rule, question: str) -> bool:
     """The question names a payment ("安家补贴") and the rule pays another ("见习补贴")."""
-    from assistant.calc.extract import lexicon
-
     if not isinstance(rule, PerUnitCapped):
         return False
     paid = lexicon()["reward_words"]

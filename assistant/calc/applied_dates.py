@@ -1,0 +1,89 @@
+"""Dates from rules found in the text (see assistant.calc.applied): a date N (working) days
+after a date the question gives (or after the end of the quarter it names), and the days left in
+a yearly window or its next opening."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from assistant.calc.applied import Applied, Ask, has
+from assistant.calc.extract_types import Deadline, Figure, Window
+from assistant.calc.numbers import Quantity, format_date
+
+
+def _event_date(ask: Ask) -> Quantity | None:
+    dates = [q for q in ask.figures if q.kind == "date" and not ask.is_today(q)]
+    return dates[0] if dates else None
+
+
+def _quarter_end(text: str) -> tuple[dt.date, str] | None:
+    m = re.search(r"(\d{4})年(?:的)?第?([一二三四1-4])季度", text)
+    if not m:
+        return None
+    quarter = "一二三四".find(m.group(2)) + 1 or int(m.group(2))
+    year = int(m.group(1))
+    end = dt.date(year + (quarter == 4), quarter * 3 % 12 + 1, 1) - dt.timedelta(days=1)
+    return end, m.group(0)
+
+
+def apply_deadline(rule: Deadline, ask: Ask) -> Applied | None:
+    from assistant.calc.dates import add_months, add_working_days, add_years
+
+    if rule.meaning == "ban":
+        return None
+    start_q = _event_date(ask)
+    quarter = _quarter_end(ask.text) if "季度" in rule.start else None
+    if start_q is not None:
+        start, said = start_q.day, start_q.text
+    elif quarter is not None:
+        start, said = quarter[0], f"{quarter[1]}结束（{format_date(quarter[0])}）"
+    else:
+        return None
+    n = int(rule.period.value)
+    unit = rule.period.unit
+    if unit == "工作日":
+        end, _, _ = add_working_days(start, n)
+    elif unit == "年":
+        end = add_years(start, n)
+    elif unit == "月":
+        end = add_months(start, n)
+    else:
+        end = start + dt.timedelta(days=n)
+    weekday = "一二三四五六日"[end.weekday()]
+    step = f"{format_date(start)}起{rule.period.text}（不含当日）→ {format_date(end)}（周{weekday}）"
+    line = f"{rule.subject}最晚在{format_date(end)}（周{weekday}）（条文：“{rule.phrase}”）"
+    if rule.meaning == "publicity":
+        line = f"{rule.subject}自{said}起{rule.period.text}，至{format_date(end)}（周{weekday}）期满（条文：“{rule.phrase}”）"
+    notes = ("工作日按国务院节假日安排计算",) if unit == "工作日" else ()
+    return Applied(rule, 1, (line,), (step, *notes), {rule.start or "起算日": said}, format_date(end))
+
+
+def apply_window(rule: Window, ask: Ask) -> Applied | None:
+    if rule.start is None:
+        return None
+    said_today = [q for q in ask.figures if ask.is_today(q)]
+    today = said_today[0].day if said_today else ask.today
+
+    def day(fig: Figure, year: int) -> dt.date:
+        month, d = divmod(int(fig.value), 100)
+        return dt.date(year, month, d) if d else dt.date(year, month % 12 + 1, 1) - dt.timedelta(days=1)
+
+    start, end = day(rule.start, today.year), day(rule.end, today.year)
+    window = f"{rule.start.text}至{rule.end.text}"
+    step_today = f"今天按{format_date(today)}计"
+    if has(ask.text, "days_left") and start <= today <= end or (has(ask.text, "days_left") and today < start):
+        target = end if today >= start else start
+        days = (target - today).days
+        word = "截止" if today >= start else "开始"
+        line = f"距{rule.subject}{word}（{format_date(target)}）还有{days}天（条文：“{rule.phrase}”）"
+        # a window open today answers "还有几天截止" before one that opens later
+        return Applied(rule, (1 if said_today else 0) + (today >= start), (line,), (step_today, f"{format_date(target)} − {format_date(today)} = {days}天"),
+                       {"今天": format_date(today)}, f"{days}天")
+    if has(ask.text, "next") or (said_today and has(ask.text, "due")):
+        nxt = start if today < start else day(rule.start, today.year + 1)
+        nxt_end = end if today < start else day(rule.end, today.year + 1)
+        line = f"下一次{rule.subject}：{format_date(nxt)}至{format_date(nxt_end)}（条文：“{rule.phrase}”）"
+        return Applied(rule, 1 if said_today else 0, (line,), (step_today, f"每年{window}"),
+                       {"今天": format_date(today)}, format_date(nxt))
+    return None
