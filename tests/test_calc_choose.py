@@ -1,8 +1,10 @@
 """Rules found at ingest answer calculations on new documents, through the real chain (real
-ingest, Chroma, bm25s, jieba; hash embedder). The two policies in tests/fixtures/rules_found/ are
-written for these tests: 松岭 has a bar, a tier table with 含/不含 and 补差, a per-person amount
-with a yearly cap, a yearly window and a working-day deadline; 渡桥's tier table leaves its
-boundaries open ("按上一年度数据计算" in the brackets where 含/不含 would be)."""
+ingest, Chroma, bm25s, jieba; hash embedder). The three policies in tests/fixtures/rules_found/
+are written for these tests: 松岭 has a bar, a tier table with 含/不含 and 补差, a per-person
+amount with a yearly cap, a yearly window and a working-day deadline; 渡桥's tier table leaves its
+boundaries open ("按上一年度数据计算" in the brackets where 含/不含 would be); 鹤山 has a sum paid
+in yearly shares, a tier table in 家 written one row per item under a bar, and a per-event amount
+whose count is capped in a sibling item."""
 
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from assistant.types import Answer, Hit
 from .conftest import CORPUS, TODAY
 
 FOUND = Path(__file__).parent / "fixtures" / "rules_found"
-SL, DQ = "songling-2025-park-support", "duqiao-2025-service-awards"
+SL, DQ, HS = "songling-2025-park-support", "duqiao-2025-service-awards", "heshan-2025-service-measures"
 
 
 @pytest.fixture(scope="module")
@@ -189,3 +191,55 @@ def test_today_is_the_question_date_when_it_says_so() -> None:
     question = "今天6月10日，申报还有几天截止"
     ask = Ask(question, tuple(extract_quantities(question, today=TODAY)), dt.date(2026, 1, 1))
     assert [ask.is_today(q) for q in ask.figures] == [True]
+
+
+# ---------------------------------------------------------------- other shapes (鹤山)
+
+
+def test_a_share_of_a_sum_paid_by_year(chain: AnswerChain) -> None:
+    answer = chain.ask("鹤山：新引进一个全日制博士，安家补贴第一年发多少")
+    assert "10万元 × 60% = 6万元" in answer.answer
+    assert _cited(answer) == {(HS, "一（一）")}
+    second = chain.ask("鹤山：硕士安家补贴第二年发多少")
+    assert "5万元 × 40% = 2万元" in second.answer
+    # which sum is meant is not said: the schedule, not a number
+    unsure = chain.ask("鹤山安家补贴第二年发多少")
+    assert "未给出计算结果" in unsure.answer and unsure.tools[0].output["result"] == ""
+
+
+def test_a_tier_row_in_its_own_item_with_the_bar_above_it(chain: AnswerChain) -> None:
+    answer = chain.ask("鹤山：我们平台上一年度服务企业100家，奖励多少")
+    assert answer.answer.startswith("服务企业100家属于“②服务企业80家至150家（含80家，不含150家）的，奖励12万元”")
+    assert (HS, "二（一）②") in _cited(answer)
+
+
+def test_a_count_capped_in_a_sibling_item(chain: AnswerChain) -> None:
+    answer = chain.ask("鹤山：今年承办了9场专场招聘会，活动补助多少")
+    assert "5000元 × 6场 = 3万元" in answer.answer
+    assert _cited(answer) == {(HS, "三（一）"), (HS, "三（二）")}
+
+
+def test_below_the_lowest_row_with_the_bar_above_it(chain: AnswerChain) -> None:
+    answer = chain.ask("鹤山：平台上一年度服务企业30家，能拿多少")
+    assert "未达到最低一档" in answer.answer and "还差10家" in answer.answer
+    assert [t.name for t in answer.tools] == ["extracted_tiers", "extracted_threshold"]
+
+
+def test_a_bar_alone_does_not_answer_how_much(chain: AnswerChain) -> None:
+    """"能拿多少" with only a bar in reach: the article answers, nothing is computed."""
+    answer = chain.ask("松岭：我们园区建筑面积4200平方米，能拿多少钱")
+    assert answer.tools == () and (SL, "第二条") in _cited(answer)
+    assert "还差800平方米" in chain.ask("松岭：我们园区建筑面积4200平方米，够不够").answer
+
+
+def test_each_named_document_answers_for_itself(chain: AnswerChain) -> None:
+    both = chain.ask("营业收入3000万元，在松岭和渡桥各能拿多少营收奖励")
+    assert [t.output["result"] for t in both.tools] == ["16万元", "8万元"]
+    assert both.answer.startswith("《松岭市人力资源服务产业园发展扶持办法》：")
+
+
+def test_a_named_document_with_nothing_computed_is_quoted_not_dropped(chain: AnswerChain) -> None:
+    """鹤山 has no revenue table: rather than 松岭's result alone, both documents' articles."""
+    answer = chain.ask("营业收入3000万元，在松岭和鹤山各能拿多少营收奖励")
+    assert answer.tools == ()
+    assert {SL, HS} <= {c.doc_id for c in answer.citations}

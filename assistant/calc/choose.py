@@ -56,9 +56,11 @@ def _other_reward(rule: Rule, question: str) -> bool:
 
 
 def _answers_asked(rule: Rule, ask: Ask) -> int:
-    """A bar answers 够不够 / 还差 / 至少; amounts and dates answer the rest."""
+    """A bar answers 够不够 / 还差 / 至少 (a ceiling also 还能拿多少); amounts and dates answer the
+    rest."""
     if isinstance(rule, Threshold):
-        return 2 if has(ask.text, "gap") or has(ask.text, "minimum") else 0
+        headroom = rule.op in ("<=", "<") and has(ask.text, "headroom")
+        return 2 if has(ask.text, "gap") or has(ask.text, "minimum") or headroom else 0
     return 1
 
 
@@ -121,7 +123,8 @@ def choose(rules: Sequence[Rule], ask: Ask, hits: Sequence[Hit], doc_ids: Sequen
             key = (summed.fit, 1, max(overlap(r, ask.text) for r in group),
                    -min(_rank(r, ranks) or 0 for r in group))
             scored.append((key, summed))
-    if not scored:
+    # a bar alone answers 够不够 / 还差 / 至少, not 能拿多少: then the article itself answers
+    if not any(k[1] for k, _ in scored):
         return []
     scored.sort(key=lambda s: s[0], reverse=True)
     best_key, best = scored[0]
@@ -213,8 +216,8 @@ def run_extracted(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.d
     # several documents named: each answers for itself ("在澜江和在禾源各能拿多少")
     per_doc = [[d] for d in intent.doc_ids] if len(intent.doc_ids) > 1 else [list(intent.doc_ids)]
     found = [c for docs in per_doc if (c := choose(rules, ask, hits, docs, index.by_doc))]
-    if not found:
-        return None
+    if not found or len(found) < len(per_doc):
+        return None  # a named document with nothing computed: its own articles answer, all quoted
     lead = ""
     if not intent.doc_ids:
         found += _other_documents(found[0], rules, ask, hits, index)
