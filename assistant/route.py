@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from assistant import outline
 from assistant.types import DocumentMeta
@@ -106,7 +107,7 @@ def _doc_names(meta: DocumentMeta) -> _DocNames:
     if meta.doc_number and (m := _DOC_NUMBER_REF.search(meta.doc_number)):
         number = (m.group(1), m.group(2) or "", m.group(3))
         aliases.add(meta.doc_number)
-    return _DocNames(meta.doc_id, tuple(a for a in aliases if len(a) >= 2), levels, number)
+    return _DocNames(meta.doc_id, tuple(sorted(a for a in aliases if len(a) >= 2)), levels, number)
 
 
 @dataclass(frozen=True)
@@ -122,31 +123,73 @@ class _Corpus:
     sounds: Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]]
 
 
+# Bump when what the tables hold changes (how names, aliases or sounds are derived): an index
+# that stored older tables then rebuilds them instead of routing with a wrong table.
+ROUTING_VERSION = 1
+
 _CORPORA: dict[int, tuple[Mapping[str, DocumentMeta], _Corpus]] = {}
 
 
 def _corpus(documents: Mapping[str, DocumentMeta]) -> _Corpus:
-    """Cached by the mapping's identity (an index's documents never change once loaded); the
-    mapping is held so its id cannot be reused by another."""
+    """An index's documents carry the tables stored with it (`routing`); any other mapping is
+    cached by its identity (its documents never change once loaded), held so that its id
+    cannot be reused by another."""
+    stored = getattr(documents, "routing", None)
+    if isinstance(stored, _Corpus):
+        return stored
     cached = _CORPORA.get(id(documents))
     if cached is not None and cached[0] is documents:
         return cached[1]
+    corpus = build_routing(documents)
+    if len(_CORPORA) >= 8:
+        _CORPORA.pop(next(iter(_CORPORA)))
+    _CORPORA[id(documents)] = (documents, corpus)
+    return corpus
+
+
+def build_routing(documents: Mapping[str, DocumentMeta]) -> _Corpus:
+    """Every document's names, the words to strip longest first, and places in pinyin (the
+    costly part: 6,522 documents' places take seconds). Ties in length sort by the text, so a
+    table built in any process strips words in the same order."""
     from pypinyin import lazy_pinyin
 
     names = tuple(_doc_names(meta) for _, meta in sorted(documents.items()))
-    corpus = _Corpus(
+    return _Corpus(
         names=names,
-        aliases=tuple(sorted({a for e in names for a in e.aliases}, key=len, reverse=True)),
-        words=tuple(sorted({a for e in names for a in (*e.aliases, *e.levels)}, key=len, reverse=True)),
+        aliases=_longest_first({a for e in names for a in e.aliases}),
+        words=_longest_first({a for e in names for a in (*e.aliases, *e.levels)}),
         places=frozenset(p for m in documents.values() for p in m.places),
         sounds=_by_first_syllable(
             (m.doc_id, tuple(lazy_pinyin(p))) for m in documents.values() for p in m.places
         ),
     )
-    if len(_CORPORA) >= 8:
-        _CORPORA.pop(next(iter(_CORPORA)))
-    _CORPORA[id(documents)] = (documents, corpus)
-    return corpus
+
+
+def _longest_first(words: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(words, key=lambda w: (-len(w), w)))
+
+
+def routing_to_json(corpus: _Corpus) -> dict[str, Any]:
+    return {
+        "names": [[e.doc_id, list(e.aliases), list(e.levels), e.number] for e in corpus.names],
+        "aliases": list(corpus.aliases),
+        "words": list(corpus.words),
+        "places": sorted(corpus.places),
+        "sounds": {head: [[d, list(s)] for d, s in group] for head, group in corpus.sounds.items()},
+    }
+
+
+def routing_from_json(data: Mapping[str, Any]) -> _Corpus:
+    return _Corpus(
+        names=tuple(
+            _DocNames(d, tuple(aliases), tuple(levels), tuple(number) if number else None)
+            for d, aliases, levels, number in data["names"]
+        ),
+        aliases=tuple(data["aliases"]),
+        words=tuple(data["words"]),
+        places=frozenset(data["places"]),
+        sounds={head: tuple((d, tuple(s)) for d, s in group) for head, group in data["sounds"].items()},
+    )
 
 
 def _by_first_syllable(
