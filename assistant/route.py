@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from assistant import outline
@@ -122,6 +123,66 @@ class _Corpus:
     # pinyin of every place, by its first syllable: (doc_id, the place's syllables)
     sounds: Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]]
 
+    # Lookups derived on first use (not stored): which of thousands of names a question can
+    # contain is found from its character pairs, not by testing every name against it.
+    @cached_property
+    def alias_heads(self) -> _Heads:
+        return _Heads(self.aliases)
+
+    @cached_property
+    def word_heads(self) -> _Heads:
+        return _Heads(self.words)
+
+    @cached_property
+    def alias_owners(self) -> dict[str, list[int]]:
+        """alias → the positions in `names` of the documents it names (a place names many)."""
+        owners: dict[str, list[int]] = {}
+        for at, entry in enumerate(self.names):
+            for alias in entry.aliases:
+                owners.setdefault(alias, []).append(at)
+        return owners
+
+    @cached_property
+    def by_level(self) -> dict[str, list[int]]:
+        grouped: dict[str, list[int]] = {}
+        for at, entry in enumerate(self.names):
+            for level in entry.levels:
+                grouped.setdefault(level, []).append(at)
+        return grouped
+
+    @cached_property
+    def by_serial(self) -> dict[str, list[int]]:
+        """The serial of a 文号 (…1号) → the positions in `names` of the documents with it."""
+        grouped: dict[str, list[int]] = {}
+        for at, entry in enumerate(self.names):
+            if entry.number is not None:
+                grouped.setdefault(entry.number[2], []).append(at)
+        return grouped
+
+
+class _Heads:
+    """Words (in their given order) by their first two characters."""
+
+    def __init__(self, words: tuple[str, ...]) -> None:
+        self.words = words
+        self.heads: dict[str, list[int]] = {}
+        # A word with a blank can appear once another is cut out of a text ("A B" after
+        # "A…B" loses its middle); such words (and one-character ones) are always tried.
+        self.always: list[int] = []
+        for rank, word in enumerate(words):
+            if len(word) < 2 or any(ch.isspace() for ch in word):
+                self.always.append(rank)
+            else:
+                self.heads.setdefault(word[:2], []).append(rank)
+
+    def within(self, text: str) -> list[str]:
+        """The words that may occur in `text`, in their order: every word that does occur, and
+        every word that would once others are replaced by blanks (which joins no characters)."""
+        ranks = set(self.always)
+        for i in range(len(text) - 1):
+            ranks.update(self.heads.get(text[i : i + 2], ()))
+        return [self.words[r] for r in sorted(ranks)]
+
 
 # Bump when what the tables hold changes (how names, aliases or sounds are derived): an index
 # that stored older tables then rebuilds them instead of routing with a wrong table.
@@ -202,26 +263,25 @@ def _by_first_syllable(
     return {head: tuple(group) for head, group in grouped.items()}
 
 
-def _names(documents: Mapping[str, DocumentMeta]) -> tuple[_DocNames, ...]:
-    return _corpus(documents).names
-
-
 def named_documents(question: str, documents: Mapping[str, DocumentMeta]) -> tuple[str, ...]:
     """Documents the question names, by place, level, title or 文号, in order of mention."""
-    names = _names(documents)
+    corpus = _corpus(documents)
+    names = corpus.names
     found: dict[str, int] = {}
     for m in _DOC_NUMBER_REF.finditer(question):
         prefix, year, serial = m.group(1), m.group(2) or "", m.group(3)
-        for entry in names:
-            if entry.number is None:
-                continue
-            p, y, s = entry.number
-            if prefix.endswith(p) and serial == s and (not year or not y or year == y):
-                found.setdefault(entry.doc_id, m.start())
-    for entry in names:
-        positions = [question.find(alias) for alias in entry.aliases if alias in question]
-        if positions:
-            found.setdefault(entry.doc_id, min(positions))
+        for at in corpus.by_serial.get(serial, ()):
+            p, y, _ = names[at].number  # type: ignore[misc]
+            if prefix.endswith(p) and (not year or not y or year == y):
+                found.setdefault(names[at].doc_id, m.start())
+    first: dict[int, int] = {}  # position in `names` → where its earliest alias starts
+    for alias in corpus.alias_heads.within(question):
+        start = question.find(alias)
+        if start >= 0:
+            for at in corpus.alias_owners[alias]:
+                first[at] = min(first.get(at, start), start)
+    for at in sorted(first):
+        found.setdefault(names[at].doc_id, first[at])
     if not found:
         found = _homophone_places(question, documents)
     return tuple(sorted(found, key=lambda d: found[d]))
@@ -266,10 +326,11 @@ def hinted_documents(question: str, documents: Mapping[str, DocumentMeta]) -> tu
     since a level word also names other parks ("申请设立国家级产业园")."""
     corpus = _corpus(documents)
     # Words inside a full name (聊城市市级…) are not a separate hint.
-    for alias in corpus.aliases:
+    for alias in corpus.alias_heads.within(question):
         if alias in question:
             question = question.replace(alias, " ")
-    return tuple(e.doc_id for e in corpus.names if any(level in question for level in e.levels))
+    hinted = {at for level, owners in corpus.by_level.items() if level in question for at in owners}
+    return tuple(corpus.names[at].doc_id for at in sorted(hinted))
 
 
 def places_in(question: str) -> tuple[str, ...]:
@@ -303,11 +364,10 @@ SYNONYMS = (
 def topic_of(question: str, documents: Mapping[str, DocumentMeta]) -> str:
     """Strip document names, 文号, levels and article references: they pick documents and
     articles, and as search words they only favour articles that repeat the title."""
-    words = _corpus(documents).words
     text = _DOC_NUMBER_REF.sub(" ", question)
     for ref in outline.find_references(text):
         text = text.replace(ref.text, " ")
-    for word in words:
+    for word in _corpus(documents).word_heads.within(text):
         if word in text:
             text = text.replace(word, " ")
     text = re.sub(r"[《》]", " ", text)
