@@ -22,7 +22,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
@@ -408,13 +408,13 @@ class Index:
         # What questions need about the whole index, stored with the generation at ingest
         # (rebuilt here, with a warning, for an index built before that).
         self.tables = Tables(self.gen_dir, manifest)
-        documents = {
-            doc_id: DocumentMeta.from_json(entry["meta"])
-            for doc_id, entry in manifest["documents"].items()
-        }
-        links = supersession_links(documents)
+        entries = manifest["documents"]
+        links = self.tables.links(lambda: _manifest_documents(entries))
         self.documents = IndexedDocuments(
-            {doc_id: replace(meta, superseded_by=links.get(doc_id)) for doc_id, meta in documents.items()},
+            {
+                doc_id: DocumentMeta.from_json({**entry["meta"], "superseded_by": links.get(doc_id)})
+                for doc_id, entry in entries.items()
+            },
             self.tables,
         )
 

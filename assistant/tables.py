@@ -39,8 +39,10 @@ TABLES_VERSION = 1
 FOLDER = "tables"
 _OFFSETS = "chunks.offsets.npy"
 _COLUMNS = "columns.npy"  # per article: document code, label code, chapter code, order
-_KEYS = "columns.json"  # the distinct documents, labels and chapters; every chunk id
+_KEYS = "columns.json"  # the distinct documents, labels and chapters
+_IDS = "chunk_ids.json"  # every chunk id, in order (read when a dense search needs them)
 _ROUTING = "routing.json"
+_LINKS = "links.json"  # replaced doc_id → replacing doc_id (assistant.index.supersession_links)
 
 
 def fingerprint() -> dict[str, Any]:
@@ -130,7 +132,7 @@ class Columns:
     maps (document → articles, label → articles) without reading the articles."""
 
     def __init__(self, codes: np.ndarray, docs: list[str], labels: list[str], chapters: list[str],
-                 chunk_ids: list[str] | None) -> None:
+                 chunk_ids: list[str] | Path) -> None:
         self.codes = codes
         self.keys = {"docs": docs, "labels": labels, "chapters": chapters}
         self._chunk_ids = chunk_ids
@@ -151,18 +153,22 @@ class Columns:
 
     def save(self, folder: Path) -> None:
         np.save(folder / _COLUMNS, self.codes)
-        keys = {**self.keys, "chunk_ids": self.chunk_ids}
-        (folder / _KEYS).write_text(json.dumps(keys, ensure_ascii=False), encoding="utf-8")
+        (folder / _KEYS).write_text(json.dumps(self.keys, ensure_ascii=False), encoding="utf-8")
+        (folder / _IDS).write_text(json.dumps(self.chunk_ids, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
     def load(cls, folder: Path) -> Columns:
         keys = json.loads((folder / _KEYS).read_text(encoding="utf-8"))
         return cls(np.load(folder / _COLUMNS, mmap_mode="r"), keys["docs"], keys["labels"], keys["chapters"],
-                   keys["chunk_ids"])
+                   folder / _IDS)
 
-    @property
+    @cached_property
     def chunk_ids(self) -> list[str]:
-        assert self._chunk_ids is not None
+        if isinstance(self._chunk_ids, Path):
+            ids: list[str] = json.loads(self._chunk_ids.read_text(encoding="utf-8"))
+            if len(ids) != len(self.codes):
+                raise _mismatch(self._chunk_ids.parent.parent, _IDS)
+            return ids
         return self._chunk_ids
 
     def positions(self, name: str) -> dict[str, np.ndarray]:
@@ -182,6 +188,7 @@ class Columns:
 def write_tables(gen_dir: Path, chunks: Sequence[Chunk], documents: Mapping[str, DocumentMeta]) -> dict[str, Any]:
     """Build every table for `chunks` (as written to gen_dir/chunks.jsonl) and `documents`;
     returns the manifest entry that vouches for them. Written aside, then renamed into place."""
+    from assistant.index import supersession_links
     from assistant.route import build_routing, routing_to_json
     from assistant.vocabulary import Vocabulary
 
@@ -197,6 +204,7 @@ def write_tables(gen_dir: Path, chunks: Sequence[Chunk], documents: Mapping[str,
     Vocabulary.build(chunks).save(aside)
     routing = routing_to_json(build_routing(documents))
     (aside / _ROUTING).write_text(json.dumps(routing, ensure_ascii=False), encoding="utf-8")
+    (aside / _LINKS).write_text(json.dumps(supersession_links(dict(documents)), ensure_ascii=False), encoding="utf-8")
     shutil.rmtree(folder, ignore_errors=True)
     aside.rename(folder)
     return {**fingerprint(), "chunks": len(chunks), "documents": len(documents)}
@@ -216,7 +224,7 @@ def stale_reason(gen_dir: Path, manifest: Mapping[str, Any]) -> str | None:
         return "built for other articles than the manifest lists"
     from assistant.vocabulary import FILES
 
-    missing = [n for n in (_OFFSETS, _COLUMNS, _KEYS, _ROUTING, *FILES) if not (gen_dir / FOLDER / n).exists()]
+    missing = [n for n in (_OFFSETS, _COLUMNS, _KEYS, _IDS, _ROUTING, _LINKS, *FILES) if not (gen_dir / FOLDER / n).exists()]
     if missing:
         return f"files missing: {', '.join(missing)}"
     return None
@@ -270,6 +278,15 @@ class Tables:
         if len(data["names"]) != len(documents):
             raise _mismatch(self.gen_dir, _ROUTING)
         return routing_from_json(data)
+
+    def links(self, documents: Callable[[], dict[str, DocumentMeta]]) -> dict[str, str]:
+        """Which document replaces which; `documents` is called only to build them here."""
+        from assistant.index import supersession_links
+
+        if self.stale:
+            return supersession_links(documents())
+        links: dict[str, str] = json.loads((self.folder / _LINKS).read_text(encoding="utf-8"))
+        return links
 
     def close(self) -> None:
         """Release the memory-mapped files (a generation an ingest deletes stays open while
