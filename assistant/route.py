@@ -308,9 +308,10 @@ def _current_versions(
     """A place names every version of a policy; the replaced one counts only when the question
     names it by its own title or 文号 (or asks about 试行/旧/原 versions)."""
     keep = []
+    among = set(named)  # a province names hundreds of documents
     for doc_id in named:
         meta = documents[doc_id]
-        if meta.superseded_by in named and not _names_itself(meta, question):
+        if meta.superseded_by in among and not _names_itself(meta, question):
             continue
         keep.append(doc_id)
     return tuple(keep)
