@@ -30,7 +30,13 @@ from typing import Any
 from assistant.errors import BadDocument, IndexBusy, IndexMismatch, IndexMissing
 from assistant.provenance import seed_provenance
 from assistant.structure import CHUNKER_VERSION, chunk_document, shape_of
-from assistant.tables import write_tables
+from assistant.tables import (
+    ChunksByDoc,
+    IndexedDocuments,
+    manifest_documents,
+    store_missing_tables,
+    write_tables,
+)
 from assistant.types import Chunk, Document, DocumentMeta, Status
 from assistant.vectors import (  # noqa: F401  (re-exported: evals.baseline imports chroma_settings)
     COLLECTION,
@@ -268,7 +274,7 @@ def build_index(
         report.chunks = len(all_chunks)
         if not report.changed and old and compatible:
             report.generation = old["generation"]
-            _store_missing_tables(index_dir, old, progress)
+            store_missing_tables(index_dir, old, progress)
             report.seconds = time.monotonic() - started
             return report
 
@@ -284,7 +290,7 @@ def build_index(
         with open(gen_dir / "chunks.jsonl", "w", encoding="utf-8") as handle:
             for chunk in all_chunks:
                 handle.write(json.dumps(chunk.to_json(), ensure_ascii=False) + "\n")
-        tables = write_tables(gen_dir, all_chunks, _manifest_documents(new_docs))
+        tables = write_tables(gen_dir, all_chunks, manifest_documents(new_docs))
         location = VectorLocation(
             server=bool(chroma_url),
             collection=f"{COLLECTION}-{generation}" if chroma_url else COLLECTION,
@@ -308,28 +314,6 @@ def build_index(
         _drop_old_generations(index_dir, chroma_url)
     report.seconds = time.monotonic() - started
     return report
-
-
-def _manifest_documents(entries: Mapping[str, Mapping[str, Any]]) -> dict[str, DocumentMeta]:
-    """The documents as a worker reads them from the manifest (what routing tables describe)."""
-    return {doc_id: DocumentMeta.from_json(entry["meta"]) for doc_id, entry in entries.items()}
-
-
-def _store_missing_tables(index_dir: Path, manifest: dict[str, Any], progress: Callable[[str], None]) -> None:
-    """An index built before its tables were stored (or by a program whose tables differ) gets
-    them on the next ingest, without re-embedding: new files in the live generation, then the
-    manifest rewritten. Runs under the lock; readers keep what they opened."""
-    from assistant.tables import stale_reason
-
-    gen_dir = index_dir / manifest["generation"]
-    reason = stale_reason(gen_dir, manifest)
-    if reason is None:
-        return
-    progress(f"storing the index's tables ({reason})")
-    chunks = _load_chunks(gen_dir)
-    updated = {**manifest, "tables": write_tables(gen_dir, chunks, _manifest_documents(manifest["documents"]))}
-    write_json(gen_dir / "manifest.json", updated)
-    write_json(index_dir / "manifest.json", updated)
 
 
 def _write_bm25(chunks: list[Chunk], gen_dir: Path) -> None:
@@ -409,7 +393,7 @@ class Index:
         # (rebuilt here, with a warning, for an index built before that).
         self.tables = Tables(self.gen_dir, manifest)
         entries = manifest["documents"]
-        links = self.tables.links(lambda: _manifest_documents(entries))
+        links = self.tables.links(lambda: manifest_documents(entries))
         self.documents = IndexedDocuments(
             {
                 doc_id: DocumentMeta.from_json({**entry["meta"], "superseded_by": links.get(doc_id)})
@@ -429,7 +413,7 @@ class Index:
 
     @cached_property
     def by_doc(self) -> Mapping[str, list[Chunk]]:
-        return _ChunksByDoc(self.chunks, self.doc_positions)
+        return ChunksByDoc(self.chunks, self.doc_positions)
 
     @cached_property
     def doc_positions(self) -> dict[str, Any]:
@@ -570,42 +554,3 @@ class Index:
     @cached_property
     def _positions(self) -> dict[str, int]:
         return {chunk_id: i for i, chunk_id in enumerate(self.tables.columns.chunk_ids)}
-
-
-class IndexedDocuments(dict[str, DocumentMeta]):
-    """An index's documents, carrying the routing tables stored with them (`assistant.route`
-    reads `routing`; any other mapping of documents gets tables built for it)."""
-
-    def __init__(self, documents: Mapping[str, DocumentMeta], tables: Any) -> None:
-        super().__init__(documents)
-        self._tables = tables
-
-    @cached_property
-    def routing(self) -> Any:
-        return self._tables.routing(self)
-
-
-class _ChunksByDoc(Mapping[str, list[Chunk]]):
-    """doc_id → its articles, read when a question needs that document."""
-
-    _KEEP = 1024  # documents' article lists kept parsed
-
-    def __init__(self, chunks: Sequence[Chunk], positions: Mapping[str, Any]) -> None:
-        self._chunks = chunks
-        self._positions = positions
-        self._parsed: dict[str, list[Chunk]] = {}
-
-    def __getitem__(self, doc_id: str) -> list[Chunk]:
-        found = self._parsed.get(doc_id)
-        if found is None:
-            found = [self._chunks[int(p)] for p in self._positions[doc_id]]
-            if len(self._parsed) >= self._KEEP:
-                self._parsed.pop(next(iter(self._parsed)))
-            self._parsed[doc_id] = found
-        return found
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._positions)
-
-    def __len__(self) -> int:
-        return len(self._positions)

@@ -23,6 +23,7 @@ import json
 import logging
 import mmap
 import shutil
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -85,12 +86,14 @@ class ChunkList(Sequence[Chunk]):
         self._vocabulary = vocabulary
         self._handle: Any = None
         self._map: mmap.mmap | None = None
+        self._lock = threading.Lock()  # server threads share one index
 
     def _data(self) -> mmap.mmap:
-        if self._map is None:
-            self._handle = open(self.path, "rb")
-            self._map = mmap.mmap(self._handle.fileno(), 0, access=mmap.ACCESS_READ)
-        return self._map
+        with self._lock:
+            if self._map is None:
+                self._handle = open(self.path, "rb")
+                self._map = mmap.mmap(self._handle.fileno(), 0, access=mmap.ACCESS_READ)
+            return self._map
 
     @cached_property
     def vocabulary(self) -> Any:
@@ -121,10 +124,11 @@ class ChunkList(Sequence[Chunk]):
             yield self[i]
 
     def close(self) -> None:
-        if self._map is not None:
-            self._map.close()
-            self._handle.close()
-            self._map = self._handle = None
+        with self._lock:
+            if self._map is not None:
+                self._map.close()
+                self._handle.close()
+                self._map = self._handle = None
 
 
 class Columns:
@@ -208,6 +212,28 @@ def write_tables(gen_dir: Path, chunks: Sequence[Chunk], documents: Mapping[str,
     shutil.rmtree(folder, ignore_errors=True)
     aside.rename(folder)
     return {**fingerprint(), "chunks": len(chunks), "documents": len(documents)}
+
+
+def manifest_documents(entries: Mapping[str, Mapping[str, Any]]) -> dict[str, DocumentMeta]:
+    """The documents as a worker reads them from the manifest (what routing tables describe)."""
+    return {doc_id: DocumentMeta.from_json(entry["meta"]) for doc_id, entry in entries.items()}
+
+
+def store_missing_tables(index_dir: Path, manifest: dict[str, Any], progress: Callable[[str], None]) -> None:
+    """An index built before its tables were stored (or by a program whose tables differ) gets
+    them on the next ingest, without re-embedding: new files in the live generation, then the
+    manifest rewritten. Runs under the lock; readers keep what they opened."""
+    from assistant.index import _load_chunks, write_json
+
+    gen_dir = index_dir / manifest["generation"]
+    reason = stale_reason(gen_dir, manifest)
+    if reason is None:
+        return
+    progress(f"storing the index's tables ({reason})")
+    chunks = _load_chunks(gen_dir)
+    updated = {**manifest, "tables": write_tables(gen_dir, chunks, manifest_documents(manifest["documents"]))}
+    write_json(gen_dir / "manifest.json", updated)
+    write_json(index_dir / "manifest.json", updated)
 
 
 def stale_reason(gen_dir: Path, manifest: Mapping[str, Any]) -> str | None:
@@ -295,6 +321,45 @@ class Tables:
             self.chunks.close()
         for name in ("chunks", "columns", "vocabulary"):
             self.__dict__.pop(name, None)
+
+
+class IndexedDocuments(dict[str, DocumentMeta]):
+    """An index's documents, carrying the routing tables stored with them (`assistant.route`
+    reads `routing`; any other mapping of documents gets tables built for it)."""
+
+    def __init__(self, documents: Mapping[str, DocumentMeta], tables: Any) -> None:
+        super().__init__(documents)
+        self._tables = tables
+
+    @cached_property
+    def routing(self) -> Any:
+        return self._tables.routing(self)
+
+
+class ChunksByDoc(Mapping[str, list[Chunk]]):
+    """doc_id → its articles, read when a question needs that document."""
+
+    _KEEP = 1024  # documents' article lists kept parsed
+
+    def __init__(self, chunks: Sequence[Chunk], positions: Mapping[str, Any]) -> None:
+        self._chunks = chunks
+        self._positions = positions
+        self._parsed: dict[str, list[Chunk]] = {}
+
+    def __getitem__(self, doc_id: str) -> list[Chunk]:
+        found = self._parsed.get(doc_id)
+        if found is None:
+            found = [self._chunks[int(p)] for p in self._positions[doc_id]]
+            if len(self._parsed) >= self._KEEP:
+                self._parsed.pop(next(iter(self._parsed), ""), None)  # another thread may evict too
+            self._parsed[doc_id] = found
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._positions)
+
+    def __len__(self) -> int:
+        return len(self._positions)
 
 
 def _mismatch(gen_dir: Path, what: str) -> Exception:
