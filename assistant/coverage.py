@@ -11,8 +11,8 @@ from collections.abc import Mapping, Sequence
 from assistant.index import tokenize
 from assistant.lexicon import lexicon
 from assistant.question import Question
-from assistant.select import Vocabulary
 from assistant.types import DocumentMeta, Hit
+from assistant.vocabulary import Vocabulary
 
 # Calibrated on evals/dev.jsonl (sweep in evals/README.md): a question is out of corpus when
 # most of its subject is unknown AND no article matches it strongly (raw BM25 of the best

@@ -20,9 +20,9 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,13 @@ from typing import Any
 from assistant.errors import BadDocument, IndexBusy, IndexMismatch, IndexMissing
 from assistant.provenance import seed_provenance
 from assistant.structure import CHUNKER_VERSION, chunk_document, shape_of
+from assistant.tables import (
+    ChunksByDoc,
+    IndexedDocuments,
+    manifest_documents,
+    store_missing_tables,
+    write_tables,
+)
 from assistant.types import Chunk, Document, DocumentMeta, Status
 from assistant.vectors import (  # noqa: F401  (re-exported: evals.baseline imports chroma_settings)
     COLLECTION,
@@ -86,16 +93,22 @@ def scoring_units(chunk: Chunk) -> list[str]:
 
 
 def supersession_links(documents: dict[str, DocumentMeta]) -> dict[str, str]:
-    """Replaced doc_id → replacing doc_id, for replacements named by 文号 or title."""
+    """Replaced doc_id → replacing doc_id, for replacements named by 文号 or title.
+
+    Names are looked up in a table, not compared pairwise: 6,522 documents made 42 million
+    comparisons, most of a 100k-article index's open time."""
     from assistant.metadata import normalise_title
 
+    owners: dict[str, list[str]] = {}
+    for older in documents.values():
+        for name in {older.doc_number, normalise_title(older.title)} - {None}:
+            owners.setdefault(name, []).append(older.doc_id)  # type: ignore[arg-type]
     links: dict[str, str] = {}
     for newer in documents.values():
-        named = {normalise_title(n) for n in newer.supersedes}
-        for older in documents.values():
-            names = {older.doc_number, normalise_title(older.title)} - {None}
-            if older.doc_id != newer.doc_id and named & names:
-                links.setdefault(older.doc_id, newer.doc_id)
+        for name in {normalise_title(n) for n in newer.supersedes}:
+            for older_id in owners.get(name, ()):
+                if older_id != newer.doc_id:
+                    links.setdefault(older_id, newer.doc_id)
     return links
 
 
@@ -269,6 +282,7 @@ def build_index(
         rules_changed = bool(old) and (old or {}).get("rules", {}).get("sources") != rule_sources
         if not report.changed and not rules_changed and old and compatible:
             report.generation = old["generation"]
+            store_missing_tables(index_dir, old, progress)
             report.seconds = time.monotonic() - started
             return report
 
@@ -285,6 +299,7 @@ def build_index(
         with open(gen_dir / "chunks.jsonl", "w", encoding="utf-8") as handle:
             for chunk in all_chunks:
                 handle.write(json.dumps(chunk.to_json(), ensure_ascii=False) + "\n")
+        tables = write_tables(gen_dir, all_chunks, manifest_documents(new_docs))
         location = VectorLocation(
             server=bool(chroma_url),
             collection=f"{COLLECTION}-{generation}" if chroma_url else COLLECTION,
@@ -299,6 +314,7 @@ def build_index(
             "chunker_version": CHUNKER_VERSION,
             "built_at": dt.datetime.now().isoformat(timespec="seconds"),
             "counts": {"documents": len(new_docs), "chunks": len(all_chunks)},
+            "tables": tables,
             "documents": new_docs,
             "rules": {"file": RULES_FILE, "sources": rule_sources},
         }
@@ -381,40 +397,47 @@ class Index:
         self.read_only = read_only
         self._client: Any = None
         self._scratch: Path | None = None
-        self.chunks = _load_chunks(self.gen_dir)
-        documents = {
-            doc_id: DocumentMeta.from_json(entry["meta"])
-            for doc_id, entry in manifest["documents"].items()
-        }
-        links = supersession_links(documents)
-        self.documents = {
-            doc_id: replace(meta, superseded_by=links.get(doc_id)) for doc_id, meta in documents.items()
-        }
+        from assistant.tables import Tables
+
+        # What questions need about the whole index, stored with the generation at ingest
+        # (rebuilt here, with a warning, for an index built before that).
+        self.tables = Tables(self.gen_dir, manifest)
+        entries = manifest["documents"]
+        links = self.tables.links(lambda: manifest_documents(entries))
+        self.documents = IndexedDocuments(
+            {
+                doc_id: DocumentMeta.from_json({**entry["meta"], "superseded_by": links.get(doc_id)})
+                for doc_id, entry in entries.items()
+            },
+            self.tables,
+        )
 
     @property
     def embedder_name(self) -> str:
         return str(self.manifest["embedder"])
 
     @cached_property
-    def by_doc(self) -> dict[str, list[Chunk]]:
-        grouped: dict[str, list[Chunk]] = {}
-        for chunk in self.chunks:
-            grouped.setdefault(chunk.doc_id, []).append(chunk)
-        return grouped
+    def chunks(self) -> Sequence[Chunk]:
+        """Every article, in index order, each read from disk when asked for."""
+        return self.tables.chunks
+
+    @cached_property
+    def by_doc(self) -> Mapping[str, list[Chunk]]:
+        return ChunksByDoc(self.chunks, self.doc_positions)
 
     @cached_property
     def doc_positions(self) -> dict[str, Any]:
         """doc_id → positions of its chunks in `self.chunks` (an int array)."""
-        return _group_positions(c.doc_id for c in self.chunks)
+        return self.tables.columns.positions("docs")
 
     @cached_property
     def label_positions(self) -> dict[str, Any]:
         """Article label → positions; exact lookups scan the distinct labels, not the chunks."""
-        return _group_positions(c.article for c in self.chunks)
+        return self.tables.columns.positions("labels")
 
     @cached_property
     def chapter_positions(self) -> dict[str, Any]:
-        return _group_positions(c.chapter for c in self.chunks)
+        return self.tables.columns.positions("chapters")
 
     @cached_property
     def doc_code(self) -> dict[str, int]:
@@ -433,9 +456,7 @@ class Index:
 
     @cached_property
     def orders(self) -> Any:
-        import numpy as np
-
-        return np.fromiter((c.order for c in self.chunks), dtype=np.int64, count=len(self.chunks))
+        return self.tables.columns.orders
 
     @cached_property
     def bm25(self) -> Any:
@@ -510,6 +531,7 @@ class Index:
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
             self._scratch = None
+        self.tables.close()
 
     @cached_property
     def vectors(self) -> VectorSearch:
@@ -518,7 +540,8 @@ class Index:
         from assistant.embed import get_embedder
 
         local = self.gen_dir / MATRIX_FILE
-        matrix = np.load(local) if not self.location.server and local.exists() else None
+        # Memory-mapped like the BM25 arrays: read-only, and shared by the workers.
+        matrix = np.load(local, mmap_mode="r") if not self.location.server and local.exists() else None
         return VectorSearch(
             self._open_collection,
             get_embedder(self.embedder_name),
@@ -540,13 +563,4 @@ class Index:
 
     @cached_property
     def _positions(self) -> dict[str, int]:
-        return {c.chunk_id: i for i, c in enumerate(self.chunks)}
-
-
-def _group_positions(keys: Iterable[str]) -> dict[str, Any]:
-    import numpy as np
-
-    grouped: dict[str, list[int]] = {}
-    for position, key in enumerate(keys):
-        grouped.setdefault(key, []).append(position)
-    return {key: np.asarray(positions, dtype=np.int64) for key, positions in grouped.items()}
+        return {chunk_id: i for i, chunk_id in enumerate(self.tables.columns.chunk_ids)}

@@ -10,6 +10,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
 from assistant import outline
 from assistant.lexicon import lexicon
@@ -100,7 +102,7 @@ def _doc_names(meta: DocumentMeta) -> _DocNames:
     if meta.doc_number and (m := _DOC_NUMBER_REF.search(meta.doc_number)):
         number = (m.group(1), m.group(2) or "", m.group(3))
         aliases.add(meta.doc_number)
-    return _DocNames(meta.doc_id, tuple(a for a in aliases if len(a) >= 2), levels, number)
+    return _DocNames(meta.doc_id, tuple(sorted(a for a in aliases if len(a) >= 2)), levels, number)
 
 
 @dataclass(frozen=True)
@@ -115,32 +117,134 @@ class _Corpus:
     # pinyin of every place, by its first syllable: (doc_id, the place's syllables)
     sounds: Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]]
 
+    # Lookups derived on first use (not stored): which of thousands of names a question can
+    # contain is found from its character pairs, not by testing every name against it.
+    @cached_property
+    def alias_heads(self) -> _Heads:
+        return _Heads(self.aliases)
+
+    @cached_property
+    def word_heads(self) -> _Heads:
+        return _Heads(self.words)
+
+    @cached_property
+    def alias_owners(self) -> dict[str, list[int]]:
+        """alias → the positions in `names` of the documents it names (a place names many)."""
+        owners: dict[str, list[int]] = {}
+        for at, entry in enumerate(self.names):
+            for alias in entry.aliases:
+                owners.setdefault(alias, []).append(at)
+        return owners
+
+    @cached_property
+    def by_level(self) -> dict[str, list[int]]:
+        grouped: dict[str, list[int]] = {}
+        for at, entry in enumerate(self.names):
+            for level in entry.levels:
+                grouped.setdefault(level, []).append(at)
+        return grouped
+
+    @cached_property
+    def by_serial(self) -> dict[str, list[int]]:
+        """The serial of a 文号 (…1号) → the positions in `names` of the documents with it."""
+        grouped: dict[str, list[int]] = {}
+        for at, entry in enumerate(self.names):
+            if entry.number is not None:
+                grouped.setdefault(entry.number[2], []).append(at)
+        return grouped
+
+
+class _Heads:
+    """Words (in their given order) by their first two characters."""
+
+    def __init__(self, words: tuple[str, ...]) -> None:
+        self.words = words
+        self.heads: dict[str, list[int]] = {}
+        # A word with a blank can appear once another is cut out of a text ("A B" after
+        # "A…B" loses its middle); such words (and one-character ones) are always tried.
+        self.always: list[int] = []
+        for rank, word in enumerate(words):
+            if len(word) < 2 or any(ch.isspace() for ch in word):
+                self.always.append(rank)
+            else:
+                self.heads.setdefault(word[:2], []).append(rank)
+
+    def within(self, text: str) -> list[str]:
+        """The words that may occur in `text`, in their order: every word that does occur, and
+        every word that would once others are replaced by blanks (which joins no characters)."""
+        ranks = set(self.always)
+        for i in range(len(text) - 1):
+            ranks.update(self.heads.get(text[i : i + 2], ()))
+        return [self.words[r] for r in sorted(ranks)]
+
+
+# Bump when what the tables hold changes (how names, aliases or sounds are derived): an index
+# that stored older tables then rebuilds them instead of routing with a wrong table.
+ROUTING_VERSION = 1
 
 _CORPORA: dict[int, tuple[Mapping[str, DocumentMeta], _Corpus]] = {}
 
 
 def _corpus(documents: Mapping[str, DocumentMeta]) -> _Corpus:
-    """Cached by the mapping's identity (an index's documents never change once loaded); the
-    mapping is held so its id cannot be reused by another."""
+    """An index's documents carry the tables stored with it (`routing`); any other mapping is
+    cached by its identity (its documents never change once loaded), held so that its id
+    cannot be reused by another."""
+    stored = getattr(documents, "routing", None)
+    if isinstance(stored, _Corpus):
+        return stored
     cached = _CORPORA.get(id(documents))
     if cached is not None and cached[0] is documents:
         return cached[1]
+    corpus = build_routing(documents)
+    if len(_CORPORA) >= 8:
+        _CORPORA.pop(next(iter(_CORPORA)))
+    _CORPORA[id(documents)] = (documents, corpus)
+    return corpus
+
+
+def build_routing(documents: Mapping[str, DocumentMeta]) -> _Corpus:
+    """Every document's names, the words to strip longest first, and places in pinyin (the
+    costly part: 6,522 documents' places take seconds). Ties in length sort by the text, so a
+    table built in any process strips words in the same order."""
     from pypinyin import lazy_pinyin
 
     names = tuple(_doc_names(meta) for _, meta in sorted(documents.items()))
-    corpus = _Corpus(
+    return _Corpus(
         names=names,
-        aliases=tuple(sorted({a for e in names for a in e.aliases}, key=len, reverse=True)),
-        words=tuple(sorted({a for e in names for a in (*e.aliases, *e.levels)}, key=len, reverse=True)),
+        aliases=_longest_first({a for e in names for a in e.aliases}),
+        words=_longest_first({a for e in names for a in (*e.aliases, *e.levels)}),
         places=frozenset(p for m in documents.values() for p in m.places),
         sounds=_by_first_syllable(
             (m.doc_id, tuple(lazy_pinyin(p))) for m in documents.values() for p in m.places
         ),
     )
-    if len(_CORPORA) >= 8:
-        _CORPORA.pop(next(iter(_CORPORA)))
-    _CORPORA[id(documents)] = (documents, corpus)
-    return corpus
+
+
+def _longest_first(words: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(words, key=lambda w: (-len(w), w)))
+
+
+def routing_to_json(corpus: _Corpus) -> dict[str, Any]:
+    return {
+        "names": [[e.doc_id, list(e.aliases), list(e.levels), e.number] for e in corpus.names],
+        "aliases": list(corpus.aliases),
+        "words": list(corpus.words),
+        "places": sorted(corpus.places),
+        "sounds": {head: [[d, list(s)] for d, s in group] for head, group in corpus.sounds.items()},
+    }
+
+
+def routing_from_json(data: Mapping[str, Any]) -> _Corpus:
+    return _Corpus(
+        names=tuple(
+            _DocNames(d, tuple(aliases), tuple(levels), tuple(number) if number else None)
+            for d, aliases, levels, number in data["names"]
+        ),
+        aliases=tuple(data["aliases"]),
+        words=tuple(data["words"]),
+        places=frozenset(data["places"]),
+        sounds={head: tuple((d, tuple(s)) for d, s in group) for head, group in data["sounds"].items()},
+    )
 
 
 def _by_first_syllable(
@@ -153,26 +257,25 @@ def _by_first_syllable(
     return {head: tuple(group) for head, group in grouped.items()}
 
 
-def _names(documents: Mapping[str, DocumentMeta]) -> tuple[_DocNames, ...]:
-    return _corpus(documents).names
-
-
 def named_documents(question: str, documents: Mapping[str, DocumentMeta]) -> tuple[str, ...]:
     """Documents the question names, by place, level, title or 文号, in order of mention."""
-    names = _names(documents)
+    corpus = _corpus(documents)
+    names = corpus.names
     found: dict[str, int] = {}
     for m in _DOC_NUMBER_REF.finditer(question):
         prefix, year, serial = m.group(1), m.group(2) or "", m.group(3)
-        for entry in names:
-            if entry.number is None:
-                continue
-            p, y, s = entry.number
-            if prefix.endswith(p) and serial == s and (not year or not y or year == y):
-                found.setdefault(entry.doc_id, m.start())
-    for entry in names:
-        positions = [question.find(alias) for alias in entry.aliases if alias in question]
-        if positions:
-            found.setdefault(entry.doc_id, min(positions))
+        for at in corpus.by_serial.get(serial, ()):
+            p, y, _ = names[at].number  # type: ignore[misc]
+            if prefix.endswith(p) and (not year or not y or year == y):
+                found.setdefault(names[at].doc_id, m.start())
+    first: dict[int, int] = {}  # position in `names` → where its earliest alias starts
+    for alias in corpus.alias_heads.within(question):
+        start = question.find(alias)
+        if start >= 0:
+            for at in corpus.alias_owners[alias]:
+                first[at] = min(first.get(at, start), start)
+    for at in sorted(first):
+        found.setdefault(names[at].doc_id, first[at])
     if not found:
         found = _homophone_places(question, documents)
     return tuple(sorted(found, key=lambda d: found[d]))
@@ -199,9 +302,10 @@ def _current_versions(
     """A place names every version of a policy; the replaced one counts only when the question
     names it by its own title or 文号 (or asks about 试行/旧/原 versions)."""
     keep = []
+    among = set(named)  # a province names hundreds of documents
     for doc_id in named:
         meta = documents[doc_id]
-        if meta.superseded_by in named and not _names_itself(meta, question):
+        if meta.superseded_by in among and not _names_itself(meta, question):
             continue
         keep.append(doc_id)
     return tuple(keep)
@@ -217,10 +321,11 @@ def hinted_documents(question: str, documents: Mapping[str, DocumentMeta]) -> tu
     since a level word also names other parks ("申请设立国家级产业园")."""
     corpus = _corpus(documents)
     # Words inside a full name (聊城市市级…) are not a separate hint.
-    for alias in corpus.aliases:
+    for alias in corpus.alias_heads.within(question):
         if alias in question:
             question = question.replace(alias, " ")
-    return tuple(e.doc_id for e in corpus.names if any(level in question for level in e.levels))
+    hinted = {at for level, owners in corpus.by_level.items() if level in question for at in owners}
+    return tuple(corpus.names[at].doc_id for at in sorted(hinted))
 
 
 def places_in(question: str) -> tuple[str, ...]:
@@ -241,11 +346,10 @@ def places_in(question: str) -> tuple[str, ...]:
 def topic_of(question: str, documents: Mapping[str, DocumentMeta]) -> str:
     """Strip document names, 文号, levels and article references: they pick documents and
     articles, and as search words they only favour articles that repeat the title."""
-    words = _corpus(documents).words
     text = _DOC_NUMBER_REF.sub(" ", question)
     for ref in outline.find_references(text):
         text = text.replace(ref.text, " ")
-    for word in words:
+    for word in _corpus(documents).word_heads.within(text):
         if word in text:
             text = text.replace(word, " ")
     text = re.sub(r"[《》]", " ", text)

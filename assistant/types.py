@@ -72,6 +72,7 @@ class DocumentMeta:
             supersedes=tuple(data.get("supersedes") or ()),
             places=tuple(data.get("places") or ()),
             validity_rule=data.get("validity_rule"),
+            superseded_by=data.get("superseded_by"),  # not in a manifest's meta: the index links them
         )
 
 

@@ -1,8 +1,10 @@
 """Where a generation's vectors live (embedded Chroma or a Chroma server) and the dense search.
 
-Small collections are searched with numpy over an in-memory matrix: a Chroma query costs
-~2.4 ms of fixed overhead, a matrix product over a few thousand rows a fraction of that.
-Large ones go to Chroma's HNSW index, with a document filter as a `where` clause.
+An embedded generation keeps a copy of its vectors in chunk order (vectors.npy, memory-mapped).
+Up to BRUTE_FORCE_MAX candidates — a small index, or the articles of the documents a question
+names — are searched with numpy over those rows: a Chroma query costs ~2.4 ms of fixed overhead,
+and one filtered by hundreds of documents ~20 ms at 100k articles. More candidates go to Chroma's
+HNSW index (with a document filter as a `where` clause), as do the vectors on a Chroma server.
 """
 
 from __future__ import annotations
@@ -22,11 +24,16 @@ from assistant.types import Chunk, DocumentMeta
 
 COLLECTION = "policies"
 
-# Up to this many vectors the whole matrix is held in memory and searched with numpy.
+# Up to this many candidate vectors numpy searches them.
 # Measured (evals/bench.md, columns "dense numpy" / "dense HNSW", top-100): numpy 0.04 ms at 1k
 # articles vs HNSW 1.0 ms; 4.1 vs 1.5 ms at 10k; 49 vs 4.2 ms at 100k. Beyond a few thousand
-# HNSW wins, and the matrix would cost 1.5–2 KB of memory per article in every worker.
+# HNSW wins.
 BRUTE_FORCE_MAX = 5_000
+# A search within named documents is numpy whenever the rows are at hand: Chroma's HNSW with a
+# `where` filter on 326 documents (~5,000 articles of 100k) took 190 ms and on thousands 480 ms;
+# numpy gathering those mapped rows 12–16 ms (20,000 rows 15–35 ms), and beyond that many the
+# product with every row (13 ms at 100k) then picking the named ones.
+GATHER_MAX = 20_000
 QUERY_CACHE = 2048
 MATRIX_FILE = "vectors.npy"  # query vectors kept per process (a vector is 2 KB)
 
@@ -145,8 +152,8 @@ def write_vectors(
     # Both clients are closed when done: an open one keeps SQLite and HNSW handles alive.
     with make_chroma_client(gen_dir / "chroma", chroma_url) as client:
         store = _fill(client, chunks, metas, collection, old_gen, old, embeddings, today, chroma_url)
-        if not chroma_url and len(chunks) <= BRUTE_FORCE_MAX:
-            _write_matrix(store, chunks, gen_dir)
+        if not chroma_url:
+            _write_matrix(store._collection, chunks, gen_dir)
 
 
 def _fill(
@@ -200,12 +207,25 @@ def _copy_vectors(
     return reused
 
 
-def _write_matrix(store: Any, chunks: list[Chunk], gen_dir: Path) -> None:
+def _write_matrix(collection: Any, chunks: list[Chunk], gen_dir: Path) -> None:
     """A copy in chunk order for numpy search; read-only like the rest of the generation."""
     positions = {c.chunk_id: i for i, c in enumerate(chunks)}
-    search = VectorSearch(lambda: store._collection, None, positions, len(chunks))
-    if search.matrix is not None:
-        np.save(gen_dir / MATRIX_FILE, search.matrix)
+    np.save(gen_dir / MATRIX_FILE, read_matrix(collection, positions, len(chunks)))
+
+
+def read_matrix(collection: Any, positions: Mapping[str, int], size: int, batch: int = 5000) -> np.ndarray:
+    """The collection's vectors in chunk order, read a batch at a time (100k vectors as Python
+    lists of floats would take gigabytes at once)."""
+    ids = sorted(positions, key=positions.__getitem__)
+    matrix: np.ndarray | None = None
+    for start in range(0, len(ids), batch):
+        data = collection.get(ids=ids[start : start + batch], include=["embeddings"])
+        vectors = np.asarray(data["embeddings"], dtype=np.float32)
+        if matrix is None:
+            matrix = np.zeros((size, vectors.shape[1] if vectors.size else 1), dtype=np.float32)
+        for row, chunk_id in zip(vectors, data["ids"], strict=True):
+            matrix[positions[chunk_id]] = row
+    return matrix if matrix is not None else np.zeros((size, 1), dtype=np.float32)
 
 
 def _embed_text(chunk: Chunk) -> str:
@@ -229,8 +249,11 @@ class VectorSearch:
         self._open = collection
         self.embedder = embedder
         self.positions = positions
-        if matrix is None and self.collection.count() <= BRUTE_FORCE_MAX:
-            matrix = self._load_matrix(size)
+        self.brute_force_max = BRUTE_FORCE_MAX  # unfiltered searches; filtered ones always use rows
+        # Every chunk has a vector, so `size` is the collection's count (count() itself took
+        # 1.4 s at 100k articles). An index without vectors.npy reads a small matrix here.
+        if matrix is None and size <= self.brute_force_max:
+            matrix = read_matrix(self.collection, positions, size)
         self.matrix = matrix
         self.query_vector = lru_cache(maxsize=QUERY_CACHE)(self._embed)
 
@@ -239,16 +262,6 @@ class VectorSearch:
         """Opened only when needed: an embedded index small enough for numpy keeps its matrix
         in the generation (vectors.npy), so answering never imports chromadb (~1 s)."""
         return self._open()
-
-    def _load_matrix(self, size: int) -> np.ndarray:
-        data = self.collection.get(include=["embeddings"])
-        vectors = np.asarray(data["embeddings"], dtype=np.float32)
-        matrix = np.zeros((size, vectors.shape[1] if vectors.size else 1), dtype=np.float32)
-        for row, chunk_id in zip(vectors, data["ids"], strict=True):
-            position = self.positions.get(chunk_id)
-            if position is not None:
-                matrix[position] = row
-        return matrix
 
     def _embed(self, text: str) -> np.ndarray:
         vector: np.ndarray = self.embedder.encode([text])[0]
@@ -261,9 +274,13 @@ class VectorSearch:
         """(positions, cosine similarities) of the k nearest chunks, among `positions` if given
         (the chunks of `doc_ids`)."""
         vector = self.query_vector(text)
-        if self.matrix is not None:
-            rows = self.matrix if positions is None else self.matrix[positions]
-            sims = rows @ vector
+        if self.matrix is not None and (positions is not None or len(self.matrix) <= self.brute_force_max):
+            if positions is None:
+                sims = self.matrix @ vector
+            elif positions.size <= GATHER_MAX:
+                sims = self.matrix[positions] @ vector
+            else:  # no copy of most of the matrix
+                sims = (self.matrix @ vector)[positions]
             k = min(k, sims.size)
             top = np.argpartition(-sims, k - 1)[:k] if k < sims.size else np.arange(sims.size)
             found = top if positions is None else positions[top]

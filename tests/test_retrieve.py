@@ -157,7 +157,7 @@ def test_dense_search_numpy_and_chroma_agree(retriever: Retriever, monkeypatch: 
     assert brute.matrix is not None  # a small collection is searched in memory
     monkeypatch.setattr(vectors, "BRUTE_FORCE_MAX", 0)
     hnsw = vectors.VectorSearch(lambda: brute.collection, brute.embedder, brute.positions, len(index.chunks))
-    assert hnsw.matrix is None
+    assert hnsw.matrix is None and brute.brute_force_max > len(index.chunks)
     for question, doc_ids in (("核心区建筑面积", ()), ("经济贡献奖励", ("liuzhou-2024-park-measures",))):
         positions = retriever.candidate_positions(Intent(question, question, doc_ids, (), (), (), ()))
         a_pos, a_sim = brute.search(question, 5, positions, doc_ids)
@@ -203,3 +203,43 @@ def test_dense_search_leaves_one_blas_thread_for_the_process(retriever: Retrieve
     retriever.index.vectors.search("园区认定条件", 3)
     blas = [info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"]
     assert blas and set(blas) == {1}
+
+
+def test_named_documents_are_searched_in_memory_when_the_index_is_large(
+    hash_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import numpy as np
+
+    from assistant import vectors
+
+    index = Index(hash_index)
+    search = index.vectors
+    assert isinstance(search.matrix, np.memmap)  # vectors.npy is mapped, not read
+    search.brute_force_max = 20  # the index (46 articles) counts as large
+    positions = index.doc_positions[LZ]
+    found, _ = search.search("经济贡献奖励", 5, positions, (LZ,))
+    assert "collection" not in search.__dict__  # answered from the mapped rows, Chroma never opened
+    assert {index.chunks[int(p)].doc_id for p in found} == {LZ}
+    monkeypatch.setattr(vectors, "GATHER_MAX", 0)  # many named rows: every row's product, then theirs
+    again, _ = search.search("经济贡献奖励", 5, positions, (LZ,))
+    assert sorted(again.tolist()) == sorted(found.tolist())
+    search.search("经济贡献奖励", 5)
+    assert "collection" in search.__dict__  # every article: more than brute_force_max, so HNSW
+    index.close()
+
+
+def test_best_article_per_document_in_one_sort_equals_top_per_document() -> None:
+    import numpy as np
+
+    from assistant.retrieve import _best_per_code, _top
+
+    rng = np.random.default_rng(3)
+    for _ in range(50):
+        n = int(rng.integers(1, 60))
+        fused = rng.choice([0.0, 0.25, 0.5, 0.75, 1.0], size=n)  # ties on purpose
+        orders = rng.integers(0, 5, size=n)
+        codes = rng.integers(0, 6, size=n)
+        eligible = fused > 0
+        best = _best_per_code(fused, orders, eligible, codes)
+        for code in range(6):
+            assert best.get(code, []) == _top(fused, orders, eligible & (codes == code), 1)

@@ -78,3 +78,39 @@ def test_topic_drops_names_keeps_the_subject() -> None:
 def test_homophone_typo_of_a_place_still_names_the_document() -> None:
     assert route("聊成市级产业园办法第十一条说了什么", DOCS).doc_ids == (LC,)
     assert route("六州的措施", DOCS).doc_ids == (LZ,)
+
+
+def test_names_found_by_character_pairs_equal_testing_every_name() -> None:
+    """The pair index only skips names a question cannot contain: stripping words and naming
+    documents give what testing every name, longest first, gives — words with blanks included."""
+    import random
+
+    from assistant.route import _Heads, build_routing, hinted_documents, named_documents
+
+    corpus = build_routing(DOCS)
+    words = (*corpus.words, "A B", "园区 办法")
+    heads = _Heads(tuple(sorted(set(words), key=lambda w: (-len(w), w))))
+    rng = random.Random(7)
+    pieces = [*words, "A", "B", "的", "奖励", "多少", " ", "A…B", "第五条", "聊成"]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 6)))
+        naive, fast = text, text
+        for word in heads.words:
+            if word in naive:
+                naive = naive.replace(word, " ")
+        for word in heads.within(fast):
+            if word in fast:
+                fast = fast.replace(word, " ")
+        assert fast == naive, text
+        every = {
+            e.doc_id: min(text.find(a) for a in e.aliases if a in text)
+            for e in corpus.names
+            if any(a in text for a in e.aliases)
+        }
+        if "号" not in text:  # no 文号 reference: names alone decide, in order of mention
+            assert named_documents(text, DOCS) == tuple(sorted(every, key=every.__getitem__)) or not every
+        stripped = text
+        for alias in corpus.aliases:
+            stripped = stripped.replace(alias, " ") if alias in stripped else stripped
+        levels = tuple(e.doc_id for e in corpus.names if any(lv in stripped for lv in e.levels))
+        assert hinted_documents(text, DOCS) == levels

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from assistant.calc.applied import Applied, Ask, apply, apply_sum, has
@@ -97,7 +97,7 @@ def _rank(rule: Rule, ranks: dict[tuple[str, str], int]) -> int | None:
 
 
 def choose(rules: Sequence[Rule], ask: Ask, hits: Sequence[Hit], doc_ids: Sequence[str],
-           by_doc: dict[str, list[Chunk]]) -> list[Applied]:
+           by_doc: Mapping[str, list[Chunk]]) -> list[Applied]:
     """The applied rules to answer with, best first: one result, the bars of one unit together,
     or (on a tie between different results) every tied rule, as conditions."""
     ranks = {(h.chunk.doc_id, h.chunk.article): i for i, h in reversed(list(enumerate(hits[:TOP_HITS])))}
