@@ -50,7 +50,6 @@ def run_calculator(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.
         raw.pop("park_count", None)
     if not raw:
         return None
-    # Only a question with figures loads the tools (and LangChain with them, ~0.5 s cold).
     from assistant.calc.tools import normalize_profile
 
     try:

@@ -55,12 +55,9 @@ _TOKEN_OK = re.compile(r"[\w\u3400-\u9fff%]")
 
 @lru_cache(maxsize=1)
 def _jieba() -> Any:
-    import jieba
+    from assistant.warmstart import jieba_module
 
-    # Once per process: setLogLevel clears the cache of every logger, which cost more per
-    # question than the tokenising did.
-    jieba.setLogLevel(60)
-    return jieba
+    return jieba_module()
 
 
 def tokenize(text: str) -> list[str]:
@@ -180,9 +177,12 @@ def build_index(
 
     `provenance` (doc id → origin, by, at, reviewed) is recorded with each added or replaced
     document; a document without one is a seed placed by whoever runs the ingest."""
-    from assistant.embed import LangChainEmbeddings, get_embedder
+    from assistant.embed import get_embedder
+    from assistant.lc_embeddings import LangChainEmbeddings
+    from assistant.warmstart import prepare
 
     started = time.monotonic()
+    prepare(embedder_name)  # the first question after an ingest starts without rebuilding them
     today = today or dt.date.today()
     report = IngestReport(failed=list(failed))
     with index_lock(index_dir):
@@ -460,7 +460,8 @@ class Index:
     def vectorstore(self) -> Any:
         """The collection as a LangChain vector store (for chains and tests; questions use
         `vectors`)."""
-        from assistant.embed import LangChainEmbeddings, get_embedder
+        from assistant.embed import get_embedder
+        from assistant.lc_embeddings import LangChainEmbeddings
 
         self.vectors  # noqa: B018  (fails clearly if the collection is not where the manifest says)
         embeddings = LangChainEmbeddings(get_embedder(self.embedder_name))

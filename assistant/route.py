@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from assistant import outline
 from assistant.types import DocumentMeta
@@ -118,8 +119,17 @@ class _Corpus:
     aliases: tuple[str, ...]  # longest first
     words: tuple[str, ...]  # aliases and level words, longest first
     places: frozenset[str]  # every place some document belongs to
-    # pinyin of every place, by its first syllable: (doc_id, the place's syllables)
-    sounds: Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]]
+    documents: Mapping[str, DocumentMeta] = field(compare=False, repr=False)
+
+    @cached_property
+    def sounds(self) -> Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+        """Pinyin of every place, by its first syllable: (doc_id, the place's syllables). Built
+        when a question names no document (pypinyin's import costs ~0.15 s of a cold answer)."""
+        from pypinyin import lazy_pinyin
+
+        return _by_first_syllable(
+            (m.doc_id, tuple(lazy_pinyin(p))) for m in self.documents.values() for p in m.places
+        )
 
 
 _CORPORA: dict[int, tuple[Mapping[str, DocumentMeta], _Corpus]] = {}
@@ -131,17 +141,13 @@ def _corpus(documents: Mapping[str, DocumentMeta]) -> _Corpus:
     cached = _CORPORA.get(id(documents))
     if cached is not None and cached[0] is documents:
         return cached[1]
-    from pypinyin import lazy_pinyin
-
     names = tuple(_doc_names(meta) for _, meta in sorted(documents.items()))
     corpus = _Corpus(
         names=names,
         aliases=tuple(sorted({a for e in names for a in e.aliases}, key=len, reverse=True)),
         words=tuple(sorted({a for e in names for a in (*e.aliases, *e.levels)}, key=len, reverse=True)),
         places=frozenset(p for m in documents.values() for p in m.places),
-        sounds=_by_first_syllable(
-            (m.doc_id, tuple(lazy_pinyin(p))) for m in documents.values() for p in m.places
-        ),
+        documents=documents,
     )
     if len(_CORPORA) >= 8:
         _CORPORA.pop(next(iter(_CORPORA)))
@@ -230,14 +236,12 @@ def hinted_documents(question: str, documents: Mapping[str, DocumentMeta]) -> tu
 
 
 def places_in(question: str) -> tuple[str, ...]:
-    import jieba
-    import jieba.posseg
+    from assistant.warmstart import posseg_module
 
-    jieba.setLogLevel(60)
     return tuple(
         dict.fromkeys(
             tok.word
-            for tok in jieba.posseg.lcut(question)
+            for tok in posseg_module().lcut(question)
             if tok.flag == "ns" and len(tok.word) >= 2 and tok.word not in _NOT_PLACES
         )
     )
