@@ -60,6 +60,15 @@ def _jieba() -> Any:
     return jieba_module()
 
 
+def _bm25s() -> Any:
+    # bm25s imports tqdm for progress bars (~20 ms of a cold answer) unless told there are none;
+    # every call here passes show_progress=False.
+    os.environ.setdefault("DISABLE_TQDM", "1")
+    import bm25s
+
+    return bm25s
+
+
 def tokenize(text: str) -> list[str]:
     """jieba search-mode tokens, lower-cased, without punctuation and question filler."""
     jieba = _jieba()
@@ -301,10 +310,9 @@ def build_index(
 
 
 def _write_bm25(chunks: list[Chunk], gen_dir: Path) -> None:
-    import bm25s
     import numpy as np
 
-    retriever = bm25s.BM25()
+    retriever = _bm25s().BM25()
     corpus: list[list[str]] = []
     owner: list[int] = []
     for position, chunk in enumerate(chunks):
@@ -429,11 +437,9 @@ class Index:
 
     @cached_property
     def bm25(self) -> Any:
-        import bm25s
-
         # Memory-mapped: a worker opens a large index without reading it whole, and workers
         # serving the same generation share its pages.
-        return bm25s.BM25.load(str(self.gen_dir / "bm25"), mmap=True)
+        return _bm25s().BM25.load(str(self.gen_dir / "bm25"), mmap=True)
 
     @cached_property
     def bm25_unit_starts(self) -> Any:
