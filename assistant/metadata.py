@@ -190,11 +190,12 @@ def _wrapped_title(header: str) -> str | None:
 def places_of(*lines: str) -> tuple[str, ...]:
     """Place names a document belongs to: jieba's place tags, and the place a title or issuer
     line opens with (invented or rare names jieba does not know: 澜江市, 青岚县)."""
-    import jieba.posseg
+    from assistant.warmstart import posseg_module
 
+    posseg = posseg_module()
     places: list[str] = []
     for line in lines:
-        for token in jieba.posseg.lcut(line):
+        for token in posseg.lcut(line):
             if token.flag == "ns" and len(token.word) >= 2:
                 places.append(token.word)
         if (m := _PLACE_HEAD.match(line)) and not m.group(1).startswith(_NOT_PLACE_HEAD):

@@ -114,8 +114,23 @@ class _Corpus:
     aliases: tuple[str, ...]  # longest first
     words: tuple[str, ...]  # aliases and level words, longest first
     places: frozenset[str]  # every place some document belongs to
-    # pinyin of every place, by its first syllable: (doc_id, the place's syllables)
-    sounds: Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]]
+    documents: Mapping[str, DocumentMeta] | None = field(default=None, compare=False, repr=False)
+    # as stored with an index's tables; else derived from `documents` on first use
+    stored_sounds: Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]] | None = field(
+        default=None, compare=False, repr=False
+    )
+
+    @cached_property
+    def sounds(self) -> Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+        """Pinyin of every place, by its first syllable: (doc_id, the place's syllables). Built
+        when a question names no document (pypinyin's import costs ~0.15 s of a cold answer)."""
+        if self.stored_sounds is not None:
+            return self.stored_sounds
+        from pypinyin import lazy_pinyin
+
+        return _by_first_syllable(
+            (m.doc_id, tuple(lazy_pinyin(p))) for m in (self.documents or {}).values() for p in m.places
+        )
 
     # Lookups derived on first use (not stored): which of thousands of names a question can
     # contain is found from its character pairs, not by testing every name against it.
@@ -206,17 +221,13 @@ def build_routing(documents: Mapping[str, DocumentMeta]) -> _Corpus:
     """Every document's names, the words to strip longest first, and places in pinyin (the
     costly part: 6,522 documents' places take seconds). Ties in length sort by the text, so a
     table built in any process strips words in the same order."""
-    from pypinyin import lazy_pinyin
-
     names = tuple(_doc_names(meta) for _, meta in sorted(documents.items()))
     return _Corpus(
         names=names,
         aliases=_longest_first({a for e in names for a in e.aliases}),
         words=_longest_first({a for e in names for a in (*e.aliases, *e.levels)}),
         places=frozenset(p for m in documents.values() for p in m.places),
-        sounds=_by_first_syllable(
-            (m.doc_id, tuple(lazy_pinyin(p))) for m in documents.values() for p in m.places
-        ),
+        documents=documents,
     )
 
 
@@ -243,7 +254,7 @@ def routing_from_json(data: Mapping[str, Any]) -> _Corpus:
         aliases=tuple(data["aliases"]),
         words=tuple(data["words"]),
         places=frozenset(data["places"]),
-        sounds={head: tuple((d, tuple(s)) for d, s in group) for head, group in data["sounds"].items()},
+        stored_sounds={head: tuple((d, tuple(s)) for d, s in group) for head, group in data["sounds"].items()},
     )
 
 
@@ -329,15 +340,13 @@ def hinted_documents(question: str, documents: Mapping[str, DocumentMeta]) -> tu
 
 
 def places_in(question: str) -> tuple[str, ...]:
-    import jieba
-    import jieba.posseg
+    from assistant.warmstart import posseg_module
 
-    jieba.setLogLevel(60)
     not_places = lexicon().not_places
     return tuple(
         dict.fromkeys(
             tok.word
-            for tok in jieba.posseg.lcut(question)
+            for tok in posseg_module().lcut(question)
             if tok.flag == "ns" and len(tok.word) >= 2 and tok.word not in not_places
         )
     )

@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     admin_user: str = "admin"
     admin_password: SecretStr | None = None
     uploads_dir: Path = PROJECT_ROOT / "data" / "uploads"
+    # Library tables a fresh process would otherwise rebuild (assistant.warmstart)
+    cache_dir: Path = PROJECT_ROOT / "data" / "cache"
     # Host names the app answers to besides the bound host and loopback (comma-separated),
     # e.g. the name a reverse proxy forwards; origins allowed cross-origin calls (none).
     allowed_hosts: str = ""

@@ -94,8 +94,9 @@ def split_corpus(paths: Sequence[Path]) -> list[object]:
 def run_baseline(questions: Sequence[Question], paths: Sequence[Path], embedder_name: str) -> BaselineResult:
     from langchain_chroma import Chroma
 
-    from assistant.embed import LangChainEmbeddings, get_embedder
+    from assistant.embed import get_embedder
     from assistant.index import chroma_settings
+    from assistant.lc_embeddings import LangChainEmbeddings
 
     articles = load_articles(paths)
     started = time.perf_counter()

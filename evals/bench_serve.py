@@ -125,6 +125,12 @@ def gradio_load(url: str, clients: int, seconds: float) -> dict[str, Any]:
     return run(f"{url}/", clients, seconds)
 
 
+def gradio_rest_load(url: str, clients: int, seconds: float) -> dict[str, Any]:
+    from evals.load_ask import run_http
+
+    return run_http(f"{url}/", clients, seconds)
+
+
 def summary(label: str, outcome: dict[str, Any], rss_mb: float, client_cpu_s: float) -> tuple[str, str, str]:
     lat = outcome["latencies"]
     rate = len(lat) / outcome["elapsed"] if outcome["elapsed"] else 0.0
@@ -154,11 +160,14 @@ def serve_load(index_dir: Path, clients: int, seconds: float, workers: Sequence[
             rows.append(summary(f"JSON `POST /api/ask`, {clients} clients, {count} uvicorn worker(s)",
                                 outcome, tree_rss_mb(process.pid), cpu_seconds() - cpu))
             if count == 1:
-                print(f"Gradio /ask: {clients} clients × {seconds:.0f} s…", flush=True)
-                cpu = cpu_seconds()
-                outcome = gradio_load(url, clients, seconds)
-                rows.append(summary(f"Gradio `/ask` (gradio_client), {clients} clients, 1 worker",
-                                    outcome, tree_rss_mb(process.pid), cpu_seconds() - cpu))
+                # Two clients of the same queue: gradio_client (one shared TLS context, see
+                # evals/load_ask.run) and its REST form, a few ms of client CPU per answer.
+                for label, load in (("gradio_client", gradio_load), ("REST /gradio_api/call/ask", gradio_rest_load)):
+                    print(f"Gradio /ask ({label}): {clients} clients × {seconds:.0f} s…", flush=True)
+                    cpu = cpu_seconds()
+                    outcome = load(url, clients, seconds)
+                    rows.append(summary(f"Gradio `/ask` ({label}), {clients} clients, 1 worker",
+                                        outcome, tree_rss_mb(process.pid), cpu_seconds() - cpu))
         finally:
             stop(process)
         print(f"  {rows[-1][1]}", flush=True)

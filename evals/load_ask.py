@@ -2,10 +2,14 @@
 
     .venv/bin/python -m evals.load_ask                      # starts `python app.py` on a free port
     .venv/bin/python -m evals.load_ask --url http://127.0.0.1:7860/ --clients 20 --seconds 30
+    .venv/bin/python -m evals.load_ask --client rest        # Gradio's REST form of the queue
 
-N gradio_client clients, each in its own thread, ask questions back to back for the given time
-on loopback (a mix of calculations, article lookups, follow-ups with history and refusals).
+N clients ask questions back to back for the given time on loopback (a mix of calculations,
+article lookups, follow-ups with history and refusals): gradio_client sessions, each in its own
+thread, or (--client rest) asyncio tasks posting to /gradio_api/call/ask, a session each.
 Prints every error, then requests, throughput and p50/p95/max latency as seen by the client.
+On a 2-core machine the load generator shares the cores with the server: see evals/bench.md
+for what each client costs.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -63,11 +68,12 @@ def start_app(port: int) -> subprocess.Popen[bytes]:
 
 
 def worker(url: str, offset: int, stop_at: float, latencies: list[float], errors: list[str],
-           lock: threading.Lock) -> None:
+           lock: threading.Lock, tls: Any = None) -> None:
     from gradio_client import Client
 
     try:
-        client = Client(url, verbose=False)
+        # gradio_client hands `ssl_verify` to httpx as `verify`, which takes a context as well
+        client = Client(url, verbose=False, ssl_verify=tls if tls is not None else True)
     except Exception as exc:  # a client that cannot connect is an error, not a crash
         with lock:
             errors.append(f"connect: {type(exc).__name__}: {exc}")
@@ -90,18 +96,92 @@ def worker(url: str, offset: int, stop_at: float, latencies: list[float], errors
     client.close()
 
 
+async def _http_clients(url: str, clients: int, seconds: float) -> dict[str, Any]:
+    """The same questions through Gradio's REST form of the queue (what gradio_client does
+    underneath, without its per-call threads): `POST /gradio_api/call/ask` queues an answer
+    and returns its event id; `GET /gradio_api/call/ask/<id>` streams the events until
+    `complete`. A few ms of client CPU per answer instead of gradio_client's ~60 ms, so on a
+    2-core machine it measures the server rather than itself."""
+    import asyncio
+    import json
+
+    import httpx
+
+    latencies: list[float] = []
+    errors: list[str] = []
+    stop_at = time.monotonic() + seconds
+    base = url.rstrip("/") + "/gradio_api/call/ask"
+
+    async def one(http: httpx.AsyncClient, session: str, question: str, history: list[list[str]]) -> None:
+        queued = await http.post(base, json={"data": [question, history], "session_hash": session})
+        if queued.status_code != 200:
+            raise ValueError(f"HTTP {queued.status_code}: {queued.text[:200]}")
+        event, data = "", ""
+        async with http.stream("GET", f"{base}/{queued.json()['event_id']}") as stream:
+            async for line in stream.aiter_lines():
+                if line.startswith("event:"):
+                    event = line[6:].strip()
+                elif line.startswith("data:") and event in ("complete", "error"):
+                    data = line[5:].strip()
+                    break
+        if event != "complete":
+            raise ValueError(f"{event or 'no event'}: {data[:200]}")
+        result = json.loads(data)
+        if not isinstance(result, list) or not isinstance(result[0], dict) or "answered" not in result[0]:
+            raise ValueError(f"not an answer object: {data[:200]}")
+
+    async def client(offset: int, http: httpx.AsyncClient) -> None:
+        # One session per client, as gradio_client and the browser keep: a call without one
+        # is a new session, for which Gradio copies every component's config of the page.
+        session = uuid.uuid4().hex
+        turn = offset
+        while time.monotonic() < stop_at:
+            question, history = QUESTIONS[turn % len(QUESTIONS)]
+            turn += 1
+            started = time.perf_counter()
+            try:
+                await one(http, session, question, history)
+            except Exception as exc:  # every failure is counted, none stops the run
+                errors.append(f"{question}: {type(exc).__name__}: {exc}")
+                continue
+            latencies.append((time.perf_counter() - started) * 1000)
+
+    limits = httpx.Limits(max_connections=2 * clients, max_keepalive_connections=2 * clients)
+    async with httpx.AsyncClient(timeout=120, limits=limits) as http:
+        started = time.monotonic()
+        await asyncio.gather(*(client(i, http) for i in range(clients)))
+        elapsed = time.monotonic() - started
+    return {"latencies": latencies, "errors": errors, "elapsed": elapsed}
+
+
+def run_http(url: str, clients: int, seconds: float) -> dict[str, Any]:
+    import asyncio
+
+    return asyncio.run(_http_clients(url, clients, seconds))
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))]
 
 
-def run(url: str, clients: int, seconds: float) -> dict[str, Any]:
+def run(url: str, clients: int, seconds: float, shared_tls: bool = True) -> dict[str, Any]:
+    """`clients` gradio_client sessions, one thread each. gradio_client opens a new httpx
+    client for each of its calls (a predict is two: join the queue, read its events), and each
+    builds a TLS context from the CA bundle: ~70 % of this process's CPU in a profile, although
+    loopback is plain HTTP, and on 2 cores the load generator became the limit. `shared_tls`
+    hands every call one context built the same way instead (verification unchanged)."""
+    import ssl
+
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
+    import certifi
+
+    tls = ssl.create_default_context(cafile=certifi.where()) if shared_tls else None  # httpx's default
     threads = [
-        threading.Thread(target=worker, args=(url, i, stop_at, latencies, errors, lock), daemon=True)
+        threading.Thread(target=worker, args=(url, i, stop_at, latencies, errors, lock, tls), daemon=True)
         for i in range(clients)
     ]
     started = time.monotonic()
@@ -118,6 +198,9 @@ def main() -> None:
     parser.add_argument("--url", help="a running app; default: start app.py on a free loopback port")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--client", choices=("gradio", "rest"), default="gradio")
+    parser.add_argument("--tls-per-call", action="store_true",
+                        help="gradio_client as shipped: a new TLS context for every call")
     args = parser.parse_args()
 
     process = None
@@ -129,7 +212,10 @@ def main() -> None:
         url = f"http://127.0.0.1:{port}/"
     try:
         print(f"{args.clients} clients × {args.seconds:.0f} s against {url.rstrip('/')}/ask", flush=True)
-        outcome = run(url, args.clients, args.seconds)
+        if args.client == "rest":
+            outcome = run_http(url, args.clients, args.seconds)
+        else:
+            outcome = run(url, args.clients, args.seconds, shared_tls=not args.tls_per_call)
     finally:
         if process is not None:
             process.terminate()

@@ -35,6 +35,14 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", guarded)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _start_up_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One cache of library tables (assistant.warmstart) for the session, not the project's."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ASSISTANT_CACHE_DIR", str(tmp_path_factory.mktemp("warmstart")))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     from assistant import service, settings

@@ -3,8 +3,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.embed import LangChainEmbeddings, get_embedder
+from assistant.embed import get_embedder
 from assistant.errors import UnknownEmbedder
+from assistant.lc_embeddings import LangChainEmbeddings
 
 
 def test_unknown_embedder_lists_the_choices() -> None:

@@ -61,6 +61,30 @@ def test_article_numerals_to_nine_hundred_ninety_nine_with_zero() -> None:
     assert outline.to_int("九百九十九") == 999 and outline.to_int("两") == 2 and outline.to_int("〇") == 0
 
 
+def test_small_numerals_read_and_written_as_cn2an_does() -> None:
+    """Numerals below 100 skip cn2an's import; they (and every other short string of numeral
+    characters, malformed ones included) must come out exactly as cn2an reads and writes them."""
+    import itertools
+
+    import cn2an
+
+    def by_cn2an(token: str) -> int | None:
+        try:
+            return int(cn2an.cn2an(token.replace("〇", "零").replace("两", "二"), "normal"))
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    assert [outline.to_cn(n) for n in range(1000)] == [cn2an.an2cn(n) for n in range(1000)]
+    assert [outline.to_int(cn2an.an2cn(n)) for n in range(1000)] == list(range(1000))
+    alphabet = "零〇一二三四五六七八九十两百"
+    tokens = ["".join(t) for size in (1, 2, 3) for t in itertools.product(alphabet, repeat=size)]
+    assert [outline.to_int(t) for t in tokens] == [by_cn2an(t) for t in tokens]
+    # calc.numbers hands cn2an the numeral as written (两, 〇 included)
+    small = [t for t in tokens if outline.small_numeral(t) is not None]
+    assert [outline.small_numeral(t) for t in small] == [int(cn2an.cn2an(t, "normal")) for t in small]
+    assert outline.small_numeral("一百") is None  # left to cn2an
+
+
 def test_outline_four_levels_with_preamble_closing_and_annex() -> None:
     text = """某县产业园实施方案
 为加快发展，制定本方案。

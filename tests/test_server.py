@@ -155,3 +155,32 @@ def test_other_routers_are_included_before_gradio(use_hash_index: Path) -> None:
     client = TestClient(create_app(Backend(), routers=[*ROUTERS, extra]), base_url="http://127.0.0.1")
     assert client.get("/v1/extra").json() == {"data": [{"id": "hash"}]}
     assert client.get("/api/health").json()["status"] == "ok"
+
+
+def test_gradio_rest_calls_answer_in_one_session_each(app_url: str) -> None:
+    """The REST form of Gradio's queue that evals/load_ask.py --client rest drives."""
+    from evals.load_ask import run_http
+
+    outcome = run_http(f"{app_url}/", clients=2, seconds=2)
+    assert outcome["errors"] == [] and len(outcome["latencies"]) >= 2
+
+
+def test_gradio_queue_keeps_no_analytics_for_its_disabled_dashboard(use_hash_index: Path) -> None:
+    """Gradio's queue summarises its event log (pandas, up to 10,000 events) after every event
+    for a monitoring dashboard this app does not serve: the app keeps one record, summarised
+    never, whatever the number of answers."""
+    from fastapi.testclient import TestClient
+
+    from assistant.web.backend import Backend
+    from assistant.web.server import create_app
+
+    app = create_app(Backend(), routers=[])
+    blocks = next(r.app.get_blocks() for r in app.routes if hasattr(getattr(r, "app", None), "get_blocks"))
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        for question in (QUESTION, "广西第五条", "聊城核心区面积要求"):
+            queued = client.post("/gradio_api/call/ask", json={"data": [question, []], "session_hash": "s1"})
+            with client.stream("GET", f"/gradio_api/call/ask/{queued.json()['event_id']}") as events:
+                assert "event: complete" in "".join(events.iter_text())
+    queue = blocks._queue
+    assert queue.events_recorded == 3
+    assert len(queue.event_analytics) <= 1 and queue.event_count_at_last_cache == 0

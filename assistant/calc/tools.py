@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from langchain_core.tools import StructuredTool
 from pydantic import BaseModel, Field
 
 from assistant.calc.dates import compute_deadline
@@ -35,6 +35,9 @@ from assistant.calc.rewards import per_unit_reward, per_year_total
 from assistant.calc.rules import BRANCH_INPUTS, INPUTS, Rule, coerce_input, coerce_one, load_rules
 from assistant.errors import CalcError
 from assistant.types import ToolCall
+
+if TYPE_CHECKING:
+    from langchain_core.tools import StructuredTool
 
 # ---------------------------------------------------------------- profiles
 
@@ -334,39 +337,62 @@ def _self_check(profile: dict[str, Any]) -> dict[str, Any]:
     return {**report.to_json(), "text": report.render()}
 
 
-reward_tier = StructuredTool.from_function(
-    func=_safe(_reward_tier), name="reward_tier", args_schema=RewardTierArgs,
-    description="按主营业务收入查柳州经济贡献奖励档次（含界限词与“不超过”上限）。",
+# (module attribute, tool name, function, arguments, description). The StructuredTools are built
+# on first use: importing langchain_core.tools (and langsmith with it) costs ~0.45 s, and the
+# offline chain, the CLI and the self-check use only the functions above.
+_TOOL_SPECS: tuple[tuple[str, str, Callable[..., dict[str, Any]], type[BaseModel], str], ...] = (
+    ("reward_tier", "reward_tier", _reward_tier, RewardTierArgs,
+     "按主营业务收入查柳州经济贡献奖励档次（含界限词与“不超过”上限）。"),
+    ("check_thresholds_tool", "check_thresholds", _check_thresholds, CheckThresholdsArgs,
+     "逐项核对申报条件（数值、要求、是否达到、差距），多条规则时给出合并后的最严要求。"),
+    ("per_unit_reward_tool", "per_unit_reward", _per_unit_reward, PerUnitArgs,
+     "按家计算奖励并套用总额上限（招商团队奖励、上规入统奖励）。"),
+    ("per_year_total_tool", "per_year_total", _per_year_total, PerYearArgs,
+     "按年安排的资金在若干年度内的合计（每年金额 × 年数，只计原文所列年度）。"),
+    ("deadline", "deadline", _deadline, DeadlineArgs,
+     "从起算日计算期限届满日（自然日、工作日含法定节假日调休、年）、周期评估时点。"),
+    ("self_check_tool", "self_check", _self_check, SelfCheckArgs,
+     "按档案（所在地、营收、面积、机构数…）核对所有相关条款，列出结论、差距和缺少的信息。"),
 )
-check_thresholds_tool = StructuredTool.from_function(
-    func=_safe(_check_thresholds), name="check_thresholds", args_schema=CheckThresholdsArgs,
-    description="逐项核对申报条件（数值、要求、是否达到、差距），多条规则时给出合并后的最严要求。",
-)
-per_unit_reward_tool = StructuredTool.from_function(
-    func=_safe(_per_unit_reward), name="per_unit_reward", args_schema=PerUnitArgs,
-    description="按家计算奖励并套用总额上限（招商团队奖励、上规入统奖励）。",
-)
-per_year_total_tool = StructuredTool.from_function(
-    func=_safe(_per_year_total), name="per_year_total", args_schema=PerYearArgs,
-    description="按年安排的资金在若干年度内的合计（每年金额 × 年数，只计原文所列年度）。",
-)
-deadline = StructuredTool.from_function(
-    func=_safe(_deadline), name="deadline", args_schema=DeadlineArgs,
-    description="从起算日计算期限届满日（自然日、工作日含法定节假日调休、年）、周期评估时点。",
-)
-self_check_tool = StructuredTool.from_function(
-    func=_safe(_self_check), name="self_check", args_schema=SelfCheckArgs,
-    description="按档案（所在地、营收、面积、机构数…）核对所有相关条款，列出结论、差距和缺少的信息。",
-)
-TOOLS: tuple[StructuredTool, ...] = (reward_tier, check_thresholds_tool, per_unit_reward_tool, per_year_total_tool,
-                                     deadline, self_check_tool)
+
+
+@cache
+def all_tools() -> tuple[StructuredTool, ...]:
+    """The calculator as LangChain tools, built once."""
+    from langchain_core.tools import StructuredTool
+
+    return tuple(
+        StructuredTool.from_function(func=_safe(func), name=name, args_schema=args, description=description)
+        for _, name, func, args, description in _TOOL_SPECS
+    )
+
+
+if TYPE_CHECKING:
+    reward_tier: StructuredTool
+    check_thresholds_tool: StructuredTool
+    per_unit_reward_tool: StructuredTool
+    per_year_total_tool: StructuredTool
+    deadline: StructuredTool
+    self_check_tool: StructuredTool
+    TOOLS: tuple[StructuredTool, ...]
+else:
+
+    def __getattr__(name: str) -> Any:
+        """`TOOLS` and each tool by its module name, as before they were built lazily."""
+        if name == "TOOLS":
+            return all_tools()
+        for position, spec in enumerate(_TOOL_SPECS):
+            if spec[0] == name:
+                return all_tools()[position]
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def get_tool(name: str) -> StructuredTool:
-    for t in TOOLS:
+    tools = all_tools()
+    for t in tools:
         if t.name == name:
             return t
-    raise CalcError(f"没有工具 {name}（unknown tool '{name}'; choose one of: {', '.join(t.name for t in TOOLS)}）")
+    raise CalcError(f"没有工具 {name}（unknown tool '{name}'; choose one of: {', '.join(t.name for t in tools)}）")
 
 
 def run_tool(name: str, args: Mapping[str, Any]) -> ToolCall:

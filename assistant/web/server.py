@@ -99,6 +99,16 @@ def openai_router(backend: Backend) -> APIRouter:
 # The HTTP surfaces of the app, each built with the process's Backend and included before
 # Gradio is mounted at "/" (so their paths win). Add a surface: `ROUTERS.append(factory)`.
 ROUTERS: list[RouterFactory] = [api_router, verify_router, openai_router]
+# Gradio's own settings, read from the environment when its queue is made. Besides usage
+# analytics (off), its queue keeps each event's timing for the monitoring dashboard (off here:
+# enable_monitoring False) and, after every event, rebuilds a pandas summary of the last
+# 10,000: ~1.4 ms of ~7 ms of server CPU per /ask answer at the start of a load test, growing
+# with every event kept. One record, summarised never.
+GRADIO_ENV = {
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "GRADIO_ANALYTICS_MAX_EVENTS": "1",
+    "GRADIO_ANALYTICS_CACHE_FREQUENCY": str(2**62),
+}
 # Gradio launch options that apply to a mounted app (the rest are uvicorn's or a tunnel's).
 _MOUNT_OPTIONS = (
     "max_file_size", "allowed_paths", "blocked_paths", "show_error", "ssr_mode", "mcp_server",
@@ -108,7 +118,8 @@ _MOUNT_OPTIONS = (
 
 def create_app(backend: Backend | None = None, routers: Sequence[RouterFactory] | None = None) -> FastAPI:
     """The whole app; also the uvicorn factory (`--factory`) for several workers."""
-    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    for name, value in GRADIO_ENV.items():
+        os.environ.setdefault(name, value)
     import gradio as gr
 
     from assistant.embed import one_blas_thread

@@ -254,10 +254,12 @@ def launch(app: gr.Blocks | None = None, **overrides: Any) -> gr.Blocks:
 
     from assistant.web.admin import build_site
     from assistant.web.guards import check_bind
+    from assistant.web.server import GRADIO_ENV
 
     settings = get_settings()
     check_bind(settings)
-    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    for name, value in GRADIO_ENV.items():
+        os.environ.setdefault(name, value)
     app = app or build_app()
     app.queue(default_concurrency_limit=2)
     site = build_site(app, settings)
