@@ -63,6 +63,10 @@ CSS = """
 .answer-meta { margin-top: 8px; color: #374151; font-size: 0.8rem; }
 .answer-refused .answer-main { border: 1px dashed #b45309; background: #fffbeb; border-radius: 8px;
   padding: 10px 14px; color: #78350f; }
+.answer-draft .answer-main { border: 1px dashed #64748b; border-radius: 8px; padding: 8px 12px; background: #f8fafc; }
+.draft-text { color: #374151; }
+.llm-note { color: #7c2d12; background: #fff7ed; border-left: 3px solid #c2410c; padding: 2px 8px;
+  margin-bottom: 6px; font-size: 0.85rem; }
 .refusal-tag { display: inline-block; font-weight: 600; color: #92400e; background: #fde68a;
   border-radius: 4px; padding: 1px 8px; margin-bottom: 6px; font-size: 0.85rem; }
 
