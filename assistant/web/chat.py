@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from gradio.components.chatbot import ExampleMessage
 
 from assistant.errors import AssistantError
 from assistant.web import history, render
@@ -205,10 +206,10 @@ def halted(state: Any) -> list[Any]:
     return [*conv_now["messages"], user, {"role": "assistant", "content": render.stopped_html()}]
 
 
-def _examples(backend: Backend) -> list[dict[str, str]]:
+def _examples(backend: Backend) -> list[ExampleMessage]:
     """The example questions of the documents in the index now (a reload after an ingest shows
     the new ones)."""
-    return [{"text": q} for q in backend.examples()]
+    return [ExampleMessage(text=q) for q in backend.examples()]
 
 
 def _empty_state(backend: Backend) -> str:
