@@ -118,7 +118,8 @@ def test_a_rejected_draft_gives_way_to_the_extractive_answer(sized: tuple[Any, s
     note = answer.locator(".llm-note").inner_text()
     assert "（60）" in note and "以下是直接摘自条文的回答" in note
     assert "语言模型撰写" not in answer.inner_text()
-    answer.locator(".llm-note").scroll_into_view_if_needed()
+    page.wait_for_timeout(500)  # the chat's own scroll to the newest message comes first
+    answer.locator(".llm-note").evaluate("el => el.scrollIntoView({block: 'start'})")
     no_sideways_scroll(page)
     axe_check(page)
     shot(page, f"llm-rejected-{size}")
