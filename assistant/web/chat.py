@@ -18,6 +18,7 @@ import gradio as gr
 from gradio.components.chatbot import ExampleMessage
 
 from assistant.errors import AssistantError
+from assistant.types import Answer
 from assistant.web import history, render
 from assistant.web.backend import Backend
 
@@ -146,7 +147,7 @@ def respond(backend: Backend, message: str, state: Any) -> Iterator[Outputs]:
     yield [*conv_now["messages"], user, {"role": "assistant", "content": render.progress_html(question)}], "", pending
     turns, rec_extra = conv_now["turns"], {}
     try:
-        answer = None
+        answer: Answer | None = None
         shown = 0.0
         for item in backend.ask_stream(question, turns):
             if isinstance(item, str):
@@ -158,7 +159,8 @@ def respond(backend: Backend, message: str, state: Any) -> Iterator[Outputs]:
                     yield [*conv_now["messages"], user, draft], gr.skip(), gr.skip()
             else:
                 answer = item
-        assert answer is not None  # the stream always ends with the answer
+        if answer is None:  # the stream ends with the answer; say so plainly if it did not
+            raise AssistantError("没有得到回答，请点“重新回答”再试一次。")
     except AssistantError as exc:
         bot = render.error_html(str(exc))
         rec = {"question": question, "answer": str(exc), "answered": False, "citations": []}

@@ -72,12 +72,10 @@ def _inside(tier: Any) -> Decimal | None:
 def tier_example(rule: Any, documents: Mapping[str, DocumentMeta]) -> Example | None:
     from assistant.calc.numbers import format_value
 
-    tiers = [t for t in rule.tiers if _inside(t) is not None]
-    if rule.input is None or len(tiers) < 2:
+    inside = [(t, v) for t in rule.tiers if (v := _inside(t)) is not None]
+    if rule.input is None or len(inside) < 2:
         return None
-    middle, other = tiers[len(tiers) // 2], tiers[len(tiers) // 2 - 1]
-    value, second = _inside(middle), _inside(other)
-    assert value is not None and second is not None  # filtered above
+    (middle, value), (_, second) = inside[len(inside) // 2], inside[len(inside) // 2 - 1]
     kind, unit = rule.input.kind, rule.input.unit
     figure = format_value(kind, value, unit)
     ask = "最多多少" if middle.cap else "是多少"
