@@ -221,6 +221,12 @@ def test_phone_tabs_fit_the_screen(sized: tuple[Any, str]) -> None:
         page.wait_for_timeout(300)
         no_sideways_scroll(page)
         axe_check(page)
+    # the documents table (eight columns) is one card per document on a phone
+    cards = page.locator("#docs-cards .doc-card")
+    cards.first.wait_for()
+    assert cards.count() == 3 and not page.locator("#docs-table").is_visible()
+    guangxi = cards.filter(has_text="桂人社规〔2021〕1号")
+    assert guangxi.count() == 1 and "现行" in guangxi.inner_text() and "发文机关" in guangxi.inner_text()
     shot(page, "phone-last-tab")
 
 

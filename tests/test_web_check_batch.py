@@ -101,3 +101,17 @@ def test_the_template_columns_come_from_the_rules_and_are_read_back() -> None:
 def test_chinese_keeps_chinese_asides() -> None:
     assert chinese("无法识别“很多”。（Cannot read amount '很多'; write it like 3000万元）") == "无法识别“很多”。"
     assert chinese("入驻面积（含核心区）不足") == "入驻面积（含核心区）不足"
+
+
+def test_field_placeholders_show_figures_the_rules_state() -> None:
+    from assistant.calc.numbers import format_value
+    from assistant.calc.rules import load_rules
+
+    stated: dict[str, set[str]] = {}
+    for rule in load_rules():
+        for c in rule.criteria:
+            stated.setdefault(c.input, set()).add(format_value(c.kind, c.value, c.unit))
+    form = {f.name: f for f in fields()}
+    assert stated
+    for name, figures in stated.items():
+        assert form[name].placeholder.split("；")[0].removeprefix("如 ") in figures, form[name]

@@ -152,6 +152,16 @@ CSS = """
 .batch-table th { background: #f1f5f9; color: #1f2937; }
 .batch-more { color: #374151; font-size: 0.85rem; }
 
+/* documents: a table on a desktop, cards on a phone */
+#docs-cards { display: none; }
+.doc-cards { list-style: none; padding: 0; margin: 0; display: flex; flex-direction: column; gap: 8px; }
+.doc-card { border: 1px solid #d6dbe4; border-radius: 8px; padding: 8px 12px; background: #fff; }
+.doc-card dl { margin: 6px 0 0; font-size: 0.88rem; }
+.doc-card dl > div { display: flex; gap: 6px; }
+.doc-card dt { color: #374151; font-weight: 600; flex: 0 0 auto; }
+.doc-card dt::after { content: "："; }
+.doc-card dd { margin: 0; overflow-wrap: anywhere; min-width: 0; }
+
 /* phone: one column, nothing wider than the screen */
 html, body { overflow-x: hidden; }
 .gradio-container { overflow-x: hidden; }
@@ -162,6 +172,8 @@ html, body { overflow-x: hidden; }
   .answer-cites, .answer-main { flex-basis: 100%; }
   #send-hint { display: none; }
   .check-cards { grid-template-columns: 1fr; }
+  #docs-table { display: none !important; }
+  #docs-cards { display: block; }
   /* the results table becomes one card per line, each cell labelled */
   .batch-table thead { display: none; }
   .batch-table, .batch-table tbody, .batch-table tr, .batch-table td { display: block; width: 100%; }

@@ -28,7 +28,8 @@ INTERNAL = "private"
 # Field groups by the kind of figure, in the order people know them.
 GROUPS = (("amount", "金额"), ("count", "数量"), ("area", "面积"), ("percent", "比例"),
           ("duration", "年限与时长"), ("date", "日期"))
-EXAMPLE = {"amount": "如 6亿元", "area": "如 4500平方米", "percent": "如 62%", "date": "如 2025-03-01"}
+# How a figure of each kind is written, when no rule states one for the input (see `_stated`).
+EXAMPLE = {"amount": "如 3000万元", "percent": "如 60%", "date": "如 2025-03-01"}
 _LIST_SPLIT = re.compile(r"[、,，;；\s]+")
 _FILES = Path(tempfile.mkdtemp(prefix="assistant-check-"))  # the template and results to download
 
@@ -40,10 +41,11 @@ class Field:
     kind: str
     unit: str
     many: bool  # one value per branch park / enterprise, separated by 、
+    stated: str = ""  # a figure some rule states for this input (its bar or a tier's bound)
 
     @property
     def placeholder(self) -> str:
-        example = EXAMPLE.get(self.kind) or f"如 3{self.unit}"
+        example = f"如 {self.stated}" if self.stated else EXAMPLE.get(self.kind) or f"如 3{self.unit}"
         return f"{example}；多个用顿号分隔" if self.many else example
 
 
@@ -51,9 +53,27 @@ def fields(rules_dir: Any = None) -> list[Field]:
     """Every input the rules read, in the calculator's vocabulary order."""
     from assistant.calc.rules import INPUTS, LIST_INPUTS, load_rules
 
-    used = {name for rule in load_rules(rules_dir) for name in rule.inputs}
-    return [Field(s.name, s.label, s.kind, s.unit, s.name in LIST_INPUTS)
+    rules = list(load_rules(rules_dir))
+    used = {name for rule in rules for name in rule.inputs}
+    stated = _stated(rules)
+    return [Field(s.name, s.label, s.kind, s.unit, s.name in LIST_INPUTS, stated.get(s.name, ""))
             for s in INPUTS.values() if s.name in used]
+
+
+def _stated(rules: Sequence[Any]) -> dict[str, str]:
+    """Per input, the first figure a rule states for it, written as the rules write it: the
+    placeholders show the documents' own scale (4000平方米, 15家), not an invented one."""
+    from assistant.calc.numbers import format_value
+
+    out: dict[str, str] = {}
+    for rule in rules:
+        for c in [*rule.criteria, *([rule.qualify] if rule.qualify else [])]:
+            out.setdefault(c.input, format_value(c.kind, c.value, c.unit))
+        if rule.input is not None:
+            bound = next((t.min for t in rule.tiers if t.min), None)
+            if bound is not None:
+                out.setdefault(rule.input.name, format_value(rule.input.kind, bound, rule.input.unit))
+    return out
 
 
 def profile_values(form: Sequence[Field], values: Sequence[str]) -> dict[str, Any]:
@@ -150,7 +170,7 @@ def _batch(backend: Backend, labels: list[str]) -> None:
     with gr.Accordion("批量核对：上传 CSV（每行一家企业或园区）", open=False, elem_id="check-batch"):
         gr.Markdown(
             "第一行是列名：名称、所在地、主体（企业或园区，可不填），其余列是要核对的项目，"
-            f"写法同上面的表单（如 6亿元、4500平方米）。文件不超过 {MAX_CSV_BYTES // 1024 // 1024} MB，"
+            f"写法同上面的表单（数字带单位，如 3000万元）。文件不超过 {MAX_CSV_BYTES // 1024 // 1024} MB，"
             "Excel/WPS 另存为 CSV 即可（UTF-8 或 GBK 均可）。", elem_id="check-batch-lead")
         # The browser's own file button speaks the browser's language: a Chinese label is the button.
         gr.HTML('<div class="batch-file"><input type="file" id="check-csv-file" class="visually-hidden" '

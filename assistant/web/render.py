@@ -290,6 +290,19 @@ def document_rows(
     return rows
 
 
+def document_cards(headers: Sequence[str], rows: Sequence[Sequence[str]], statuses: Sequence[str]) -> str:
+    """The documents table as one card per document (a phone's width): the title with its
+    status badge, then each other column as 列名：值."""
+    cards = []
+    for row, status in zip(rows, statuses, strict=True):
+        fields = "".join(
+            f"<div><dt>{esc(h)}</dt><dd>{esc(v)}</dd></div>" for h, v in zip(headers[1:], row[1:], strict=True)
+        )
+        cards.append(f'<li class="doc-card">{status_badge(status)}<span class="cite-title">《{esc(row[0])}》</span>'
+                     f"<dl>{fields}</dl></li>")
+    return f'<ul class="doc-cards" aria-label="已收录文件">{"".join(cards)}</ul>'
+
+
 def amount_or_gap(result: Any) -> str:
     """The figure a self-check row is about: the reward, else what is short, else what is missing."""
     from assistant.calc.numbers import format_value
