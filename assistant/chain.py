@@ -10,7 +10,7 @@ import datetime as dt
 import operator
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from functools import cached_property, reduce
 from typing import TYPE_CHECKING, Any
@@ -22,7 +22,7 @@ from assistant.index import Index
 from assistant.question import understand
 from assistant.retrieve import Retriever
 from assistant.route import route
-from assistant.types import Answer
+from assistant.types import Answer, Chunk, Citation, ToolCall
 
 if TYPE_CHECKING:
     from langchain_core.runnables import Runnable
@@ -65,10 +65,34 @@ class AnswerChain:
         state: Any = {"question": text, "history": bounded_history(history)}
         for stage in self.stages:
             state = stage(state)
-        answer: Answer = state
-        if notice:
-            answer = replace(answer, answer=f"{notice}\n\n{answer.answer}", warnings=(notice, *answer.warnings))
-        return replace(answer, id=item_id, latency_ms=(time.perf_counter() - started) * 1000)
+        return _stamped(state, notice, item_id, started)
+
+    def stream(
+        self, question: str, history: Sequence[Sequence[str]] = (), item_id: Any = None
+    ) -> Iterator[str | Answer]:
+        """`ask`, for a chat that shows the LLM composer's draft while it is written: each `str`
+        is the unchecked draft so far; the last item is the `Answer`, the one `ask` gives for
+        the same reply (guards passed, or the extractive answer and the reason). Without a
+        composer it yields the answer alone."""
+        started = time.perf_counter()
+        text, notice = _clean_question(question)
+        state: Any = {"question": text, "history": bounded_history(history)}
+        for stage in self.stages[:-1]:
+            state = stage(state)
+        answer = self._offline(state)
+        if self.chat_model is not None and answer.answered:
+            from assistant.llm import stream_with_llm
+
+            for item in stream_with_llm(self.chat_model, answer, *self._llm_inputs(state)):
+                if isinstance(item, str):
+                    yield item
+                else:
+                    answer = item
+        yield _stamped(self._finish(answer, state), notice, item_id, started)
+
+    def without_llm(self) -> AnswerChain:
+        """The same index and retriever, answering offline (warm-ups, generated examples)."""
+        return AnswerChain(self.index, self.today, retriever=self.retriever)
 
     def _contextualise(self, state: dict[str, Any]) -> dict[str, Any]:
         effective = contextualise(state["question"], state["history"], self.index)
@@ -89,6 +113,14 @@ class AnswerChain:
         return {**state, "calc": run_calculator(state["intent"], state["hits"], self.index, self.today)}
 
     def _compose(self, state: dict[str, Any]) -> Answer:
+        answer = self._offline(state)
+        if self.chat_model is not None and answer.answered:
+            from assistant.llm import compose_with_llm
+
+            answer = compose_with_llm(self.chat_model, answer, *self._llm_inputs(state))
+        return self._finish(answer, state)
+
+    def _offline(self, state: dict[str, Any]) -> Answer:
         calc = state["calc"]
         if calc is not None and calc.error:
             return Answer(
@@ -97,7 +129,7 @@ class AnswerChain:
                 answered=False,
                 notes={"refusal": "bad figure"},
             )
-        answer = compose(
+        return compose(
             state["understood"],
             state["hits"],
             self.index.documents,
@@ -108,8 +140,8 @@ class AnswerChain:
             tool_chunks=calc.chunks if calc else (),
             support=state["support"],
         )
-        if self.chat_model is not None and answer.answered:
-            answer = self._with_llm(answer, state)
+
+    def _finish(self, answer: Answer, state: dict[str, Any]) -> Answer:
         if state["effective"] != state["question"]:
             answer = replace(answer, question=state["question"], notes={**answer.notes, "understood_as": state["effective"]})
         return self._with_cautions(answer)
@@ -131,8 +163,8 @@ class AnswerChain:
         return replace(answer, answer="\n\n".join([answer.answer, *lines]), warnings=(*answer.warnings, *lines))
 
 
-    def _with_llm(self, offline: Answer, state: dict[str, Any]) -> Answer:
-        from assistant.llm import compose_with_llm
+    def _llm_inputs(self, state: dict[str, Any]) -> tuple[list[Chunk], tuple[ToolCall, ...], dict[tuple[str, str], Citation]]:
+        """What the LLM composer sees and may cite: the retrieved and calculator units, the tool calls."""
         from assistant.render import citation_for
 
         calc = state["calc"]
@@ -140,8 +172,13 @@ class AnswerChain:
         citations = {
             (c.doc_id, c.article): citation_for(c, self.index.documents[c.doc_id], self.today) for c in chunks
         }
-        tools = calc.tools if calc else ()
-        return compose_with_llm(self.chat_model, offline, chunks, tools, citations)
+        return chunks, tuple(calc.tools if calc else ()), citations
+
+
+def _stamped(answer: Answer, notice: str, item_id: Any, started: float) -> Answer:
+    if notice:
+        answer = replace(answer, answer=f"{notice}\n\n{answer.answer}", warnings=(notice, *answer.warnings))
+    return replace(answer, id=item_id, latency_ms=(time.perf_counter() - started) * 1000)
 
 
 # Sentence punctuation a question may carry freely; any other symbol counts against it.

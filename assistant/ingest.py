@@ -61,17 +61,24 @@ def read_text_file(path: Path, max_bytes: int = MAX_BYTES) -> tuple[str, bytes]:
             raise BadDocument(path, f"不是文本文件（内容是 {kind}，扩展名却是 .txt）: {hint}")
     if b"\x00" in raw[:4096]:
         raise BadDocument(path, "不是文本文件（含二进制内容）: not a text file; export it as UTF-8 .txt")
+    text = decode_text(raw)
+    if text is None:
+        raise BadDocument(path, "无法识别文本编码: unknown encoding; save it as UTF-8 and retry")
+    return text, raw
+
+
+def decode_text(raw: bytes) -> str | None:
+    """Text of any encoding a Chinese office saves: UTF-8 (BOM or not), GB18030/GBK, else what
+    charset-normalizer finds; None when nothing reads it."""
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            return raw.decode(encoding), raw
+            return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
     from charset_normalizer import from_bytes
 
     best = from_bytes(raw).best()
-    if best is None:
-        raise BadDocument(path, "无法识别文本编码: unknown encoding; save it as UTF-8 and retry")
-    return str(best), raw
+    return None if best is None else str(best)
 
 
 def _read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:

@@ -145,7 +145,7 @@ def test_document_list_refreshes_on_page_load(served: dict[str, Any], tmp_path: 
     from assistant.ingest import ingest_paths
 
     app = served["app"]
-    loads = [f for f in app.fns.values() if f.name == "choices"]
+    loads = [f for f in app.fns.values() if f.name == "on_load"]  # the article browser's page load
     assert len(loads) == 1
     policy = tmp_path / "shifan-notice.txt"
     policy.write_text(
@@ -153,7 +153,7 @@ def test_document_list_refreshes_on_page_load(served: dict[str, Any], tmp_path: 
         encoding="utf-8",
     )
     ingest_paths([policy], served["index"], "hash", today=TODAY)
-    dropdown = loads[0].fn(None)
+    dropdown = loads[0].fn(None, None)[1]  # (tab, document list, outline …)
     assert "shifan-notice" in [value for _, value in dropdown.choices]
     assert "shifan-notice" in served["backend"].index.documents  # the backend reloaded too
 

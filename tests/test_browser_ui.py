@@ -221,4 +221,57 @@ def test_phone_tabs_fit_the_screen(sized: tuple[Any, str]) -> None:
         page.wait_for_timeout(300)
         no_sideways_scroll(page)
         axe_check(page)
+    # the documents table (eight columns) is one card per document on a phone
+    cards = page.locator("#docs-cards .doc-card")
+    cards.first.wait_for()
+    assert cards.count() == 3 and not page.locator("#docs-table").is_visible()
+    guangxi = cards.filter(has_text="桂人社规〔2021〕1号")
+    assert guangxi.count() == 1 and "现行" in guangxi.inner_text() and "发文机关" in guangxi.inner_text()
     shot(page, "phone-last-tab")
+
+
+BATCH_ROWS = "名称,所在地,主体,营收,上规入统企业\n甲公司,柳州,企业,6亿元,\n乙公司,柳州,企业,很多,\n丙园区,聊城,园区,8000万,\n"
+
+
+def test_self_check_batch_csv_reports_a_bad_row_and_downloads_results(sized: tuple[Any, str], tmp_path: Any) -> None:
+    import csv
+    import io
+
+    page, size = sized
+    open_tab(page, "资格自检")
+    page.get_by_text("批量核对：上传 CSV").click()
+    page.locator("#check-csv-run").wait_for()
+    # the template's columns: name, place, subject, then the rules' inputs in their own words
+    with page.expect_download() as template:
+        page.click("#check-csv-template")
+    header = open(template.value.path(), encoding="utf-8-sig").readline().strip().split(",")
+    assert header[:3] == ["名称", "所在地", "主体"] and "企业主营业务收入" in header and "核心区建筑面积" in header
+    upload = tmp_path / "园区企业.csv"
+    upload.write_bytes(BATCH_ROWS.encode("gbk"))  # as WPS saves it on a Chinese desktop
+    page.set_input_files("#check-csv-file", str(upload))
+    assert page.locator("#check-csv-name").inner_text() == "园区企业.csv"
+    page.click("#check-csv-run")
+    notes = page.locator("#check-csv-notes")
+    notes.locator(".batch-errors").wait_for()
+    assert "共 3 行：2 行已核对，1 行有错误未核对" in notes.inner_text()
+    assert "第2行（乙公司）：无法识别金额“很多”" in notes.inner_text()
+    results = page.locator("#check-csv-results .batch-table tbody tr")
+    assert results.count() == 2
+    assert "符合" in results.nth(0).inner_text() and "50万元" in results.nth(0).inner_text()
+    with page.expect_download() as result:
+        page.click("#check-csv-download")
+    rows = list(csv.reader(io.StringIO(open(result.value.path(), encoding="utf-8-sig").read())))
+    assert rows[0][:4] == ["行", "名称", "规则", "结论"]
+    assert [r[:2] for r in rows if r[3] == "错误"] == [["2", "乙公司"]]
+    assert any(r[1] == "甲公司" and r[3] == "符合" for r in rows)
+    page.locator("#check-csv-results").scroll_into_view_if_needed()
+    no_sideways_scroll(page)
+    axe_check(page)
+    shot(page, f"self-check-batch-{size}")
+    # a file that is no CSV at all: one Chinese line, nothing computed
+    sheet = tmp_path / "企业.xlsx"
+    sheet.write_bytes(b"PK\x03\x04" + b"\x00" * 200)
+    page.set_input_files("#check-csv-file", str(sheet))
+    page.click("#check-csv-run")
+    page.locator("#check-csv-notes .notice-error", has_text="不是 CSV 文本文件").wait_for()
+    assert page.locator("#check-csv-results .batch-table").count() == 0

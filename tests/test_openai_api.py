@@ -105,3 +105,67 @@ def test_bad_requests_get_an_openai_error(base_url: str) -> None:
         api.chat.completions.create(model="m", messages=[{"role": "assistant", "content": "hi"}])
     with pytest.raises(openai.BadRequestError):
         api.chat.completions.create(model="m", messages=[{"role": "user", "content": "   "}])
+
+
+# ---------------------------------------------------------------- with an LLM composer
+
+LZ = "liuzhou-2024-park-measures"
+
+
+@pytest.fixture(scope="module")
+def llm_endpoint(hash_index: Path) -> Iterator[tuple[str, Any]]:
+    """The endpoint over a chain whose composer is a scripted OpenAI-compatible fake."""
+    import uvicorn
+    from fastapi import FastAPI
+
+    from assistant.chain import AnswerChain
+    from assistant.llm import make_chat_model
+    from assistant.retrieve import Retriever
+    from assistant.service import load_index
+    from assistant.web.openai_api import chat_completions_router
+    from tests.fake_llm import fake_llm
+
+    with fake_llm(delay=0.01) as fake:
+        index = load_index(hash_index, "hash", None)
+        chain = AnswerChain(index, TODAY, retriever=Retriever(index), chat_model=make_chat_model(fake.url, "m", "k"))
+        app = FastAPI()
+        app.include_router(chat_completions_router(lambda q, h: chain.ask(q, [(str(a), str(b)) for a, b in h])))
+        port = free_port()
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 30
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        try:
+            yield f"http://127.0.0.1:{port}/v1", fake
+        finally:
+            server.should_exit = True
+            thread.join(timeout=10)
+
+
+def _streamed(base_url: str) -> tuple[str, Any]:
+    stream = client(base_url).chat.completions.create(
+        model="m", messages=[{"role": "user", "content": QUESTION}], stream=True
+    )
+    pieces, last = [], None
+    for chunk in stream:
+        pieces.append(chunk.choices[0].delta.content or "")
+        last = chunk
+    return "".join(pieces), last
+
+
+def test_streaming_with_a_composer_sends_only_the_guarded_answer(llm_endpoint: tuple[str, Any]) -> None:
+    base_url, fake = llm_endpoint
+    fake.script(["可获一次性奖励，", "最多不超过50万元", f"【{LZ} 二（二）5】。"])
+    text, last = _streamed(base_url)
+    assert text.startswith("可获一次性奖励，最多不超过50万元。[1]\n") and "【" not in text  # tags became markers
+    assert f"引用：\n[1] 《{TITLE}》二（二）5" in text
+    assert (last.model_extra or {})["citations"][0]["article"] == "二（二）5"
+    # a draft the guards reject never reaches the client, streamed or not
+    fake.script(["最多可获", "60万元奖励", f"【{LZ} 二（二）5】。"])
+    text, _ = _streamed(base_url)
+    assert "60万" not in text and "50万" in text.split("\n")[0]
+    fake.script(["最多可获60万元奖励。"])  # and one citing nothing
+    whole = client(base_url).chat.completions.create(model="m", messages=[{"role": "user", "content": QUESTION}])
+    assert "60万" not in (whole.choices[0].message.content or "")

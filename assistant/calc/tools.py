@@ -66,6 +66,7 @@ PROFILE_ALIASES = {
     "认定日期": "recognition_date", "取消日期": "revocation_date", "自评年度": "assessment_date",
 }
 PROFILE_META = ("location", "subject", "branches", "today")
+_BY_LABEL = {spec.label: spec.name for spec in INPUTS.values()}
 _ENTERPRISE = {"revenue", "tax", "qualifying_enterprises", "previous_revenue"}
 _PARK = {"area", "core_area", "total_area", "occupied_area", "park_count", "branch_count",
          "institutions", "core_institutions", "occupancy", "core_occupancy", "staff", "branches",
@@ -76,7 +77,8 @@ _SAME_FOR_ONE_PARK = (("area", "core_area", "total_area"), ("institutions", "cor
 
 def _key(raw: object) -> str:
     key = str(raw).strip()
-    key = PROFILE_ALIASES.get(key, key).replace("-", "_").lower()
+    # an input's own label (企业主营业务收入) names it too: the batch template's columns are labels
+    key = (PROFILE_ALIASES.get(key) or _BY_LABEL.get(key) or key).replace("-", "_").lower()
     if key not in INPUTS and key not in PROFILE_META:
         known = ", ".join([*PROFILE_META, *INPUTS])
         raise CalcError(f"档案里有未知字段“{raw}”（unknown profile field '{raw}'; use one of: {known}）")

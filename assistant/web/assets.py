@@ -63,6 +63,10 @@ CSS = """
 .answer-meta { margin-top: 8px; color: #374151; font-size: 0.8rem; }
 .answer-refused .answer-main { border: 1px dashed #b45309; background: #fffbeb; border-radius: 8px;
   padding: 10px 14px; color: #78350f; }
+.answer-draft .answer-main { border: 1px dashed #64748b; border-radius: 8px; padding: 8px 12px; background: #f8fafc; }
+.draft-text { color: #374151; }
+.llm-note { color: #7c2d12; background: #fff7ed; border-left: 3px solid #c2410c; padding: 2px 8px;
+  margin-bottom: 6px; font-size: 0.85rem; }
 .refusal-tag { display: inline-block; font-weight: 600; color: #92400e; background: #fde68a;
   border-radius: 4px; padding: 1px 8px; margin-bottom: 6px; font-size: 0.85rem; }
 
@@ -130,6 +134,34 @@ CSS = """
 .check-soft_not_met .check-status, .check-unverified .check-status, .check-incomplete .check-status {
   background: #fef3c7; color: #78350f; }
 
+/* self-check batch (CSV) */
+.batch-file { display: flex; gap: 10px; align-items: center; flex-wrap: wrap; padding: 4px 0; }
+.visually-hidden { position: absolute !important; width: 1px; height: 1px; overflow: hidden;
+  clip: rect(0 0 0 0); white-space: nowrap; }
+.file-button { border: 1px solid #1e3a8a; color: #1e3a8a; background: #fff; border-radius: 6px;
+  padding: 6px 14px; font-weight: 600; cursor: pointer; }
+.file-button:hover { background: #eff6ff; }
+#check-csv-file:focus-visible + .file-button { outline: 3px solid #1d4ed8; outline-offset: 2px; }
+#check-csv-name { color: #374151; overflow-wrap: anywhere; }
+.batch-errors { margin: 6px 0 0; padding-left: 1.2em; color: #7f1d1d; line-height: 1.7; }
+.batch-row { font-weight: 700; }
+.batch-table { width: 100%; border-collapse: collapse; font-size: 0.88rem; margin-top: 8px; }
+.batch-table caption { text-align: left; font-weight: 700; padding: 4px 0; color: #1f2937; }
+.batch-table th, .batch-table td { border: 1px solid #d6dbe4; padding: 4px 8px; text-align: left;
+  vertical-align: top; overflow-wrap: anywhere; }
+.batch-table th { background: #f1f5f9; color: #1f2937; }
+.batch-more { color: #374151; font-size: 0.85rem; }
+
+/* documents: a table on a desktop, cards on a phone */
+#docs-cards { display: none; }
+.doc-cards { list-style: none; padding: 0; margin: 0; display: flex; flex-direction: column; gap: 8px; }
+.doc-card { border: 1px solid #d6dbe4; border-radius: 8px; padding: 8px 12px; background: #fff; }
+.doc-card dl { margin: 6px 0 0; font-size: 0.88rem; }
+.doc-card dl > div { display: flex; gap: 6px; }
+.doc-card dt { color: #374151; font-weight: 600; flex: 0 0 auto; }
+.doc-card dt::after { content: "："; }
+.doc-card dd { margin: 0; overflow-wrap: anywhere; min-width: 0; }
+
 /* phone: one column, nothing wider than the screen */
 html, body { overflow-x: hidden; }
 .gradio-container { overflow-x: hidden; }
@@ -140,6 +172,21 @@ html, body { overflow-x: hidden; }
   .answer-cites, .answer-main { flex-basis: 100%; }
   #send-hint { display: none; }
   .check-cards { grid-template-columns: 1fr; }
+  #docs-table { display: none !important; }
+  #docs-cards { display: block; }
+  /* the results table becomes one card per line, each cell labelled */
+  .batch-table thead { display: none; }
+  .batch-table, .batch-table tbody, .batch-table tr, .batch-table td { display: block; width: 100%; }
+  .batch-table tr { border: 1px solid #d6dbe4; border-left: 5px solid #6b7280; border-radius: 8px;
+    margin-bottom: 8px; padding: 4px 8px; }
+  .batch-table td { border: none; padding: 2px 0; }
+  .batch-table { border: none !important; }
+  .batch-table caption { display: block; }
+  .batch-table tr.check-met { border-left-color: #15803d; }
+  .batch-table tr.check-not_met { border-left-color: #b91c1c; }
+  .batch-table tr.check-soft_not_met, .batch-table tr.check-unverified, .batch-table tr.check-incomplete {
+    border-left-color: #d97706; }
+  .batch-table td::before { content: attr(data-label) "："; font-weight: 600; color: #374151; }
   /* all four tabs fit on a phone instead of folding into "…" */
   button[role="tab"] { padding: 4px 7px !important; font-size: 0.92rem !important; }
   /* the article first, then the outline to pick another one */
@@ -169,6 +216,13 @@ function fixExamples() {
   });
 }
 new MutationObserver(fixExamples).observe(document, { subtree: true, childList: true });
+// The self-check's CSV: the chosen file's name beside the (Chinese) choose button.
+document.addEventListener("change", function (event) {
+  if (!event.target || event.target.id !== "check-csv-file") { return; }
+  var file = event.target.files && event.target.files[0];
+  var name = document.getElementById("check-csv-name");
+  if (name) { name.textContent = file ? file.name : "未选择文件"; }
+}, true);
 document.addEventListener("click", function (event) {
   var mark = event.target && event.target.closest ? event.target.closest("button.cite-mark") : null;
   if (!mark) { return; }

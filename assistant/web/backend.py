@@ -28,21 +28,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-WARM_UP_QUESTION = "柳州园区企业主营业务收入6亿元，经济贡献奖励最多多少？"
-
-# The self-check form: (profile field, label, placeholder). Labels are the rules' own words.
-SELF_CHECK_FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("revenue", "企业主营业务收入", "如 6亿元、3000万元"),
-    ("tax", "新引进企业首次年纳税总额", "如 250万元"),
-    ("regulated_enterprises", "上规入统企业数", "如 3家"),
-    ("park_revenue", "园区年营业收入", "如 3亿元"),
-    ("park_count", "园区数量（含分园区）", "如 1个"),
-    ("area", "园区建筑面积", "如 9000平方米"),
-    ("core_area", "核心区建筑面积", "如 4500平方米"),
-    ("institutions", "入驻人力资源服务机构", "如 30家"),
-    ("occupancy", "入驻面积占比", "如 62%"),
-    ("staff", "专职工作人员", "如 8人"),
-)
 SUBJECTS = {"自动判断": "", "企业": "enterprise", "园区": "park"}
 
 
@@ -76,6 +61,7 @@ class Backend:
     _active: dict[int, int] = field(default_factory=dict, init=False)
     _retired: dict[int, AnswerChain] = field(default_factory=dict, init=False)
     _seen: tuple[int, int] | None = field(default=None, init=False)
+    _examples: tuple[str, ...] = field(default=(), init=False)  # of the newest chain
 
     def __post_init__(self) -> None:
         self._seen = self._manifest_stamp()
@@ -86,11 +72,16 @@ class Backend:
 
     def _build_chain(self) -> AnswerChain:
         from assistant.service import get_chain
+        from assistant.web.examples import answerable
 
         chain = get_chain(self.settings.index_dir)
-        # The first question loads jieba, opencc, BM25 and the embedder; pay that at start-up.
-        chain.ask(WARM_UP_QUESTION)
-        chain.ask("那1.2亿呢？", [[WARM_UP_QUESTION, ""]])
+        # The first question loads jieba, opencc, BM25, the embedder and the calculator: pay
+        # that at start-up, asking the example questions of these documents (offline).
+        examples = answerable(chain)
+        follow = next((e for e in examples if e.follow_up), None)
+        if follow is not None:
+            chain.without_llm().ask(follow.follow_up, [[follow.question, ""]])
+        self._examples = tuple(e.question for e in examples)
         return chain
 
     def _manifest_stamp(self) -> tuple[int, int] | None:
@@ -149,6 +140,11 @@ class Backend:
             if retired is not None:
                 retired.index.close()
 
+    def examples(self) -> tuple[str, ...]:
+        """4–6 questions about the documents in the index that it answers (empty chat)."""
+        self.refresh_if_stale()
+        return self._examples
+
     def close(self) -> None:
         self.chain.index.close()
 
@@ -172,6 +168,15 @@ class Backend:
         pairs = bounded_history(history)  # before anything copies or tokenises a huge history
         with self._using() as chain:
             return chain.ask(question, pairs)
+
+    def ask_stream(self, question: str, history: Sequence[Sequence[str]] = ()) -> Iterator[str | Answer]:
+        """`ask` for the chat: an LLM composer's unchecked drafts (str) while it writes, then the
+        guarded `Answer`; the chain stays open until the stream ends or is closed (停止)."""
+        from assistant.chain import bounded_history
+
+        pairs = bounded_history(history)
+        with self._using() as chain:
+            yield from chain.stream(question, pairs)
 
     # ------------------------------------------------------------ self-check
 

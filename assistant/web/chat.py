@@ -8,25 +8,23 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+import time
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from gradio.components.chatbot import ExampleMessage
 
 from assistant.errors import AssistantError
+from assistant.types import Answer
 from assistant.web import history, render
 from assistant.web.backend import Backend
 
-EXAMPLES = (
-    "柳州园区企业主营业务收入6亿元，经济贡献奖励最多多少？",
-    "广西自治区级产业园申报条件第五条是什么？",
-    "聊城市级产业园核心区建筑面积最低要求是多少？",
-    "柳州措施的有效期到什么时候？",
-    "聊城和广西的核心区面积要求相差多少？",
-)
 INTERNAL = "private"
+# How often a growing LLM draft is repainted: smooth to read, few updates over the wire.
+DRAFT_SECONDS = 0.1
 _EXPORTS = Path(tempfile.mkdtemp(prefix="assistant-export-"))
 Outputs = tuple[list[Any], str, dict[str, Any]]
 
@@ -44,7 +42,7 @@ def chat_tab(backend: Backend, concurrency: int) -> list[tuple[Any, list[Any], l
         feedback_options=("Like", "Dislike"),
         buttons=[],  # Gradio's copy would copy the bubble's HTML; the bubble has its own buttons
         placeholder=_empty_state(backend),
-        examples=[{"text": q} for q in EXAMPLES],
+        examples=_examples(backend),
         autoscroll=True,
     )
     with gr.Row(elem_id="ask-row", equal_height=True):
@@ -107,7 +105,8 @@ def chat_tab(backend: Backend, concurrency: int) -> list[tuple[Any, list[Any], l
 
     def restore(state: Any) -> tuple[Any, Any]:
         conv_now = history.normalised(state)
-        return gr.Chatbot(value=conv_now["messages"], placeholder=_empty_state(backend)), exported(conv_now)
+        chat = gr.Chatbot(value=conv_now["messages"], placeholder=_empty_state(backend), examples=_examples(backend))
+        return chat, exported(conv_now)
 
     common: dict[str, Any] = {
         "concurrency_id": "answer",
@@ -135,7 +134,8 @@ def chat_tab(backend: Backend, concurrency: int) -> list[tuple[Any, list[Any], l
 
 
 def respond(backend: Backend, message: str, state: Any) -> Iterator[Outputs]:
-    """One turn: the question and a progress line at once, then the answer (or the error)."""
+    """One turn: the question and a progress line at once; an LLM composer's draft as it grows,
+    marked 核对中; then the answer (the guarded one, or the extractive one and why) or the error."""
     conv_now = history.normalised(state)
     question = (message or "").strip()
     if not question:
@@ -147,7 +147,20 @@ def respond(backend: Backend, message: str, state: Any) -> Iterator[Outputs]:
     yield [*conv_now["messages"], user, {"role": "assistant", "content": render.progress_html(question)}], "", pending
     turns, rec_extra = conv_now["turns"], {}
     try:
-        answer = backend.ask(question, turns)
+        answer: Answer | None = None
+        shown = 0.0
+        for item in backend.ask_stream(question, turns):
+            if isinstance(item, str):
+                # A draft: repaint at most every DRAFT_SECONDS; the kept conversation (and the
+                # box) are left alone until the answer is final.
+                if time.monotonic() - shown >= DRAFT_SECONDS:
+                    shown = time.monotonic()
+                    draft = {"role": "assistant", "content": render.draft_html(item)}
+                    yield [*conv_now["messages"], user, draft], gr.skip(), gr.skip()
+            else:
+                answer = item
+        if answer is None:  # the stream ends with the answer; say so plainly if it did not
+            raise AssistantError("没有得到回答，请点“重新回答”再试一次。")
     except AssistantError as exc:
         bot = render.error_html(str(exc))
         rec = {"question": question, "answer": str(exc), "answered": False, "citations": []}
@@ -167,6 +180,7 @@ def respond(backend: Backend, message: str, state: Any) -> Iterator[Outputs]:
         "pending": False,
     }
     yield done["messages"], "", done
+
 
 def again(backend: Backend, state: Any) -> Iterator[Outputs]:
     """Ask the last question again: a finished answer is replaced, a stopped one retried."""
@@ -192,6 +206,12 @@ def halted(state: Any) -> list[Any]:
         return conv_now["messages"]
     user = {"role": "user", "content": render.user_html(conv_now["last"])}
     return [*conv_now["messages"], user, {"role": "assistant", "content": render.stopped_html()}]
+
+
+def _examples(backend: Backend) -> list[ExampleMessage]:
+    """The example questions of the documents in the index now (a reload after an ingest shows
+    the new ones)."""
+    return [ExampleMessage(text=q) for q in backend.examples()]
 
 
 def _empty_state(backend: Backend) -> str:

@@ -8,9 +8,12 @@ is shown as 待核实, never as a green "met".
 
 from __future__ import annotations
 
+import hashlib
 import re
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -19,13 +22,16 @@ from assistant.calc.batch import shown_status, unused_inputs, unverified
 from assistant.errors import AssistantError
 from assistant.web import render
 from assistant.web.backend import SUBJECTS, Backend
+from assistant.web.check_batch import MAX_CSV_BYTES, batch_html, check_upload, chinese, template_csv
 
 INTERNAL = "private"
 # Field groups by the kind of figure, in the order people know them.
 GROUPS = (("amount", "金额"), ("count", "数量"), ("area", "面积"), ("percent", "比例"),
           ("duration", "年限与时长"), ("date", "日期"))
-EXAMPLE = {"amount": "如 6亿元", "area": "如 4500平方米", "percent": "如 62%", "date": "如 2025-03-01"}
+# How a figure of each kind is written, when no rule states one for the input (see `_stated`).
+EXAMPLE = {"amount": "如 3000万元", "percent": "如 60%", "date": "如 2025-03-01"}
 _LIST_SPLIT = re.compile(r"[、,，;；\s]+")
+_FILES = Path(tempfile.mkdtemp(prefix="assistant-check-"))  # the template and results to download
 
 
 @dataclass(frozen=True)
@@ -35,10 +41,11 @@ class Field:
     kind: str
     unit: str
     many: bool  # one value per branch park / enterprise, separated by 、
+    stated: str = ""  # a figure some rule states for this input (its bar or a tier's bound)
 
     @property
     def placeholder(self) -> str:
-        example = EXAMPLE.get(self.kind) or f"如 3{self.unit}"
+        example = f"如 {self.stated}" if self.stated else EXAMPLE.get(self.kind) or f"如 3{self.unit}"
         return f"{example}；多个用顿号分隔" if self.many else example
 
 
@@ -46,9 +53,27 @@ def fields(rules_dir: Any = None) -> list[Field]:
     """Every input the rules read, in the calculator's vocabulary order."""
     from assistant.calc.rules import INPUTS, LIST_INPUTS, load_rules
 
-    used = {name for rule in load_rules(rules_dir) for name in rule.inputs}
-    return [Field(s.name, s.label, s.kind, s.unit, s.name in LIST_INPUTS)
+    rules = list(load_rules(rules_dir))
+    used = {name for rule in rules for name in rule.inputs}
+    stated = _stated(rules)
+    return [Field(s.name, s.label, s.kind, s.unit, s.name in LIST_INPUTS, stated.get(s.name, ""))
             for s in INPUTS.values() if s.name in used]
+
+
+def _stated(rules: Sequence[Any]) -> dict[str, str]:
+    """Per input, the first figure a rule states for it, written as the rules write it: the
+    placeholders show the documents' own scale (4000平方米, 15家), not an invented one."""
+    from assistant.calc.numbers import format_value
+
+    out: dict[str, str] = {}
+    for rule in rules:
+        for c in [*rule.criteria, *([rule.qualify] if rule.qualify else [])]:
+            out.setdefault(c.input, format_value(c.kind, c.value, c.unit))
+        if rule.input is not None:
+            bound = next((t.min for t in rule.tiers if t.min), None)
+            if bound is not None:
+                out.setdefault(rule.input.name, format_value(rule.input.kind, bound, rule.input.unit))
+    return out
 
 
 def profile_values(form: Sequence[Field], values: Sequence[str]) -> dict[str, Any]:
@@ -120,3 +145,56 @@ def check_tab(backend: Backend) -> None:
     run.click(check, [location, subject, *boxes], [notes, cards], api_visibility=INTERNAL)
     reset.click(lambda: [None, "自动判断", *[""] * len(boxes), "", ""], None,
                 [location, subject, *boxes, notes, cards], api_visibility=INTERNAL)
+    _batch(backend, [f.label for f in ordered])
+
+
+# The file is read in the browser and sent with the event (base64), so the public page needs no
+# upload route; a file over the cap is not read at all, only named, and refused in Chinese.
+READ_CSV_JS = """async () => {
+  const input = document.querySelector('#check-csv-file');
+  const file = input && input.files && input.files[0];
+  if (!file) { return ['']; }
+  if (file.size > MAX_BYTES) { return [JSON.stringify({name: file.name, size: file.size})]; }
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 32768) { binary += String.fromCharCode(...bytes.subarray(i, i + 32768)); }
+  return [JSON.stringify({name: file.name, size: file.size, data: btoa(binary)})];
+}""".replace("MAX_BYTES", str(MAX_CSV_BYTES))
+
+
+def _batch(backend: Backend, labels: list[str]) -> None:
+    """批量核对: a CSV in (one enterprise or park a row), every rule each row touches out, in
+    the page and as a CSV to download; bad rows reported, the other rows computed."""
+    template = _FILES / "资格自检批量模板.csv"
+    template.write_text(template_csv(labels), encoding="utf-8-sig")  # the BOM: Excel reads it as UTF-8
+    with gr.Accordion("批量核对：上传 CSV（每行一家企业或园区）", open=False, elem_id="check-batch"):
+        gr.Markdown(
+            "第一行是列名：名称、所在地、主体（企业或园区，可不填），其余列是要核对的项目，"
+            f"写法同上面的表单（数字带单位，如 3000万元）。文件不超过 {MAX_CSV_BYTES // 1024 // 1024} MB，"
+            "Excel/WPS 另存为 CSV 即可（UTF-8 或 GBK 均可）。", elem_id="check-batch-lead")
+        # The browser's own file button speaks the browser's language: a Chinese label is the button.
+        gr.HTML('<div class="batch-file"><input type="file" id="check-csv-file" class="visually-hidden" '
+                'accept=".csv,.txt,text/csv"><label for="check-csv-file" class="file-button">选择 CSV 文件</label>'
+                '<span id="check-csv-name" aria-live="polite">未选择文件</span></div>', padding=False)
+        with gr.Row(elem_id="check-batch-actions"):
+            run = gr.Button("核对 CSV", variant="primary", elem_id="check-csv-run", min_width=96)
+            gr.DownloadButton("下载模板 CSV", value=str(template), elem_id="check-csv-template", min_width=120)
+            result = gr.DownloadButton("下载结果 CSV", value=None, interactive=False, elem_id="check-csv-download",
+                                       min_width=120)
+        summary = gr.HTML(elem_id="check-csv-notes")
+        table = gr.HTML(elem_id="check-csv-results")
+        payload = gr.Textbox(visible=False)
+
+    def batch(message: str) -> tuple[str, str, Any]:
+        try:
+            outcome = check_upload(message, backend.today)
+        except AssistantError as exc:
+            return render.notice_html(chinese(str(exc)), "error"), "", gr.DownloadButton(value=None, interactive=False)
+        text = outcome.csv_text
+        path = _FILES / f"资格自检结果-{hashlib.sha256(text.encode()).hexdigest()[:10]}.csv"
+        path.write_text(text, encoding="utf-8-sig")
+        note, rows = batch_html(outcome)
+        return note, rows, gr.DownloadButton(value=str(path), interactive=True)
+
+    run.click(batch, [payload], [summary, table, result], js=READ_CSV_JS, api_visibility=INTERNAL,
+              concurrency_id="check-batch", concurrency_limit=1)

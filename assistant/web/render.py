@@ -150,6 +150,11 @@ def answer_html(answer: Answer, today: dt.date | None = None) -> str:
     understood = answer.notes.get("understood_as") if answer.notes else None
     if understood:
         meta.append(f"按“{understood}”理解")
+    if answer.notes.get("composer") == "llm":
+        meta.append("语言模型撰写 · 数字与引用已核对")
+    note = answer.notes.get("llm_note")
+    if note:  # the model's draft was not shown: say why, once, above the extractive answer
+        head += f'<div class="llm-note" role="note">{esc(note)}，未采用；以下是直接摘自条文的回答。</div>'
     cards = "".join(
         citation_card(c, i + 1, answer.answer, today) for i, c in enumerate(answer.citations)
     )
@@ -169,6 +174,17 @@ def progress_html(question: str) -> str:
     question carries a figure for it."""
     step = "正在检索条款并计算…" if re.search(r"[0-9０-９零一二三四五六七八九十百千万亿]+\s*(?:元|万|亿|平方米|家|人|个|%|年|月)", question) else "正在检索相关条款…"
     return f'<div class="progress" role="status" aria-live="polite"><span class="spinner"></span>{step}</div>'
+
+
+def draft_html(text: str) -> str:
+    """An LLM composer's draft while it is written: shown, but marked as not yet checked; the
+    guarded answer (or the extractive one) replaces it."""
+    return (
+        '<div class="answer answer-draft"><div class="answer-main">'
+        '<div class="progress" role="status" aria-live="polite"><span class="spinner"></span>'
+        "核对中…（草稿：数字与引用核对后替换为正式回答）</div>"
+        f'<div class="answer-text draft-text">{multiline(text)}</div></div></div>'
+    )
 
 
 def stopped_html() -> str:
@@ -273,6 +289,19 @@ def document_rows(
             ]
         )
     return rows
+
+
+def document_cards(headers: Sequence[str], rows: Sequence[Sequence[str]], statuses: Sequence[str]) -> str:
+    """The documents table as one card per document (a phone's width): the title with its
+    status badge, then each other column as 列名：值."""
+    cards = []
+    for row, status in zip(rows, statuses, strict=True):
+        fields = "".join(
+            f"<div><dt>{esc(h)}</dt><dd>{esc(v)}</dd></div>" for h, v in zip(headers[1:], row[1:], strict=True)
+        )
+        cards.append(f'<li class="doc-card">{status_badge(status)}<span class="cite-title">《{esc(row[0])}》</span>'
+                     f"<dl>{fields}</dl></li>")
+    return f'<ul class="doc-cards" aria-label="已收录文件">{"".join(cards)}</ul>'
 
 
 def amount_or_gap(result: Any) -> str:

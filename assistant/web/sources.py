@@ -1,7 +1,8 @@
 """Which answer line rests on which citation, and which sentence of a citation is the operative one.
 
 The answer text comes from the chain as plain lines; the chain does not (yet) say which line
-came from which unit. The web layer recovers that from what the lines themselves name: a
+came from which unit. The web layer recovers that from what the lines themselves name (an
+LLM composer's line its 【doc_id 条款】 tags, which become markers): a
 line that names a cited document (and, where the document is cited twice, the unit's label)
 rests on that unit, and a calculator line rests on the unit its tool call cites. Lines that
 name nothing inherit nothing, except the first line (the direct answer), which rests on every
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from assistant.llm import CITE_TAG
 from assistant.types import Answer, Citation
 
 # A unit whose document ends within this many days is flagged 即将到期 (the issue's window).
@@ -53,8 +55,15 @@ def mark_lines(answer: Answer) -> list[MarkedLine]:
                 tool_units.setdefault(str(text).strip(), set()).add(unit)
     lines = answer.answer.split("\n")
     marked: list[MarkedLine] = []
+    numbers = {(c.doc_id, c.article): i + 1 for i, c in enumerate(citations)}
     for line in lines:
         marks: list[int] = []
+        # An LLM composer's line names its units as 【doc_id 条款】 (assistant.llm): a marker.
+        tags = [(m, numbers.get((m.group(1), m.group(2)))) for m in CITE_TAG.finditer(line)]
+        for match, number in reversed(tags):
+            if number is not None:
+                line = line[: match.start()] + line[match.end() :]
+        marks += [n for _, n in tags if n is not None]
         if line.strip():
             named = [i for i, c in enumerate(citations) if _names(line, c)]
             for i in named:

@@ -48,9 +48,9 @@ def build_app(backend: Backend | None = None) -> gr.Blocks:
             with gr.Tab("资格自检", id="check", elem_id="tab-check"):
                 check_tab(backend)
             with gr.Tab("条款浏览", id="browse", elem_id="tab-browse"):
-                doc_choice = _browse_tab(backend, loads, tabs)
+                _browse_tab(backend, loads, tabs)
             with gr.Tab("文件管理", id="docs", elem_id="tab-docs"):
-                _docs_tab(backend, doc_choice, loads)
+                _docs_tab(backend, loads)
             verify_tab(backend)
 
         def ask_api(question: str, history: list[list[str]] | None = None) -> dict[str, Any]:
@@ -70,7 +70,7 @@ def build_app(backend: Backend | None = None) -> gr.Blocks:
 # ---------------------------------------------------------------- article browser
 
 
-def _browse_tab(backend: Backend, loads: list[Load], tabs: gr.Tabs) -> gr.Dropdown:
+def _browse_tab(backend: Backend, loads: list[Load], tabs: gr.Tabs) -> None:
     choices = backend.document_choices()
     with gr.Row(elem_id="browse-row"):
         with gr.Column(scale=2):
@@ -152,35 +152,33 @@ def _browse_tab(backend: Backend, loads: list[Load], tabs: gr.Tabs) -> gr.Dropdo
         trigger(search, [query, doc, everywhere], outputs, api_visibility=INTERNAL)
     outline.select(pick, [keys_state, terms_state], article, api_visibility=INTERNAL)
     loads.append((on_load, [doc], [tabs, doc, *outputs]))
-    return doc
 
 
 # ---------------------------------------------------------------- documents
 
 
-def _docs_tab(backend: Backend, doc_choice: gr.Dropdown, loads: list[Load]) -> None:
+def _docs_tab(backend: Backend, loads: list[Load]) -> None:
     """The documents in the index, read-only: changing them is the admin page's job."""
     summary = gr.Markdown(elem_id="docs-summary")
     table = gr.Dataframe(
         headers=DOC_HEADERS, interactive=False, wrap=True, elem_id="docs-table",
         column_widths=["24%", "12%", "15%", "9%", "14%", "9%", "6%", "11%"],
     )
+    # On a phone eight columns cannot be read: the same rows as one card per document instead.
+    cards = gr.HTML(elem_id="docs-cards", padding=False)
     gr.Markdown("新增、替换或删除文件请到管理页面（/admin，需要管理员密码）。")
 
-    def listing() -> tuple[Any, str]:
+    def listing() -> tuple[Any, str, str]:
         documents, entries, statuses = backend.documents()
         rows = render.document_rows(documents, entries, statuses)
         colors = [STATUS_COLORS.get(statuses[d], "") for d in documents]
-        return _styled(DOC_HEADERS, rows, {5: colors}), backend.index_summary()
+        codes = [statuses[d] for d in documents]
+        return _styled(DOC_HEADERS, rows, {5: colors}), backend.index_summary(), render.document_cards(DOC_HEADERS, rows, codes)
 
-    def choices(current: str | None) -> Any:
-        # The browser's document list as of this page load (an ingest may have run since).
-        options = backend.document_choices()
-        ids = [doc_id for _, doc_id in options]
-        return gr.Dropdown(choices=options, value=current if current in ids else (ids[0] if ids else None))
-
-    loads.insert(0, (choices, [doc_choice], [doc_choice]))
-    loads.append((listing, [], [table, summary]))
+    # The browser's document list is refreshed on each page load by the browser itself
+    # (_browse_tab's on_load): a second refresh here would race it and could reopen another
+    # document over the unit a citation link asked for.
+    loads.append((listing, [], [table, summary, cards]))
 
 
 # ---------------------------------------------------------------- tables
