@@ -529,6 +529,8 @@ class Index:
         """Release the Chroma client (SQLite connection, HNSW files) and any private copy, or
         every reload leaks the handles of a generation that may already be deleted — the
         memory-mapped BM25 arrays included, which hold their files open."""
+        if "vectors" in self.__dict__:
+            self.__dict__["vectors"].close()
         for name, value in vars(type(self)).items():
             if isinstance(value, cached_property):
                 self.__dict__.pop(name, None)

@@ -255,13 +255,24 @@ class VectorSearch:
         if matrix is None and size <= self.brute_force_max:
             matrix = read_matrix(self.collection, positions, size)
         self.matrix = matrix
-        self.query_vector = lru_cache(maxsize=QUERY_CACHE)(self._embed)
+        self._cached = lru_cache(maxsize=QUERY_CACHE)(self._embed)
+        self.query_vector: Callable[[str], np.ndarray] = self._cached
 
     @cached_property
     def collection(self) -> Any:
         """Opened only when needed: an embedded index small enough for numpy keeps its matrix
         in the generation (vectors.npy), so answering never imports chromadb (~1 s)."""
         return self._open()
+
+    def close(self) -> None:
+        """Let go of the memory-mapped matrix now: the query cache refers back to this object,
+        so without this the generation's vectors.npy stays open until a garbage collection."""
+        self._cached.cache_clear()
+        embedder = self.embedder  # still usable, with nothing pointing back here
+        self.query_vector = lambda text: embedder.encode([text])[0]
+        del self._cached
+        self.matrix = None
+        self.__dict__.pop("collection", None)
 
     def _embed(self, text: str) -> np.ndarray:
         vector: np.ndarray = self.embedder.encode([text])[0]
