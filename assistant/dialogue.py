@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from assistant import outline
 from assistant.index import Index
 from assistant.lexicon import lexicon
 from assistant.question import content_words
@@ -31,12 +32,17 @@ MAX_QUESTION_CHARS = 2000
 MAX_HISTORY_TURNS = 6
 
 _CITED_TITLE = re.compile(r"依据《([^》]+)》")
+# the unit an answer quotes first: 依据《title》（文号）label：“… / 《title》label规定：
+_CITED_UNIT = re.compile(r"《([^》]+)》(?:（[^）]*）)?([^\s：:“《》，。]{1,30}?)(?:规定)?[：:]")
+# steps that only exist inside a unit (项, 款, 点, (一), (1), ①): read in the unit in focus
+_INNER_STEPS = frozenset({"xiang", "kuan", "item", "（cn）", "（ar）", "circ"})
 
 
 @dataclass(frozen=True)
 class DialogueState:
     question: str  # the last turn, made self-contained
     documents: tuple[str, ...]  # the documents in focus
+    unit: tuple[str, str] | None = None  # (doc_id, label) the last answer quoted first
 
 
 def state_after(history: Sequence[Sequence[str]], index: Index) -> DialogueState | None:
@@ -47,7 +53,7 @@ def state_after(history: Sequence[Sequence[str]], index: Index) -> DialogueState
         question = contextualise_from(asked, state, index)
         named = route(question, index.documents).doc_ids
         focus = named or _cited_documents(answered, index) or (state.documents if state else ())
-        state = DialogueState(question, focus)
+        state = DialogueState(question, focus, _cited_unit(answered, index))
     return state
 
 
@@ -56,6 +62,28 @@ def _cited_documents(answer: str, index: Index) -> tuple[str, ...]:
     by_title = {meta.title: doc_id for doc_id, meta in index.documents.items()}
     cited = [by_title[t] for t in _CITED_TITLE.findall(answer) if t in by_title]
     return tuple(dict.fromkeys(cited))
+
+
+def _relative_to(label: str, kind: str) -> str:
+    """Where an inner reference after a quoted unit points: "第三项" after 第二十二条 is that
+    article's third item; "第3点" after 二（二）2 is its sibling 二（二）3 (a point after a point)."""
+    path = outline.label_path(label)
+    last = path[-1][0] if path else ""
+    if path and last not in ("tiao", "bufen", "zhang", "jie") and (kind == last or kind == "item"):
+        return outline.render_label(path[:-1])
+    return label
+
+
+def _cited_unit(answer: str, index: Index) -> tuple[str, str] | None:
+    by_title = {meta.title: doc_id for doc_id, meta in index.documents.items()}
+    for title, label in _CITED_UNIT.findall(answer):
+        doc_id = by_title.get(title)
+        own = index.doc_positions.get(doc_id or "")
+        if own is None or label not in index.label_positions:
+            continue
+        if doc_id and set(index.label_positions[label].tolist()) & set(own.tolist()):
+            return doc_id, label
+    return None
 
 
 def contextualise(question: str, history: Sequence[Sequence[str]], index: Index) -> str:
@@ -71,8 +99,14 @@ def contextualise_from(question: str, state: DialogueState | None, index: Index)
     intent = route(question, index.documents)
     previous = state.question
     if intent.articles:
+        if intent.doc_ids:
+            return question
+        ref = intent.articles[0].ref
+        if state.unit and ref.steps and ref.steps[0][0] in _INNER_STEPS:
+            doc_id, label = state.unit
+            return f"《{index.documents[doc_id].title}》{_relative_to(label, ref.steps[0][0])}{question}"
         # "第3点呢" / "第十条呢": a unit of the document the conversation is about
-        return question if intent.doc_ids else _in_documents(state.documents, question, index)
+        return _in_documents(state.documents, question, index)
     own_subject = content_words(intent.topic)
     elliptical = bool(lexicon().follow_up.match(intent.question)) or (not intent.doc_ids and len(own_subject) <= 1)
     if intent.doc_ids:

@@ -34,6 +34,8 @@ class Lexicon:
     draft: re.Pattern[str]
     whole: re.Pattern[str]
     extreme: re.Pattern[str]  # group 1: the top end, group 2: the bottom end
+    bound_high: re.Pattern[str]
+    bound_low: re.Pattern[str]
     wants_list: re.Pattern[str]
     follow_up: re.Pattern[str]  # anchored at the start
     across_documents: re.Pattern[str]
@@ -77,6 +79,8 @@ def lexicon() -> Lexicon:
         draft=re.compile(_any(cues["draft"])),
         whole=re.compile(_any(cues["whole"])),
         extreme=re.compile(f"({_any(cues['extreme_high'])})|({_any(cues['extreme_low'])})"),
+        bound_high=re.compile(_any(cues["bound_high"])),
+        bound_low=re.compile(_any(cues["bound_low"])),
         wants_list=re.compile(_any(cues["list"])),
         follow_up=re.compile(f"^({_any(cues['follow_up'])})"),
         across_documents=re.compile(_any(cues["across_documents"])),

@@ -108,6 +108,11 @@ def best_sentences(q: Question, chunk: Chunk, vocab: Vocabulary, limit: int = 2)
         states = lexicon().kind(q.kind).states
         stating = [pair for pair in scored if pair[0] > 0 and states.search(pair[1].text)]
         scored = stating or scored
+    if q.extreme:
+        # 最多/最少 of one unit: the sentences stating a bound in that direction answer
+        bound = lexicon().bound_high if q.extreme == "max" else lexicon().bound_low
+        bounded = [pair for pair in scored if pair[0] > 0 and bound.search(pair[1].text)]
+        scored = bounded or scored
     top_score = scored[0][0]
     chosen = [s for score, s in scored[:limit] if score >= 0.75 * top_score and score > 0]
     if not chosen:

@@ -119,3 +119,15 @@ def test_words_naming_the_kind_of_answer_are_not_the_subject() -> None:
 
     assert content_words("申报条件原文是怎么写的") == ["申报"]
     assert "数量" not in content_words("入驻机构数量要多少家")
+
+
+def test_the_most_of_one_unit_is_the_sentence_stating_that_bound() -> None:
+    unit = Chunk(
+        "d", "第十三条",
+        "第十三条 对租用办公面积不低于120平方米的机构，给予房租补贴，标准为每月每平方米25元。\n"
+        "房租补贴面积每家机构不超过300平方米；补贴金额不超过实际缴纳租金的70%。",
+    )
+    q = _q("房租补贴面积最多多少")
+    chosen = best_sentences(q, unit, vocabulary_for([unit]))
+    assert "不超过300平方米" in "".join(s.text for s in chosen)
+    assert "120平方米" not in "".join(s.text for s in chosen)
