@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 class Question:
     intent: Intent
     kind: str | None  # who | duration | amount | area | count | percent (lexicon order)
+    also: tuple[str, ...]  # kinds asked in the question's other parts ("多久评一次？奖多少")
     extreme: str | None  # "max" | "min": the top or bottom of a table of tiers
     wants_list: bool  # every item of a list
     wants_whole: bool  # the whole unit, not one fact from it
@@ -66,6 +67,7 @@ def understand(intent: Intent) -> Question:
     return Question(
         intent=intent,
         kind=asked_kind(asked),
+        also=_other_parts_kinds(asked),
         extreme=None if extreme is None else ("max" if extreme.group(1) else "min"),
         wants_list=bool(lex.wants_list.search(intent.question)),
         wants_whole=bool(lex.whole.search(intent.question)),
@@ -75,6 +77,17 @@ def understand(intent: Intent) -> Question:
         about_draft=bool(lex.draft.search(asked)),
         as_of=date_in(intent.question),
     )
+
+
+def _other_parts_kinds(text: str) -> tuple[str, ...]:
+    """When a question asks two things (parts ended by ？ or ；), the kinds its parts ask for
+    beyond the first part's."""
+    parts = [p for p in re.split(r"[？?；;]", text) if p.strip()]
+    if len(parts) < 2:
+        return ()
+    first = asked_kind(parts[0])
+    kinds = [asked_kind(p) for p in parts[1:]]
+    return tuple(dict.fromkeys(k for k in kinds if k and k != first))
 
 
 def asked_kind(text: str) -> str | None:

@@ -117,6 +117,15 @@ def best_sentences(q: Question, chunk: Chunk, vocab: Vocabulary, limit: int = 2)
     chosen = [s for score, s in scored[:limit] if score >= 0.75 * top_score and score > 0]
     if not chosen:
         chosen = [scored[0][1]]
+    for kind in q.also:
+        # a second question in the same message: the best sentence stating what it asks
+        states = lexicon().kind(kind).states
+        own = sorted(
+            ((score_sentence(s, tokens, vocab, kind), s) for s in sentences if states.search(s.text)),
+            key=lambda pair: (-pair[0], pair[1].position),
+        )
+        if own and own[0][1] not in chosen:
+            chosen.append(own[0][1])
     return sorted(chosen, key=lambda s: s.position)
 
 

@@ -131,3 +131,16 @@ def test_the_most_of_one_unit_is_the_sentence_stating_that_bound() -> None:
     chosen = best_sentences(q, unit, vocabulary_for([unit]))
     assert "不超过300平方米" in "".join(s.text for s in chosen)
     assert "120平方米" not in "".join(s.text for s in chosen)
+
+
+def test_a_message_asking_two_things_gets_both() -> None:
+    unit = Chunk(
+        "d", "第二十一条",
+        "第二十一条 市人社部门每两年对市级产业园开展一次综合评估。评估结果分为优秀、合格、不合格三个等次。"
+        "评估为优秀的，给予运营机构一次性奖励60万元。",
+    )
+    q = _q("多久评估一次？评了优秀奖多少")
+    assert q.kind == "duration" and q.also == ("amount",)
+    chosen = "".join(s.text for s in best_sentences(q, unit, vocabulary_for([unit])))
+    assert "每两年" in chosen and "60万元" in chosen
+    assert _q("评了优秀奖多少").also == ()
