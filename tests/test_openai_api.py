@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterator
@@ -19,8 +20,6 @@ TITLE = "关于推进国家级柳州人力资源服务产业园高质量发展�
 
 @pytest.fixture(scope="module")
 def base_url(hash_index: Path) -> Iterator[str]:
-    import uvicorn
-    from fastapi import FastAPI
 
     from assistant.chain import AnswerChain
     from assistant.retrieve import Retriever
@@ -33,8 +32,18 @@ def base_url(hash_index: Path) -> Iterator[str]:
     def ask(question: str, history: Any) -> Any:
         return chain.ask(question, [(str(q), str(a)) for q, a in history])
 
+    with _serving(chat_completions_router(ask)) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def _serving(router: Any) -> Iterator[str]:
+    """The endpoint on a free local port, in a thread; its /v1 base URL."""
+    import uvicorn
+    from fastapi import FastAPI
+
     app = FastAPI()
-    app.include_router(chat_completions_router(ask))
+    app.include_router(router)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -115,8 +124,6 @@ LZ = "liuzhou-2024-park-measures"
 @pytest.fixture(scope="module")
 def llm_endpoint(hash_index: Path) -> Iterator[tuple[str, Any]]:
     """The endpoint over a chain whose composer is a scripted OpenAI-compatible fake."""
-    import uvicorn
-    from fastapi import FastAPI
 
     from assistant.chain import AnswerChain
     from assistant.llm import make_chat_model
@@ -128,20 +135,9 @@ def llm_endpoint(hash_index: Path) -> Iterator[tuple[str, Any]]:
     with fake_llm(delay=0.01) as fake:
         index = load_index(hash_index, "hash", None)
         chain = AnswerChain(index, TODAY, retriever=Retriever(index), chat_model=make_chat_model(fake.url, "m", "k"))
-        app = FastAPI()
-        app.include_router(chat_completions_router(lambda q, h: chain.ask(q, [(str(a), str(b)) for a, b in h])))
-        port = free_port()
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        try:
-            yield f"http://127.0.0.1:{port}/v1", fake
-        finally:
-            server.should_exit = True
-            thread.join(timeout=10)
+        router = chat_completions_router(lambda q, h: chain.ask(q, [(str(a), str(b)) for a, b in h]))
+        with _serving(router) as url:
+            yield url, fake
 
 
 def _streamed(base_url: str) -> tuple[str, Any]:
