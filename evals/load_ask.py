@@ -96,12 +96,23 @@ def worker(url: str, offset: int, stop_at: float, latencies: list[float], errors
     client.close()
 
 
-async def _http_clients(url: str, clients: int, seconds: float) -> dict[str, Any]:
+class Throttled(Exception):
+    """The server's rate limit answered 429; `wait` is its Retry-After in seconds."""
+
+    def __init__(self, wait: float, text: str) -> None:
+        super().__init__(f"HTTP 429: {text}")
+        self.wait = wait
+
+
+async def _http_clients(url: str, clients: int, seconds: float, calls: int | None = None) -> dict[str, Any]:
     """The same questions through Gradio's REST form of the queue (what gradio_client does
     underneath, without its per-call threads): `POST /gradio_api/call/ask` queues an answer
     and returns its event id; `GET /gradio_api/call/ask/<id>` streams the events until
     `complete`. A few ms of client CPU per answer instead of gradio_client's ~60 ms, so on a
-    2-core machine it measures the server rather than itself."""
+    2-core machine it measures the server rather than itself. `calls` stops each client after
+    that many answers (a time window alone makes the count depend on the machine's speed). A
+    429 is counted once as an error and the client waits its Retry-After, as a polite client
+    would, instead of spinning on refusals."""
     import asyncio
     import json
 
@@ -114,6 +125,8 @@ async def _http_clients(url: str, clients: int, seconds: float) -> dict[str, Any
 
     async def one(http: httpx.AsyncClient, session: str, question: str, history: list[list[str]]) -> None:
         queued = await http.post(base, json={"data": [question, history], "session_hash": session})
+        if queued.status_code == 429:
+            raise Throttled(float(queued.headers.get("retry-after", "1")), queued.text[:200])
         if queued.status_code != 200:
             raise ValueError(f"HTTP {queued.status_code}: {queued.text[:200]}")
         event, data = "", ""
@@ -135,12 +148,16 @@ async def _http_clients(url: str, clients: int, seconds: float) -> dict[str, Any
         # is a new session, for which Gradio copies every component's config of the page.
         session = uuid.uuid4().hex
         turn = offset
-        while time.monotonic() < stop_at:
+        while time.monotonic() < stop_at and (calls is None or turn - offset < calls):
             question, history = QUESTIONS[turn % len(QUESTIONS)]
             turn += 1
             started = time.perf_counter()
             try:
                 await one(http, session, question, history)
+            except Throttled as exc:
+                errors.append(f"{question}: {exc}")
+                await asyncio.sleep(min(exc.wait, max(0.0, stop_at - time.monotonic())))
+                continue
             except Exception as exc:  # every failure is counted, none stops the run
                 errors.append(f"{question}: {type(exc).__name__}: {exc}")
                 continue
@@ -154,10 +171,10 @@ async def _http_clients(url: str, clients: int, seconds: float) -> dict[str, Any
     return {"latencies": latencies, "errors": errors, "elapsed": elapsed}
 
 
-def run_http(url: str, clients: int, seconds: float) -> dict[str, Any]:
+def run_http(url: str, clients: int, seconds: float, calls: int | None = None) -> dict[str, Any]:
     import asyncio
 
-    return asyncio.run(_http_clients(url, clients, seconds))
+    return asyncio.run(_http_clients(url, clients, seconds, calls))
 
 
 def percentile(values: list[float], share: float) -> float:
