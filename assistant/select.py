@@ -109,9 +109,9 @@ def best_sentences(q: Question, chunk: Chunk, vocab: Vocabulary, limit: int = 2)
         stating = [pair for pair in scored if pair[0] > 0 and states.search(pair[1].text)]
         scored = stating or scored
     if q.extreme:
-        # 最多/最少 of one unit: the sentences stating a bound in that direction answer
-        bound = lexicon().bound_high if q.extreme == "max" else lexicon().bound_low
-        bounded = [pair for pair in scored if pair[0] > 0 and bound.search(pair[1].text)]
+        # 最多/最少 of one unit: the sentences stating a bound in that direction answer — a
+        # bound of the asked kind when one is asked ("面积…不超过300平方米", not "期限最长3年")
+        bounded = [pair for pair in scored if pair[0] > 0 and bounds(pair[1].text, q.extreme, q.kind)]
         scored = bounded or scored
     top_score = scored[0][0]
     chosen = [s for score, s in scored[:limit] if score >= 0.75 * top_score and score > 0]
@@ -127,6 +127,28 @@ def best_sentences(q: Question, chunk: Chunk, vocab: Vocabulary, limit: int = 2)
         if own and own[0][1] not in chosen:
             chosen.append(own[0][1])
     return sorted(chosen, key=lambda s: s.position)
+
+
+_BOUND_REACH = 12  # characters from a bound cue to the figure it bounds ("不超过实际缴纳租金的70%")
+
+
+def bounds(text: str, direction: str, kind: str | None) -> bool:
+    """Whether `text` states a bound in `direction` ("max" or "min") — on a figure of `kind`
+    when a kind is asked: the cue followed closely by such a figure ("不超过300平方米",
+    "最长3年"), or preceded by it ("300平方米以内")."""
+    lex = lexicon()
+    cue = lex.bound_high if direction == "max" else lex.bound_low
+    if not kind:
+        return bool(cue.search(text))
+    states = lex.kind(kind).states
+    for match in cue.finditer(text):
+        after = text[match.end() : match.end() + _BOUND_REACH]
+        before = text[max(0, match.start() - _BOUND_REACH) : match.start()]
+        figure_after = states.match(after) or states.search(re.split(r"[，；。,;]", after)[0])
+        figure_before = states.search(re.split(r"[，；。,;]", before)[-1])
+        if figure_after or figure_before:
+            return True
+    return False
 
 
 # Clauses between the two best ones are kept (the qualifiers that limit an answer: "只设立一个

@@ -6,6 +6,7 @@ from assistant.question import Question, understand
 from assistant.route import route
 from assistant.select import (
     best_sentences,
+    bounds,
     complete,
     direct_answer,
     extreme_entry,
@@ -131,6 +132,38 @@ def test_the_most_of_one_unit_is_the_sentence_stating_that_bound() -> None:
     chosen = best_sentences(q, unit, vocabulary_for([unit]))
     assert "不超过300平方米" in "".join(s.text for s in chosen)
     assert "120平方米" not in "".join(s.text for s in chosen)
+
+
+def test_the_bound_that_answers_is_a_bound_of_the_asked_kind() -> None:
+    """"最长3年" bounds a period; asked 面积最多多少, the sentence bounding an area answers."""
+    unit = Chunk(
+        "d", "第八条",
+        "第八条 对租用办公面积不低于120平方米的机构给予房租补贴，每月每平方米25元，补贴期限最长3年。\n"
+        "房租补贴面积以300平方米以内为限。",
+    )
+    vocab = vocabulary_for([unit])
+    area = "".join(s.text for s in best_sentences(_q("补贴面积最多多少"), unit, vocab))
+    assert "300平方米以内" in area and "120平方米" not in area
+    period = "".join(s.text for s in best_sentences(_q("补贴期限最长几年"), unit, vocab))
+    assert "最长3年" in period
+
+
+def test_asked_what_one_gets_the_granting_sentence_answers() -> None:
+    unit = Chunk(
+        "d", "四",
+        "四、每年对入驻机构开展评定：得分90分及以上的为一等，80分至90分的为二等。一等机构次年享受房租补贴标准上浮10%。",
+    )
+    q = _q("评上一等的机构有啥好处")
+    assert q.kind == "benefit"
+    chosen = "".join(s.text for s in best_sentences(q, unit, vocabulary_for([unit])))
+    assert "上浮10%" in chosen and "90分及以上" not in chosen
+
+
+def test_bounds_reads_the_cue_beside_a_figure_of_the_kind() -> None:
+    assert bounds("补贴期限最长3年，面积不超过300平方米", "max", "area")
+    assert not bounds("面积不低于120平方米，补贴期限最长3年", "max", "area")
+    assert bounds("面积不低于120平方米，补贴期限最长3年", "min", "area")
+    assert bounds("补贴期限最长3年", "max", None)
 
 
 def test_a_message_asking_two_things_gets_both() -> None:
