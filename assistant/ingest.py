@@ -108,7 +108,10 @@ def normalise_line(line: str) -> str:
     """One physical line: artefacts out, full-width spaces and runs of blanks folded."""
     line = _ARTEFACT.sub("", line)
     line = unicodedata.normalize("NFC", line).replace("\u3000", " ").replace("\xa0", " ")
-    line = re.sub(r"[ \t]+", " ", line).strip()
+    # A tab between cells is a table's column break: kept as " | ", as the Word loader writes
+    # table rows ("建筑面积 | 不低于10000平方米"), so cells never run together.
+    line = re.sub(r"[ ]*\t[\t ]*", " | ", line.strip(" \t"))
+    line = re.sub(r" +", " ", line).strip()
     # A space between two CJK characters or between CJK text and a number is layout,
     # not content ("不低于 4000 平方米", "总  则"); the one after an article label is kept.
     label = STRUCTURAL.match(line)
@@ -122,6 +125,8 @@ def _unfinished(paragraph: str) -> bool:
     """A paragraph broken mid-sentence: no closing punctuation, and prose rather than a heading."""
     if not paragraph or paragraph.endswith(_TERMINAL) or _ENDS_WITH_DATE.search(paragraph):
         return False
+    if " | " in paragraph:
+        return False  # a table row ends at its line
     label = STRUCTURAL.match(paragraph)
     body = paragraph[label.end() :] if label else paragraph
     return bool(_SENTENCE_PUNCT.search(body)) or len(body) > 40

@@ -29,7 +29,7 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 # Containers and articles of 条-structured documents, and 第X部分 of outlines.
 _ORDINAL = re.compile(rf"^第\s*({_NUM})\s*(编|章|节|条|部分)\s*(.*)$")
-_CN_ITEM = re.compile(rf"^({_CN}+)\s*、\s*(.*)$")
+_CN_ITEM = re.compile(rf"^({_CN}+)\s*(?:、|[．.](?!\d))\s*(.*)$")  # 一、 and 一. / 一．
 _CN_PAREN = re.compile(rf"^[（(]\s*({_CN}+)\s*[）)]\s*(.*)$")
 _AR_ITEM = re.compile(r"^(\d{1,3})\s*[．.、](?!\d)\s*(.*)$")
 _AR_PAREN = re.compile(r"^[（(]\s*(\d{1,3})\s*[）)]\s*(.*)$")
@@ -38,7 +38,7 @@ _ANNEX = re.compile(rf"^(附件|附表|附录)\s*({_NUM})?\s*(?:[:：]\s*(.*)|\s
 
 # The line that opens any structural unit; a broken line is never glued onto one of these.
 STRUCTURAL = re.compile(
-    rf"^(第\s*{_NUM}\s*(?:编|章|节|条|部分)|{_CN}+\s*、|[（(]\s*(?:{_CN}+|\d{{1,3}})\s*[）)]"
+    rf"^(第\s*{_NUM}\s*(?:编|章|节|条|部分)|{_CN}+\s*(?:、|[．.](?!\d))|[（(]\s*(?:{_CN}+|\d{{1,3}})\s*[）)]"
     rf"|\d{{1,3}}\s*[．.、](?!\d)|[{CIRCLED}])"
 )
 
@@ -141,7 +141,7 @@ def match_annex(line: str) -> Marker | None:
 
 def is_prose(paragraph: str) -> bool:
     """Body text rather than a title line, a heading or a draft marker."""
-    return "，" in paragraph or "。" in paragraph
+    return "，" in paragraph or "。" in paragraph or bool(_ASKED.match(paragraph))
 
 
 def is_signature(paragraph: str) -> bool:
@@ -306,6 +306,11 @@ def _preamble(head: Sequence[str]) -> list[str]:
     return [p for p in head[start:] if is_prose(p) and not is_salutation(p)]
 
 
+# A question-and-answer text (政策解读): "问：…" and its "答：…" are one unit.
+_ASKED = re.compile(r"^(问|提问|问题)\s*[:：]")
+_ANSWERED = re.compile(r"^(答|回答|解答)\s*[:：]")
+
+
 def _parse_paragraphs(paragraphs: Sequence[str]) -> Outline:
     """No outline at all: the body's paragraphs, counted after the addressees (or the header),
     up to the signature."""
@@ -316,12 +321,16 @@ def _parse_paragraphs(paragraphs: Sequence[str]) -> Outline:
     body = list(paragraphs[start:])
     while body and (is_signature(body[-1]) or TRAILER.match(body[-1])):
         body.pop()
-    for n, para in enumerate(body, start=1):
+    n = 0
+    for para in body:
         if annex := match_annex(para):
             _annex(outline, annex, para)
         elif outline.nodes and outline.nodes[-1].kind == "annex":
             outline.nodes[-1].lines.append(para)
+        elif outline.nodes and _ANSWERED.match(para) and _ASKED.match(outline.nodes[-1].lines[0]):
+            outline.nodes[-1].lines.append(para)
         else:
+            n += 1
             outline.nodes.append(Node(f"第{n}段", [para], (), "paragraph"))
     return outline
 

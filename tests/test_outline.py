@@ -140,6 +140,27 @@ def test_outline_whose_top_level_is_an_arabic_number_with_circled_points() -> No
     assert labels(text) == ["序言", "1（1）", "1（1）①", "1（1）②", "1（2）", "2", "附表1", "附表2"]
 
 
+def test_outline_whose_headings_are_numerals_with_a_dot() -> None:
+    """一. / 二． (a dot instead of 、) are the same top level; a decimal (一.5) is not one."""
+    text = """某县暂行办法
+一.总体要求
+坚持市场导向。
+二．支持政策
+①对新入驻机构给予一次性奖励5万元。
+②对年营收超过1000万元的机构给予奖励10万元。
+三.保障措施
+加强组织领导。
+"""
+    assert labels(text) == ["一", "二①", "二②", "三"]
+
+
+def test_tab_separated_table_rows_keep_their_cells_apart() -> None:
+    text = "附表1\n认定标准\n项目\t标准\t备注\n建筑面积\t\t不低于10000平方米\t含公共区域\n入驻机构\t不少于30家\n"
+    assert clean_text(text) == [
+        "附表1", "认定标准", "项目 | 标准 | 备注", "建筑面积 | 不低于10000平方米 | 含公共区域", "入驻机构 | 不少于30家",
+    ]
+
+
 def test_parts_with_items_and_circled_points_and_appendix() -> None:
     text = """某省发展规划
 第一部分 发展基础
@@ -168,6 +189,18 @@ def test_text_without_outline_becomes_paragraphs() -> None:
     chunks = chunk_text("doc", "标题", "\n".join(clean_text(text)))
     assert [c.article for c in chunks] == ["第1段", "第2段", "第3段"]
     assert chunks[2].text == "申报时间为每年3月1日至3月31日。"
+
+
+def test_questions_and_their_answers_are_one_unit_each() -> None:
+    text = """某县政策解读
+问：为什么出台本办法？
+答：为促进人力资源服务业发展。
+问：房租补贴标准是多少？
+答：每月每平方米20元，最长3年。
+"""
+    chunks = chunk_text("doc", "标题", "\n".join(clean_text(text)))
+    assert [c.article for c in chunks] == ["第1段", "第2段"]
+    assert chunks[1].text == "问：房租补贴标准是多少？\n答：每月每平方米20元，最长3年。"
 
 
 def test_a_list_restarting_inside_a_unit_is_its_text() -> None:
