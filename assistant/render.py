@@ -58,10 +58,18 @@ def status_warnings(
     return warnings
 
 
+# A refusal names what the corpus holds; a park's library of hundreds of documents is
+# summarised (its size and the first few) rather than pasted into every refusal.
+LISTED_DOCUMENTS = 8
+
+
 def describe_corpus(documents: Mapping[str, DocumentMeta]) -> str:
+    metas = list(documents.values())
     names = "；".join(
-        f"《{m.title}》" + (f"（{m.doc_number}）" if m.doc_number else "") for m in documents.values()
+        f"《{m.title}》" + (f"（{m.doc_number}）" if m.doc_number else "") for m in metas[:LISTED_DOCUMENTS]
     )
+    if len(metas) > LISTED_DOCUMENTS:
+        return f"现有资料共{len(metas)}份文件，包括：{names}等。"
     return f"现有资料只包含：{names}。"
 
 

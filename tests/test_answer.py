@@ -160,3 +160,15 @@ def test_mis_cut_colloquial_words_do_not_cause_a_refusal(chain: AnswerChain) -> 
 
 def test_a_code_like_5a_counts_as_the_subject(chain: AnswerChain) -> None:
     assert not chain.ask("柳州人力资源服务企业评上5A级能奖励多少钱").answered
+
+
+def test_a_refusal_summarises_a_large_library() -> None:
+    from assistant.render import LISTED_DOCUMENTS, describe_corpus
+    from assistant.types import DocumentMeta
+
+    few = {f"d{i}": DocumentMeta(f"d{i}", f"文件{i}") for i in range(3)}
+    assert describe_corpus(few) == "现有资料只包含：《文件0》；《文件1》；《文件2》。"
+    many = {f"d{i}": DocumentMeta(f"d{i}", f"文件{i}") for i in range(500)}
+    text = describe_corpus(many)
+    assert text.startswith("现有资料共500份文件，包括：《文件0》")
+    assert text.count("《") == LISTED_DOCUMENTS and "《文件499》" not in text
