@@ -9,6 +9,7 @@ Transitions (tests/test_dialogue.py):
 - names another document, nothing else of its own ("那聊城呢") → that document, the subject kept;
 - names a unit only ("第二十一条呢", "第二款呢") → that unit in the documents in focus;
 - gives new figures ("如果是8亿呢") → the previous question with its figures replaced;
+- gives figures of a kind the previous question lacked ("注册资本800万呢") → added to it;
 - a subject of its own without a document ("那机构数量要多少家") → asked of the documents in focus;
 - nothing of its own ("能拿多少") → appended to the previous question.
 A question naming its own document, or asking across documents, starts afresh.
@@ -120,7 +121,8 @@ def contextualise_from(question: str, state: DialogueState | None, index: Index)
         merged = _replace_figures(previous, intent.question)
         if merged is not None:
             return merged
-        if not own_subject:
+        if not own_subject or _gives_figures(intent.question):
+            # "能拿多少" / "注册资本800万呢": the previous question, with this added to it
             return f"{previous}；{intent.question}"
     # a subject of its own ("那机构数量要多少家？"), in the documents of the conversation
     return _in_documents(state.documents, intent.question, index)
@@ -130,6 +132,17 @@ def _in_documents(doc_ids: Sequence[str], question: str, index: Index) -> str:
     """The question, prefixed with the titles of the documents in focus."""
     titles = "".join(f"《{index.documents[d].title}》" for d in doc_ids if d in index.documents)
     return f"{titles}{question}" if titles else question
+
+
+def _gives_figures(question: str) -> bool:
+    """Whether a turn states figures of its own ("注册资本800万呢"): a condition added to the
+    question before it, not a new subject."""
+    try:
+        from assistant.calc.numbers import extract_quantities
+
+        return bool(extract_quantities(question))
+    except Exception:  # a bad figure: not a usable condition
+        return False
 
 
 def _replace_figures(previous: str, follow_up: str) -> str | None:

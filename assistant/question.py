@@ -119,7 +119,9 @@ def content_words(text: str) -> list[str]:
 
 
 def date_in(question: str) -> dt.date | None:
-    """The day a question asks about: "2027年3月的时候还有效吗" → 2027-03-01; 年底 → 12-31."""
+    """The day a question asks about: "2027年3月的时候还有效吗" → 2027-03-01; 年底 → 12-31.
+    A year inside a named title (《…（2025—2027年）》) names the document, not a day."""
+    question = re.sub(r"《[^》]*》", " ", question)
     m = re.search(r"(\d{4})年(\d{1,2})月(?:(\d{1,2})[日号])?", question)
     if not m:
         m = re.search(r"(\d{4})年(底|末|初)?", question)

@@ -96,6 +96,14 @@ def test_nothing_of_its_own_is_appended_to_the_previous_question(chain: AnswerCh
     assert understood.startswith("桐溪引进博士的机构有什么补助") and understood.endswith("能拿多少")
 
 
+def test_figures_the_previous_question_lacked_are_added_to_it(chain: AnswerChain) -> None:
+    """"引进了3个呢" after a question with no figure: the subject stays, the figure joins it."""
+    answer, history = _talk(chain, "桐溪引进博士的机构有什么补助", "引进了3个呢")
+    understood = answer.notes["understood_as"]
+    assert understood.startswith("桐溪引进博士的机构有什么补助") and understood.endswith("引进了3个呢")
+    assert (TX, "第四条") in _cited(answer)
+
+
 def test_each_earlier_turn_is_read_in_its_conversation(chain: AnswerChain) -> None:
     # turn 2 switches to 梅岭 and keeps the subject; turn 3 names a unit of 梅岭
     answer, history = _talk(chain, "桐溪租金补贴期限多长", "那梅岭呢", "第二条呢")

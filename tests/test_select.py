@@ -177,3 +177,10 @@ def test_a_message_asking_two_things_gets_both() -> None:
     chosen = "".join(s.text for s in best_sentences(q, unit, vocabulary_for([unit])))
     assert "每两年" in chosen and "60万元" in chosen
     assert _q("评了优秀奖多少").also == ()
+
+
+def test_a_year_in_a_named_title_is_not_the_day_asked_about() -> None:
+    from assistant.question import date_in
+
+    assert date_in("《某市三年行动计划（2025—2027年）》落户奖励分几年给") is None
+    assert date_in("《某市三年行动计划（2025—2027年）》2027年3月还有效吗") == __import__("datetime").date(2027, 3, 1)
