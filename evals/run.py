@@ -631,6 +631,20 @@ def _rel(path: Path) -> str:
 # ---------------------------------------------------------------- main
 
 
+def write_scores(scores: Sequence[Score], path: Path) -> None:
+    """Per question: its type, gold documents and scores — for splitting a set afterwards
+    (by document, by turn count) without re-running it."""
+    rows = [
+        {
+            "id": s.question.id, "type": s.question.type, "docs": sorted({g.doc for g in s.question.gold}),
+            "r1": s.r1, "r5": s.r5, "answer_ok": s.answer_ok, "cite_p": s.cite_p, "cite_r": s.cite_r,
+            "refusal_ok": s.refusal_ok,
+        }
+        for s in scores
+    ]
+    path.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m evals.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--set", dest="set_path", type=Path, default=DEFAULT_SET, help="question set (JSONL)")
@@ -647,6 +661,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--retrieval-only", action="store_true", help="score retrieval (and baseline) only")
     parser.add_argument("--no-baseline", action="store_true", help="skip the tutorial baseline")
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per batch command")
+    parser.add_argument("--scores-json", type=Path, help="also write every question's scores here (JSON)")
     return parser.parse_args(argv)
 
 
@@ -730,6 +745,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"a result covers an article when they share ≥ {result.min_overlap} characters"
         )
 
+    if args.scores_json:
+        write_scores(project, args.scores_json)
     summary = summarise_by_type(project)
     failed = gate(summary["overall"], answers_scored=answers is not None)
     if failed and status == 0:
