@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
+from assistant import outline
 from assistant.addressed import addressed_to_reader
 from assistant.coverage import refusal_reason
 from assistant.lexicon import lexicon
@@ -22,6 +23,7 @@ from assistant.select import (
     complete,
     direct_answer,
     extreme_entry,
+    is_heading,
     split_sentences,
     strip_label,
     targets,
@@ -42,10 +44,12 @@ def compose(
     tool_text: str = "",
     tool_chunks: Sequence[Chunk] = (),
     support: float = 0.0,
+    by_doc: Mapping[str, Sequence[Chunk]] | None = None,
 ) -> Answer:
     """The extractive answer for an understood question and its retrieved articles.
 
-    `support` is the raw BM25 score of the best article for the question's subject."""
+    `support` is the raw BM25 score of the best article for the question's subject; `by_doc`
+    each document's units in order (a unit asked for by its label brings the units inside it)."""
     vocab = vocabulary_for(chunks)
     if tool_text:
         return answered(q.text, tool_text, list(dict.fromkeys(tool_chunks)), documents, today, tools)
@@ -61,10 +65,12 @@ def compose(
     if reason:
         return refusal(q.text, reason, documents)
     if exact:
-        return _lookup_answer(q, exact, documents, vocab, today)
+        return _lookup_answer(q, exact, documents, vocab, today, by_doc or {})
     chosen = targets(q, hits, vocab)
     parts = []
-    for chunk in chosen:
+    for unit in chosen:
+        # a heading over points ("九、申报审核。" over ①②③) is answered with its points
+        chunk = with_inside(unit, by_doc or {}) if q.wants_whole or _only_heading(unit) else unit
         meta = documents[chunk.doc_id]
         sentences = best_sentences(q, chunk, vocab)
         quote = complete(q, sentences, chunk)
@@ -83,22 +89,45 @@ def compose(
 
 
 def _lookup_answer(
-    q: Question, exact: Sequence[Chunk], documents: Mapping[str, DocumentMeta], vocab: Vocabulary, today: dt.date
+    q: Question,
+    exact: Sequence[Chunk],
+    documents: Mapping[str, DocumentMeta],
+    vocab: Vocabulary,
+    today: dt.date,
+    by_doc: Mapping[str, Sequence[Chunk]],
 ) -> Answer:
-    """A unit asked for by its label: its whole text, led by the answering clauses when the
+    """A unit asked for by its label: its whole text — with the units inside it, when it is a
+    heading over points (九、申报审核 over ①②③) — led by the answering clauses when the
     question also asks something specific of it."""
     parts = []
     specific = not q.wants_whole and q.intent.topic and q.subject
     for chunk in exact[:3]:
         meta = documents[chunk.doc_id]
+        whole = with_inside(chunk, by_doc)
         lead = ""
         if specific:
-            sentences = best_sentences(q, chunk, vocab)
+            sentences = best_sentences(q, whole, vocab)
             lead = (direct_answer(q, sentences, vocab) or strip_label("".join(s.text for s in sentences))) + "\n\n"
-        parts.append(f"{lead}《{meta.title}》{chunk.article}规定：\n{chunk.text}")
+        parts.append(f"{lead}《{meta.title}》{chunk.article}规定：\n{whole.text}")
     if len({c.doc_id for c in exact}) > 1 and not q.intent.doc_ids:
         parts.insert(0, "多份文件都有这一条，分别是：")
     return answered(q.text, "\n\n".join(parts), list(exact[:3]), documents, today, ())
+
+
+def with_inside(chunk: Chunk, by_doc: Mapping[str, Sequence[Chunk]]) -> Chunk:
+    """The unit with the units inside it appended, in document order (cited as the unit)."""
+    inside = [c for c in by_doc.get(chunk.doc_id, ()) if outline.is_within(c.article, chunk.article)]
+    if not inside:
+        return chunk
+    text = "\n".join(c.text for c in (chunk, *inside))
+    return Chunk(chunk.doc_id, chunk.article, text, chunk.chapter, chunk.title, chunk.order)
+
+
+def _only_heading(chunk: Chunk) -> bool:
+    """A unit whose own text is a heading alone ("九.申报审核。", "（二）支持政策")."""
+    return all(is_heading(s, chunk) or len(strip_label(s.text)) <= 16 for s in split_sentences(chunk)) and (
+        len(strip_label(chunk.text)) <= 20
+    )
 
 
 def _status_answer(

@@ -139,6 +139,7 @@ class AnswerChain:
             tool_text=calc.text if calc else "",
             tool_chunks=calc.chunks if calc else (),
             support=state["support"],
+            by_doc=self.index.by_doc,
         )
 
     def _finish(self, answer: Answer, state: dict[str, Any]) -> Answer:

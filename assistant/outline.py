@@ -339,15 +339,17 @@ def _parse_paragraphs(paragraphs: Sequence[str]) -> Outline:
 
 # A label's path: 二（二）5 → (cn 2)(（cn） 2)(ar 5); 第五条（三） → (tiao 5)(（cn） 3).
 _STEP = re.compile(
-    rf"第\s*({_NUM})\s*(大点|大项|大条|大部分|编|章|节|条|部分|段|款|项|点|目)"
+    rf"第\s*({_NUM})\s*(大点|大项|大条|大部分|小点|小项|小条|编|章|节|条|部分|段|款|项|点|目)"
     rf"|[（(]\s*({_CN}+)\s*[）)]|[（(]\s*(\d{{1,3}})\s*[）)]"
-    rf"|(附件|附表|附录)\s*({_NUM})?|([{CIRCLED}])|({_CN}+)(?=[、（(\d]|$)|(\d{{1,3}})"
+    rf"|(附件|附表|附录)\s*({_NUM})?|([{CIRCLED}])|({_CN}+)(?=[、（(\d{CIRCLED}]|$)|(\d{{1,3}})"
 )
 _ORDINAL_KIND = {
     "编": "bian", "章": "zhang", "节": "jie", "条": "tiao", "部分": "bufen", "段": "para",
     "款": "kuan", "项": "xiang", "点": "item", "目": "item",
     # "第二大点": a top-level 一、二、 heading, as people call it
     "大点": "cn", "大项": "cn", "大条": "cn", "大部分": "cn",
+    # "第3小点": a point inside the heading just named
+    "小点": "item", "小项": "item", "小条": "item",
 }
 
 Step = tuple[str, int]
@@ -360,6 +362,12 @@ def is_label(label: str) -> bool:
         return True
     steps = label_path(label)
     return bool(steps) and render_label(steps) == label
+
+
+def is_within(label: str, parent: str) -> bool:
+    """Whether unit `label` lies inside unit `parent` (九① in 九, 第三部分四1 in 第三部分四)."""
+    inner, outer = label_path(label), label_path(parent)
+    return len(inner) > len(outer) > 0 and inner[: len(outer)] == outer
 
 
 @lru_cache(maxsize=65536)
@@ -395,7 +403,8 @@ _LOOSE = {
     "附件": set(ANNEXES),
     "附表": set(ANNEXES),
     "附录": set(ANNEXES),
-    "item": {"ar", "（ar）", "circ", "tiao", "xiang"},
+    "item": {"ar", "（ar）", "circ", "tiao", "xiang", "cn", "（cn）"},  # 第四点 for 四、 too
+    "bufen": {"cn"},  # 第一部分 of a text in 一、二、
     "tiao": {"tiao", "ar", "（ar）", "（cn）", "cn"},
     "xiang": {"（cn）", "（ar）", "ar", "xiang"},
     "kuan": {"kuan"},
@@ -432,11 +441,13 @@ def path_matches(ref: Sequence[Step], unit: Sequence[Step], strict: bool = True)
 # In a question, a reference is a run of steps: 第十二条, 第12条, （四）第2点, 二（二）5, 附件2,
 # 第三部分, 第二部分第1条, 第五条第（三）项, 第3段; bare numbers count only right after a bracket.
 _Q_STEP = re.compile(
-    rf"第\s*({_NUM})\s*(大点|大项|大条|大部分|编|章|节|条|部分|段|款|项|点|目)"
-    rf"|第\s*[（(]\s*({_CN}+|\d{{1,3}})\s*[）)]\s*(项|款|目|点)"
+    rf"第\s*({_NUM})\s*(大点|大项|大条|大部分|小点|小项|小条|编|章|节|条|部分|段|款|项|点|目)"
+    rf"|第\s*[（(]\s*({_CN}+|\d{{1,3}})\s*[）)]\s*(项|款|目|点|条)"
     rf"|[（(]\s*({_CN}+)\s*[）)]|(?<=[）)分、])\s*(\d{{1,3}})(?![\d万千亿元年月日%.．份个人家名次天种类批期届])"
     rf"|[（(]\s*(\d{{1,3}})\s*[）)]"
-    rf"|(附件|附表|附录)\s*({_NUM})?|(?:第\s*)?([{CIRCLED}])(?:\s*[点项条款])?|(?<![第{CN_DIGITS}])({_CN}{{1,3}})(?=\s*[、（(])"
+    rf"|(附件|附表|附录)\s*({_NUM})?|(?:第\s*)?([{CIRCLED}])(?:\s*[点项条款])?|(?<![第{CN_DIGITS}])({_CN}{{1,3}})(?=\s*[、（({CIRCLED}])"
+    # a bare number heading a written path: 3（3）, 2①
+    rf"|(?<![\d〔\[（(年月号第.．])(\d{{1,3}})(?=[（(]\s*(?:\d{{1,3}}|{_CN}+)\s*[）)]|[{CIRCLED}])"
 )
 _Q_GAP = re.compile(r"^\s*、?\s*(下面|下的|里面|里的|中的|里|中|的|之|项下|部分的)?\s*(的)?\s*$")
 _LAST = re.compile(r"最后(一|那|这)?(段|条|款|项|点|部分|一块)|末尾|结尾(那|一)?段")
@@ -505,6 +516,8 @@ def _question_step(m: re.Match[str]) -> Step | None:
     if m.group(11):
         value = to_int(m.group(11))
         return ("cn", value) if value else None
+    if m.group(12):
+        return ("ar", int(m.group(12)))
     return None
 
 
@@ -523,6 +536,8 @@ def resolve(ref: Reference, labels: Sequence[str], strict: bool | None = None) -
         n = ref.steps[0][1]
         return [labels[n - 1]] if 0 < n <= len(labels) and strict is not False else []
     for mode in ((True, False) if strict is None else (strict,)):
+        if not mode:
+            return _loose(ref, paths)
         found = [lb for lb, p in paths if path_matches(ref.steps, p, mode)]
         if found:
             return found
@@ -533,6 +548,21 @@ def resolve(ref: Reference, labels: Sequence[str], strict: bool | None = None) -
         if found:
             return found
     return []
+
+
+def _loose(ref: Reference, paths: Sequence[tuple[str, tuple[Step, ...]]]) -> list[str]:
+    """The loose reading names the shallowest units it fits: "第二点" of a text in 一.二.三.
+    with ①② inside is 二 (or, when 二 is a heading alone, its points), not every ②."""
+    depth: dict[str, int] = {}
+    for lb, p in paths:
+        fits = [k for k in range(1, len(p) + 1) if path_matches(ref.steps, p[:k], False)]
+        if fits:
+            depth[lb] = min(fits)
+    if not depth:
+        return []
+    shallowest = min(depth.values())
+    found = [lb for lb, _ in paths if depth.get(lb) == shallowest]
+    return [lb for lb in found if not any(is_within(lb, other) for other in found)]  # 二, not 二①
 
 
 def render_label(steps: Sequence[Step]) -> str:

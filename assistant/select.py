@@ -244,6 +244,8 @@ def complete(q: Question, sentences: Sequence[Sentence], chunk: Chunk) -> str:
     list or the sentence introduces one ("提交如下申报材料：" + 1．… 5．…)."""
     if not sentences:
         return ""
+    if q.wants_whole:
+        return chunk.text  # 原文 / 全文 / 讲了什么: the unit as written
     paragraphs = chunk.text.split("\n")
     if q.wants_list:
         for intro, items in _lists(paragraphs):

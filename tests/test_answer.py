@@ -11,6 +11,7 @@ import pytest
 from assistant.chain import AnswerChain
 from assistant.errors import BadQuestion
 from assistant.index import Index
+from assistant.ingest import ingest_paths
 
 from .conftest import TODAY
 
@@ -172,3 +173,23 @@ def test_a_refusal_summarises_a_large_library() -> None:
     text = describe_corpus(many)
     assert text.startswith("现有资料共500份文件，包括：《文件0》")
     assert text.count("《") == LISTED_DOCUMENTS and "《文件499》" not in text
+
+
+def test_a_heading_over_points_is_quoted_with_its_points(tmp_path_factory: pytest.TempPathFactory) -> None:
+    text = """某县扶持暂行办法
+一.总体要求
+坚持市场导向，制定本办法。
+二.申报审核。
+①每年3月1日至3月15日申报；
+②县人社局自申报截止之日起15个工作日内完成审核。
+三.附则
+本办法自2025年1月1日起施行。
+"""
+    folder = tmp_path_factory.mktemp("heading")
+    (folder / "moushan-measures.txt").write_text(text, encoding="utf-8")
+    report = ingest_paths([folder / "moushan-measures.txt"], folder / "index", "hash", today=TODAY)
+    assert not report.failed, report.failed
+    chain = AnswerChain(Index(folder / "index", "hash"), today=TODAY)
+    answer = chain.ask("某县扶持暂行办法第二点申报审核，全文给我")
+    assert "每年3月1日至3月15日申报" in answer.answer and "15个工作日内完成审核" in answer.answer
+    assert {c.article for c in answer.citations} == {"二"}

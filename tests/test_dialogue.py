@@ -148,3 +148,4 @@ def test_a_point_after_a_point_is_its_sibling() -> None:
     assert _relative_to("二（二）2", "item") == "二（二）"  # 第3点 after 二（二）2 → 二（二）3
     assert _relative_to("第二十二条", "xiang") == "第二十二条"  # 第三项 after an article → inside it
     assert _relative_to("第五条（二）", "（cn）") == "第五条"
+

@@ -272,13 +272,26 @@ def test_fixture_policies_yield_their_authors_labels(name: str) -> None:
         ("（三）（2）", (("（cn）", 3), ("（ar）", 2))),
         ("二、3 那块怎么说", (("cn", 2), ("item", 3))),
         ("第二部分第二大点（三）第2条", (("bufen", 2), ("cn", 2), ("（cn）", 3), ("tiao", 2))),
+        ("某办法 三③", (("cn", 3), ("circ", 3))),
+        ("某措施 3（3）", (("ar", 3), ("（ar）", 3))),
+        ("第一部分第（2）条原文", (("bufen", 1), ("（ar）", 2))),
+        ("第四大点第3小点讲的什么", (("cn", 4), ("item", 3))),
     ],
 )
 def test_references_in_questions(question: str, steps: tuple[outline.Step, ...]) -> None:
     assert [r.steps for r in outline.find_references(question)] == [steps]
 
 
+def test_references_resolve_loosely_to_the_numbering_a_document_has() -> None:
+    labels = ["一（1）", "一（2）", "二（1）", "二（2）", "三", "四"]
+    assert outline.resolve(outline.find_references("第一部分第（2）条")[0], labels) == ["一（2）"]
+    assert outline.resolve(outline.find_references("第四点")[0], labels) == ["四"]
+    assert outline.is_within("九①", "九") and outline.is_within("第三部分四1", "第三部分四")
+    assert not outline.is_within("九", "九") and not outline.is_within("十①", "九")
+
+
 def test_figures_are_not_references() -> None:
+    assert outline.find_references("文号〔2022〕38号") == ()
     assert outline.find_references("营收3000万元（含税）能拿多少，面积4800平方米够吗") == ()
     assert outline.find_references("申请表1、2份") == ()  # a count after 、, not a point
 
