@@ -377,8 +377,10 @@ def route(question: str, documents: Mapping[str, DocumentMeta]) -> Intent:
     named = _current_versions(named_documents(text, documents), text, documents)
     hinted = hinted_documents(text, documents)
     if named:
-        # "自治区级和聊城市级…": a level word beside a name names a second document.
-        named = named + tuple(d for d in hinted if d not in named)
+        # "自治区级和聊城市级…分别": a level word beside a name names a second document — in a
+        # question comparing documents; "申报霁川省级园要先当几年市级园" names only 霁川.
+        if lexicon().comparison.search(text):
+            named = named + tuple(d for d in hinted if d not in named)
     elif len(hinted) == 1 and lexicon().level_document.search(text):
         # "自治区级的那个办法": a level word with a document noun right after it names the one
         # document of that level ("国家级人力资源服务产业园管理办法" is some other title).

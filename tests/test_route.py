@@ -48,6 +48,8 @@ def test_item_after_article_is_not_an_outline_reference() -> None:
         ("自治区级和聊城市级产业园的营收门槛", (LC, GX)),
         ("柳州营收6亿能拿多少奖励", (LZ,)),
         ("核心区面积要求是多少", ()),
+        # a level word inside the subject of a named document names no second one
+        ("申报聊城市级产业园之前，要先当几年自治区级产业园", (LC,)),
     ],
 )
 def test_named_documents(question: str, docs: tuple[str, ...]) -> None:
