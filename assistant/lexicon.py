@@ -32,6 +32,8 @@ class Lexicon:
     which_article: re.Pattern[str]
     validity: re.Pattern[str]
     draft: re.Pattern[str]
+    draft_mark: re.Pattern[str]  # 草稿/征求意见: a draft question only with a yes/no cue
+    yes_no: re.Pattern[str]
     whole: re.Pattern[str]
     extreme: re.Pattern[str]  # group 1: the top end, group 2: the bottom end
     bound_high: re.Pattern[str]
@@ -78,6 +80,8 @@ def lexicon() -> Lexicon:
         which_article=re.compile(_any(cues["which_article"])),
         validity=re.compile(_any(cues["validity"])),
         draft=re.compile(_any(cues["draft"])),
+        draft_mark=re.compile(_any(cues["draft_mark"])),
+        yes_no=re.compile(_any(cues["yes_no"])),
         whole=re.compile(_any(cues["whole"])),
         extreme=re.compile(f"({_any(cues['extreme_high'])})|({_any(cues['extreme_low'])})"),
         bound_high=re.compile(_any(cues["bound_high"])),

@@ -74,7 +74,7 @@ def understand(intent: Intent) -> Question:
         which_article=bool(lex.which_article.search(intent.question)),
         # asked of the topic: "…实施方案" is a title, not a question about 实施
         about_validity=bool(lex.validity.search(asked)),
-        about_draft=bool(lex.draft.search(asked)),
+        about_draft=bool(lex.draft.search(asked) or (lex.draft_mark.search(asked) and lex.yes_no.search(asked))),
         as_of=date_in(intent.question),
     )
 

@@ -184,3 +184,11 @@ def test_a_year_in_a_named_title_is_not_the_day_asked_about() -> None:
 
     assert date_in("《某市三年行动计划（2025—2027年）》落户奖励分几年给") is None
     assert date_in("《某市三年行动计划（2025—2027年）》2027年3月还有效吗") == __import__("datetime").date(2027, 3, 1)
+
+
+def test_a_draft_mark_naming_the_version_is_not_a_question_about_drafts() -> None:
+    assert not _q("那个补贴措施征求意见稿，意见反馈截止到哪天").about_draft
+    assert not _q("那个补贴措施征求意见稿，意见反馈截止到哪天").about_validity
+    assert _q("那个补贴措施是征求意见稿吗").about_draft
+    assert _q("这个措施正式发布了没有").about_draft
+    assert _q("新办法替代了哪个老文件").about_validity
