@@ -31,11 +31,30 @@ class Sentence:
     text: str
     paragraph: str
     position: int
+    header: str = ""  # a table row's header row ("指标｜单一园区｜多个园区"): what its cells mean
+
+
+# A table row as the loaders and ingest write it: cells between ｜ or " | ".
+_CELL_BREAK = re.compile(r"\s*[｜|]\s*")
+
+
+def is_table_row(paragraph: str) -> bool:
+    return len(_CELL_BREAK.split(paragraph.strip())) >= 2 and not _SENTENCE_END.split(paragraph.strip())[0].endswith("。")
 
 
 def split_sentences(chunk: Chunk) -> list[Sentence]:
+    """Sentences in document order; a table row is one sentence, read with its table's header."""
     out: list[Sentence] = []
+    header = ""
     for paragraph in chunk.text.split("\n"):
+        if is_table_row(paragraph):
+            if not header:
+                header = paragraph  # the first row of a table names its columns
+                out.append(Sentence(paragraph.strip(), paragraph, len(out)))
+            else:
+                out.append(Sentence(paragraph.strip(), paragraph, len(out), header))
+            continue
+        header = ""
         for piece in _SENTENCE_END.split(paragraph):
             if piece.strip():
                 out.append(Sentence(piece.strip(), paragraph, len(out)))
@@ -68,7 +87,8 @@ def search_tokens(text: str) -> list[str]:
 
 
 def score_sentence(sentence: Sentence, tokens: Sequence[str], vocab: Vocabulary, kind: str | None) -> float:
-    score = sum(vocab.idf(t) for t in tokens if t in sentence.text)
+    read = sentence.header + sentence.text  # a row's cells mean what its header says
+    score = sum(vocab.idf(t) for t in tokens if t in read)
     if kind and lexicon().kind(kind).states.search(sentence.text):
         score *= 1.5
         score += 1.0
@@ -246,6 +266,16 @@ def complete(q: Question, sentences: Sequence[Sentence], chunk: Chunk) -> str:
         return ""
     if q.wants_whole:
         return chunk.text  # 原文 / 全文 / 讲了什么: the unit as written
+    rows = [s for s in sentences if s.header]
+    if rows:
+        # table rows are quoted under their header, one per line, so each cell can be read
+        lines: list[str] = []
+        for s in sentences:  # in document order, each row's header before it once
+            if s.header and s.header not in lines:
+                lines.append(s.header)
+            if s.text not in lines:
+                lines.append(s.text)
+        return "\n".join(lines)
     paragraphs = chunk.text.split("\n")
     if q.wants_list:
         for intro, items in _lists(paragraphs):

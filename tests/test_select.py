@@ -192,3 +192,17 @@ def test_a_draft_mark_naming_the_version_is_not_a_question_about_drafts() -> Non
     assert _q("那个补贴措施是征求意见稿吗").about_draft
     assert _q("这个措施正式发布了没有").about_draft
     assert _q("新办法替代了哪个老文件").about_validity
+
+
+def test_a_table_row_is_read_with_its_header_and_quoted_under_it() -> None:
+    unit = Chunk(
+        "d", "附表1",
+        "附表1　认定指标表\n指标｜单一园区｜多个园区的核心园区\n园区建筑面积｜不低于15000平方米｜不低于10000平方米\n"
+        "入驻机构数量｜不少于40家｜不少于30家\n注：设立多个园区的，入驻机构总数不少于50家。",
+    )
+    q = _q("单一园区要求入驻多少家机构")
+    sentences = best_sentences(q, unit, vocabulary_for([unit]))
+    assert sentences[0].text == "入驻机构数量｜不少于40家｜不少于30家"
+    assert sentences[0].header == "指标｜单一园区｜多个园区的核心园区"
+    quote = complete(q, sentences, unit)
+    assert quote.split("\n")[:2] == ["指标｜单一园区｜多个园区的核心园区", "入驻机构数量｜不少于40家｜不少于30家"]
