@@ -109,7 +109,11 @@ def contextualise_from(question: str, state: DialogueState | None, index: Index)
         # "第3点呢" / "第十条呢": a unit of the document the conversation is about
         return _in_documents(state.documents, question, index)
     own_subject = content_words(intent.topic)
-    elliptical = bool(lexicon().follow_up.match(intent.question)) or (not intent.doc_ids and len(own_subject) <= 1)
+    elliptical = (
+        bool(lexicon().follow_up.match(intent.question))
+        or (not intent.doc_ids and len(own_subject) <= 1)
+        or bool(lexicon().anaphora.search(intent.question))
+    )
     if intent.doc_ids:
         if not elliptical:
             return question  # a question of its own about a document it names
@@ -121,8 +125,9 @@ def contextualise_from(question: str, state: DialogueState | None, index: Index)
         merged = _replace_figures(previous, intent.question)
         if merged is not None:
             return merged
-        if not own_subject or _gives_figures(intent.question):
-            # "能拿多少" / "注册资本800万呢": the previous question, with this added to it
+        if not own_subject or _gives_figures(intent.question) or _pronoun_or_contrast(intent.question):
+            # "能拿多少" / "注册资本800万呢" / "那多个园区的核心园区呢" / "它的补助多少":
+            # the previous question, with this added to it
             return f"{previous}；{intent.question}"
     # a subject of its own ("那机构数量要多少家？"), in the documents of the conversation
     return _in_documents(state.documents, intent.question, index)
@@ -132,6 +137,15 @@ def _in_documents(doc_ids: Sequence[str], question: str, index: Index) -> str:
     """The question, prefixed with the titles of the documents in focus."""
     titles = "".join(f"《{index.documents[d].title}》" for d in doc_ids if d in index.documents)
     return f"{titles}{question}" if titles else question
+
+
+def _pronoun_or_contrast(question: str) -> bool:
+    """A turn leaning on the previous subject: a pronoun for it ("它认定后的补助是多少"), or
+    "那…呢" asking nothing of its own ("那设多个园区的核心园区呢": the same thing of another)."""
+    lex = lexicon()
+    if lex.anaphora.search(question):
+        return True
+    return question.startswith("那") and question.rstrip("？?。 ").endswith("呢")
 
 
 def _gives_figures(question: str) -> bool:

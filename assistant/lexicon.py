@@ -47,6 +47,7 @@ class Lexicon:
     level: re.Pattern[str]  # group 1: the level word
     level_document: re.Pattern[str]  # "自治区级的那个办法"
     comparison: re.Pattern[str]  # "…和…分别": a question about more than one document
+    anaphora: re.Pattern[str]  # 它/其/该项: the previous turn's subject
     title_without_quotes: re.Pattern[str]
     not_places: frozenset[str]
     synonyms: tuple[tuple[str, str], ...]
@@ -90,6 +91,7 @@ def lexicon() -> Lexicon:
         follow_up=re.compile(f"^({_any(cues['follow_up'])})"),
         across_documents=re.compile(_any(cues["across_documents"])),
         comparison=re.compile(_any(cues["comparison"])),
+        anaphora=re.compile(_any(cues["anaphora"])),
         validity_unit=re.compile(_any(data["validity_unit"])),
         validity_sentence=re.compile(_any(data["validity_sentence"])),
         levels=levels,

@@ -66,7 +66,7 @@ def understand(intent: Intent) -> Question:
     extreme = lex.extreme.search(asked)
     return Question(
         intent=intent,
-        kind=asked_kind(asked),
+        kind=_kind(asked),
         also=_other_parts_kinds(asked),
         extreme=None if extreme is None else ("max" if extreme.group(1) else "min"),
         wants_list=bool(lex.wants_list.search(intent.question)),
@@ -79,15 +79,27 @@ def understand(intent: Intent) -> Question:
     )
 
 
+def _parts(text: str) -> list[str]:
+    return [p for p in re.split(r"[？?；;]", text) if p.strip()]
+
+
+def _kind(text: str) -> str | None:
+    """What is asked: the last part's kind when it names one — a follow-up made
+    self-contained ends with the turn actually asked ("…面积要求多少；那机构数量要多少家呢") —
+    else the first kind the question names."""
+    parts = _parts(text)
+    return (asked_kind(parts[-1]) if parts else None) or asked_kind(text)
+
+
 def _other_parts_kinds(text: str) -> tuple[str, ...]:
-    """When a question asks two things (parts ended by ？ or ；), the kinds its parts ask for
-    beyond the first part's."""
-    parts = [p for p in re.split(r"[？?；;]", text) if p.strip()]
+    """When a question asks two things (parts ended by ？ or ；), the kinds its other parts ask
+    for beyond the main one."""
+    parts = _parts(text)
     if len(parts) < 2:
         return ()
-    first = asked_kind(parts[0])
-    kinds = [asked_kind(p) for p in parts[1:]]
-    return tuple(dict.fromkeys(k for k in kinds if k and k != first))
+    main = _kind(text)
+    kinds = [asked_kind(p) for p in parts]
+    return tuple(dict.fromkeys(k for k in kinds if k and k != main))
 
 
 def asked_kind(text: str) -> str | None:

@@ -104,6 +104,21 @@ def test_figures_the_previous_question_lacked_are_added_to_it(chain: AnswerChain
     assert (TX, "第四条") in _cited(answer)
 
 
+def test_a_pronoun_carries_the_previous_subject(chain: AnswerChain) -> None:
+    answer, _ = _talk(chain, "桐溪对引进博士研究生的机构有什么支持", "它每人给多少钱")
+    assert answer.notes["understood_as"].startswith("桐溪对引进博士研究生的机构有什么支持")
+    assert "8000元" in answer.answer and (TX, "第四条") in _cited(answer)
+
+
+def test_that_one_instead_asks_the_same_of_another_thing(chain: AnswerChain) -> None:
+    history = [["桐溪入驻机构租金补贴的补贴期限最长几年", "…"]]
+    understood = contextualise("那梅岭的入驻机构呢", history, chain.index)
+    assert "梅岭" in understood and "补贴期限" in understood
+    history = [["桐溪申报市级产业园对入驻机构数量有什么要求", "…"]]
+    understood = contextualise("那对园区建筑面积呢", history, chain.index)
+    assert understood.startswith("桐溪申报市级产业园对入驻机构数量有什么要求") and understood.endswith("那对园区建筑面积呢")
+
+
 def test_each_earlier_turn_is_read_in_its_conversation(chain: AnswerChain) -> None:
     # turn 2 switches to 梅岭 and keeps the subject; turn 3 names a unit of 梅岭
     answer, history = _talk(chain, "桐溪租金补贴期限多长", "那梅岭呢", "第二条呢")
