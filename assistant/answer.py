@@ -17,6 +17,7 @@ from assistant.coverage import refusal_reason
 from assistant.lexicon import lexicon
 from assistant.question import Question
 from assistant.render import answered, cn_date, refusal, source_line
+from assistant.retrieve import validity_unit
 from assistant.select import (
     Vocabulary,
     best_sentences,
@@ -58,7 +59,7 @@ def compose(
     hits = [h for h in hits if h.via == "exact" or not addressed_to_reader(h.chunk.text)]
     exact = [h.chunk for h in hits if h.via == "exact"]
     if q.intent.doc_ids and (q.about_draft or (q.about_validity and not exact)):
-        status = _status_answer(q, hits, documents, chunks, today)
+        status = _status_answer(q, hits, documents, by_doc or {}, today)
         if status:
             return status
     reason = refusal_reason(q, hits, documents, vocab, support)
@@ -131,7 +132,11 @@ def _only_heading(chunk: Chunk) -> bool:
 
 
 def _status_answer(
-    q: Question, hits: Sequence[Hit], documents: Mapping[str, DocumentMeta], chunks: Sequence[Chunk], today: dt.date
+    q: Question,
+    hits: Sequence[Hit],
+    documents: Mapping[str, DocumentMeta],
+    by_doc: Mapping[str, Sequence[Chunk]],
+    today: dt.date,
 ) -> Answer | None:
     """Whether and until when each named document applies: its draft mark, the unit stating
     施行/有效期, replacement, and the state on the asked (or today's) date."""
@@ -141,8 +146,8 @@ def _status_answer(
     cited: list[Chunk] = []
     for doc_id in doc_ids:
         meta = documents[doc_id]
-        own = [c for c in chunks if c.doc_id == doc_id]
-        validity = next((c for c in reversed(own) if lex.validity_unit.search(c.text)), None)
+        own = by_doc.get(doc_id, ())
+        validity = validity_unit(own)
         facts = []
         if meta.is_draft:
             facts.append(f"该文本标注为“{meta.draft_label}”，属于草案，不是正式印发的文件")

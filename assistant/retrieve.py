@@ -11,6 +11,7 @@ import numpy as np
 
 from assistant import outline
 from assistant.index import Index, tokenize
+from assistant.lexicon import lexicon
 from assistant.route import ArticleRef, Intent, route
 from assistant.types import Chunk, Hit, Via
 
@@ -205,7 +206,26 @@ class Retriever:
                 leaders += own[:1] or best_of.get(code, [])
             lead = ranked[: len(local_exact)] + leaders
             ranked = lead + [i for i in ranked if i not in lead]
-        return Retrieval([hit(i) for i in ranked[:k]], support, embed)
+        hits = [hit(i) for i in ranked[:k]]
+        if intent.doc_ids and not exact and lexicon().validity.search(query):
+            hits = _status_first(hits, index.by_doc.get(intent.doc_ids[0], ()), k)
+        return Retrieval(hits, support, embed)
+
+
+def validity_unit(units: Sequence[Chunk]) -> Chunk | None:
+    """The unit of a document stating when it applies (施行/有效期), the last such one."""
+    pattern = lexicon().validity_unit
+    return next((c for c in reversed(units) if pattern.search(c.text)), None)
+
+
+def _status_first(hits: list[Hit], units: Sequence[Chunk], k: int) -> list[Hit]:
+    """Asked whether a named document applies (有效期/施行/废止), the unit stating it ranks
+    first — it is what the answer cites — wherever the words put it."""
+    unit = validity_unit(units)
+    if unit is None:
+        return hits
+    top = max((h.score for h in hits), default=1.0)
+    return [Hit(unit, top, "fused"), *(h for h in hits if h.chunk != unit)][:k]
 
 
 def _top(fused: np.ndarray, orders: np.ndarray, eligible: np.ndarray, k: int) -> list[int]:

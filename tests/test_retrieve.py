@@ -61,6 +61,11 @@ def test_cross_document_question_leads_with_each_document(retriever: Retriever) 
     assert {hits[0].chunk.doc_id, hits[1].chunk.doc_id} == {GX, LC}
 
 
+def test_a_named_document_asked_whether_it_applies_leads_with_its_validity_unit(retriever: Retriever) -> None:
+    top = retriever.retrieve("柳州措施里引进人才的补贴政策现在还有效吗")[0]
+    assert top.chunk.doc_id == LZ and "有效期" in top.chunk.text
+
+
 def test_hybrid_hits_say_how_they_were_found(retriever: Retriever) -> None:
     hits = retriever.retrieve("专项发展资金每年安排多少", k=5)
     assert hits[0].chunk.article == "二（二）1"
