@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -352,13 +352,18 @@ def places_in(question: str) -> tuple[str, ...]:
     )
 
 
-def topic_of(question: str, documents: Mapping[str, DocumentMeta]) -> str:
+def topic_of(question: str, documents: Mapping[str, DocumentMeta], named: Sequence[str] = ()) -> str:
     """Strip document names, 文号, levels and article references: they pick documents and
-    articles, and as search words they only favour articles that repeat the title."""
+    articles, and as search words they only favour articles that repeat the title. A level
+    word that is no named document's own ("云岫规划里省级产业园要建到几家") is the subject."""
     text = _DOC_NUMBER_REF.sub(" ", question)
     for ref in outline.find_references(text):
         text = text.replace(ref.text, " ")
-    for word in _corpus(documents).word_heads.within(text):
+    corpus = _corpus(documents)
+    own_levels = {lv for entry in corpus.names if entry.doc_id in named for lv in entry.levels}
+    for word in corpus.word_heads.within(text):
+        if word in corpus.by_level and named and word not in own_levels:
+            continue
         if word in text:
             text = text.replace(word, " ")
     text = re.sub(r"[《》]", " ", text)
@@ -387,7 +392,7 @@ def route(question: str, documents: Mapping[str, DocumentMeta]) -> Intent:
         named = hinted
     return Intent(
         question=text,
-        topic=topic_of(text, documents),
+        topic=topic_of(text, documents, named),
         doc_ids=named,
         hinted=hinted,
         articles=parse_article_refs(text),

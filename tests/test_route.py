@@ -116,3 +116,8 @@ def test_names_found_by_character_pairs_equal_testing_every_name() -> None:
             stripped = stripped.replace(alias, " ") if alias in stripped else stripped
         levels = tuple(e.doc_id for e in corpus.names if any(lv in stripped for lv in e.levels))
         assert hinted_documents(text, DOCS) == levels
+
+
+def test_a_level_word_no_named_document_carries_is_the_subject() -> None:
+    assert "市级" in route("柳州那个措施对市级产业园有什么要求", DOCS).topic
+    assert "自治区级" not in route("自治区级那个办法对园区面积有什么要求", DOCS).topic
