@@ -86,6 +86,23 @@ def search_tokens(text: str) -> list[str]:
     return [t for t in dict.fromkeys(tokenize(text)) if t not in question_words]
 
 
+_FOCUS_REACH = 4  # characters after the question word ("多久拨付") where its focus stands
+
+
+def question_tokens(q: Question) -> list[str]:
+    """The question's search words, the one right after its question word counted twice:
+    in "审核公示完了多久拨付" what is asked is 拨付, the rest is context."""
+    tokens = search_tokens(q.topic)
+    if not q.kind:
+        return tokens
+    asked = lexicon().kind(q.kind).asks.search(q.topic)
+    if asked is None:
+        return tokens
+    after = q.topic[asked.end() : asked.end() + _FOCUS_REACH]
+    focus = [t for t in tokens if len(t) >= 2 and after.startswith(t)]
+    return tokens + focus[:1]
+
+
 def score_sentence(sentence: Sentence, tokens: Sequence[str], vocab: Vocabulary, kind: str | None) -> float:
     read = sentence.header + sentence.text  # a row's cells mean what its header says
     score = sum(vocab.idf(t) for t in tokens if t in read)
@@ -118,7 +135,7 @@ def best_sentences(q: Question, chunk: Chunk, vocab: Vocabulary, limit: int = 2)
     if not sentences:
         return []
     sentences = [s for s in sentences if not is_heading(s, chunk)] or sentences
-    tokens = search_tokens(q.topic)
+    tokens = question_tokens(q)
     scored = sorted(
         ((score_sentence(s, tokens, vocab, q.kind), s) for s in sentences),
         key=lambda pair: (-pair[0], pair[1].position),
@@ -179,7 +196,7 @@ _MAX_GAP = 3
 def direct_answer(q: Question, sentences: Sequence[Sentence], vocab: Vocabulary) -> str:
     """The clauses of the chosen sentences that carry the answer, verbatim, in order and
     contiguous: "…自收到申请之日起45日内，组织对产业园进行评估。" rather than the whole item."""
-    tokens = search_tokens(q.topic)
+    tokens = question_tokens(q)
     clauses = [c for s in sentences for c in clauses_of(strip_label(s.text))]
     if len(clauses) <= 2:
         return ""
@@ -325,7 +342,7 @@ def targets(q: Question, hits: Sequence[Hit], vocab: Vocabulary) -> list[Chunk]:
 
 
 def rerank(q: Question, hits: Sequence[Hit], vocab: Vocabulary) -> Chunk:
-    tokens = search_tokens(q.topic)
+    tokens = question_tokens(q)
     sentence_scores = [
         max((score_sentence(s, tokens, vocab, q.kind) for s in split_sentences(h.chunk)), default=0.0) for h in hits
     ]

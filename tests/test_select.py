@@ -206,3 +206,23 @@ def test_a_table_row_is_read_with_its_header_and_quoted_under_it() -> None:
     assert sentences[0].header == "指标｜单一园区｜多个园区的核心园区"
     quote = complete(q, sentences, unit)
     assert quote.split("\n")[:2] == ["指标｜单一园区｜多个园区的核心园区", "入驻机构数量｜不少于40家｜不少于30家"]
+
+
+def test_the_word_after_the_question_word_is_what_is_asked() -> None:
+    unit = Chunk(
+        "d", "第九条",
+        "第九条 市人社局自申报截止之日起20个工作日内完成审核，审核结果公示5个工作日。公示无异议的，由市财政局在10个工作日内拨付资金。",
+    )
+    chosen = "".join(s.text for s in best_sentences(_q("审核公示完了多久拨付资金"), unit, vocabulary_for([unit])))
+    assert "10个工作日内拨付" in chosen
+
+
+def test_asked_what_one_must_meet_the_sentence_setting_requirements_answers() -> None:
+    unit = Chunk(
+        "d", "一（2）",
+        "（2）支持各区建设分园区。申请建设分园区的，一是要有不少于3000平方米的办公场所，二是入驻机构不少于10家。验收合格的，给予补助50万元。",
+    )
+    q = _q("想建分园区要满足什么条件")
+    assert q.kind == "condition"
+    chosen = "".join(s.text for s in best_sentences(q, unit, vocabulary_for([unit])))
+    assert "不少于3000平方米" in chosen
