@@ -213,7 +213,7 @@ def test_the_word_after_the_question_word_is_what_is_asked() -> None:
         "d", "第九条",
         "第九条 市人社局自申报截止之日起20个工作日内完成审核，审核结果公示5个工作日。公示无异议的，由市财政局在10个工作日内拨付资金。",
     )
-    chosen = "".join(s.text for s in best_sentences(_q("审核公示完了多久拨付资金"), unit, vocabulary_for([unit])))
+    chosen = "".join(s.text for s in best_sentences(_q("审核公示多久拨付"), unit, vocabulary_for([unit]), limit=1))
     assert "10个工作日内拨付" in chosen
 
 
