@@ -76,7 +76,7 @@ def rules_of(index: Index) -> list[Rule]:
 
 
 def _parent(label: str) -> tuple[Any, ...] | None:
-    from assistant.calc.extract import _parent as parent
+    from assistant.calc.extract_text import parent_of as parent
 
     return parent(label)
 
