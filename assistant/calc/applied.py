@@ -181,7 +181,7 @@ def apply_tiers(rule: Tiers, ask: Ask, related: dict[str, str]) -> Applied | Non
     q = _pick(ask, [q for q in ask.figures if _fits_unit(q, unit) and not ask.already(q)], rule.subject)
     if q is None:
         return None
-    v = q.number
+    v = _value(q, unit)
     shown = {rule.subject or "数额": q.text}
     row, certain = _row_of(rule.rows, v)
     if not certain:
@@ -194,6 +194,8 @@ def apply_tiers(rule: Tiers, ask: Ask, related: dict[str, str]) -> Applied | Non
         return Applied(rule, 1, (f"{rule.subject}{q.text}未达到最低一档（{first.phrase}），还差{show(gap, unit)}",),
                        steps=(f"{show(bar)} − {show(v, unit)} = {show(gap, unit)}",), inputs=shown,
                        result=f"还差{show(gap, unit)}")
+    if row.reward.unit == "%":
+        return _tier_share(rule, ask, row, q, shown)
     reward = row.reward.value
     word = "最高" if row.ceiling else ""
     lines = [f"{rule.subject}{q.text}属于“{row.phrase}”这一档：奖励{word}{show(reward, '元')}"]
@@ -219,6 +221,20 @@ def apply_tiers(rule: Tiers, ask: Ask, related: dict[str, str]) -> Applied | Non
             steps.append(f"{show(nxt.lower.figure)} − {show(v, unit)} = {show(gap, unit)}")
     return Applied(rule, 1, tuple(lines), tuple(steps), shown, result, also=also, used=(q,),
                    at=row.reward.label)
+
+
+def _tier_share(rule: Tiers, ask: Ask, row: TierRow, q: Quantity, shown: dict[str, str]) -> Applied:
+    """A row that gives a share ("满1年不满2年迁离的，退回60%"): of the sum the question gives."""
+    line = f"{rule.subject}{q.text}属于“{row.phrase}”这一档（{row.reward.text}）"
+    steps = [f"{q.text} → {row.bounds}"]
+    base = next((b for b in ask.figures if b.kind == "amount" and b is not q), None)
+    if base is None:
+        return Applied(rule, 1, (line,), tuple(steps), shown, row.reward.text, used=(q,), at=row.reward.label)
+    due = base.number * row.reward.value
+    shown["金额"] = base.text
+    steps.append(f"{show(base.number, '元')} × {show(row.reward)} = {show(due, '元')}")
+    return Applied(rule, 2, (f"{line}：{show(due, '元')}",), tuple(steps), shown, show(due, "元"),
+                   used=(q, base), at=row.reward.label)
 
 
 # ---------------------------------------------------------------- thresholds

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from assistant.calc.extract_text import (
+    LEADING_MARK,
     NUM,
     SENTENCE_END,
     alt,
@@ -19,7 +20,9 @@ from assistant.calc.extract_text import (
     clause_end,
     clause_start,
     lexicon,
+    ops,
     parent_of,
+    prefix_op,
     quantities,
     trim,
 )
@@ -61,10 +64,11 @@ def _reward_after(text: str, start: int, stop: int) -> tuple[Quantity, bool] | N
 
 
 def tiers(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[tuple[int, int]]]:
+    """A table "X至Y（含X，不含Y）的，奖励Z", or one written with bound words (see `_worded`)."""
     norm = normalize_width(text)
     matches = list(_TIER_RE.finditer(norm))
     if len(matches) < 2:
-        return [], []
+        return _worded(doc_id, label, text)
     rows: list[TierRow] = []
     pres: list[str] = []
     used: list[tuple[int, int]] = []
@@ -149,3 +153,119 @@ def tiers_across_items(per_unit: list[tuple[Chunk, list[Rule], list[Cap]]]) -> l
                 out.append(replace(table, unit=first, phrase=rows[0].phrase, rows=tuple(rows)))
     return out
 
+
+
+# ---------------------------------------------------------------- tiers written with words
+
+_BOUND_KINDS = ("amount", "area", "count", "duration")
+_ROW_END = re.compile(r"的[，,]")
+_PER = re.compile(r"每(?:[月年次])?(?:平方米|人次|人|名|家|户|个)")  # a rate, not a row's outcome
+
+
+def _bound_of(seg: str, q: Quantity) -> tuple[str, Bound] | None:
+    """A figure with its boundary word ("3000万元以上", "不满1亿元", "满1年"): the side it
+    bounds (lo / hi) and whether it includes the number, as the boundary words say."""
+    suffix = q.qualifier if q.qualifier in lexicon()["tier_suffix_words"] else None
+    pre = prefix_op(seg, q.span[0])
+    op = ops()[suffix] if suffix else (pre[1] if pre else None)
+    if op is None:
+        return None
+    side = "lo" if op in (">=", ">") else "hi"
+    return side, Bound(as_figure(q), op in (">=", "<="))
+
+
+def _outcome(seg: str, start: int) -> tuple[Figure, bool, int] | None:
+    """What a row gives, after its condition: an amount, a share ("退回60%") or the whole
+    ("全额退回", a share of 100%); with whether it is a ceiling and where it ends. A rate
+    ("每人500元") is not a row's outcome."""
+    rest = seg[start:]
+    whole = re.search(alt(lexicon()["whole_words"]), rest)
+    for q in quantities(rest):
+        if q.kind in ("amount", "percent"):
+            if whole and whole.start() < q.span[0]:
+                break
+            gap = rest[:q.span[0]]
+            if _PER.search(gap):
+                return None
+            return as_figure(q), "不超过" in gap or "最高" in gap, start + q.span[1]
+    if whole:
+        return Figure(Decimal(1), "%", whole.group()), False, start + whole.end()
+    return None
+
+
+_Row = tuple[Bound | None, Bound | None, Figure, bool, str, int, int, int]
+
+
+def _worded_row(seg: str) -> _Row | None:
+    """One row "营业收入3000万元以上不满1亿元的，奖励20万元": its bounds, outcome, ceiling, subject
+    words, where its bounds start and end and where the row ends (in `seg`)."""
+    end = _ROW_END.search(seg)
+    if end is None:
+        return None
+    cond = seg[:end.start()]
+    bounds: dict[str, Bound] = {}
+    spans: list[tuple[int, int]] = []
+    for q in quantities(cond):
+        if q.kind not in _BOUND_KINDS:
+            continue
+        found = _bound_of(cond, q)
+        if found is None or found[0] in bounds:
+            return None
+        bounds[found[0]] = found[1]
+        pre = prefix_op(cond, q.span[0])
+        spans.append((q.span[0] - (len(pre[0]) if pre and q.qualifier not in lexicon()["tier_suffix_words"] else 0),
+                      q.span[1]))
+    if not bounds:
+        return None
+    lo, hi = bounds.get("lo"), bounds.get("hi")
+    if lo and hi and (lo.figure.unit != hi.figure.unit or lo.figure.value >= hi.figure.value):
+        return None
+    got = _outcome(seg, end.end())
+    if got is None:
+        return None
+    reward, ceiling, stop = got
+    first, last = spans[0][0], spans[-1][1]
+    subject = trim(cond[:first]) or trim(cond[last:])
+    return lo, hi, reward, ceiling, subject, first, last, clause_end(seg, stop)
+
+
+def _worded(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[tuple[int, int]]]:
+    """Rows in a run of sentences or items, each bounded by the one before: "（一）营业收入3000万元
+    以上不满1亿元的，奖励20万元；（二）…1亿元以上不满3亿元的，奖励50万元；（三）…3亿元以上的，
+    奖励100万元". A table needs two rows or more, one unit, and each lower bound where the row
+    before ends (so that no value falls between rows or in two)."""
+    norm = normalize_width(text)
+    found: list[tuple[TierRow, str, int, int]] = []
+    pos = 0
+    for seg in re.split(f"([{SENTENCE_END}])", norm):
+        row = _worded_row(seg)
+        if row is not None:
+            lo, hi, reward, ceiling, subject, first, last, stop = row
+            phrase = LEADING_MARK.sub("", text[pos:pos + stop].strip())
+            found.append((TierRow(lo, hi, reward, ceiling, text[pos + first:pos + last], phrase), subject,
+                          pos + first, pos + stop))
+        pos += len(seg)
+    runs: list[list[tuple[TierRow, str, int, int]]] = []
+    for item in found:
+        row = item[0]
+        prev = runs[-1][-1][0] if runs else None
+        joined = (prev is not None and prev.upper is not None and row.lower is not None
+                  and prev.upper.figure.unit == row.lower.figure.unit
+                  and prev.upper.figure.value == row.lower.figure.value
+                  and prev.upper.inclusive != row.lower.inclusive)
+        if joined:
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    rules: list[Rule] = []
+    used: list[tuple[int, int]] = []
+    for run in runs:
+        if len(run) < 2 or run[0][0].lower is None and run[0][0].upper is None:
+            continue
+        named = [s for _, s, _, _ in run if s]
+        subject = Counter(named).most_common(1)[0][0] if named else ""
+        start = clause_start(norm, run[0][2], SENTENCE_END)
+        phrase = LEADING_MARK.sub("", text[start:run[-1][3]].strip())
+        rules.append(Tiers(doc_id, label, phrase, subject, tuple(r for r, _, _, _ in run)))
+        used.append((start, run[-1][3]))
+    return rules, used

@@ -591,11 +591,15 @@ def _figure(norm: str, text: str, m: re.Match[str]) -> Quantity | None:
     shown = text[start:end]
     if start >= 2 and norm[start - 1] in "eE" and norm[start - 2].isdigit():
         raise _error(kind, text[start - 2:end], "不支持科学计数法", "scientific notation is not accepted")
-    if m.group("suffix"):
-        end = m.end("suffix")
     raw_unit = m.group(f"u_{kind}")
     unit = _unit_of(kind, raw_unit)
     value = _to_decimal(num, mult, kind, shown)
+    if kind == "duration" and unit in ("年", "月") and norm[end:end + 1] == "半" and not m.group("suffix"):
+        value += Decimal("0.5")  # "一年半", "两个月半": half a unit more
+        end += 1
+        shown = text[start:end]
+    elif m.group("suffix"):
+        end = m.end("suffix")
     if kind == "duration" and value > DURATION_LIMITS.get(unit, 36500):
         return None  # "2024年" is a year, not a 2024-year period
     _raise_if_sign(norm, m, kind, text[m.start():end])
