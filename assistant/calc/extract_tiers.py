@@ -238,9 +238,9 @@ def _worded(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[tuple[
     found: list[tuple[TierRow, str, int, int]] = []
     pos = 0
     for seg in re.split(f"([{SENTENCE_END}])", norm):
-        row = _worded_row(seg)
-        if row is not None:
-            lo, hi, reward, ceiling, subject, first, last, stop = row
+        read = _worded_row(seg)
+        if read is not None:
+            lo, hi, reward, ceiling, subject, first, last, stop = read
             phrase = LEADING_MARK.sub("", text[pos:pos + stop].strip())
             found.append((TierRow(lo, hi, reward, ceiling, text[pos + first:pos + last], phrase), subject,
                           pos + first, pos + stop))
