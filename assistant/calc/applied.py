@@ -374,13 +374,44 @@ def apply_per_unit(rule: PerUnitCapped, ask: Ask) -> Applied | None:
             steps.append(f"超过上限，按“{cap.phrase}”为{show(cap.figure)}")
             pay = cap.figure.value
             bound.append(cap.figure.label)
+    share_caps = [c for c in rule.caps if c.of and c.figure.unit == "%"]
+    checked: list[str] = []
+    for cap in share_caps:
+        base = _share_base(rule, ask, q, months[0] if months else Decimal(1))
+        if base is None:
+            continue
+        limit = base[0] * cap.figure.value
+        checked.append(cap.phrase)
+        steps.append(f"{cap.of}：{base[1]}；× {show(cap.figure)} = {show(limit, '元')}")
+        if pay > limit:
+            steps.append(f"超过上限，按“{cap.phrase}”为{show(limit, '元')}")
+            pay = limit
+            bound.append(cap.figure.label)
     word = "最多" if rule.ceiling else ""
     line = f"{rule.subject or '补贴'}{word}{show(pay, '元')}（条文：“{rule.phrase}”）"
-    conditions = tuple(c.phrase for c in rule.caps if c.of)
+    conditions = tuple(c.phrase for c in rule.caps if c.of and c.phrase not in checked)
     # a cap written in a sibling item is cited with the rule
     also = tuple(dict.fromkeys(label for label in bound if label and label != rule.unit))
     return Applied(rule, 1, (line,), tuple(steps), {rule.per: q.text}, show(pay, "元"), conditions, also=also,
                    used=(q,))
+
+
+def _share_base(rule: PerUnitCapped, ask: Ask, q: Quantity, months: Decimal) -> tuple[Decimal, str] | None:
+    """The sum a share cap is taken of ("不超过实际缴纳租金的70%"), from an amount the question
+    gives: per unit counted ("租金每月每平40块" × the units) and per month (× the months paid)."""
+    found = [a for a in ask.of("amount") if a is not q]
+    if not found:
+        return None
+    a = found[0]
+    near = ask.text[max(0, a.span[0] - 10):a.span[0]]
+    base, said = a.number, a.text
+    if rule.per and re.search(rf"每{re.escape(rule.per[:1])}|/{re.escape(rule.per[:1])}", near):
+        base *= q.number
+        said += f" × {q.text}"
+    if rule.frequency == "月" and "月" in near and months != 1:
+        base *= months
+        said += f" × {plain(months)}个月"
+    return base, f"{said} = {show(base, '元')}"
 
 
 def _rate(rule: PerUnitCapped, ask: Ask) -> Applied | None:

@@ -105,6 +105,11 @@ def _reward_subject(text: str, end: int) -> str:
     m = re.search(rf"(?P<w>[^，。；给予]{{0,10}}(?:{words}))[^，。；]*$", before)
     if m:
         return trim(m.group("w"))
+    # "给予房租补贴，标准为每月每平方米25元": named earlier in the sentence
+    earlier = text[clause_start(text, end, SENTENCE_END):clause_start(text, end)]
+    found = re.findall(rf"(?:给予)?([^，。；给予]{{0,10}}?(?:{words}))", earlier)
+    if found and trim(found[-1]):
+        return trim(found[-1])
     return trim(re.split("按照|按|每", before)[0])
 
 
@@ -265,6 +270,10 @@ def extract_unit(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[C
             continue  # contradictory words: not a rule we can read
         words = list(dict.fromkeys(w for w in (op_word[0] if op_word else None, suffix) if w))
         op = ops()[suffix] if suffix else (op_word[1] if op_word else None)
+        share = _share_cap(text, q) if op is None else None
+        if share is not None:
+            caps.append(share)
+            continue
         pu = _per_unit(doc_id, label, text, q, op_word if op else None)
         if isinstance(pu, PerUnitCapped):
             per_units.append((pu, clause_start(text, s, SENTENCE_END)))
@@ -317,6 +326,21 @@ def extract_unit(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[C
                  for r in rules]
         return rules, []
     return rules, caps
+
+
+def _share_cap(text: str, q: Quantity) -> Cap | None:
+    """"补贴金额不超过实际缴纳租金的70%": a ceiling at a share of another sum, the boundary
+    word before the sum rather than before the figure."""
+    if q.kind != "percent":
+        return None
+    clause = clause_start(text, q.span[0])
+    ceilings = [w for w, op in ops().items() if op in ("<=", "<")]
+    m = re.search(rf"(?P<w>{alt(ceilings)})(?P<of>[^，。；、\d]{{2,16}}?)的$", text[clause:q.span[0]])
+    if m is None or not trim(m.group("of")):
+        return None
+    phrase = LEADING_MARK.sub("", text[clause:clause_end(text, q.span[1])])
+    return Cap(as_figure(q), ops()[m.group("w")], trim(text[clause:clause + m.start()]), phrase,
+               trim(m.group("of")), m.group("w"))
 
 
 def _has_rate_later(text: str, pos: int) -> bool:
