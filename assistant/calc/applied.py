@@ -556,7 +556,7 @@ def apply(rule: Rule, ask: Ask, related: dict[str, str] | None = None) -> Applie
     if isinstance(rule, (Deadline, Window)):
         from assistant.calc.applied_dates import apply_deadline, apply_window
 
-        return apply_deadline(rule, ask) if isinstance(rule, Deadline) else apply_window(rule, ask)
+        return apply_deadline(rule, ask, related) if isinstance(rule, Deadline) else apply_window(rule, ask)
     if isinstance(rule, Installments):
         return apply_installments(rule, ask, related or {})
     return None

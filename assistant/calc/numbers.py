@@ -106,7 +106,8 @@ _DATE_RE = re.compile(
 # its "2日" is not read as a two-day period.
 _PARTIAL_DATE_RE = re.compile(r"(?<!\d)(?:\d{4}年\d{1,2}月|\d{1,2}月\d{1,2}[日号]?)")
 # "6月3日": a date in the year of "today" (the figure says the year was assumed).
-_MONTH_DAY_RE = re.compile(r"(?<![\d年])(?P<m>\d{1,2})[ \t]*月[ \t]*(?P<d>\d{1,2})[ \t]*[日号](?!\d)")
+# "今年6月30号" is read the same way (the year of "today"); "2024年6月" is not a month-day.
+_MONTH_DAY_RE = re.compile(r"(?:(?<![\d年])|(?<=今年)|(?<=本年))(?P<m>\d{1,2})[ \t]*月[ \t]*(?P<d>\d{1,2})[ \t]*[日号](?!\d)")
 # "2024年-2026年", "2024到2026年", "2024至2026年度": a span of whole years, both ends counted.
 _YEAR_SPAN_RE = re.compile(
     r"(?<!\d)(?P<a>(?:19|20|21)\d{2})[ \t]*年?[ \t]*(?:[-—–~～]{1,2}|至|到)[ \t]*"
