@@ -123,7 +123,10 @@ def test_lanjiang_articles_and_annex_table() -> None:
     # per-unit amounts and their caps
     rent = find(ex, PerUnitCapped, "第十三条", per="平方米", frequency="月")
     assert sorted(r.amount.value for r in rent) == [15, 30]
-    assert all(caps(r) == {(Decimal(500), "平方米", "")} and r.longest.value == 3 for r in rent)
+    # the area cap, and the share cap "租金补贴金额不超过实际缴纳租金的50%" (of the rent paid)
+    assert all(caps(r) == {(Decimal(500), "平方米", ""), (Decimal("0.5"), "%", "")} and r.longest.value == 3
+               for r in rent)
+    assert {c.of for r in rent for c in r.caps} == {"", "实际缴纳租金"}
     living = one(ex, PerUnitCapped, "第十五条", amount=(Decimal(2000), "元"))
     assert (living.per, living.frequency, living.longest.value, caps(living)) == \
         ("人", "月", 2, {(Decimal(10), "人", "")})

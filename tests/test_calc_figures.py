@@ -134,3 +134,13 @@ def test_year_spans_and_durations_fill_their_inputs() -> None:
 def test_a_date_without_its_year_takes_the_given_today() -> None:
     (q,) = label_quantities("公示从6月3日开始", today=dt.date(2025, 2, 1))
     assert (q.field, q.day, q.year_assumed) == ("publicity_start", dt.date(2025, 6, 3), True)
+
+
+@pytest.mark.parametrize(("text", "field"), [
+    ("核心区建筑面积3500平方米", "core_area"),  # 核心区 names the measure; 建筑面积 is its head noun
+    ("园区建筑面积3500平方米", "area"),
+    ("核心区外的园区面积3500平方米", "area"),  # other words between: the nearer hint wins
+])
+def test_a_modifier_before_a_measure_word_names_the_figure(text: str, field: str) -> None:
+    (q,) = label_quantities(text)
+    assert q.field == field

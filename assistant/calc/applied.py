@@ -181,7 +181,7 @@ def apply_tiers(rule: Tiers, ask: Ask, related: dict[str, str]) -> Applied | Non
     q = _pick(ask, [q for q in ask.figures if _fits_unit(q, unit) and not ask.already(q)], rule.subject)
     if q is None:
         return None
-    v = q.number
+    v = _value(q, unit)
     shown = {rule.subject or "数额": q.text}
     row, certain = _row_of(rule.rows, v)
     if not certain:
@@ -194,6 +194,8 @@ def apply_tiers(rule: Tiers, ask: Ask, related: dict[str, str]) -> Applied | Non
         return Applied(rule, 1, (f"{rule.subject}{q.text}未达到最低一档（{first.phrase}），还差{show(gap, unit)}",),
                        steps=(f"{show(bar)} − {show(v, unit)} = {show(gap, unit)}",), inputs=shown,
                        result=f"还差{show(gap, unit)}")
+    if row.reward.unit == "%":
+        return _tier_share(rule, ask, row, q, shown)
     reward = row.reward.value
     word = "最高" if row.ceiling else ""
     lines = [f"{rule.subject}{q.text}属于“{row.phrase}”这一档：奖励{word}{show(reward, '元')}"]
@@ -219,6 +221,20 @@ def apply_tiers(rule: Tiers, ask: Ask, related: dict[str, str]) -> Applied | Non
             steps.append(f"{show(nxt.lower.figure)} − {show(v, unit)} = {show(gap, unit)}")
     return Applied(rule, 1, tuple(lines), tuple(steps), shown, result, also=also, used=(q,),
                    at=row.reward.label)
+
+
+def _tier_share(rule: Tiers, ask: Ask, row: TierRow, q: Quantity, shown: dict[str, str]) -> Applied:
+    """A row that gives a share ("满1年不满2年迁离的，退回60%"): of the sum the question gives."""
+    line = f"{rule.subject}{q.text}属于“{row.phrase}”这一档（{row.reward.text}）"
+    steps = [f"{q.text} → {row.bounds}"]
+    base = next((b for b in ask.figures if b.kind == "amount" and b is not q), None)
+    if base is None:
+        return Applied(rule, 1, (line,), tuple(steps), shown, row.reward.text, used=(q,), at=row.reward.label)
+    due = base.number * row.reward.value
+    shown["金额"] = base.text
+    steps.append(f"{show(base.number, '元')} × {show(row.reward)} = {show(due, '元')}")
+    return Applied(rule, 2, (f"{line}：{show(due, '元')}",), tuple(steps), shown, show(due, "元"),
+                   used=(q, base), at=row.reward.label)
 
 
 # ---------------------------------------------------------------- thresholds
@@ -358,13 +374,44 @@ def apply_per_unit(rule: PerUnitCapped, ask: Ask) -> Applied | None:
             steps.append(f"超过上限，按“{cap.phrase}”为{show(cap.figure)}")
             pay = cap.figure.value
             bound.append(cap.figure.label)
+    share_caps = [c for c in rule.caps if c.of and c.figure.unit == "%"]
+    checked: list[str] = []
+    for cap in share_caps:
+        base = _share_base(rule, ask, q, months[0] if months else Decimal(1))
+        if base is None:
+            continue
+        limit = base[0] * cap.figure.value
+        checked.append(cap.phrase)
+        steps.append(f"{cap.of}：{base[1]}；× {show(cap.figure)} = {show(limit, '元')}")
+        if pay > limit:
+            steps.append(f"超过上限，按“{cap.phrase}”为{show(limit, '元')}")
+            pay = limit
+            bound.append(cap.figure.label)
     word = "最多" if rule.ceiling else ""
     line = f"{rule.subject or '补贴'}{word}{show(pay, '元')}（条文：“{rule.phrase}”）"
-    conditions = tuple(c.phrase for c in rule.caps if c.of)
+    conditions = tuple(c.phrase for c in rule.caps if c.of and c.phrase not in checked)
     # a cap written in a sibling item is cited with the rule
     also = tuple(dict.fromkeys(label for label in bound if label and label != rule.unit))
     return Applied(rule, 1, (line,), tuple(steps), {rule.per: q.text}, show(pay, "元"), conditions, also=also,
                    used=(q,))
+
+
+def _share_base(rule: PerUnitCapped, ask: Ask, q: Quantity, months: Decimal) -> tuple[Decimal, str] | None:
+    """The sum a share cap is taken of ("不超过实际缴纳租金的70%"), from an amount the question
+    gives: per unit counted ("租金每月每平40块" × the units) and per month (× the months paid)."""
+    found = [a for a in ask.of("amount") if a is not q]
+    if not found:
+        return None
+    a = found[0]
+    near = ask.text[max(0, a.span[0] - 10):a.span[0]]
+    base, said = a.number, a.text
+    if rule.per and re.search(rf"每{re.escape(rule.per[:1])}|/{re.escape(rule.per[:1])}", near):
+        base *= q.number
+        said += f" × {q.text}"
+    if rule.frequency == "月" and "月" in near and months != 1:
+        base *= months
+        said += f" × {plain(months)}个月"
+    return base, f"{said} = {show(base, '元')}"
 
 
 def _rate(rule: PerUnitCapped, ask: Ask) -> Applied | None:
@@ -509,7 +556,7 @@ def apply(rule: Rule, ask: Ask, related: dict[str, str] | None = None) -> Applie
     if isinstance(rule, (Deadline, Window)):
         from assistant.calc.applied_dates import apply_deadline, apply_window
 
-        return apply_deadline(rule, ask) if isinstance(rule, Deadline) else apply_window(rule, ask)
+        return apply_deadline(rule, ask, related) if isinstance(rule, Deadline) else apply_window(rule, ask)
     if isinstance(rule, Installments):
         return apply_installments(rule, ask, related or {})
     return None

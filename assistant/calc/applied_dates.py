@@ -27,17 +27,41 @@ def _quarter_end(text: str) -> tuple[dt.date, str] | None:
     return end, m.group(0)
 
 
-def apply_deadline(rule: Deadline, ask: Ask) -> Applied | None:
+def _window_end(rule: Deadline, ask: Ask, text: str) -> tuple[dt.date, str] | None:
+    """"自申报截止之日起30个工作日内" and a yearly window in the same unit ("每年1月1日至1月31日和
+    7月1日至7月31日"): the end of the window the question names by its month ("7月那批"), or of
+    the only one; in the year of today."""
+    from assistant.calc.extract import extract_unit, lexicon
+
+    if not text or not any(w in rule.start for w in lexicon()["window_end_words"]):
+        return None
+    windows = [w for w in extract_unit(rule.doc_id, rule.unit, text)[0] if isinstance(w, Window) and w.start]
+    named = [int(m.group(1)) for m in re.finditer(r"(?<!\d)(\d{1,2})月(?!\d)", ask.text)]
+    if named:
+        windows = [w for w in windows if w.start and int(w.start.value) // 100 <= named[0] <= int(w.end.value) // 100]
+    if len(windows) != 1:
+        return None
+    (w,) = windows
+    month, day = divmod(int(w.end.value), 100)
+    year = ask.today.year
+    end = dt.date(year, month, day) if day else dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    return end, f"{w.start.text if w.start else ''}至{w.end.text}申报截止（{format_date(end)}）"
+
+
+def apply_deadline(rule: Deadline, ask: Ask, related: dict[str, str] | None = None) -> Applied | None:
     from assistant.calc.dates import add_months, add_working_days, add_years
 
     if rule.meaning == "ban":
         return None
     start_q = _event_date(ask)
     quarter = _quarter_end(ask.text) if "季度" in rule.start else None
+    window = _window_end(rule, ask, (related or {}).get(rule.unit, "")) if start_q is None else None
     if start_q is not None:
         start, said = start_q.day, start_q.text
     elif quarter is not None:
         start, said = quarter[0], f"{quarter[1]}结束（{format_date(quarter[0])}）"
+    elif window is not None:
+        start, said = window
     else:
         return None
     n = int(rule.period.value)

@@ -76,7 +76,7 @@ def rules_of(index: Index) -> list[Rule]:
 
 
 def _parent(label: str) -> tuple[Any, ...] | None:
-    from assistant.calc.extract import _parent as parent
+    from assistant.calc.extract_text import parent_of as parent
 
     return parent(label)
 
@@ -211,7 +211,7 @@ def run_extracted(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.d
     except CalcError:
         return None
     ask = Ask(intent.question, figures, today)
-    if not figures and not (has(ask.text, "next") or has(ask.text, "days_left") or re.search(r"季度|第.年", ask.text)):
+    if not figures and not (has(ask.text, "next") or has(ask.text, "days_left") or re.search(r"季度|第.年|\d月", ask.text)):
         return None  # nothing to compute from: the article itself answers
     # several documents named: each answers for itself ("在澜江和在禾源各能拿多少")
     per_doc = [[d] for d in intent.doc_ids] if len(intent.doc_ids) > 1 else [list(intent.doc_ids)]

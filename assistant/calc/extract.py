@@ -11,24 +11,34 @@ The rules found here are drafts ("按条文自动识别，未经人工核对"): 
 corpus/rules/ wins over them (see `assistant.calc.draft`).
 """
 
+
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
-from typing import Any
 
-import yaml
-
-from assistant import outline
 from assistant.calc.extract_shares import installments
+from assistant.calc.extract_text import (
+    LEADING_MARK,
+    NUM,
+    SENTENCE_END,
+    alt,
+    as_figure,
+    clause_end,
+    clause_start,
+    lexicon,
+    ops,
+    parent_of,
+    prefix_op,
+    quantities,
+    trim,
+)
+from assistant.calc.extract_tiers import tiers, tiers_across_items
 from assistant.calc.extract_types import (
     KINDS,
-    Bound,
     Cap,
     Deadline,
     Extraction,
@@ -37,207 +47,21 @@ from assistant.calc.extract_types import (
     PerUnitCapped,
     Rule,
     Threshold,
-    TierRow,
     Tiers,
     Window,
     check,
     count_of,
 )
-from assistant.calc.numbers import BOUNDARY_WORDS, Quantity, extract_quantities, normalize_width
+from assistant.calc.numbers import Quantity
 from assistant.errors import CalcError
 from assistant.types import Chunk
 
-__all__ = ["KINDS", "Extraction", "Rule", "check", "extract_chunks", "extract_document", "extract_unit"]
-_LEXICON = Path(__file__).with_name("extract_lexicon.yaml")
-
-
-@cache
-def lexicon() -> dict[str, Any]:
-    data = yaml.safe_load(_LEXICON.read_text(encoding="utf-8"))
-    assert isinstance(data, dict)
-    return data
-
-
-def _alt(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
-def _ops() -> dict[str, str]:
-    return {w: op for w, (op, _) in BOUNDARY_WORDS.items()} | dict(lexicon()["extra_boundaries"])
-
-
-# ---------------------------------------------------------------- text helpers
-
-_CLAUSE_END = "，,；;。：:\n"
-_SENTENCE_END = "；;。\n"
-# An item's own marker at the start of its text: 第五条, （一）, 1., ①, 一、
-_LEADING_MARK = re.compile(
-    r"^(?:第[一二三四五六七八九十百零]+条\s*|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]|[①-⑳]"
-    r"|[一二三四五六七八九十]+、)\s*"
-)
-_NUM = r"[\d.]+|[一二两三四五六七八九十百]+"
-
-
-def _clause_start(text: str, pos: int, stops: str = _CLAUSE_END) -> int:
-    i = pos
-    while i > 0 and text[i - 1] not in stops:
-        i -= 1
-    return i
-
-
-def _clause_end(text: str, pos: int, stops: str = _CLAUSE_END) -> int:
-    i = pos
-    while i < len(text) and text[i] not in stops:
-        i += 1
-    return i
-
-
-def _trim(words: str) -> str:
-    """Subject words: outline markers, connectives and boundary words off both ends."""
-    lex = lexicon()
-    words = _LEADING_MARK.sub("", words.strip())
-    lead = sorted(lex["lead_words"], key=len, reverse=True)
-    tail = sorted([*lex["tail_words"], *_ops()], key=len, reverse=True)
-    changed = True
-    while changed and words:
-        changed = False
-        for w in lead:
-            if words.startswith(w) and len(words) > len(w):
-                words, changed = words[len(w):], True
-                break
-        for w in tail:
-            if words.endswith(w) and len(words) > len(w):
-                words, changed = words[: -len(w)], True
-                break
-    return words.strip("“”\"' ")
-
-
-def _prefix_op(text: str, start: int) -> tuple[str, str] | None:
-    """The boundary word written right before a figure, with its operator."""
-    before = text[max(0, start - 6):start]
-    for word in sorted(_ops(), key=len, reverse=True):
-        if before.endswith(word):
-            return word, _ops()[word]
-    return None
-
-
-def _figure(q: Quantity, text: str = "") -> Figure:
-    """`text` is the unit's text: "2000家次", "5000人次" are counted in 家次/人次, not 家/人."""
-    if text and q.kind == "count" and text[q.span[1]:q.span[1] + 1] == "次":
-        return Figure(q.number, f"{q.unit}次", f"{q.text}次")
-    return Figure(q.number, q.unit, q.text)
-
-
-def _quantities(text: str) -> list[Quantity]:
-    try:
-        found = extract_quantities(text)
-    except CalcError:
-        # One odd figure must not hide the rest of the unit: read it clause by clause.
-        found = []
-        pos = 0
-        for part in re.split(f"([{_CLAUSE_END}])", text):
-            try:
-                found += [replace(q, span=(q.span[0] + pos, q.span[1] + pos)) for q in extract_quantities(part)]
-            except CalcError:
-                pass
-            pos += len(part)
-    return [q for q in found if q.kind != "date" and not q.years]
-
-
-# ---------------------------------------------------------------- one unit
-
-# A tier's bounds: amounts, or counts and areas ("服务企业50家至100家（含50家，不含100家）的").
-_BOUND = rf"(?:{_NUM})(?:[万亿]?元|家|人|平方米)"
-_TIER_RE = re.compile(
-    rf"(?P<lo>{_BOUND})至(?P<hi>{_BOUND})的?[（(](?P<bounds>[^）)]*)[）)]的?"
-)
-
-
-def _amount(text: str) -> Figure | None:
-    """The one bound a tier's words hold: an amount, area or count."""
-    qs = [q for q in _quantities(text) if q.kind in ("amount", "area", "count")]
-    return _figure(qs[0]) if len(qs) == 1 else None
-
-
-def _bound_words(bounds: str) -> dict[Decimal, bool]:
-    lex = lexicon()
-    said: dict[Decimal, bool] = {}
-    words = _alt([*lex["tier_exclusive"], *lex["tier_inclusive"]])
-    for m in re.finditer(rf"({words})\s*({_BOUND})", bounds):
-        fig = _amount(m.group(2))
-        if fig is not None:
-            said[fig.value] = m.group(1) in lex["tier_inclusive"]
-    return said
-
-
-def _reward_after(text: str, start: int, stop: int) -> tuple[Quantity, bool] | None:
-    """The first amount after a tier's bounds, and whether "不超过" makes it a ceiling."""
-    for q in _quantities(text[start:stop]):
-        if q.kind == "amount":
-            gap = text[start:start + q.span[0]]
-            return replace(q, span=(q.span[0] + start, q.span[1] + start)), "不超过" in gap
-    return None
-
-
-def _tiers(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[tuple[int, int]]]:
-    norm = normalize_width(text)
-    matches = list(_TIER_RE.finditer(norm))
-    if len(matches) < 2:
-        return [], []
-    rows: list[TierRow] = []
-    pres: list[str] = []
-    used: list[tuple[int, int]] = []
-    ends = [m.start() for m in matches[1:]] + [len(norm)]
-    prev_end = 0
-    for m, nxt in zip(matches, ends, strict=True):
-        stop = min(nxt, _clause_end(norm, m.end(), _SENTENCE_END))
-        found = _reward_after(norm, m.end(), stop)
-        lo, hi = _amount(m.group("lo")), _amount(m.group("hi"))
-        if found is None or lo is None or hi is None:
-            continue
-        reward, ceiling = found
-        said = _bound_words(m.group("bounds"))
-        row_start = max(_clause_start(norm, m.start()), prev_end)
-        prev_end = reward.span[1]
-        pres.append(_trim(text[row_start:m.start()]))
-        rows.append(TierRow(Bound(lo, said.get(lo.value)), Bound(hi, said.get(hi.value)), _figure(reward),
-                            ceiling, text[m.start("bounds"):m.end("bounds")],
-                            text[row_start:reward.span[1]].strip()))
-        used += [m.span(), reward.span]
-    if len(rows) < 2:
-        return [], []
-    # The open top: "30亿元及以上的，一次性奖励100万元", after the last bounded row.
-    last = used[-1][1]
-    top_re = re.compile(rf"(?P<lo>{_BOUND})(?P<w>{_alt(lexicon()['open_top'])})")
-    top = top_re.search(norm, last)
-    if top:
-        stop = _clause_end(norm, _clause_end(norm, top.end(), _SENTENCE_END) + 1, _SENTENCE_END)
-        found = _reward_after(norm, top.end(), stop)
-        lo = _amount(top.group("lo"))
-        if found and lo:
-            reward, ceiling = found
-            row_start = max(_clause_start(norm, top.start()), prev_end)
-            pres.append(_trim(text[row_start:top.start()]))
-            rows.append(TierRow(Bound(lo, True), None, _figure(reward), ceiling,
-                                text[top.start():top.end()], text[row_start:reward.span[1]].strip()))
-            used += [top.span(), reward.span]
-    named = [p for p in pres if p]
-    subject = Counter(named).most_common(1)[0][0] if named else ""
-    first = _clause_start(norm, matches[0].start())
-    phrase = text[first:used[-1][1]].strip()
-    return [Tiers(doc_id, label, phrase, subject, tuple(rows))], _spans_of(text, used, first)
-
-
-def _spans_of(text: str, used: list[tuple[int, int]], first: int) -> list[tuple[int, int]]:
-    """Every figure inside a tier table belongs to it (the 2000万元以上 that introduces it too)."""
-    lo = min([first, *(s for s, _ in used)])
-    hi = max(e for _, e in used)
-    head = _clause_start(text, lo, _SENTENCE_END)
-    return [(head, hi)]
+__all__ = ["KINDS", "Extraction", "Rule", "check", "extract_chunks", "extract_document", "extract_unit", "lexicon",
+           "parent_of"]
 
 
 _PER_RE = re.compile(
-    rf"每(?P<f1>[月年次])?(?:(?:{_alt(lexicon()['per_verbs'])})?(?:\d+|一)?|每)?"
+    rf"每(?P<f1>[月年次])?(?:(?:{alt(lexicon()['per_verbs'])})?(?:\d+|一)?|每)?"
     r"(?P<per>平方米|人次|人|名|家|户|个|场)(?:每(?P<f2>[月年次]))?(?P<gap>[^，。；每\d]{0,12})$"
 )
 _SLASH_RE = re.compile(r"^/(?P<per>家|人|平方米|个|户)")
@@ -246,42 +70,47 @@ _RATE_RE = re.compile(r"按照?(?P<base>[^，。；]{1,24}?)的$")
 
 def _per_unit(doc_id: str, label: str, text: str, q: Quantity, op: tuple[str, str] | None) -> Rule | None:
     start, end = q.span
-    clause = _clause_start(text, start)
+    clause = clause_start(text, start)
     before = text[clause:start]
-    phrase_end = _clause_end(text, end)
+    phrase_end = clause_end(text, end)
     if q.kind == "amount":
         slash = _SLASH_RE.match(text[end:])
         m = _PER_RE.search(before)
         if slash:
             return PerUnitCapped(doc_id, label, text[clause:end + slash.end()], _reward_subject(text, end),
-                                 _figure(q), slash.group("per"), "", False)
+                                 as_figure(q), slash.group("per"), "", False)
         if m and (op is None or any(w in before for w in lexicon()["rate_words"])):
             per = "人" if m.group("per") == "名" else m.group("per")
             freq = m.group("f1") or m.group("f2") or ""
             return PerUnitCapped(doc_id, label, text[clause:phrase_end], _reward_subject(text, end),
-                                 _figure(q), per, freq, op is not None)
+                                 as_figure(q), per, freq, op is not None)
     if q.kind == "percent" and op is None:
         m = _RATE_RE.search(before)
         if m:
             return PerUnitCapped(doc_id, label, text[clause:phrase_end], _reward_subject(text, end),
-                                 _figure(q), "", "", False, base=_trim(m.group("base")))
+                                 as_figure(q), "", "", False, base=trim(m.group("base")))
     return None
 
 
 def _reward_subject(text: str, end: int) -> str:
     """What is paid: the reward word and the words before it in the rest of the clause."""
-    rest = text[end:_clause_end(text, end)]
-    words = _alt(lexicon()["reward_words"])
+    rest = text[end:clause_end(text, end)]
+    words = alt(lexicon()["reward_words"])
     m = re.search(rf"(?:给予)?(?P<w>[^，。；给予按照]{{0,10}}?(?:{words}))", rest)
     if m:
-        return _trim(m.group("w"))
+        return trim(m.group("w"))
     # "每引进1人给予机构引才奖励1万元": the reward word is before the amount; or a rate of
     # something else ("租金按照…的50%收取"): the words before 按照.
-    before = text[_clause_start(text, end):end]
+    before = text[clause_start(text, end):end]
     m = re.search(rf"(?P<w>[^，。；给予]{{0,10}}(?:{words}))[^，。；]*$", before)
     if m:
-        return _trim(m.group("w"))
-    return _trim(re.split("按照|按|每", before)[0])
+        return trim(m.group("w"))
+    # "给予房租补贴，标准为每月每平方米25元": named earlier in the sentence
+    earlier = text[clause_start(text, end, SENTENCE_END):clause_start(text, end)]
+    found = re.findall(rf"(?:给予)?([^，。；给予]{{0,10}}?(?:{words}))", earlier)
+    if found and trim(found[-1]):
+        return trim(found[-1])
+    return trim(re.split("按照|按|每", before)[0])
 
 
 _PERIOD_RE = re.compile(
@@ -296,7 +125,7 @@ _DUE_RE = re.compile(
     r"(?P<y>每年|当年|次年)(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日(?:前|之前)|底(?:前|之前)?)"
 )
 _DEADLINE_RE = re.compile(
-    rf"(?P<fig>(?:{_NUM})(?:个工作日|工作日|个自然日|日|天|个月|年))(?P<tail>以内|内|的公示|公示)?"
+    rf"(?P<fig>(?:{NUM})(?:个工作日|工作日|个自然日|日|天|个月|年))(?P<tail>以内|内|的公示|公示)?"
 )
 
 
@@ -319,13 +148,13 @@ def _periodic(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[tupl
         unit = {"个月": "月"}.get(m.group("u"), m.group("u"))
         times = m.group("times")
         times_text = f"{times}{m.group('cu')}"
-        clause = _clause_start(text, m.start())
-        subject = _trim(f"{m.group('mid')}{m.group('after')}") or _trim(text[clause:m.start()])
+        clause = clause_start(text, m.start())
+        subject = trim(f"{m.group('mid')}{m.group('after')}") or trim(text[clause:m.start()])
         rules.append(Period(doc_id, label, text[clause:m.end()], subject,
                             Figure(value, unit, every_text), Figure(count_of(times), m.group("cu"), times_text)))
         used.append(m.span())
     # "每3年由…进行综合评估": a duty every N years with no count written (once each time).
-    verbs = _alt(lexicon()["periodic_verbs"])
+    verbs = alt(lexicon()["periodic_verbs"])
     every_re = rf"每(?P<n>[两二三四五六七八九十\d]*)(?P<u>年|季度)(?P<mid>[^，。；]*?(?:{verbs})[^，。；]*)"
     for m in re.finditer(every_re, text):
         if any(s <= m.start() < e for s, e in used) or not m.group("n"):
@@ -334,16 +163,16 @@ def _periodic(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[tupl
             every = _duration(f"{m.group('n')}{m.group('u')}")
         except CalcError:
             continue
-        clause = _clause_start(text, m.start())
-        rules.append(Period(doc_id, label, text[clause:m.end()], _trim(m.group("mid")), every, None))
+        clause = clause_start(text, m.start())
+        rules.append(Period(doc_id, label, text[clause:m.end()], trim(m.group("mid")), every, None))
         used.append(m.span())
     taken = []
     for m in _WINDOW_RE.finditer(text):
         year = m.group("y") or ("每年" if "每年" in text[:m.start()] else "")
-        clause = _clause_start(text, m.start())
+        clause = clause_start(text, m.start())
         start_text = text[m.start("m1"):m.end("d1") + 1]
         end_text = text[m.end("d1") + 2:m.end()]
-        rules.append(Window(doc_id, label, text[clause:m.end()], _trim(text[clause:m.start()]),
+        rules.append(Window(doc_id, label, text[clause:m.end()], trim(text[clause:m.start()]),
                             _month_day(m.group("m1"), m.group("d1"), start_text),
                             _month_day(m.group("m2") or m.group("m1"), m.group("d2"), end_text),
                             year))
@@ -352,12 +181,12 @@ def _periodic(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[tupl
     for m in _DUE_RE.finditer(text):
         if any(s <= m.start() < e for s, e in taken):
             continue
-        clause = _clause_start(text, m.start())
-        after = _trim(text[m.end():_clause_end(text, m.end())])
+        clause = clause_start(text, m.start())
+        after = trim(text[m.end():clause_end(text, m.end())])
         due_text = text[m.start("m"):m.end()]
         due_text = re.sub(r"(?:之前|前)$", "", due_text)
-        rules.append(Window(doc_id, label, text[clause:_clause_end(text, m.end())],
-                            after or _trim(text[clause:m.start()]), None,
+        rules.append(Window(doc_id, label, text[clause:clause_end(text, m.end())],
+                            after or trim(text[clause:m.start()]), None,
                             _month_day(m.group("m"), m.group("d"), due_text), m.group("y")))
         used.append(m.span())
     return rules, used
@@ -376,15 +205,15 @@ def _deadlines(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[tup
     used: list[tuple[int, int]] = []
     for m in _DEADLINE_RE.finditer(text):
         fig_text = m.group("fig")
-        clause = _clause_start(text, m.start())
+        clause = clause_start(text, m.start())
         before = text[clause:m.start()]
-        after_end = _clause_end(text, m.end())
+        after_end = clause_end(text, m.end())
         after = text[m.end():after_end]
         is_year = fig_text.endswith("年")
-        publicity = re.search(f"(?:{_alt(lex['publicity_words'])})(?:为)?$", before)
+        publicity = re.search(f"(?:{alt(lex['publicity_words'])})(?:为)?$", before)
         if (m.group("tail") or "").endswith("公示") or publicity:
             meaning = "publicity"
-        elif is_year and m.group("tail") == "内" and re.match(_alt(lex["ban_words"]), after.lstrip("其")):
+        elif is_year and m.group("tail") == "内" and re.match(alt(lex["ban_words"]), after.lstrip("其")):
             meaning = "ban"
         elif m.group("tail") in lex["within_words"] and not is_year:
             meaning = "within"
@@ -395,10 +224,10 @@ def _deadlines(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[tup
         except CalcError:
             continue
         start = ""
-        sm = re.search(rf"(?:自|在|于)?(?P<s>[^，。；自在于]+?)(?:{_alt(lex['start_words'])})$", before)
+        sm = re.search(rf"(?:自|在|于)?(?P<s>[^，。；自在于]+?)(?:{alt(lex['start_words'])})$", before)
         if meaning == "within" and sm:
-            start = _LEADING_MARK.sub("", sm.group("s")).strip()
-        subject = (_trim(after) if meaning != "publicity" else "") or _trim(before) or "公示"
+            start = LEADING_MARK.sub("", sm.group("s")).strip()
+        subject = (trim(after) if meaning != "publicity" else "") or trim(before) or "公示"
         rules.append(Deadline(doc_id, label, text[clause:after_end], subject, period, meaning, start))
         used.append(m.span())
     return rules, used
@@ -410,67 +239,71 @@ def _share(before: str) -> tuple[str, str]:
         if word in before:
             head, _, whole = before.partition(word)
             whole = re.sub(r"的(?:比例|比重)?$", "", whole)
-            if _trim(head) and _trim(whole):
-                return _trim(head), _trim(whole)
-    return _trim(before), ""
+            if trim(head) and trim(whole):
+                return trim(head), trim(whole)
+    return trim(before), ""
 
 
 def extract_unit(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[Cap]]:
     """The rules of one unit, and its caps not yet tied to a rule (the caller ties them to a
     per-unit amount or tier table of a sibling unit, or keeps them as a ceiling threshold)."""
     lex = lexicon()
-    rules, used = _tiers(doc_id, label, text)
+    rules, used = tiers(doc_id, label, text)
     rules += installments(doc_id, label, text)
     for find in (_periodic, _deadlines):
         found, spans = find(doc_id, label, text)
         rules += found
         used += spans
-    facts = [(s, e) for m in re.finditer(_alt(lex["fact_markers"]), text)
-             for s, e in [(_clause_start(text, m.start(), _SENTENCE_END), _clause_end(text, m.end(), _SENTENCE_END))]]
+    facts = [(s, e) for m in re.finditer(alt(lex["fact_markers"]), text)
+             for s, e in [(clause_start(text, m.start(), SENTENCE_END), clause_end(text, m.end(), SENTENCE_END))]]
     per_units: list[tuple[PerUnitCapped, int]] = []  # with the start of its sentence
     caps: list[Cap] = []
     longest: list[tuple[Threshold, int]] = []  # "期限最长N年", with the start of its sentence
     lump: list[Quantity] = []  # "一次性奖励3万元": a sum per qualifying case
-    for q in _quantities(text):
+    for q in quantities(text):
         s, e = q.span
         if any(a <= s < b for a, b in [*used, *facts]):
             continue
-        op_word = _prefix_op(text, s)
-        suffix = q.qualifier if q.qualifier in _ops() else None
-        if suffix and op_word and _ops()[suffix] != op_word[1]:
+        op_word = prefix_op(text, s)
+        suffix = q.qualifier if q.qualifier in ops() else None
+        if suffix and op_word and ops()[suffix] != op_word[1]:
             continue  # contradictory words: not a rule we can read
         words = list(dict.fromkeys(w for w in (op_word[0] if op_word else None, suffix) if w))
-        op = _ops()[suffix] if suffix else (op_word[1] if op_word else None)
+        op = ops()[suffix] if suffix else (op_word[1] if op_word else None)
+        share = _share_cap(text, q) if op is None else None
+        if share is not None:
+            caps.append(share)
+            continue
         pu = _per_unit(doc_id, label, text, q, op_word if op else None)
         if isinstance(pu, PerUnitCapped):
-            per_units.append((pu, _clause_start(text, s, _SENTENCE_END)))
+            per_units.append((pu, clause_start(text, s, SENTENCE_END)))
             continue
         if op is None:
-            if q.kind == "amount" and re.search(_alt(lex["reward_words"]), text[_clause_start(text, s):s]):
+            if q.kind == "amount" and re.search(alt(lex["reward_words"]), text[clause_start(text, s):s]):
                 lump.append(q)
             continue
-        clause = _clause_start(text, s)
+        clause = clause_start(text, s)
         before = text[clause:s - len(op_word[0]) if op_word else s]
         if op in ("<=", "<") and q.kind == "duration" and op_word and op_word[0] == "最长":
-            ceiling = Threshold(doc_id, label, text[clause:_clause_end(text, e)], _trim(before), op,
-                                _figure(q), op_word[0])
-            longest.append((ceiling, _clause_start(text, s, _SENTENCE_END)))
+            ceiling = Threshold(doc_id, label, text[clause:clause_end(text, e)], trim(before), op,
+                                as_figure(q), op_word[0])
+            longest.append((ceiling, clause_start(text, s, SENTENCE_END)))
             continue
         if op in ("<=", "<") and q.kind in ("amount", "percent", "area", "count") and not (
             q.kind in ("area", "count") and not per_units and not _has_rate_later(text, e)
         ):
-            scope, of = (_trim(before), "") if q.kind != "percent" else _share(before)
-            cap_phrase = _LEADING_MARK.sub("", text[clause:_clause_end(text, e)])
-            caps.append(Cap(_figure(q, text), op, scope, cap_phrase, of, "、".join(words)))
+            scope, of = (trim(before), "") if q.kind != "percent" else _share(before)
+            cap_phrase = LEADING_MARK.sub("", text[clause:clause_end(text, e)])
+            caps.append(Cap(as_figure(q, text), op, scope, cap_phrase, of, "、".join(words)))
             continue
-        subject, of = _share(before) if q.kind == "percent" else (_trim(re.split("、|或者", before)[-1]), "")
-        after = text[e:_clause_end(text, e)]
-        applies = _trim(after[1:]) if after.startswith("的") else ""
+        subject, of = _share(before) if q.kind == "percent" else (trim(re.split("、|或者", before)[-1]), "")
+        after = text[e:clause_end(text, e)]
+        applies = trim(after[1:]) if after.startswith("的") else ""
         if not subject:
-            subject = _trim(after)
+            subject = trim(after)
         basis = "、".join(words)
-        rules.append(Threshold(doc_id, label, text[clause:_clause_end(text, e)], subject, op,
-                               _figure(q, text), basis, of, applies))
+        rules.append(Threshold(doc_id, label, text[clause:clause_end(text, e)], subject, op,
+                               as_figure(q, text), basis, of, applies))
     # "期限最长N年" binds the rates of its own sentence; one that binds none is a ceiling itself.
     bound: set[int] = set()
     for p, at in per_units:
@@ -478,14 +311,14 @@ def extract_unit(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[C
         bound.update(mine)
         rules.append(replace(p, longest=longest[mine[0]][0].value if mine else None))
     rules += [t for i, (t, _) in enumerate(longest) if i not in bound]
-    totals = [c for c in caps if re.search(_alt(lex["total_words"]), c.scope + c.phrase)]
+    totals = [c for c in caps if re.search(alt(lex["total_words"]), c.scope + c.phrase)]
     if not per_units and totals and lump:
         # "…达到200万元以上的，一次性奖励3万元，此项奖励资金总额不超过30万元": each qualifying
         # case earns the sum, up to the total.
         for q in lump:
-            clause = _clause_start(text, q.span[0])
-            rules.append(PerUnitCapped(doc_id, label, text[clause:_clause_end(text, q.span[1])],
-                                       _reward_subject(text, q.span[1]), _figure(q), "", "", False,
+            clause = clause_start(text, q.span[0])
+            rules.append(PerUnitCapped(doc_id, label, text[clause:clause_end(text, q.span[1])],
+                                       _reward_subject(text, q.span[1]), as_figure(q), "", "", False,
                                        caps=tuple(caps)))
         return rules, []
     if per_units:
@@ -495,19 +328,26 @@ def extract_unit(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[C
     return rules, caps
 
 
+def _share_cap(text: str, q: Quantity) -> Cap | None:
+    """"补贴金额不超过实际缴纳租金的70%": a ceiling at a share of another sum, the boundary
+    word before the sum rather than before the figure."""
+    if q.kind != "percent":
+        return None
+    clause = clause_start(text, q.span[0])
+    ceilings = [w for w, op in ops().items() if op in ("<=", "<")]
+    m = re.search(rf"(?P<w>{alt(ceilings)})(?P<of>[^，。；、\d]{{2,16}}?)的$", text[clause:q.span[0]])
+    if m is None or not trim(m.group("of")):
+        return None
+    phrase = LEADING_MARK.sub("", text[clause:clause_end(text, q.span[1])])
+    return Cap(as_figure(q), ops()[m.group("w")], trim(text[clause:clause + m.start()]), phrase,
+               trim(m.group("of")), m.group("w"))
+
+
 def _has_rate_later(text: str, pos: int) -> bool:
     return bool(re.search(r"每(?:[月年次])?(?:平方米|人次|人|名|家)", text[pos:]))
 
 
 # ---------------------------------------------------------------- a document
-
-
-def _parent(label: str) -> tuple[Any, ...] | None:
-    try:
-        path = outline.label_path(label)
-    except Exception:  # noqa: BLE001 - a label the grammar cannot read has no siblings
-        return None
-    return tuple(path[:-1]) if len(path) > 1 else None
 
 
 def extract_chunks(chunks: Sequence[Chunk]) -> Extraction:
@@ -519,12 +359,12 @@ def extract_chunks(chunks: Sequence[Chunk]) -> Extraction:
         per_unit.append((chunk, rules, caps))
     out: list[Rule] = []
     for chunk, rules, _ in per_unit:
-        parent = _parent(chunk.article)
+        parent = parent_of(chunk.article)
         # Only an item that is nothing but caps lends them to its siblings; "此项…总额不超过"
         # beside a rule of its own stays with that item.
         sibling_caps = [replace(c, figure=replace(c.figure, label=other.article))
                         for other, other_rules, caps in per_unit if other is not chunk and parent is not None
-                        and not other_rules and _parent(other.article) == parent for c in caps]
+                        and not other_rules and parent_of(other.article) == parent for c in caps]
         for r in rules:
             # A sibling's cap ("（3）…每家机构每年不超过30万元") binds items with no cap of their own.
             own_cap = any(c.figure.unit == "元" for c in getattr(r, "caps", ()))
@@ -532,7 +372,7 @@ def extract_chunks(chunks: Sequence[Chunk]) -> Extraction:
                 amount_caps = [c for c in sibling_caps if c.figure.unit == "元" or isinstance(r, PerUnitCapped)]
                 r = replace(r, caps=(*r.caps, *amount_caps))
             out.append(r)
-    out += _tiers_across_items(per_unit)
+    out += tiers_across_items(per_unit)
     out = _sibling_count_caps(out)
     # A cap that no rate or table takes is a ceiling in its own right.
     taken = {(c.figure.label, c.phrase) for r in out if isinstance(r, (PerUnitCapped, Tiers)) for c in r.caps}
@@ -544,7 +384,7 @@ def extract_chunks(chunks: Sequence[Chunk]) -> Extraction:
             out.append(Threshold(chunk.doc_id, chunk.article, c.phrase, c.scope, c.op, c.figure,
                                  c.basis, c.of))
     # Phrases read as the reviewed files quote them: without the item's own marker.
-    out = [replace(r, phrase=_LEADING_MARK.sub("", r.phrase)) for r in out]
+    out = [replace(r, phrase=LEADING_MARK.sub("", r.phrase)) for r in out]
     texts = {c.article: c.text for c in chunks}
     kept: list[Rule] = []
     dropped: list[tuple[Rule, str]] = []
@@ -563,48 +403,16 @@ def _sibling_count_caps(rules: list[Rule]) -> list[Rule]:
     out: list[Rule] = []
     for r in rules:
         if isinstance(r, PerUnitCapped) and r.per and not any(c.figure.unit == r.per for c in r.caps):
-            parent = _parent(r.unit)
+            parent = parent_of(r.unit)
             ceilings = [t for t in rules if isinstance(t, Threshold) and t.op in ("<=", "<") and parent is not None
-                        and t.doc_id == r.doc_id and t.unit != r.unit and _parent(t.unit) == parent
+                        and t.doc_id == r.doc_id and t.unit != r.unit and parent_of(t.unit) == parent
                         and t.value.unit == r.per]
-            caps = [Cap(replace(t.value, label=t.unit), t.op, t.subject, _LEADING_MARK.sub("", t.phrase),
+            caps = [Cap(replace(t.value, label=t.unit), t.op, t.subject, LEADING_MARK.sub("", t.phrase),
                         basis=t.basis) for t in ceilings]
             r = replace(r, caps=(*r.caps, *caps))
         out.append(r)
     return out
 
-
-def _tiers_across_items(per_unit: list[tuple[Chunk, list[Rule], list[Cap]]]) -> list[Rule]:
-    """A tier table written one row per item ("①服务企业50家至100家（含50家，不含100家）的，奖励
-    10万元；②…"): read the items of one parent together; each row's figures keep their own item."""
-    groups: dict[tuple[str, Any], list[Chunk]] = {}
-    for chunk, rules, _ in per_unit:
-        parent = _parent(chunk.article)
-        if parent is not None and not any(isinstance(r, Tiers) for r in rules):
-            groups.setdefault((chunk.doc_id, parent), []).append(chunk)
-    out: list[Rule] = []
-    for items in groups.values():
-        if len(items) < 2:
-            continue
-        found, _ = _tiers(items[0].doc_id, items[0].article, "\n".join(c.text for c in items))
-        for table in found:
-            assert isinstance(table, Tiers)
-            rows = []
-            for row in table.rows:
-                home = next((c.article for c in items if row.phrase in c.text), None)
-                if home is None:
-                    break
-
-                def mark(fig: Figure, home: str = home) -> Figure:
-                    return replace(fig, label=home)
-
-                rows.append(replace(row, reward=mark(row.reward),
-                                    lower=replace(row.lower, figure=mark(row.lower.figure)) if row.lower else None,
-                                    upper=replace(row.upper, figure=mark(row.upper.figure)) if row.upper else None))
-            else:
-                first = rows[0].reward.label
-                out.append(replace(table, unit=first, phrase=rows[0].phrase, rows=tuple(rows)))
-    return out
 
 
 def extract_document(path: Path | str) -> Extraction:

@@ -181,6 +181,10 @@ def _reread(fig: Figure) -> Decimal | None:
     if fig.unit == "月日":
         m = re.fullmatch(r"(?:每年|当年|次年)?(\d{1,2})月(?:(\d{1,2})日|底)", fig.text)
         return Decimal(int(m.group(1)) * 100 + int(m.group(2) or 0)) if m else None
+    if fig.unit == "%" and "%" not in fig.text:
+        from assistant.calc.extract_text import lexicon
+
+        return Decimal(1) if fig.text in lexicon()["whole_words"] else None  # "全额退回": 100%
     if fig.unit in ("次", "届"):
         return count_of(fig.text[:-1])
     if fig.text.startswith("每") and fig.unit in ("年", "月", "季度"):

@@ -99,10 +99,15 @@ def _clause(text: str, start: int, end: int) -> tuple[str, str]:
     return text[left:start], text[end:right]
 
 
-def _distance(word: str, before: str, after: str) -> int | None:
+def _distance(word: str, before: str, after: str, measures: tuple[str, ...] = ()) -> int | None:
+    """How far a hint word is from the figure; before it, other words naming a measure of the
+    same kind do not count ("核心区建筑面积3500平米": 核心区 is as near as 面积)."""
     found = []
     if (i := before.rfind(word)) >= 0:
-        found.append(len(before) - i - len(word))
+        gap = before[i + len(word):]
+        for other in sorted(measures, key=len, reverse=True):
+            gap = gap.replace(other, "")
+        found.append(len(gap))
     if (j := after.find(word)) >= 0:
         found.append(j)
     return min(found) if found else None
@@ -114,10 +119,11 @@ def _guess_field(text: str, q: Quantity) -> str | None:
         return "years"
     before, after = _clause(text, *q.span)
     best: tuple[int, int, str] | None = None
+    measures = tuple(w for kind, unit, _, words in _FIELD_HINTS if kind == q.kind == "area" for w in words)
     for rank, (kind, unit, field, words) in enumerate(_FIELD_HINTS):
         if kind != q.kind or (unit and unit != q.unit):
             continue
-        distances = [d for w in words if (d := _distance(w, before, after)) is not None]
+        distances = [d for w in words if (d := _distance(w, before, after, measures)) is not None]
         if distances and (best is None or (min(distances), rank) < best[:2]):
             best = (min(distances), rank, field)
     return best[2] if best else _DEFAULT_FIELD.get((q.kind, q.unit))

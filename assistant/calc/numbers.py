@@ -83,7 +83,7 @@ _CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"�
 
 _UNIT_PATTERNS = {
     "area": r"平方米|平米|平方|平(?![方米均台时安稳等衡])|㎡|m²|m2",
-    "amount": r"元(?:人民币)?|人民币",
+    "amount": r"元(?:人民币)?|人民币|块钱|块(?=[，。,；;？?！!、\s]|$)",  # "40块": colloquial 元
     "duration": r"个工作日|工作日|个自然日|自然日|个月|日|天|年|周",
     "count": r"家|个(?!工作日|自然日|月|百分点|季度|小时|星期)|人(?!民)|名(?!单|录|称|义)|位(?!于|置)|场(?!所|地|景|合|馆)",
 }
@@ -106,7 +106,8 @@ _DATE_RE = re.compile(
 # its "2日" is not read as a two-day period.
 _PARTIAL_DATE_RE = re.compile(r"(?<!\d)(?:\d{4}年\d{1,2}月|\d{1,2}月\d{1,2}[日号]?)")
 # "6月3日": a date in the year of "today" (the figure says the year was assumed).
-_MONTH_DAY_RE = re.compile(r"(?<![\d年])(?P<m>\d{1,2})[ \t]*月[ \t]*(?P<d>\d{1,2})[ \t]*[日号](?!\d)")
+# "今年6月30号" is read the same way (the year of "today"); "2024年6月" is not a month-day.
+_MONTH_DAY_RE = re.compile(r"(?:(?<![\d年])|(?<=今年)|(?<=本年))(?P<m>\d{1,2})[ \t]*月[ \t]*(?P<d>\d{1,2})[ \t]*[日号](?!\d)")
 # "2024年-2026年", "2024到2026年", "2024至2026年度": a span of whole years, both ends counted.
 _YEAR_SPAN_RE = re.compile(
     r"(?<!\d)(?P<a>(?:19|20|21)\d{2})[ \t]*年?[ \t]*(?:[-—–~～]{1,2}|至|到)[ \t]*"
@@ -591,11 +592,15 @@ def _figure(norm: str, text: str, m: re.Match[str]) -> Quantity | None:
     shown = text[start:end]
     if start >= 2 and norm[start - 1] in "eE" and norm[start - 2].isdigit():
         raise _error(kind, text[start - 2:end], "不支持科学计数法", "scientific notation is not accepted")
-    if m.group("suffix"):
-        end = m.end("suffix")
     raw_unit = m.group(f"u_{kind}")
     unit = _unit_of(kind, raw_unit)
     value = _to_decimal(num, mult, kind, shown)
+    if kind == "duration" and unit in ("年", "月") and norm[end:end + 1] == "半" and not m.group("suffix"):
+        value += Decimal("0.5")  # "一年半", "两个月半": half a unit more
+        end += 1
+        shown = text[start:end]
+    elif m.group("suffix"):
+        end = m.end("suffix")
     if kind == "duration" and value > DURATION_LIMITS.get(unit, 36500):
         return None  # "2024年" is a year, not a 2024-year period
     _raise_if_sign(norm, m, kind, text[m.start():end])
