@@ -62,7 +62,7 @@ def compose(
         status = _status_answer(q, hits, documents, by_doc or {}, today)
         if status:
             return status
-    reason = refusal_reason(q, hits, documents, vocab, support)
+    reason = refusal_reason(q, hits, documents, vocab, support, by_doc)
     if reason:
         return refusal(q.text, reason, documents)
     if exact:

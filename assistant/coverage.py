@@ -10,8 +10,8 @@ from collections.abc import Mapping, Sequence
 
 from assistant.index import tokenize
 from assistant.lexicon import lexicon
-from assistant.question import Question
-from assistant.types import DocumentMeta, Hit
+from assistant.question import Question, content_words
+from assistant.types import Chunk, DocumentMeta, Hit
 from assistant.vocabulary import Vocabulary
 
 # Calibrated on evals/dev.jsonl (sweep in evals/README.md): a question is out of corpus when
@@ -50,6 +50,7 @@ def refusal_reason(
     documents: Mapping[str, DocumentMeta],
     vocab: Vocabulary,
     support: float = 0.0,
+    by_doc: Mapping[str, Sequence[Chunk]] | None = None,
 ) -> str | None:
     """Why the corpus cannot answer this question, or None when it can."""
     intent = q.intent
@@ -66,7 +67,74 @@ def refusal_reason(
     share, unknown = unknown_share(q, vocab)
     if share >= UNKNOWN_SHARE_LIMIT and support < SUPPORT_LIMIT:
         return f"资料中没有关于“{'、'.join(unknown)}”的规定。"
+    missing = unknown_asked(q, vocab, _texts(q, hits, by_doc or {}))
+    if missing:
+        return f"资料中没有关于“{'、'.join(missing)}”的规定。"
     return None
+
+
+def asked_part(text: str) -> str:
+    """The clauses of a question that ask (人才公寓租金打几折); a question with no asking clause
+    ("帮我写个…") is all asked part. Clauses that only set the scene ("输送普通工人，…各奖多少")
+    describe the asker, whose words the documents need not use."""
+    clauses = [c for c in re.split(r"[，,。？?！!；;：:\s]+", text) if c]
+    asking = [c for c in clauses if lexicon().asking.search(c)]
+    return "，".join(asking or clauses)
+
+
+def unknown_asked(q: Question, vocab: Vocabulary, texts: Sequence[str]) -> list[str]:
+    """Nouns of the asked part that the (named) documents never use — not as words, not as
+    text (a word jieba cut across a boundary, 家规 in "50家规上企业", is text they have), not
+    as a homophone. A question whose asked thing the documents never mention is one they
+    cannot answer, however well its other words match. Questions about a document itself
+    (validity, draft, which article, a whole unit, a unit by its label) are not about a noun."""
+    if q.about_validity or q.about_draft or q.which_article or q.wants_whole or q.intent.articles:
+        return []
+    import jieba.posseg
+
+    lex = lexicon()
+    part = asked_part(q.topic)
+    content = set(content_words(part))
+    missing = []
+    at = 0
+    for token in jieba.posseg.lcut(part, HMM=False):
+        start, at = at, at + len(token.word)
+        word = token.word.strip().lower()
+        if (
+            word not in content
+            or not token.flag.startswith(lex.noun_tags)
+            or lex.asking.search(word)
+            or lex.yes_no.search(word)
+        ):
+            continue
+        if any(
+            _word_known(w, vocab, q.intent.doc_ids) or any(w in t for t in texts)
+            for w in (word, *lex.equivalents.get(word, ()))
+        ):
+            continue
+        if _miscut(part, start, at, texts):
+            continue
+        missing.append(word)
+    return list(dict.fromkeys(missing))
+
+
+def _miscut(text: str, start: int, end: int, texts: Sequence[str]) -> bool:
+    """Whether the word text[start:end] is a cut across a boundary the documents have: its first
+    character belongs to the word before and the rest with what follows ("多少家规上企业" cut as
+    家规 where the text has 规上企业), or its last character to the word after."""
+    pieces = [text[start + 1 : end + k] for k in (1, 2)] + [
+        text[start - k : end - 1] for k in (1, 2) if start - k >= 0
+    ]
+    return any(len(p) >= 2 and any(p in t for t in texts) for p in pieces)
+
+
+def _texts(q: Question, hits: Sequence[Hit], by_doc: Mapping[str, Sequence[Chunk]]) -> list[str]:
+    """Where an unknown word may still occur as text: the retrieved units and every unit of
+    the named documents."""
+    texts = [h.chunk.text for h in hits]
+    for doc_id in q.intent.doc_ids:
+        texts.extend(c.text for c in by_doc.get(doc_id, ()))
+    return texts
 
 
 def named_titles(question: str) -> list[str]:

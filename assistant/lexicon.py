@@ -34,6 +34,8 @@ class Lexicon:
     draft: re.Pattern[str]
     draft_mark: re.Pattern[str]  # 草稿/征求意见: a draft question only with a yes/no cue
     yes_no: re.Pattern[str]
+    asking: re.Pattern[str]  # a clause with one of these asks something
+    noun_tags: tuple[str, ...]
     whole: re.Pattern[str]
     extreme: re.Pattern[str]  # group 1: the top end, group 2: the bottom end
     bound_high: re.Pattern[str]
@@ -51,6 +53,7 @@ class Lexicon:
     title_without_quotes: re.Pattern[str]
     not_places: frozenset[str]
     synonyms: tuple[tuple[str, str], ...]
+    equivalents: dict[str, tuple[str, ...]]  # word → the others of its group
 
     def kind(self, name: str) -> AskedKind:
         return next(k for k in self.kinds if k.name == name)
@@ -83,6 +86,8 @@ def lexicon() -> Lexicon:
         draft=re.compile(_any(cues["draft"])),
         draft_mark=re.compile(_any(cues["draft_mark"])),
         yes_no=re.compile(_any(cues["yes_no"])),
+        asking=re.compile(_any(cues["asking"])),
+        noun_tags=tuple(data["noun_tags"]),
         whole=re.compile(_any(cues["whole"])),
         extreme=re.compile(f"({_any(cues['extreme_high'])})|({_any(cues['extreme_low'])})"),
         bound_high=re.compile(_any(cues["bound_high"])),
@@ -104,4 +109,5 @@ def lexicon() -> Lexicon:
         ),
         not_places=frozenset(data["not_places"]),
         synonyms=tuple((a, b) for a, b in data["synonyms"]),
+        equivalents={w: tuple(o for o in group if o != w) for group in data["equivalents"] for w in group},
     )

@@ -1,0 +1,66 @@
+"""Coverage on synthetic units (not eval questions): a question whose asked thing the documents
+never mention is declined, however well its other words match; scene-setting words, question
+words, equivalents and words jieba cut across a boundary are not such things."""
+
+from __future__ import annotations
+
+from assistant.coverage import asked_part, refusal_reason, unknown_asked
+from assistant.question import Question, understand
+from assistant.route import route
+from assistant.select import vocabulary_for
+from assistant.types import Chunk, DocumentMeta, Hit
+
+RENT = Chunk(
+    "d", "第十三条",
+    "第十三条 对入驻产业园的人力资源服务机构给予租金补贴，第一年按照每月每平方米30元给予补贴，"
+    "补贴面积最高不超过500平方米。县（市、区）人社部门每年6月底前报送自评情况。",
+)
+REWARD = Chunk("d", "第十四条", "第十四条 到2026年，产业园培育规上企业30家。评估优秀的，给予奖励50万元。")
+UNITS = [RENT, REWARD]
+
+
+def _q(text: str) -> Question:
+    return understand(route(text, {}))
+
+
+def _missing(text: str) -> list[str]:
+    return unknown_asked(_q(text), vocabulary_for(UNITS), [c.text for c in UNITS])
+
+
+def test_an_asked_noun_the_documents_never_use_is_missing_though_its_neighbours_match() -> None:
+    # 租金/每平方米 match the rent article strongly; 物业费 is what is asked and appears nowhere
+    assert _missing("入驻机构的物业费每平方米多少钱") == ["物业费"]
+    assert "公寓" in _missing("人才公寓租金打几折")
+    assert _missing("入驻机构的租金补贴每平方米多少钱") == []
+
+
+def test_the_refusal_names_the_missing_thing() -> None:
+    q = _q("入驻机构的物业费每平方米多少钱")
+    hits = [Hit(RENT, 1.0, "fused")]
+    meta = {"d": DocumentMeta(doc_id="d", title="某市产业园管理办法")}
+    reason = refusal_reason(q, hits, meta, vocabulary_for(UNITS), support=9.0, by_doc={"d": UNITS})
+    assert reason is not None and "物业费" in reason
+
+
+def test_a_clause_that_only_sets_the_scene_is_not_what_is_asked() -> None:
+    assert asked_part("输送普通工人，一人奖多少") == "一人奖多少"
+    assert asked_part("帮我写个爬虫") == "帮我写个爬虫"  # nothing asks: all of it is the request
+    assert _missing("我们输送了普通工人，租金补贴每平方米多少") == []
+
+
+def test_equivalent_words_and_question_phrases_are_not_missing() -> None:
+    assert _missing("房租补贴每平方米多少") == []  # 房租 = 租金
+    assert _missing("评估优秀有奖金吗") == []  # 奖金 = 奖励
+    assert _missing("县里的自评情况几月底前报") == []  # 县里 = 县（市、区）
+    assert "哪几个" not in _missing("评估结果分哪几个等次")  # it asks; it names nothing
+    assert _missing("评估是不是每年一次") == []
+
+
+def test_a_word_cut_across_a_boundary_the_text_has_is_not_missing() -> None:
+    # jieba cuts "多少家规上企业" as 多少/家规/上/企业; the text has 规上企业
+    assert _missing("到2026年要培育多少家规上企业") == []
+
+
+def test_questions_about_the_document_itself_are_not_about_a_noun() -> None:
+    assert _missing("这个办法替代了哪个老文件") == []
+    assert _missing("第十三条原文") == []
