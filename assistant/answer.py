@@ -76,7 +76,9 @@ def compose(
         sentences = best_sentences(q, chunk, vocab)
         quote = complete(q, sentences, chunk)
         extreme = extreme_entry(q, chunk)
-        lead = direct_answer(q, sentences, vocab) if len(chosen) == 1 else ""
+        lead = direct_answer(q, sentences, vocab)
+        if lead and len(chosen) > 1:  # one answer line per document
+            lead = f"《{meta.title}》：{lead}"
         if extreme:
             lead = extreme if len(chosen) == 1 else f"《{meta.title}》：{extreme}"
         elif len(chosen) == 1 and (missing := unstated_kind(q, chunk)):

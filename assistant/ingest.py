@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.errors import BadDocument
 from assistant.loaders import PARSED_SUFFIXES, Limits, extract_text
 from assistant.metadata import extract_metadata
-from assistant.outline import STRUCTURAL
+from assistant.outline import STRUCTURAL, match_annex
 from assistant.types import Document
 
 if TYPE_CHECKING:
@@ -47,6 +47,11 @@ _ARTEFACT = re.compile(r"\[bookmark:[^\]]*\]")
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _TERMINAL = tuple("。；：！？…”’」』）)")
 _SENTENCE_PUNCT = re.compile(r"[，。；：、]")
+# A line ending in a figure with its unit, as the rows of a table written as text end
+# ("年营业收入1亿元及以上：奖励80万元"): the next line is the next row, unless it carries on
+# the sentence (starts with punctuation).
+_ROW_END = re.compile(r"\d\s*(?:万元|亿元|元|平方米|㎡|家|人|名|个|%|倍|分)$")
+_CARRIES_ON = tuple("，,；;。、：:）)")
 # "发布日期：2025年3月10日" is a whole line, not a sentence broken after its colon.
 _ENDS_WITH_DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 def doc_id_for(path: Path) -> str:
@@ -135,15 +140,25 @@ def _unfinished(paragraph: str) -> bool:
 def clean_text(text: str) -> list[str]:
     """Paragraphs of the document, with lines broken mid-sentence joined again."""
     paragraphs: list[str] = []
+    previous = ""
     for raw_line in text.splitlines():
         line = normalise_line(raw_line)
         if not line:
             continue
-        if paragraphs and _unfinished(paragraphs[-1]) and not STRUCTURAL.match(line):
+        if paragraphs and _unfinished(paragraphs[-1]) and not STRUCTURAL.match(line) and not _row_break(previous, line):
             paragraphs[-1] += line
         else:
             paragraphs.append(line)
+        previous = line
     return paragraphs
+
+
+def _row_break(previous: str, line: str) -> bool:
+    """Whether the break after `previous` ends a row of a table written as lines, or an annex's
+    title ("附件2：…奖励标准表"), rather than a sentence broken by the layout."""
+    if match_annex(previous):
+        return True
+    return bool(_ROW_END.search(previous)) and not line.startswith(_CARRIES_ON)
 
 
 def _unsupported(path: Path) -> BadDocument:

@@ -276,6 +276,9 @@ def extreme_entry(q: Question, chunk: Chunk) -> str | None:
     return pick(entries, key=lambda e: e[0])[1].strip("，, ") + "。"
 
 
+SHORT_ANNEX = 400  # characters: an annex this short is one table, quoted whole
+
+
 def complete(q: Question, sentences: Sequence[Sentence], chunk: Chunk) -> str:
     """The quote: the chosen sentences, grown to the whole list when the question asks for a
     list or the sentence introduces one ("提交如下申报材料：" + 1．… 5．…)."""
@@ -284,6 +287,8 @@ def complete(q: Question, sentences: Sequence[Sentence], chunk: Chunk) -> str:
     if q.wants_whole:
         return chunk.text  # 原文 / 全文 / 讲了什么: the unit as written
     rows = [s for s in sentences if s.header]
+    if not rows and len(chunk.text) <= SHORT_ANNEX and outline.match_annex(chunk.text.split("\n")[0]):
+        return chunk.text  # a short annex (a table of figures and its notes) reads as a whole
     if rows:
         # table rows are quoted under their header, one per line, so each cell can be read
         lines: list[str] = []
@@ -328,6 +333,10 @@ def _lists(paragraphs: Sequence[str]) -> list[tuple[str, list[str]]]:
     return out
 
 
+# a unit that sets its amounts by a table elsewhere ("按附件2的标准给予奖励")
+_POINTS_TO_TABLE = re.compile(r"(附件|附表)\s*\d*[^，。；]{0,12}(标准|执行|确定|给予)")
+
+
 def targets(q: Question, hits: Sequence[Hit], vocab: Vocabulary) -> list[Chunk]:
     """The article(s) to answer from: the best one, or the best per named document.
 
@@ -349,4 +358,11 @@ def rerank(q: Question, hits: Sequence[Hit], vocab: Vocabulary) -> Chunk:
     top_sentence = max(sentence_scores) or 1.0
     top_hit = max(h.score for h in hits) or 1.0
     combined = [0.5 * s / top_sentence + 0.5 * h.score / top_hit for s, h in zip(sentence_scores, hits, strict=True)]
-    return hits[max(range(len(hits)), key=lambda i: (combined[i], -i))].chunk
+    # 最高/最低 asked of a unit that only points to a table of tiers ("按附件2的标准给予奖励"):
+    # the table answers it
+    best = max(range(len(hits)), key=lambda i: (combined[i], -i))
+    if q.extreme and extreme_entry(q, hits[best].chunk) is None and _POINTS_TO_TABLE.search(hits[best].chunk.text):
+        tiered = [i for i, h in enumerate(hits) if extreme_entry(q, h.chunk) is not None]
+        if tiered:
+            return hits[max(tiered, key=lambda i: (combined[i], -i))].chunk
+    return hits[best].chunk

@@ -70,6 +70,22 @@ def test_headings_are_not_glued_to_the_next_line() -> None:
     assert paragraphs == ["一、发展目标", "按照规划，形成产业集群。", "（一）按照布局建设产业园", "一园：国家级产业园。"]
 
 
+def test_rows_of_a_table_written_as_lines_stay_rows() -> None:
+    text = (
+        "附件3：某类机构奖励标准表\n"
+        "年纳税额200万元至500万元（含200万元，不含500万元）：奖励6万元\n"
+        "年纳税额500万元及以上：奖励15万元\n"
+        "对新引进的机构，给予一次性奖励10万\n"
+        "元，所需资金由市财政承担。"
+    )
+    assert clean_text(text) == [
+        "附件3：某类机构奖励标准表",
+        "年纳税额200万元至500万元（含200万元，不含500万元）：奖励6万元",
+        "年纳税额500万元及以上：奖励15万元",
+        "对新引进的机构，给予一次性奖励10万元，所需资金由市财政承担。",
+    ]
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk"])
 def test_encodings(tmp_path: Path, encoding: str) -> None:
     source = (CORPUS / "liaocheng-city-park.txt").read_text(encoding="utf-8")

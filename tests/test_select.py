@@ -226,3 +226,53 @@ def test_asked_what_one_must_meet_the_sentence_setting_requirements_answers() ->
     assert q.kind == "condition"
     chosen = "".join(s.text for s in best_sentences(q, unit, vocabulary_for([unit])))
     assert "不少于3000平方米" in chosen
+
+
+def test_asked_the_top_tier_a_unit_pointing_to_a_table_yields_to_the_table() -> None:
+    from assistant.select import targets
+    from assistant.types import Hit
+
+    pointer = Chunk(
+        "d", "第十四条",
+        "第十四条 对上一年度营业收入达到1000万元以上的入驻机构，按照附件2规定的标准给予营业收入奖励。"
+        "同一机构每年按照最高一档享受奖励。",
+    )
+    table = Chunk(
+        "d", "附件2",
+        "附件2：营业收入奖励标准表\n年营业收入1000万元至3000万元（含1000万元，不含3000万元）：奖励10万元\n"
+        "年营业收入3000万元至1亿元（含3000万元，不含1亿元）：奖励40万元\n年营业收入1亿元及以上：奖励80万元",
+    )
+    hits = [Hit(pointer, 1.0, "fused"), Hit(table, 0.6, "fused")]
+    vocab = vocabulary_for([pointer, table])
+    assert targets(_q("营收奖励最高一档是多少"), hits, vocab) == [table]
+    assert targets(_q("营收奖励按什么标准给"), hits, vocab) == [pointer]  # no extreme asked
+
+
+def test_a_short_annex_is_quoted_whole_with_its_notes() -> None:
+    table = Chunk(
+        "d", "附件2",
+        "附件2：输送奖补标准\n普通劳动者：每人500元\n技能人员：每人1000元\n注：同一劳动者符合多项标准的，按照最高一项计算。",
+    )
+    q = _q("技能人员每人补多少")
+    quote = complete(q, best_sentences(q, table, vocabulary_for([table])), table)
+    assert "每人1000元" in quote and "按照最高一项计算" in quote  # the note limits the row
+
+
+def test_a_question_about_two_documents_gets_an_answer_line_for_each() -> None:
+    import datetime as dt
+
+    from assistant.answer import compose
+    from assistant.types import DocumentMeta, Hit
+
+    docs = {
+        "a": DocumentMeta(doc_id="a", title="甲市产业园管理办法", places=("甲市",)),
+        "b": DocumentMeta(doc_id="b", title="乙市产业园扶持办法", places=("乙市",)),
+    }
+    ua = Chunk("a", "第九条", "第九条 申报认定的，由市人社局组织评审，自受理之日起30个工作日内完成评审，评审结果公示5个工作日。", title=docs["a"].title)
+    ub = Chunk("b", "第七条", "第七条 申报认定的，由区人社局初审后报市人社局，自受理之日起20个工作日内完成评审，结果公示7个工作日。", title=docs["b"].title)
+    q = understand(route("甲市和乙市的评审分别多少个工作日内完成", docs))
+    assert set(q.intent.doc_ids) == {"a", "b"}
+    answer = compose(q, [Hit(ua, 1.0, "fused"), Hit(ub, 0.9, "fused")], docs, [ua, ub], dt.date(2026, 12, 2))
+    lines = answer.answer.split("\n")
+    assert any(line.startswith("《甲市产业园管理办法》：") and "30个工作日内完成评审" in line for line in lines)
+    assert any(line.startswith("《乙市产业园扶持办法》：") and "20个工作日内完成评审" in line for line in lines)
