@@ -52,6 +52,8 @@ _SENTENCE_PUNCT = re.compile(r"[，。；：、]")
 # the sentence (starts with punctuation).
 _ROW_END = re.compile(r"\d\s*(?:万元|亿元|元|平方米|㎡|家|人|名|个|%|倍|分)$")
 _CARRIES_ON = tuple("，,；;。、：:）)")
+# A bulleted item ("● …", "—— …", "• …") opens a line of its own, like a numbered one.
+_BULLET = re.compile(r"^(?:[●•·▪■◆◇○□➢►]|—{1,2}|-\s)")
 # "发布日期：2025年3月10日" is a whole line, not a sentence broken after its colon.
 _ENDS_WITH_DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 def doc_id_for(path: Path) -> str:
@@ -145,7 +147,7 @@ def clean_text(text: str) -> list[str]:
         line = normalise_line(raw_line)
         if not line:
             continue
-        if paragraphs and _unfinished(paragraphs[-1]) and not STRUCTURAL.match(line) and not _row_break(previous, line):
+        if paragraphs and _unfinished(paragraphs[-1]) and not STRUCTURAL.match(line) and not _BULLET.match(line) and not _row_break(previous, line):
             paragraphs[-1] += line
         else:
             paragraphs.append(line)

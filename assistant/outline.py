@@ -34,12 +34,18 @@ _CN_PAREN = re.compile(rf"^[（(]\s*({_CN}+)\s*[）)]\s*(.*)$")
 _AR_ITEM = re.compile(r"^(\d{1,3})\s*[．.、](?!\d)\s*(.*)$")
 _AR_PAREN = re.compile(r"^[（(]\s*(\d{1,3})\s*[）)]\s*(.*)$")
 _CIRCLED = re.compile(rf"^([{CIRCLED}])\s*(.*)$")
+# Decimal section numbers (1.1 / 1.1.1, as 实施方案 and 申报指南 number sections), and the top
+# level written "1 总体要求" (a number, a space and a short heading). Not a figure: "1.5万元".
+_UNIT_CHARS = "万千百亿元%％倍平方米个家人名年月日号次天"
+_DEC = re.compile(rf"^(\d{{1,2}}(?:[.．]\d{{1,2}}){{1,3}})(?![\d.．])[.．]?(?:\s+|(?=[^\s\d{_UNIT_CHARS}]))(.*)$")
+_DEC_TOP = re.compile(r"^(\d{1,2})[ \u3000]+([\u4e00-\u9fff][^，。；,;]{0,24})$")
 _ANNEX = re.compile(rf"^(附件|附表|附录)\s*({_NUM})?\s*(?:[:：]\s*(.*)|\s+(.*)|$|([^，。；]{{1,40}})$)")
 
 # The line that opens any structural unit; a broken line is never glued onto one of these.
 STRUCTURAL = re.compile(
     rf"^(第\s*{_NUM}\s*(?:编|章|节|条|部分)|{_CN}+\s*(?:、|[．.](?!\d))|[（(]\s*(?:{_CN}+|\d{{1,3}})\s*[）)]"
-    rf"|\d{{1,3}}\s*[．.、](?!\d)|[{CIRCLED}])"
+    rf"|\d{{1,3}}\s*[．.、](?!\d)|[{CIRCLED}]|\d{{1,2}}(?:[.．]\d{{1,2}}){{1,3}}(?![\d.．])[.．]?(?:\s|[^\s\d{_UNIT_CHARS}])"
+    rf"|\d{{1,2}}[ \u3000]+(?![{_UNIT_CHARS}])[\u4e00-\u9fff][^，。；,;]{{0,24}}$)"
 )
 
 _CLOSING = re.compile(r"^本(办法|措施|规定|细则|意见|方案|通知|规划|条例|决定|实施细则|政策)")
@@ -121,7 +127,17 @@ def match_marker(line: str) -> Marker | None:
         return _numbered("ar", m.group(1), str(int(m.group(1))), m.group(2))
     if m := _CIRCLED.match(line):
         return Marker("circ", CIRCLED.index(m.group(1)) + 1, m.group(1), m.group(2))
+    if m := _DEC.match(line):
+        parts = decimal_parts(m.group(1))
+        return Marker(f"dec{len(parts)}", parts[-1], ".".join(map(str, parts)), m.group(2))
+    if m := _DEC_TOP.match(line):
+        return _numbered("dec1", m.group(1), str(int(m.group(1))), m.group(2))
     return None
+
+
+def decimal_parts(token: str) -> tuple[int, ...]:
+    """1.2.3 (or 1．2．3) → (1, 2, 3)."""
+    return tuple(int(p) for p in re.split(r"[.．]", token))
 
 
 def _numbered(kind: str, numeral: str, token: str, rest: str) -> Marker | None:
@@ -256,7 +272,7 @@ def _parse_outline(paragraphs: Sequence[str]) -> Outline:
                 stack.pop()
             if stack:
                 stack[-1][1].children += 1
-            label = "".join(m.token for m, _ in stack) + marker.token
+            label = _label(stack, marker)
             ancestors = tuple(n.lines[0] for _, n in stack)
             current = Node(label, [para], ancestors, marker.kind)
             stack.append((marker, current))
@@ -271,6 +287,14 @@ def _parse_outline(paragraphs: Sequence[str]) -> Outline:
         elif current is not None:
             current.lines.append(para)
     return outline
+
+
+def _label(stack: list[tuple[Marker, Node]], marker: Marker) -> str:
+    """The path label: the tokens from the top (二（一）1); a decimal number is a path of its own
+    (1.2.3), after any other kind of heading above it."""
+    if marker.kind.startswith("dec"):
+        return "".join(m.token for m, _ in stack if not m.kind.startswith(("dec", "ar"))) + marker.token
+    return "".join(m.token for m, _ in stack) + marker.token
 
 
 def _awaits_text(node: Node | None) -> bool:
@@ -294,6 +318,8 @@ def _accept(marker: Marker | None, stack: list[tuple[Marker, Node]]) -> Marker |
         return None
     for seen, _ in reversed(stack):
         if seen.kind == marker.kind:
+            if marker.kind.startswith("dec"):
+                return marker if decimal_parts(marker.token) > decimal_parts(seen.token) else None
             return marker if marker.number > seen.number else None
     return marker if marker.number == 1 or not stack else None
 
@@ -339,7 +365,7 @@ def _parse_paragraphs(paragraphs: Sequence[str]) -> Outline:
 
 # A label's path: 二（二）5 → (cn 2)(（cn） 2)(ar 5); 第五条（三） → (tiao 5)(（cn） 3).
 _STEP = re.compile(
-    rf"第\s*({_NUM})\s*(大点|大项|大条|大部分|小点|小项|小条|编|章|节|条|部分|段|款|项|点|目)"
+    rf"(\d{{1,2}}(?:[.．]\d{{1,2}}){{1,3}})(?![\d.．])|第\s*({_NUM})\s*(大点|大项|大条|大部分|小点|小项|小条|编|章|节|条|部分|段|款|项|点|目)"
     rf"|[（(]\s*({_CN}+)\s*[）)]|[（(]\s*(\d{{1,3}})\s*[）)]"
     rf"|(附件|附表|附录)\s*({_NUM})?|([{CIRCLED}])|({_CN}+)(?=[、（(\d{CIRCLED}]|$)|(\d{{1,3}})"
 )
@@ -378,22 +404,36 @@ def label_path(label: str) -> tuple[Step, ...]:
     steps: list[Step] = []
     for m in _STEP.finditer(label):
         if m.group(1):
-            value = to_int(m.group(1))
+            steps.extend(decimal_path(decimal_parts(m.group(1))))
+        elif m.group(2):
+            value = to_int(m.group(2))
             if value is not None:
-                steps.append((_ORDINAL_KIND[m.group(2)], value))
-        elif m.group(3):
-            steps.append(("（cn）", to_int(m.group(3)) or 0))
+                steps.append((_ORDINAL_KIND[m.group(3)], value))
         elif m.group(4):
-            steps.append(("（ar）", int(m.group(4))))
+            steps.append(("（cn）", to_int(m.group(4)) or 0))
         elif m.group(5):
-            steps.append((m.group(5), (to_int(m.group(6)) or 0) if m.group(6) else 0))
-        elif m.group(7):
-            steps.append(("circ", CIRCLED.index(m.group(7)) + 1))
+            steps.append(("（ar）", int(m.group(5))))
+        elif m.group(6):
+            steps.append((m.group(6), (to_int(m.group(7)) or 0) if m.group(7) else 0))
         elif m.group(8):
-            steps.append(("cn", to_int(m.group(8)) or 0))
+            steps.append(("circ", CIRCLED.index(m.group(8)) + 1))
         elif m.group(9):
-            steps.append(("ar", int(m.group(9))))
+            steps.append(("cn", to_int(m.group(9)) or 0))
+        elif m.group(10):
+            steps.append(("ar", int(m.group(10))))
     return tuple(steps)
+
+
+def decimal_path(parts: Sequence[int]) -> tuple[Step, ...]:
+    """1.2.3 as steps 1 → 1.2 → 1.2.3 (each step the number so far, two decimal digits a part), so
+    that 1.2 names the section holding 1.2.1 and 1.2.3 names only itself."""
+    return tuple(("dec", int("".join(f"{p:02d}" for p in parts[:k]))) for k in range(1, len(parts) + 1))
+
+
+def _decimal_label(value: int) -> str:
+    digits = str(value)
+    digits = digits.zfill(len(digits) + len(digits) % 2)
+    return ".".join(str(int(digits[i : i + 2])) for i in range(0, len(digits), 2))
 
 
 # Kinds a reader may write for one another: "第2点" or "（2）" for a "2." item, "（三）项" for
@@ -441,7 +481,8 @@ def path_matches(ref: Sequence[Step], unit: Sequence[Step], strict: bool = True)
 # In a question, a reference is a run of steps: 第十二条, 第12条, （四）第2点, 二（二）5, 附件2,
 # 第三部分, 第二部分第1条, 第五条第（三）项, 第3段; bare numbers count only right after a bracket.
 _Q_STEP = re.compile(
-    rf"第\s*({_NUM})\s*(大点|大项|大条|大部分|小点|小项|小条|编|章|节|条|部分|段|款|项|点|目)"
+    rf"(?<![\d.．])第?\s*(\d{{1,2}}(?:[.．]\d{{1,2}}){{1,3}})(?![\d.．]|\s*[{_UNIT_CHARS}])(?:\s*(?:条|节|款|项|点|部分))?"
+    rf"|第\s*({_NUM})\s*(大点|大项|大条|大部分|小点|小项|小条|编|章|节|条|部分|段|款|项|点|目)"
     rf"|第\s*[（(]\s*({_CN}+|\d{{1,3}})\s*[）)]\s*(项|款|目|点|条)"
     rf"|[（(]\s*({_CN}+)\s*[）)]|(?<=[）)分、])\s*(\d{{1,3}})(?![\d万千亿元年月日%.．份个人家名次天种类批期届])"
     rf"|[（(]\s*(\d{{1,3}})\s*[）)]"
@@ -476,12 +517,12 @@ def find_references(text: str) -> tuple[Reference, ...]:
             run.clear()
 
     for m in _Q_STEP.finditer(text):
-        step = _question_step(m)
-        if step is None:
+        steps = _question_steps(m)
+        if not steps:
             continue
         if run and not _Q_GAP.match(text[run[-1][1] : m.start()]):
             close()
-        run.append((m.start(), m.end(), step))
+        run.extend((m.start(), m.end(), step) for step in steps)
     close()
     if last := _LAST.search(text):
         refs.append(Reference(last.group(0), (), "last", last.start(), last.end()))
@@ -494,31 +535,33 @@ def find_references(text: str) -> tuple[Reference, ...]:
     return tuple(refs)
 
 
-def _question_step(m: re.Match[str]) -> Step | None:
+def _question_steps(m: re.Match[str]) -> tuple[Step, ...]:
     if m.group(1):
-        value = to_int(m.group(1))
-        return (_ORDINAL_KIND[m.group(2)], value) if value else None
-    if m.group(3):
-        value = to_int(m.group(3))
-        kind = "（ar）" if m.group(3).isdigit() else "（cn）"
-        return (kind if m.group(4) != "款" else "kuan", value) if value else None
-    if m.group(5):
-        value = to_int(m.group(5))
-        return ("（cn）", value) if value else None
+        return decimal_path(decimal_parts(m.group(1)))
+    if m.group(2):
+        value = to_int(m.group(2))
+        return ((_ORDINAL_KIND[m.group(3)], value),) if value else ()
+    if m.group(4):
+        value = to_int(m.group(4))
+        kind = "（ar）" if m.group(4).isdigit() else "（cn）"
+        return ((kind if m.group(5) != "款" else "kuan", value),) if value else ()
     if m.group(6):
-        return ("item", int(m.group(6)))
+        value = to_int(m.group(6))
+        return (("（cn）", value),) if value else ()
     if m.group(7):
-        return ("（ar）", int(m.group(7)))
+        return (("item", int(m.group(7))),)
     if m.group(8):
-        return (m.group(8), to_int(m.group(9)) or 0 if m.group(9) else 0)
-    if m.group(10):
-        return ("circ", CIRCLED.index(m.group(10)) + 1)
+        return (("（ar）", int(m.group(8))),)
+    if m.group(9):
+        return ((m.group(9), to_int(m.group(10)) or 0 if m.group(10) else 0),)
     if m.group(11):
-        value = to_int(m.group(11))
-        return ("cn", value) if value else None
+        return (("circ", CIRCLED.index(m.group(11)) + 1),)
     if m.group(12):
-        return ("ar", int(m.group(12)))
-    return None
+        value = to_int(m.group(12))
+        return (("cn", value),) if value else ()
+    if m.group(13):
+        return (("ar", int(m.group(13))),)
+    return ()
 
 
 def resolve(ref: Reference, labels: Sequence[str], strict: bool | None = None) -> list[str]:
@@ -586,6 +629,9 @@ def render_label(steps: Sequence[Step]) -> str:
             out.append(CIRCLED[n - 1] if 0 < n <= len(CIRCLED) else str(n))
         elif kind in ANNEXES:
             out.append(f"{kind}{n}" if n else kind)
+        elif kind == "dec":
+            if not (i + 1 < len(steps) and steps[i + 1][0] == "dec"):
+                out.append(_decimal_label(n))  # 1 → 1.2 → 1.2.3 is written 1.2.3
         else:
             out.append(str(n))
     return "".join(out)

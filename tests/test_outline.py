@@ -330,3 +330,59 @@ def test_an_article_reference_with_its_item_names_the_article() -> None:
 )
 def test_a_label_rules_may_cite_is_one_the_grammar_reads_whole(label: str, ok: bool) -> None:
     assert outline.is_label(label) is ok
+
+
+def test_outline_in_decimal_section_numbers() -> None:
+    """1 / 1.1 / 1.1.1 (实施方案、申报指南): each number is its own path label; a figure such as
+    1.5万元 at the start of a line is not a section."""
+    text = """某市人力资源服务产业园申报指南
+为做好申报工作，制定本指南。
+1 总体要求
+1.1 坚持市场导向，发挥产业园集聚作用。
+1.2 申报条件
+1.2.1 申报单位应当在本市注册登记，办公面积不少于200平方米。
+1.2.2 上一年度营业收入不低于500万元。
+1.5万元以下的小额补贴不单独申报。
+2 支持政策
+2.1 对新入驻机构给予一次性奖励10万元。
+2.2 房租补贴
+2.2.1 第一年按照每月每平方米20元给予补贴。
+2.2.2 第二年按照每月每平方米10元给予补贴。
+3 附则
+本指南自2026年1月1日起施行。
+"""
+    assert labels(text) == ["序言", "1.1", "1.2.1", "1.2.2", "2.1", "2.2.1", "2.2.2", "3"]
+    units = {c.article: c for c in chunk_text("doc", "标题", "\n".join(clean_text(text)))}
+    assert "1.5万元以下" in units["1.2.2"].text  # body text, not a section
+    assert units["2.2.1"].chapter == "2 支持政策 / 2.2 房租补贴"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("2.2.1讲的什么", ["2.2.1"]), ("第1.2.2条", ["1.2.2"]), ("2.2那部分", ["2.2.1", "2.2.2"]), ("1.5万元", [])],
+)
+def test_decimal_references_in_questions(question: str, expected: list[str]) -> None:
+    real = ["序言", "1.1", "1.2.1", "1.2.2", "2.1", "2.2.1", "2.2.2", "附则"]
+    refs = outline.find_references(question)
+    assert (outline.resolve(refs[0], real) if refs else []) == expected
+    assert all(outline.is_label(label) for label in real)
+
+
+def test_articles_numbered_in_arabic_with_bulleted_items() -> None:
+    """第1条 … as written; "●"/"——" items stay inside their article and are never glued on."""
+    text = """某县人力资源服务业培育办法（试行）
+第一章 总则
+第1条 为培育人力资源服务业，制定本办法。
+第二章 扶持政策
+第2条 入驻机构可以享受以下支持：
+● 房租补贴，按季度拨付
+● 一次性入驻奖励，入驻满一年后兑现
+第3条 申报材料包括：
+——申请表
+——营业执照复印件
+"""
+    assert labels(text) == ["第1条", "第2条", "第3条"]
+    units = {c.article: c for c in chunk_text("doc", "标题", "\n".join(clean_text(text)))}
+    assert units["第2条"].text.split("\n")[1:] == ["● 房租补贴，按季度拨付", "● 一次性入驻奖励，入驻满一年后兑现"]
+    ref = outline.find_references("第三条")[0]
+    assert outline.resolve(ref, list(units)) == ["第3条"]
