@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Question:
     intent: Intent
-    kind: str | None  # who | duration | amount | area | count | percent (lexicon order)
+    kind: str | None  # who | frequency | duration | amount | area | count | percent … (lexicon order)
     also: tuple[str, ...]  # kinds asked in the question's other parts ("多久评一次？奖多少")
     extreme: str | None  # "max" | "min": the top or bottom of a table of tiers
     wants_list: bool  # every item of a list

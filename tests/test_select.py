@@ -276,3 +276,15 @@ def test_a_question_about_two_documents_gets_an_answer_line_for_each() -> None:
     lines = answer.answer.split("\n")
     assert any(line.startswith("《甲市产业园管理办法》：") and "30个工作日内完成评审" in line for line in lines)
     assert any(line.startswith("《乙市产业园扶持办法》：") and "20个工作日内完成评审" in line for line in lines)
+
+
+def test_asked_how_often_the_sentence_stating_a_period_answers() -> None:
+    unit = Chunk(
+        "d", "5（1）",
+        "（1）区人社局自受理之日起20个工作日内完成审核。补贴按季度申领，申领单位应当在每季度结束后15日内提交材料。",
+    )
+    q = _q("这个补贴多久申领一次")
+    assert q.kind == "frequency"
+    chosen = "".join(s.text for s in best_sentences(q, unit, vocabulary_for([unit]), limit=1))
+    assert "按季度申领" in chosen
+    assert _q("综合评估几年搞一次").kind == "frequency" and _q("审核要多久").kind == "duration"
