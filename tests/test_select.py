@@ -173,7 +173,7 @@ def test_a_message_asking_two_things_gets_both() -> None:
         "评估为优秀的，给予运营机构一次性奖励60万元。",
     )
     q = _q("多久评估一次？评了优秀奖多少")
-    assert {q.kind, *q.also} == {"duration", "amount"}
+    assert {q.kind, *q.also} == {"frequency", "amount"}
     chosen = "".join(s.text for s in best_sentences(q, unit, vocabulary_for([unit])))
     assert "每两年" in chosen and "60万元" in chosen
     assert _q("评了优秀奖多少").also == ()
