@@ -102,6 +102,7 @@ def unknown_asked(q: Question, vocab: Vocabulary, texts: Sequence[str]) -> list[
         word = token.word.strip().lower()
         if (
             word not in content
+            or len(set(word)) == 1  # 啊啊啊, 哈哈: noise, not a thing asked about
             or not token.flag.startswith(lex.noun_tags)
             or lex.asking.search(word)
             or lex.yes_no.search(word)
