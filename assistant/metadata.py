@@ -28,13 +28,13 @@ _DATE_LINE = re.compile(rf"^(?:(?:发布|印发|发文|成文)日期[:：]?\s*)?
 _DRAFT = re.compile(rf"(第[{CN_DIGITS}\d]+稿|征求意见稿|送审稿|讨论稿|草案|征求意见)")
 _TITLE_END = re.compile(r"(办法|措施|规定|细则|方案|意见|条例|规则|制度|规划|通知|决定)(（[^）]*）)?$")
 _ISSUER_END = re.compile(r"(厅|局|委员会|委|政府|办公室|办公厅)$")
-_FORCE = r"(?:施行|实施|执行|生效)"
+_FORCE = r"(?:施行|实施|执行|生效|试行)"
 _VALID_FROM = re.compile(rf"自\s*({_DATE.pattern})\s*起\s*{_FORCE}")
 _FROM_ISSUE = re.compile(rf"自(?:印发|发布|公布|颁布)之日起\s*{_FORCE}")
 _DAYS_AFTER_ISSUE = re.compile(rf"自(?:印发|发布|公布|颁布)之日起\s*({_N}+)\s*日后\s*{_FORCE}")
 _VALID_UNTIL = re.compile(rf"有效期(?:至|到|截至)\s*({_DATE.pattern})")
 _VALID_SPAN = re.compile(rf"有效期(?:为|是)?\s*({_DATE.pattern})\s*(?:至|到|—|-|－)\s*({_DATE.pattern})")
-_VALID_YEARS = re.compile(rf"有效期(?:为|是)?\s*({_N}+)\s*(年|个月)")
+_VALID_YEARS = re.compile(rf"(?:有效期|试行期)(?:限)?(?:为|是)?\s*({_N}+)\s*(年|个月)")
 _REPLACED = r"(?:同时|相应)?(?:停止执行|废止|失效|不再执行)"
 _SUPERSEDES = re.compile(
     rf"《([^》]+)》\s*(?:[（(]\s*({DOC_NUMBER.pattern})\s*[）)])?\s*(?:[^。；《]{{0,12}}?){_REPLACED}"

@@ -46,6 +46,7 @@ def test_a_date_in_chinese_numerals() -> None:
         ("第三条 本办法自印发之日起施行。", dt.date(2024, 5, 20), None, None),
         ("第三条 本办法自发布之日起30日后施行，有效期3年。", dt.date(2024, 6, 19), dt.date(2027, 6, 18), "30日后施行"),
         ("第三条 本办法有效期为2024年1月1日至2025年12月31日。", None, dt.date(2025, 12, 31), None),
+        ("第三条 本办法自2026年3月1日起试行，试行期2年。", dt.date(2026, 3, 1), dt.date(2028, 2, 29), "试行期2年"),
     ],
 )
 def test_coming_into_force_and_validity(
