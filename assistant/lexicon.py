@@ -48,6 +48,9 @@ class Lexicon:
     level_document: re.Pattern[str]  # "自治区级的那个办法"
     comparison: re.Pattern[str]  # "…和…分别": a question about more than one document
     anaphora: re.Pattern[str]  # 它/其/该项: the previous turn's subject
+    ordinal: re.Pattern[str]  # 第三年 / 第二档; group 1: the measure
+    asking: re.Pattern[str]  # a turn that asks something (else, with figures, a statement)
+    self_reference: re.Pattern[str]  # 我们/本公司: the asker speaking of themselves
     title_without_quotes: re.Pattern[str]
     not_places: frozenset[str]
     synonyms: tuple[tuple[str, str], ...]
@@ -92,6 +95,9 @@ def lexicon() -> Lexicon:
         across_documents=re.compile(_any(cues["across_documents"])),
         comparison=re.compile(_any(cues["comparison"])),
         anaphora=re.compile(_any(cues["anaphora"])),
+        ordinal=re.compile(_any(cues["ordinal"])),
+        asking=re.compile(_any(cues["asking"])),
+        self_reference=re.compile(_any(cues["self_reference"])),
         validity_unit=re.compile(_any(data["validity_unit"])),
         validity_sentence=re.compile(_any(data["validity_sentence"])),
         levels=levels,
