@@ -211,6 +211,11 @@ def _read(question: str, state: DialogueState, index: Index) -> tuple[str, str, 
     if narrowed is not None:
         doc_id, label = narrowed
         return f"《{index.documents[doc_id].title}》{label}{intent.question}", "narrowed", narrowed
+    if _gives_figures(intent.question) and not _asks_other_than_figures(intent.question, previous):
+        # figures to reckon with, in words of their own ("介绍了80个脱贫人口就业能拿多少"): a
+        # calculation under the subject in focus, so that subject is kept beside them
+        topic = route(state.subject or previous, index.documents).topic
+        return _in_documents(state.documents, f"{topic}；{intent.question}", index), "added", None
     return _in_documents(state.documents, intent.question, index), "subject", None
 
 
