@@ -16,7 +16,14 @@ from functools import cached_property, reduce
 from typing import TYPE_CHECKING, Any
 
 from assistant.answer import compose
-from assistant.dialogue import MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, acknowledgement, describe, read_turn, state_after
+from assistant.dialogue import (
+    MAX_HISTORY_TURNS,
+    MAX_QUESTION_CHARS,
+    acknowledgement,
+    describe,
+    read_turn,
+    state_after,
+)
 from assistant.errors import BadQuestion
 from assistant.index import Index
 from assistant.question import understand

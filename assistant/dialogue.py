@@ -211,6 +211,9 @@ def _read(question: str, state: DialogueState, index: Index) -> tuple[str, str, 
     if narrowed is not None:
         doc_id, label = narrowed
         return f"《{index.documents[doc_id].title}》{label}{intent.question}", "narrowed", narrowed
+    merged = _replace_figures(previous, intent.question, strict=True)
+    if merged is not None:  # "营业收入8000万元呢" after "营业收入6000万元能奖多少"
+        return merged, "figures", None
     if _gives_figures(intent.question) and not _asks_other_than_figures(intent.question, previous):
         # figures to reckon with, in words of their own ("介绍了80个脱贫人口就业能拿多少"): a
         # calculation under the subject in focus, so that subject is kept beside them
@@ -305,7 +308,8 @@ def describe(state: DialogueState, index: Index) -> str:
     noun = next((k.noun for k in lex.kinds if k.name == state.kind and k.noun), "")
     if noun:
         parts.append(f"问：{noun}")
-    shown = [_clause(state.question, text) for _, text in state.figures if text in state.question]
+    shown = [f"{role.split(':', 1)[1]}{text}" for role, text in state.figures if text in state.question]
+    shown += [said for said in state.own_figures if said in state.question and not any(s in said for s in shown)]
     if shown:
         parts.append(f"数字：{'、'.join(shown)}")
     return "按上文理解：" + "；".join(parts)
@@ -348,10 +352,11 @@ def _gives_figures(question: str) -> bool:
         return False
 
 
-def _replace_figures(previous: str, follow_up: str) -> str | None:
+def _replace_figures(previous: str, follow_up: str, strict: bool = False) -> str | None:
     """The previous question with the follow-up's figures in place of those of the same role
     ("如果是8亿呢"; "第三年呢" after "第一年是多少"); a figure of a role it lacks joins it as the
-    follow-up says it. None when nothing is replaced."""
+    follow-up says it. None when nothing is replaced. `strict`: a turn with words of its own
+    replaces only a figure said with the same noun."""
     try:
         from assistant.calc.numbers import extract_quantities
 
@@ -367,7 +372,7 @@ def _replace_figures(previous: str, follow_up: str) -> str | None:
     text = previous
     placed = 0
     for figure, role in new:
-        same = [o for o in old if _same_role(o[1], role)]
+        same = [o for o in old if _same_role(o[1], role) and (not strict or role.split(":", 1)[1] == o[1].split(":", 1)[1] != "")]
         if not same:
             continue
         (start, end), _ = same[0]
