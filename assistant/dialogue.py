@@ -5,14 +5,21 @@ question, or else cited by the assistant's own answer), the subject, the figures
 turn is itself read in its conversation first, so "那聊城呢" after "那1.2亿呢" after a 柳州
 question still carries the 柳州 subject with 1.2亿.
 
-Transitions (tests/test_dialogue.py):
+Transitions (tests/test_dialogue.py, tests/test_dialogue_state.py):
 - names another document, nothing else of its own ("那聊城呢") → that document, the subject kept;
 - names a unit only ("第二十一条呢", "第二款呢") → that unit in the documents in focus;
-- gives new figures ("如果是8亿呢") → the previous question with its figures replaced;
-- gives figures of a kind the previous question lacked ("注册资本800万呢") → added to it;
+- gives new figures ("如果是8亿呢", "第三年呢") → the previous question with the figure of the
+  same role replaced (role = kind of figure and the noun said with it; ordinals by measure);
+- gives figures of a role the previous question lacked ("注册资本800万呢") → added to it;
+- figures in words of their own ("介绍了80个…能拿多少") → reckoned under the subject in focus;
+- asks another kind of fact ("那分几年给") → the subject's question, without figures added since;
+- a subject inside the unit just quoted ("省级产业园要建到几家" after a list of goals) → that part;
 - a subject of its own without a document ("那机构数量要多少家") → asked of the documents in focus;
-- nothing of its own ("能拿多少") → appended to the previous question.
-A question naming its own document, or asking across documents, starts afresh.
+- nothing of its own ("能拿多少") → appended to the previous question;
+- figures and no question ("我们公司主营业务收入4500万元。") with nothing in focus → remembered and
+  acknowledged; what the asker says of themselves is used by a later calculation question.
+A question naming its own document, or asking across documents, starts afresh. Only the last
+MAX_HISTORY_TURNS turns count, each cut to MAX_QUESTION_CHARS before anything tokenises.
 """
 
 from __future__ import annotations
