@@ -241,4 +241,3 @@ def test_asked_what_one_must_meet_the_sentence_setting_requirements_answers() ->
     assert q.kind == "condition"
     chosen = "".join(s.text for s in best_sentences(q, unit, vocabulary_for([unit])))
     assert "不少于3000平方米" in chosen
-
