@@ -154,7 +154,7 @@ def read_turn(question: str, state: DialogueState | None, index: Index) -> Dialo
     if state is None:
         return DialogueState(question, (), subject=question, kind=asked_kind(question), figures=figures, own_figures=own, read_as="fresh")
     effective, read_as, narrowed = _read(question, state, index)
-    if read_as == "fresh":
+    if read_as in ("fresh", "subject"):
         effective = _with_own_figures(effective, state, figures)
     subject = state.subject or state.question
     if read_as not in ("added", "carried", "figures"):
@@ -185,10 +185,21 @@ def _read(question: str, state: DialogueState, index: Index) -> tuple[str, str, 
         ref = intent.articles[0].ref
         if state.unit and ref.steps and ref.steps[0][0] in _INNER_STEPS:
             doc_id, label = state.unit
-            return f"《{index.documents[doc_id].title}》{_relative_to(label, ref.steps[0][0])}{question}", "item", None
+            title = index.documents[doc_id].title
+            parts = _parts_of(state.unit, index, direct=True)
+            if len(ref.steps) == 1 and 0 < ref.steps[0][1] <= len(parts):
+                # "第2点呢" after a unit quoted with its points ①②③: the second of them
+                part = parts[ref.steps[0][1] - 1]
+                return f"《{title}》{part}{question.replace(ref.text, '')}", "item", (doc_id, part)
+            return f"《{title}》{_relative_to(label, ref.steps[0][0])}{question}", "item", None
         # "第3点呢" / "第十条呢": a unit of the document the conversation is about
         return _in_documents(state.documents, question, index), "unit", None
     own_subject = content_words(intent.topic)
+    if not intent.doc_ids and not _gives_figures(intent.question):
+        narrowed = _narrowed_unit(own_subject, intent.question, state, index)
+        if narrowed is not None:  # a part of the unit just quoted ("其中市级产业园那条呢")
+            doc_id, label = narrowed
+            return f"《{index.documents[doc_id].title}》{label}{intent.question}", "narrowed", narrowed
     elliptical = (
         bool(lexicon().follow_up.match(intent.question))
         or (not intent.doc_ids and len(own_subject) <= 1)
@@ -214,10 +225,6 @@ def _read(question: str, state: DialogueState, index: Index) -> tuple[str, str, 
                 base = state.subject or previous
             return f"{base}；{intent.question}", "added" if _gives_figures(intent.question) else "carried", None
     # a subject of its own ("那机构数量要多少家？"), in the documents of the conversation
-    narrowed = _narrowed_unit(own_subject, state, index)
-    if narrowed is not None:
-        doc_id, label = narrowed
-        return f"《{index.documents[doc_id].title}》{label}{intent.question}", "narrowed", narrowed
     merged = _replace_figures(previous, intent.question, strict=True)
     if merged is not None:  # "营业收入8000万元呢" after "营业收入6000万元能奖多少"
         return merged, "figures", None
@@ -267,7 +274,8 @@ def _merge_own(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[str, ...]:
 def _with_own_figures(question: str, state: DialogueState, figures: tuple[tuple[str, str], ...]) -> str:
     """A new subject asking for a calculation without figures of its own uses what the asker
     said of themselves earlier ("我们公司主营业务收入4500万元。" … "柳州的奖励能拿多少")."""
-    if figures or not state.own_figures or asked_kind(question) not in (None, "amount"):
+    reckons = asked_kind(question) == "amount" or lexicon().reckon.search(question)
+    if figures or not state.own_figures or not reckons:
         return question
     stated = "，".join(t for t in state.own_figures if t not in question)
     if not stated:
@@ -282,24 +290,37 @@ def _asks_other_than_figures(question: str, previous: str) -> bool:
     return kind is not None and kind not in ("amount", "benefit") and kind != asked_kind(previous)
 
 
-def _narrowed_unit(subject: Sequence[str], state: DialogueState, index: Index) -> tuple[str, str] | None:
+def _narrowed_unit(
+    subject: Sequence[str], question: str, state: DialogueState, index: Index
+) -> tuple[str, str] | None:
     """"省级产业园要建到几家" after an answer quoting a list: the one part of the quoted unit
     that speaks of the turn's subject, when exactly one does."""
     if not state.unit or not subject:
         return None
-    doc_id, label = state.unit
-    path = outline.label_path(label)
-    if not path:
-        return None
-    parts = [
-        c
-        for c in index.by_doc.get(doc_id, [])
-        if len(p := outline.label_path(c.article)) > len(path) and p[: len(path)] == path
-    ]
+    doc_id, _ = state.unit
+    by_label = {c.article: c for c in index.by_doc.get(doc_id, [])}
+    parts = [by_label[label] for label in _parts_of(state.unit, index)]
     scored = sorted(((sum(w in c.text for w in subject), c.article) for c in parts), reverse=True)
-    if not scored or scored[0][0] < min(2, len(subject)) or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+    # "其中…那条" says a part is meant: one word of it is enough; else two (or all it has)
+    needed = 1 if lexicon().narrowing.search(question) else min(2, len(subject))
+    if not scored or scored[0][0] < needed or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return None
     return doc_id, scored[0][1]
+
+
+def _parts_of(unit: tuple[str, str], index: Index, direct: bool = False) -> list[str]:
+    """Labels of the units inside `unit` (its points ①②③, items, …), in document order;
+    `direct`: only those one step down."""
+    doc_id, label = unit
+    path = outline.label_path(label)
+    if not path:
+        return []
+    inside = []
+    for chunk in sorted(index.by_doc.get(doc_id, []), key=lambda c: c.order):
+        own = outline.label_path(chunk.article)
+        if len(own) > len(path) and own[: len(path)] == path and (not direct or len(own) == len(path) + 1):
+            inside.append(chunk.article)
+    return inside
 
 
 def describe(state: DialogueState, index: Index) -> str:

@@ -51,6 +51,8 @@ class Lexicon:
     ordinal: re.Pattern[str]  # 第三年 / 第二档; group 1: the measure
     asking: re.Pattern[str]  # a turn that asks something (else, with figures, a statement)
     self_reference: re.Pattern[str]  # 我们/本公司: the asker speaking of themselves
+    narrowing: re.Pattern[str]  # 其中…那条: one part of what was just quoted
+    reckon: re.Pattern[str]  # 能拿多少 / 够不够: a question to reckon with figures
     title_without_quotes: re.Pattern[str]
     not_places: frozenset[str]
     synonyms: tuple[tuple[str, str], ...]
@@ -98,6 +100,8 @@ def lexicon() -> Lexicon:
         ordinal=re.compile(_any(cues["ordinal"])),
         asking=re.compile(_any(cues["asking"])),
         self_reference=re.compile(_any(cues["self_reference"])),
+        narrowing=re.compile(_any(cues["narrowing"])),
+        reckon=re.compile(_any(cues["reckon"])),
         validity_unit=re.compile(_any(data["validity_unit"])),
         validity_sentence=re.compile(_any(data["validity_sentence"])),
         levels=levels,

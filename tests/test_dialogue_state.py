@@ -82,6 +82,15 @@ def test_a_subject_inside_the_quoted_list_narrows_to_that_part(chain: AnswerChai
     assert answer.notes["understood"].endswith("一1②；问：数量")  # read as that part, and said so
 
 
+def test_which_part_of_the_quoted_unit_is_meant(chain: AnswerChain) -> None:
+    """"其中…那条" with one word of it, and "第2点呢" after a unit quoted with points ①②③."""
+    answer, _ = _talk(chain, "栖枫的发展目标有哪些", "其中市级产业园那条呢")
+    assert {(c.doc_id, c.article) for c in answer.citations} == {(QF, "一1②")}
+    answer, _ = _talk(chain, "栖枫的发展目标有哪些", "第3点呢")
+    assert {(c.doc_id, c.article) for c in answer.citations} == {(QF, "一1③")}
+    assert "不少于3家" in answer.answer
+
+
 def test_figures_in_words_of_their_own_are_reckoned_under_the_subject(chain: AnswerChain) -> None:
     answer, _ = _talk(chain, "栖枫职业介绍补贴怎么算", "介绍了20个失业人员就业能拿多少")
     assert "职业介绍补贴" in answer.notes["understood_as"]
@@ -92,6 +101,12 @@ def test_a_statement_is_remembered_and_acknowledged(chain: AnswerChain) -> None:
     answer, history = _talk(chain, "我们公司营业收入6000万元。")
     assert answer.answered and not answer.citations and "已记下" in answer.answer and "6000万元" in answer.answer
     answer = chain.ask("栖枫营收奖励能拿多少", history)  # a subject of its own: the stated figure is used
+    assert "30万元" in answer.answer
+    # asked what a rule says, not to reckon: the figure stays out of it; asked to reckon, it is used
+    answer = chain.ask("栖枫的房租补贴标准", history)
+    assert "6000万元" not in answer.notes.get("understood_as", "") and "30万元" not in answer.answer
+    history.append(["栖枫的房租补贴标准", answer.answer])
+    answer = chain.ask("那营收奖励能拿多少", history)
     assert "30万元" in answer.answer
 
 
