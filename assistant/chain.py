@@ -23,6 +23,7 @@ from assistant.dialogue import (
     describe,
     read_turn,
     state_after,
+    uncovered_subject,
 )
 from assistant.errors import BadQuestion
 from assistant.index import Index
@@ -141,7 +142,7 @@ class AnswerChain:
                 answered=False,
                 notes={"refusal": "bad figure"},
             )
-        return compose(
+        answer = compose(
             state["understood"],
             state["hits"],
             self.index.documents,
@@ -153,6 +154,12 @@ class AnswerChain:
             support=state["support"],
             by_doc=self.index.by_doc,
         )
+        if dialogue is not None and dialogue.read_as == "document":
+            reckoned = tuple(calc.chunks) if calc is not None and calc.tools else ()
+            missing = uncovered_subject(dialogue, reckoned, self.index)
+            if missing:  # "那聊城呢" where 聊城 has nothing on it: say so, quote nothing near it
+                return Answer(question=state["question"], answer=f"未找到相关规定：{missing}", answered=False, notes={"refusal": "not in document"})
+        return answer
 
     def _finish(self, answer: Answer, state: dict[str, Any]) -> Answer:
         if state["effective"] != state["question"]:

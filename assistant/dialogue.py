@@ -33,6 +33,7 @@ from assistant.index import Index
 from assistant.lexicon import lexicon
 from assistant.question import asked_kind, content_words
 from assistant.route import route
+from assistant.types import Chunk
 
 MAX_QUESTION_CHARS = 2000
 # A follow-up needs the last few turns; a client may send any history, and every character of
@@ -209,7 +210,7 @@ def _read(question: str, state: DialogueState, index: Index) -> tuple[str, str, 
         if not elliptical:
             return question, "fresh", None  # a question of its own about a document it names
         # "那聊城呢？": the new document, the previous subject
-        return f"{intent.question} {route(previous, index.documents).topic}", "document", None
+        return f"{intent.question} {_carried_topic(previous, index)}", "document", None
     if lexicon().across_documents.search(intent.question):
         return question, "fresh", None
     if elliptical:
@@ -234,6 +235,17 @@ def _read(question: str, state: DialogueState, index: Index) -> tuple[str, str, 
         topic = route(state.subject or previous, index.documents).topic
         return _in_documents(state.documents, f"{topic}；{intent.question}", index), "added", None
     return _in_documents(state.documents, intent.question, index), "subject", None
+
+
+def _carried_topic(previous: str, index: Index) -> str:
+    """What the previous question asked, without its documents and the words of an earlier
+    switch ("那 呢 园区企业营业收入…" → "园区企业营业收入…")."""
+    topic = route(previous, index.documents).topic
+    while True:
+        bare = lexicon().follow_up.sub("", topic.lstrip(" 呢？?，,")).lstrip(" 呢？?，,")
+        if bare == topic:
+            return topic
+        topic = bare
 
 
 def is_statement(question: str) -> bool:
@@ -321,6 +333,58 @@ def _parts_of(unit: tuple[str, str], index: Index, direct: bool = False) -> list
         if len(own) > len(path) and own[: len(path)] == path and (not direct or len(own) == len(path) + 1):
             inside.append(chunk.article)
     return inside
+
+
+def uncovered_subject(state: DialogueState, cited: Sequence[Chunk], index: Index) -> str | None:
+    """After "那聊城呢": the subject carried over when the document switched to has no unit for
+    it — no unit where a benefit the subject names (奖励, 补贴 …) stands with the word saying what
+    it is for — and the answer cites none either; else None. A subject naming no benefit is not
+    judged here."""
+    if state.read_as != "document":
+        return None
+    intent = route(state.question, index.documents)
+    topic = intent.topic
+    benefits = [b for b in lexicon().benefit_nouns if b in topic]
+    if not benefits or len(intent.doc_ids) != 1:
+        return None
+    doc_id = intent.doc_ids[0]
+    units = [c.text for c in index.by_doc.get(doc_id, [])]
+    if not units:
+        return None
+    # the words saying what the benefit is for, not those in most of the document's units
+    # (园区, 机构): "营业收入" in "园区企业营业收入6亿元，奖励多少"
+    words = [w for w in content_words(topic) if not any(b in w for b in benefits)]
+    vocabulary = index.tables.vocabulary
+    specific = [
+        w
+        for w in words
+        # idf 2: held by at most about one article in seven of the whole index (入驻, 机构 are not)
+        if vocabulary.idf(w) >= 2.0 and sum(w in u for u in units) <= len(units) * 0.3
+    ]
+    if not specific:
+        return None
+    # said together in one sentence, not merely somewhere in a long unit
+    sentences = [x for u in units for x in re.split(r"[。；;\n]", u)]
+    if any(any(b in x for b in benefits) and any(w in x for w in specific) for x in sentences):
+        return None
+    if any(c.doc_id == doc_id and any(b in c.text for b in benefits) for c in cited):
+        return None  # a rule of that document answered it in its own words
+    return f"《{index.documents[doc_id].title}》没有关于{_named(topic, specific, benefits[0])}的规定。"
+
+
+def _named(topic: str, words: Sequence[str], benefit: str) -> str:
+    """The benefit with the words before it that say what it is for, as the asker wrote them
+    ("营业收入" + "奖励"): the run of those words nearest before it."""
+    at = topic.find(benefit)
+    spans = sorted((topic.find(w), topic.find(w) + len(w)) for w in words if 0 <= topic.find(w) < at)
+    if not spans:
+        return f"{words[0]}{benefit}"
+    start, end = spans[-1]
+    for s, e in reversed(spans[:-1]):
+        if e != start:
+            break
+        start = s
+    return f"{topic[start:end]}{benefit}"
 
 
 def describe(state: DialogueState, index: Index) -> str:

@@ -53,6 +53,7 @@ class Lexicon:
     self_reference: re.Pattern[str]  # 我们/本公司: the asker speaking of themselves
     narrowing: re.Pattern[str]  # 其中…那条: one part of what was just quoted
     reckon: re.Pattern[str]  # 能拿多少 / 够不够: a question to reckon with figures
+    benefit_nouns: tuple[str, ...]  # 奖励/补贴: what a policy grants
     title_without_quotes: re.Pattern[str]
     not_places: frozenset[str]
     synonyms: tuple[tuple[str, str], ...]
@@ -102,6 +103,7 @@ def lexicon() -> Lexicon:
         self_reference=re.compile(_any(cues["self_reference"])),
         narrowing=re.compile(_any(cues["narrowing"])),
         reckon=re.compile(_any(cues["reckon"])),
+        benefit_nouns=tuple(cues["benefit_nouns"]),
         validity_unit=re.compile(_any(data["validity_unit"])),
         validity_sentence=re.compile(_any(data["validity_sentence"])),
         levels=levels,
