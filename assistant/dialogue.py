@@ -252,7 +252,7 @@ def is_statement(question: str) -> bool:
     """A turn stating facts with figures and asking nothing ("我们公司主营业务收入4500万元。")."""
     lex = lexicon()
     text = question.strip()
-    asks = lex.asking.search(text) or lex.yes_no.search(text) or asked_kind(text)
+    asks = lex.turn_asking.search(text) or lex.yes_no.search(text) or asked_kind(text)
     return bool(_figures(text)) and not asks and not lex.follow_up.match(text)
 
 

@@ -49,7 +49,7 @@ class Lexicon:
     comparison: re.Pattern[str]  # "…和…分别": a question about more than one document
     anaphora: re.Pattern[str]  # 它/其/该项: the previous turn's subject
     ordinal: re.Pattern[str]  # 第三年 / 第二档; group 1: the measure
-    asking: re.Pattern[str]  # a turn that asks something (else, with figures, a statement)
+    turn_asking: re.Pattern[str]  # a turn that asks something (else, with figures, a statement)
     self_reference: re.Pattern[str]  # 我们/本公司: the asker speaking of themselves
     narrowing: re.Pattern[str]  # 其中…那条: one part of what was just quoted
     reckon: re.Pattern[str]  # 能拿多少 / 够不够: a question to reckon with figures
@@ -99,7 +99,7 @@ def lexicon() -> Lexicon:
         comparison=re.compile(_any(cues["comparison"])),
         anaphora=re.compile(_any(cues["anaphora"])),
         ordinal=re.compile(_any(cues["ordinal"])),
-        asking=re.compile(_any(cues["asking"])),
+        turn_asking=re.compile(_any(cues["turn_asking"])),
         self_reference=re.compile(_any(cues["self_reference"])),
         narrowing=re.compile(_any(cues["narrowing"])),
         reckon=re.compile(_any(cues["reckon"])),
