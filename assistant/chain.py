@@ -16,7 +16,15 @@ from functools import cached_property, reduce
 from typing import TYPE_CHECKING, Any
 
 from assistant.answer import compose
-from assistant.dialogue import MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, contextualise
+from assistant.dialogue import (
+    MAX_HISTORY_TURNS,
+    MAX_QUESTION_CHARS,
+    acknowledgement,
+    describe,
+    read_turn,
+    state_after,
+    uncovered_subject,
+)
 from assistant.errors import BadQuestion
 from assistant.index import Index
 from assistant.question import understand
@@ -95,8 +103,9 @@ class AnswerChain:
         return AnswerChain(self.index, self.today, retriever=self.retriever)
 
     def _contextualise(self, state: dict[str, Any]) -> dict[str, Any]:
-        effective = contextualise(state["question"], state["history"], self.index)
-        return {**state, "effective": effective}
+        history = state["history"]
+        dialogue = read_turn(state["question"], state_after(history, self.index) if history else None, self.index)
+        return {**state, "effective": dialogue.question, "dialogue": dialogue}
 
     def _route(self, state: dict[str, Any]) -> dict[str, Any]:
         intent = route(state["effective"], self.index.documents)
@@ -121,6 +130,10 @@ class AnswerChain:
         return self._finish(answer, state)
 
     def _offline(self, state: dict[str, Any]) -> Answer:
+        dialogue = state.get("dialogue")
+        if dialogue is not None and dialogue.read_as == "statement":
+            # facts about the asker, nothing asked: remembered for the turns that follow
+            return Answer(question=state["question"], answer=acknowledgement(dialogue), answered=True, notes={"statement": True})
         calc = state["calc"]
         if calc is not None and calc.error:
             return Answer(
@@ -129,7 +142,7 @@ class AnswerChain:
                 answered=False,
                 notes={"refusal": "bad figure"},
             )
-        return compose(
+        answer = compose(
             state["understood"],
             state["hits"],
             self.index.documents,
@@ -141,10 +154,19 @@ class AnswerChain:
             support=state["support"],
             by_doc=self.index.by_doc,
         )
+        if dialogue is not None and dialogue.read_as == "document":
+            reckoned = tuple(calc.chunks) if calc is not None and calc.tools else ()
+            missing = uncovered_subject(dialogue, reckoned, self.index)
+            if missing:  # "那聊城呢" where 聊城 has nothing on it: say so, quote nothing near it
+                return Answer(question=state["question"], answer=f"未找到相关规定：{missing}", answered=False, notes={"refusal": "not in document"})
+        return answer
 
     def _finish(self, answer: Answer, state: dict[str, Any]) -> Answer:
         if state["effective"] != state["question"]:
             answer = replace(answer, question=state["question"], notes={**answer.notes, "understood_as": state["effective"]})
+        dialogue = state.get("dialogue")
+        if dialogue is not None and (state["history"] or dialogue.read_as == "statement"):
+            answer = replace(answer, notes={**answer.notes, "understood": describe(dialogue, self.index)})
         return self._with_cautions(answer)
 
     def _with_cautions(self, answer: Answer) -> Answer:

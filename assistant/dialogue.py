@@ -5,14 +5,21 @@ question, or else cited by the assistant's own answer), the subject, the figures
 turn is itself read in its conversation first, so "那聊城呢" after "那1.2亿呢" after a 柳州
 question still carries the 柳州 subject with 1.2亿.
 
-Transitions (tests/test_dialogue.py):
+Transitions (tests/test_dialogue.py, tests/test_dialogue_state.py):
 - names another document, nothing else of its own ("那聊城呢") → that document, the subject kept;
 - names a unit only ("第二十一条呢", "第二款呢") → that unit in the documents in focus;
-- gives new figures ("如果是8亿呢") → the previous question with its figures replaced;
-- gives figures of a kind the previous question lacked ("注册资本800万呢") → added to it;
+- gives new figures ("如果是8亿呢", "第三年呢") → the previous question with the figure of the
+  same role replaced (role = kind of figure and the noun said with it; ordinals by measure);
+- gives figures of a role the previous question lacked ("注册资本800万呢") → added to it;
+- figures in words of their own ("介绍了80个…能拿多少") → reckoned under the subject in focus;
+- asks another kind of fact ("那分几年给") → the subject's question, without figures added since;
+- a subject inside the unit just quoted ("省级产业园要建到几家" after a list of goals) → that part;
 - a subject of its own without a document ("那机构数量要多少家") → asked of the documents in focus;
-- nothing of its own ("能拿多少") → appended to the previous question.
-A question naming its own document, or asking across documents, starts afresh.
+- nothing of its own ("能拿多少") → appended to the previous question;
+- figures and no question ("我们公司主营业务收入4500万元。") with nothing in focus → remembered and
+  acknowledged; what the asker says of themselves is used by a later calculation question.
+A question naming its own document, or asking across documents, starts afresh. Only the last
+MAX_HISTORY_TURNS turns count, each cut to MAX_QUESTION_CHARS before anything tokenises.
 """
 
 from __future__ import annotations
@@ -24,8 +31,9 @@ from dataclasses import dataclass, replace
 from assistant import outline
 from assistant.index import Index
 from assistant.lexicon import lexicon
-from assistant.question import content_words
+from assistant.question import asked_kind, content_words
 from assistant.route import route
+from assistant.types import Chunk
 
 MAX_QUESTION_CHARS = 2000
 # A follow-up needs the last few turns; a client may send any history, and every character of
@@ -44,18 +52,47 @@ class DialogueState:
     question: str  # the last turn, made self-contained
     documents: tuple[str, ...]  # the documents in focus
     unit: tuple[str, str] | None = None  # (doc_id, label) the last answer quoted first
+    units: tuple[tuple[str, str], ...] = ()  # every unit the last answer cited
+    # the self-contained question that set the subject, without turns that only added figures:
+    # a later turn asking something else ("那分几年给") is read against it, not the figures
+    subject: str = ""
+    kind: str | None = None  # what the last turn asked (amount, duration …)
+    figures: tuple[tuple[str, str], ...] = ()  # (role, figure as written), the latest per role
+    own_figures: tuple[str, ...] = ()  # what the asker said of themselves: kept across subjects
+    read_as: str = ""  # how the last turn was read (a transition; see READINGS)
+    narrowed: tuple[str, str] | None = None  # the unit a turn narrowed to, inside the last answer's
+
+
+# How a turn was read, said plainly on the answer ("按上文理解：…").
+READINGS = {
+    "fresh": "新的问题",
+    "document": "换一份文件，问同一件事",
+    "unit": "上文文件中的条款",
+    "item": "上文所引条款中的一项",
+    "figures": "同一问题，换成新的数字",
+    "added": "同一问题，加上新的数字",
+    "subject": "上文文件中的另一件事",
+    "narrowed": "上文所引条款中的一项",
+    "carried": "接着上文的问题",
+    "statement": "记下所说的情况",
+}
 
 
 def state_after(history: Sequence[Sequence[str]], index: Index) -> DialogueState | None:
     """The conversation's state after its last turn; None when there is no earlier question."""
-    turns = [(str(q)[:MAX_QUESTION_CHARS], str(a)) for q, a, *_ in history[-MAX_HISTORY_TURNS:] if str(q).strip()]
+    turns = [(str(q)[:MAX_QUESTION_CHARS], str(a)[:MAX_QUESTION_CHARS]) for q, a, *_ in history[-MAX_HISTORY_TURNS:] if str(q).strip()]
     state: DialogueState | None = None
     for asked, answered in turns:
-        question = contextualise_from(asked, state, index)
-        named = route(question, index.documents).doc_ids
-        focus = named or _cited_documents(answered, index) or (state.documents if state else ())
-        state = DialogueState(question, focus, _cited_unit(answered, index))
+        state = after_answer(read_turn(asked, state, index), answered, index)
     return state
+
+
+def after_answer(state: DialogueState, answered: str, index: Index) -> DialogueState:
+    """The state once the assistant has answered the turn: the documents and units it cited."""
+    named = route(state.question, index.documents).doc_ids
+    focus = named or _cited_documents(answered, index) or state.documents
+    units = _cited_units(answered, index)
+    return replace(state, documents=focus, unit=units[0] if units else None, units=units)
 
 
 def _cited_documents(answer: str, index: Index) -> tuple[str, ...]:
@@ -75,16 +112,17 @@ def _relative_to(label: str, kind: str) -> str:
     return label
 
 
-def _cited_unit(answer: str, index: Index) -> tuple[str, str] | None:
+def _cited_units(answer: str, index: Index) -> tuple[tuple[str, str], ...]:
     by_title = {meta.title: doc_id for doc_id, meta in index.documents.items()}
+    units = []
     for title, label in _CITED_UNIT.findall(answer):
         doc_id = by_title.get(title)
         own = index.doc_positions.get(doc_id or "")
         if own is None or label not in index.label_positions:
             continue
         if doc_id and set(index.label_positions[label].tolist()) & set(own.tolist()):
-            return doc_id, label
-    return None
+            units.append((doc_id, label))
+    return tuple(dict.fromkeys(units))
 
 
 def contextualise(question: str, history: Sequence[Sequence[str]], index: Index) -> str:
@@ -95,20 +133,74 @@ def contextualise(question: str, history: Sequence[Sequence[str]], index: Index)
 
 
 def contextualise_from(question: str, state: DialogueState | None, index: Index) -> str:
+    return read_turn(question, state, index).question
+
+
+def read_turn(question: str, state: DialogueState | None, index: Index) -> DialogueState:
+    """The state once `question` is read in its conversation (before it is answered)."""
+    figures = _figures(question)
+    # what the asker says of themselves, with the words it was said in ("主营业务收入4500万元")
+    own = tuple(_clause(question, text) for _, text in figures) if lexicon().self_reference.search(question) else ()
+    if is_statement(question) and (state is None or not state.documents or state.read_as == "statement"):
+        # nothing in focus to apply the figures to: remember them and say so; with a subject in
+        # focus ("租了350平方米") they are added to its question below and answered
+        kept = state or DialogueState("", ())
+        return replace(
+            kept,
+            question=question,
+            figures=_merge_figures(kept.figures, figures),
+            own_figures=_merge_own(kept.own_figures, own),
+            read_as="statement",
+        )
     if state is None:
-        return question
+        return DialogueState(question, (), subject=question, kind=asked_kind(question), figures=figures, own_figures=own, read_as="fresh")
+    effective, read_as, narrowed = _read(question, state, index)
+    if read_as in ("fresh", "subject"):
+        effective = _with_own_figures(effective, state, figures)
+    subject = state.subject or state.question
+    if read_as not in ("added", "carried", "figures"):
+        subject = effective
+    elif read_as == "figures":
+        subject = _replace_figures(subject, question) or subject
+    return DialogueState(
+        question=effective,
+        documents=state.documents,
+        unit=state.unit,
+        units=state.units,
+        subject=subject,
+        kind=asked_kind(question) or state.kind,
+        figures=_merge_figures(() if read_as == "fresh" else state.figures, figures),
+        own_figures=_merge_own(state.own_figures, own),
+        read_as=read_as,
+        narrowed=narrowed,
+    )
+
+
+def _read(question: str, state: DialogueState, index: Index) -> tuple[str, str, tuple[str, str] | None]:
+    """The turn made self-contained, how it was read, and the unit it narrowed to (if any)."""
     intent = route(question, index.documents)
     previous = state.question
     if intent.articles:
         if intent.doc_ids:
-            return question
+            return question, "fresh", None
         ref = intent.articles[0].ref
         if state.unit and ref.steps and ref.steps[0][0] in _INNER_STEPS:
             doc_id, label = state.unit
-            return f"《{index.documents[doc_id].title}》{_relative_to(label, ref.steps[0][0])}{question}"
+            title = index.documents[doc_id].title
+            parts = _parts_of(state.unit, index, direct=True)
+            if len(ref.steps) == 1 and 0 < ref.steps[0][1] <= len(parts):
+                # "第2点呢" after a unit quoted with its points ①②③: the second of them
+                part = parts[ref.steps[0][1] - 1]
+                return f"《{title}》{part}{question.replace(ref.text, '')}", "item", (doc_id, part)
+            return f"《{title}》{_relative_to(label, ref.steps[0][0])}{question}", "item", None
         # "第3点呢" / "第十条呢": a unit of the document the conversation is about
-        return _in_documents(state.documents, question, index)
+        return _in_documents(state.documents, question, index), "unit", None
     own_subject = content_words(intent.topic)
+    if not intent.doc_ids and not _gives_figures(intent.question):
+        narrowed = _narrowed_unit(own_subject, intent.question, state, index)
+        if narrowed is not None:  # a part of the unit just quoted ("其中市级产业园那条呢")
+            doc_id, label = narrowed
+            return f"《{index.documents[doc_id].title}》{label}{intent.question}", "narrowed", narrowed
     elliptical = (
         bool(lexicon().follow_up.match(intent.question))
         or (not intent.doc_ids and len(own_subject) <= 1)
@@ -116,21 +208,214 @@ def contextualise_from(question: str, state: DialogueState | None, index: Index)
     )
     if intent.doc_ids:
         if not elliptical:
-            return question  # a question of its own about a document it names
+            return question, "fresh", None  # a question of its own about a document it names
         # "那聊城呢？": the new document, the previous subject
-        return f"{intent.question} {route(previous, index.documents).topic}"
+        return f"{intent.question} {_carried_topic(previous, index)}", "document", None
     if lexicon().across_documents.search(intent.question):
-        return question
+        return question, "fresh", None
     if elliptical:
         merged = _replace_figures(previous, intent.question)
         if merged is not None:
-            return merged
+            return merged, "figures", None
         if not own_subject or _gives_figures(intent.question) or _pronoun_or_contrast(intent.question):
             # "能拿多少" / "注册资本800万呢" / "那多个园区的核心园区呢" / "它的补助多少":
-            # the previous question, with this added to it
-            return f"{previous}；{intent.question}"
+            # the previous question, with this added to it; a turn asking something other than
+            # a calculation leaves the figures added since the subject behind ("那分几年给")
+            base = previous
+            if not _gives_figures(intent.question) and _asks_other_than_figures(intent.question, previous):
+                base = state.subject or previous
+            return f"{base}；{intent.question}", "added" if _gives_figures(intent.question) else "carried", None
     # a subject of its own ("那机构数量要多少家？"), in the documents of the conversation
-    return _in_documents(state.documents, intent.question, index)
+    merged = _replace_figures(previous, intent.question, strict=True)
+    if merged is not None:  # "营业收入8000万元呢" after "营业收入6000万元能奖多少"
+        return merged, "figures", None
+    if _gives_figures(intent.question) and not _asks_other_than_figures(intent.question, previous):
+        # figures to reckon with, in words of their own ("介绍了80个脱贫人口就业能拿多少"): a
+        # calculation under the subject in focus, so that subject is kept beside them
+        topic = route(state.subject or previous, index.documents).topic
+        return _in_documents(state.documents, f"{topic}；{intent.question}", index), "added", None
+    return _in_documents(state.documents, intent.question, index), "subject", None
+
+
+def _carried_topic(previous: str, index: Index) -> str:
+    """What the previous question asked, without its documents and the words of an earlier
+    switch ("那 呢 园区企业营业收入…" → "园区企业营业收入…")."""
+    topic = route(previous, index.documents).topic
+    while True:
+        bare = lexicon().follow_up.sub("", topic.lstrip(" 呢？?，,")).lstrip(" 呢？?，,")
+        if bare == topic:
+            return topic
+        topic = bare
+
+
+def is_statement(question: str) -> bool:
+    """A turn stating facts with figures and asking nothing ("我们公司主营业务收入4500万元。")."""
+    lex = lexicon()
+    text = question.strip()
+    asks = lex.turn_asking.search(text) or lex.yes_no.search(text) or asked_kind(text)
+    return bool(_figures(text)) and not asks and not lex.follow_up.match(text)
+
+
+def _figures(question: str) -> tuple[tuple[str, str], ...]:
+    """(role, figure) a turn states: the role is the kind of figure and the noun written before it."""
+    try:
+        from assistant.calc.numbers import extract_quantities
+
+        found = extract_quantities(question)
+    except Exception:  # a bad figure: not a usable condition
+        return ()
+    return tuple((f"{q.kind}:{_noun_before(question, q.span[0])}", q.text) for q in found)
+
+
+def _noun_before(text: str, start: int) -> str:
+    """The content word right before a figure ("主营业务收入4500万元" → 主营业务收入), or ""."""
+    words = content_words(re.split(r"[，,。；;：:、？?]", text[max(0, start - 12) : start])[-1])
+    return words[-1] if words else ""
+
+
+def _merge_figures(old: tuple[tuple[str, str], ...], new: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """A new figure replaces the figure of the same role; the others stay available."""
+    roles = {role for role, _ in new}
+    return (*(f for f in old if f[0] not in roles), *new)
+
+
+def _merge_own(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys((*old, *new)))[-MAX_HISTORY_TURNS:]
+
+
+def _with_own_figures(question: str, state: DialogueState, figures: tuple[tuple[str, str], ...]) -> str:
+    """A new subject asking for a calculation without figures of its own uses what the asker
+    said of themselves earlier ("我们公司主营业务收入4500万元。" … "柳州的奖励能拿多少")."""
+    reckons = asked_kind(question) == "amount" or lexicon().reckon.search(question)
+    if figures or not state.own_figures or not reckons:
+        return question
+    stated = "，".join(t for t in state.own_figures if t not in question)
+    if not stated:
+        return question
+    return f"{stated}；{question}"
+
+
+def _asks_other_than_figures(question: str, previous: str) -> bool:
+    """Whether a turn asks a kind of fact the figures added before do not bear on: a period
+    ("分几年给"), a body, a deadline — not an amount, a verdict or nothing named."""
+    kind = asked_kind(question)
+    return kind is not None and kind not in ("amount", "benefit") and kind != asked_kind(previous)
+
+
+def _narrowed_unit(
+    subject: Sequence[str], question: str, state: DialogueState, index: Index
+) -> tuple[str, str] | None:
+    """"省级产业园要建到几家" after an answer quoting a list: the one part of the quoted unit
+    that speaks of the turn's subject, when exactly one does."""
+    if not state.unit or not subject:
+        return None
+    doc_id, _ = state.unit
+    by_label = {c.article: c for c in index.by_doc.get(doc_id, [])}
+    parts = [by_label[label] for label in _parts_of(state.unit, index)]
+    scored = sorted(((sum(w in c.text for w in subject), c.article) for c in parts), reverse=True)
+    # "其中…那条" says a part is meant: one word of it is enough; else two (or all it has)
+    needed = 1 if lexicon().narrowing.search(question) else min(2, len(subject))
+    if not scored or scored[0][0] < needed or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    return doc_id, scored[0][1]
+
+
+def _parts_of(unit: tuple[str, str], index: Index, direct: bool = False) -> list[str]:
+    """Labels of the units inside `unit` (its points ①②③, items, …), in document order;
+    `direct`: only those one step down."""
+    doc_id, label = unit
+    path = outline.label_path(label)
+    if not path:
+        return []
+    inside = []
+    for chunk in sorted(index.by_doc.get(doc_id, []), key=lambda c: c.order):
+        own = outline.label_path(chunk.article)
+        if len(own) > len(path) and own[: len(path)] == path and (not direct or len(own) == len(path) + 1):
+            inside.append(chunk.article)
+    return inside
+
+
+def uncovered_subject(state: DialogueState, cited: Sequence[Chunk], index: Index) -> str | None:
+    """After "那聊城呢": the subject carried over when the document switched to has no unit for
+    it — no unit where a benefit the subject names (奖励, 补贴 …) stands with the word saying what
+    it is for — and the answer cites none either; else None. A subject naming no benefit is not
+    judged here."""
+    if state.read_as != "document":
+        return None
+    intent = route(state.question, index.documents)
+    topic = intent.topic
+    benefits = [b for b in lexicon().benefit_nouns if b in topic]
+    if not benefits or len(intent.doc_ids) != 1:
+        return None
+    doc_id = intent.doc_ids[0]
+    units = [c.text for c in index.by_doc.get(doc_id, [])]
+    if not units:
+        return None
+    # the words saying what the benefit is for, not those in most of the document's units
+    # (园区, 机构): "营业收入" in "园区企业营业收入6亿元，奖励多少"
+    words = [w for w in content_words(topic) if not any(b in w for b in benefits)]
+    vocabulary = index.tables.vocabulary
+    specific = [
+        w
+        for w in words
+        # idf 2: held by at most about one article in seven of the whole index (入驻, 机构 are not)
+        if vocabulary.idf(w) >= 2.0 and sum(w in u for u in units) <= len(units) * 0.3
+    ]
+    if not specific:
+        return None
+    # said together in one sentence, not merely somewhere in a long unit
+    sentences = [x for u in units for x in re.split(r"[。；;\n]", u)]
+    if any(any(b in x for b in benefits) and any(w in x for w in specific) for x in sentences):
+        return None
+    if any(c.doc_id == doc_id and any(b in c.text for b in benefits) for c in cited):
+        return None  # a rule of that document answered it in its own words
+    return f"《{index.documents[doc_id].title}》没有关于{_named(topic, specific, benefits[0])}的规定。"
+
+
+def _named(topic: str, words: Sequence[str], benefit: str) -> str:
+    """The benefit with the words before it that say what it is for, as the asker wrote them
+    ("营业收入" + "奖励"): the run of those words nearest before it."""
+    at = topic.find(benefit)
+    spans = sorted((topic.find(w), topic.find(w) + len(w)) for w in words if 0 <= topic.find(w) < at)
+    if not spans:
+        return f"{words[0]}{benefit}"
+    start, end = spans[-1]
+    for s, e in reversed(spans[:-1]):
+        if e != start:
+            break
+        start = s
+    return f"{topic[start:end]}{benefit}"
+
+
+def describe(state: DialogueState, index: Index) -> str:
+    """How a turn was understood, in plain words for the answer and the chat ("按上文理解：…")."""
+    lex = lexicon()
+    named = route(state.question, index.documents).doc_ids or state.documents
+    parts = [READINGS.get(state.read_as, state.read_as)]
+    titles = "".join(f"《{index.documents[d].title}》" for d in named if d in index.documents)
+    if state.narrowed:
+        titles += state.narrowed[1]
+    if titles:
+        parts.append(f"文件：{titles}")
+    noun = next((k.noun for k in lex.kinds if k.name == state.kind and k.noun), "")
+    if noun:
+        parts.append(f"问：{noun}")
+    shown = [f"{role.split(':', 1)[1]}{text}" for role, text in state.figures if text in state.question]
+    shown += [said for said in state.own_figures if said in state.question and not any(s in said for s in shown)]
+    if shown:
+        parts.append(f"数字：{'、'.join(shown)}")
+    return "按上文理解：" + "；".join(parts)
+
+
+def acknowledgement(state: DialogueState) -> str:
+    """The reply to a turn that only states facts: what was noted, and what to ask next."""
+    said = "；".join(dict.fromkeys(_clause(state.question, text) for _, text in state.figures if text in state.question))
+    return f"好的，已记下：{said}。接下来可以问按这些情况能享受哪些扶持，例如“能拿多少奖励？”“够不够申报条件？”。"
+
+
+def _clause(text: str, figure: str) -> str:
+    """The clause of `text` a figure was said in ("去年营收正好4000万")."""
+    return next((c.strip() for c in re.split(r"[，,。；;！!？?]", text) if figure in c), figure)
 
 
 def _in_documents(doc_ids: Sequence[str], question: str, index: Index) -> str:
@@ -159,28 +444,42 @@ def _gives_figures(question: str) -> bool:
         return False
 
 
-def _replace_figures(previous: str, follow_up: str) -> str | None:
+def _replace_figures(previous: str, follow_up: str, strict: bool = False) -> str | None:
+    """The previous question with the follow-up's figures in place of those of the same role
+    ("如果是8亿呢"; "第三年呢" after "第一年是多少"); a figure of a role it lacks joins it as the
+    follow-up says it. None when nothing is replaced. `strict`: a turn with words of its own
+    replaces only a figure said with the same noun."""
     try:
         from assistant.calc.numbers import extract_quantities
 
-        old, new = extract_quantities(previous), extract_quantities(follow_up)
+        old = [(q.span, f"{q.kind}:{_noun_before(previous, q.span[0])}") for q in extract_quantities(previous)]
+        new = [(q.text, f"{q.kind}:{_noun_before(follow_up, q.span[0])}") for q in extract_quantities(follow_up)]
     except Exception:  # a bad figure in either turn: fall back to plain concatenation
         return None
+    ordinal = lexicon().ordinal
+    old += [(m.span(), f"ordinal:{m.group(1)}") for m in ordinal.finditer(previous)]
+    new += [(m.group(0), f"ordinal:{m.group(1)}") for m in ordinal.finditer(follow_up)]
     if not new:
         return None
     text = previous
-    replaced = False
-    for figure in new:
-        same = [q for q in old if q.kind == figure.kind]
+    placed = 0
+    for figure, role in new:
+        same = [o for o in old if _same_role(o[1], role) and (not strict or role.split(":", 1)[1] == o[1].split(":", 1)[1] != "")]
         if not same:
             continue
-        target = same[0]
-        text = text[: target.span[0]] + figure.text + text[target.span[1] :]
-        replaced = True
-        shift = len(figure.text) - (target.span[1] - target.span[0])
-        old = [
-            q if q.span[0] < target.span[0] else replace(q, span=(q.span[0] + shift, q.span[1] + shift))
-            for q in old
-            if q is not target
-        ]
-    return text if replaced else None
+        (start, end), _ = same[0]
+        text = text[:start] + figure + text[end:]
+        placed += 1
+        shift = len(figure) - (end - start)
+        old = [(span if span[0] < start else (span[0] + shift, span[1] + shift), r) for span, r in old if span != (start, end)]
+    if not placed:
+        return None
+    return text if placed == len(new) else f"{text}；{follow_up}"
+
+
+def _same_role(old: str, new: str) -> bool:
+    """Roles are kind:noun; a figure said without a noun ("如果是8亿呢") takes the role of the
+    first figure of its kind, one with a noun only the figure said with that noun."""
+    old_kind, old_noun = old.split(":", 1)
+    new_kind, new_noun = new.split(":", 1)
+    return old_kind == new_kind and (not new_noun or not old_noun or new_noun == old_noun)

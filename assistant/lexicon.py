@@ -50,6 +50,12 @@ class Lexicon:
     level_document: re.Pattern[str]  # "自治区级的那个办法"
     comparison: re.Pattern[str]  # "…和…分别": a question about more than one document
     anaphora: re.Pattern[str]  # 它/其/该项: the previous turn's subject
+    ordinal: re.Pattern[str]  # 第三年 / 第二档; group 1: the measure
+    turn_asking: re.Pattern[str]  # a turn that asks something (else, with figures, a statement)
+    self_reference: re.Pattern[str]  # 我们/本公司: the asker speaking of themselves
+    narrowing: re.Pattern[str]  # 其中…那条: one part of what was just quoted
+    reckon: re.Pattern[str]  # 能拿多少 / 够不够: a question to reckon with figures
+    benefit_nouns: tuple[str, ...]  # 奖励/补贴: what a policy grants
     title_without_quotes: re.Pattern[str]
     not_places: frozenset[str]
     synonyms: tuple[tuple[str, str], ...]
@@ -97,6 +103,12 @@ def lexicon() -> Lexicon:
         across_documents=re.compile(_any(cues["across_documents"])),
         comparison=re.compile(_any(cues["comparison"])),
         anaphora=re.compile(_any(cues["anaphora"])),
+        ordinal=re.compile(_any(cues["ordinal"])),
+        turn_asking=re.compile(_any(cues["turn_asking"])),
+        self_reference=re.compile(_any(cues["self_reference"])),
+        narrowing=re.compile(_any(cues["narrowing"])),
+        reckon=re.compile(_any(cues["reckon"])),
+        benefit_nouns=tuple(cues["benefit_nouns"]),
         validity_unit=re.compile(_any(data["validity_unit"])),
         validity_sentence=re.compile(_any(data["validity_sentence"])),
         levels=levels,

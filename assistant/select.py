@@ -226,9 +226,10 @@ def unstated_kind(q: Question, chunk: Chunk) -> str:
 def unquoted_label(quote: str, chunk: Chunk) -> str:
     """The quote without its leading marker when that marker is the cited label's own
     ("第十五条 …" cited as 第十五条): the label is already said beside it."""
-    marker = outline.match_marker(quote)
+    first, newline, after = quote.partition("\n")  # a quote may go on with a list's items
+    marker = outline.match_marker(first)
     if marker and chunk.article.endswith(marker.token):
-        return marker.rest.strip()
+        return marker.rest.strip() + newline + after
     return quote
 
 
@@ -306,7 +307,15 @@ def complete(q: Question, sentences: Sequence[Sentence], chunk: Chunk) -> str:
         chosen = list(dict.fromkeys(s.paragraph for s in sentences))
         text = "\n".join(chosen)
     else:
-        text = "".join(s.text for s in sentences)
+        # a sentence introducing a list brings its items, wherever it stands among the chosen
+        # ("按照以下标准给予租金补贴：" + 第一年… 第三年…, then "补贴面积…不超过400平方米")
+        pieces = []
+        for s in sentences[:-1]:
+            pieces.append(s.text)
+            if s.text.endswith("：") and s.paragraph in paragraphs:
+                items = _items_after(paragraphs, paragraphs.index(s.paragraph))
+                pieces.extend(("\n", "\n".join(items), "\n") if items else ())
+        text = "".join((*pieces, sentences[-1].text))
     last = sentences[-1]
     if last.text.endswith("：") or (q.wants_list and last.paragraph.endswith("：")):
         items = _items_after(paragraphs, paragraphs.index(last.paragraph))

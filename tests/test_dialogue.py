@@ -164,3 +164,13 @@ def test_a_point_after_a_point_is_its_sibling() -> None:
     assert _relative_to("第二十二条", "xiang") == "第二十二条"  # 第三项 after an article → inside it
     assert _relative_to("第五条（二）", "（cn）") == "第五条"
 
+
+
+def test_another_document_without_the_subject_says_so(chain: AnswerChain) -> None:
+    """梅岭 grants nothing for doctors: said plainly, not answered with its nearest article."""
+    answer, _ = _talk(chain, "桐溪引进博士研究生的机构每人补助多少", "那梅岭呢")
+    assert not answer.answered and not answer.citations
+    assert "《梅岭市人力资源服务业发展办法》没有关于" in answer.answer and "补助的规定" in answer.answer
+    # a subject the other document has is still answered there
+    answer, _ = _talk(chain, "桐溪入驻机构租金补贴每平方米多少", "那梅岭呢")
+    assert answer.answered and "12元" in answer.answer

@@ -104,6 +104,21 @@ def test_the_quote_does_not_repeat_the_cited_label() -> None:
     assert unquoted_label(item.text, item) == item.text  # (三) is more than the cited label says
 
 
+def test_a_sentence_introducing_a_list_brings_its_items_when_another_follows_it() -> None:
+    unit = Chunk(
+        "d",
+        "第八条",
+        "第八条 对入驻机构按照以下标准给予装修补贴：\n（一）第一年每平方米90元；\n（二）第二年每平方米40元。\n"
+        "补贴面积每家不超过300平方米，装修补贴不超过实际支出的50%。",
+    )
+    q = _q("装修补贴标准是什么")
+    sentences = best_sentences(q, unit, vocabulary_for([unit]))
+    assert sentences[-1].text.startswith("补贴面积") and any(s.text.endswith("：") for s in sentences[:-1])
+    quote = unquoted_label(complete(q, sentences, unit), unit)
+    assert "第一年每平方米90元" in quote and "第二年每平方米40元" in quote and quote.endswith("50%。")
+    assert not quote.startswith("第八条")
+
+
 def test_a_homophone_typo_of_a_corpus_word_is_not_an_unknown_subject() -> None:
     from assistant.coverage import unknown_share
 

@@ -147,8 +147,12 @@ def answer_html(answer: Answer, today: dt.date | None = None) -> str:
     meta = [f"用时 {answer.latency_ms / 1000:.2f} 秒"]
     if answer.citations:
         meta.append(f"{len(answer.citations)} 条引用")
+    # how a follow-up was read, in plain words (the conversation state), else the question it became
+    reading = answer.notes.get("understood") if answer.notes else None
     understood = answer.notes.get("understood_as") if answer.notes else None
-    if understood:
+    if reading:
+        meta.append(str(reading))
+    elif understood:
         meta.append(f"按“{understood}”理解")
     if answer.notes.get("composer") == "llm":
         meta.append("语言模型撰写 · 数字与引用已核对")
