@@ -309,13 +309,17 @@ def complete(q: Question, sentences: Sequence[Sentence], chunk: Chunk) -> str:
     else:
         # a sentence introducing a list brings its items, wherever it stands among the chosen
         # ("按照以下标准给予租金补贴：" + 第一年… 第三年…, then "补贴面积…不超过400平方米")
-        pieces = []
-        for s in sentences[:-1]:
+        pieces: list[str] = []
+        brought: set[str] = set()  # item paragraphs already quoted under their list's intro
+        for s in sentences:
+            if s.paragraph in brought:
+                continue
             pieces.append(s.text)
-            if s.text.endswith("：") and s.paragraph in paragraphs:
+            if s is not sentences[-1] and s.text.endswith("：") and s.paragraph in paragraphs:
                 items = _items_after(paragraphs, paragraphs.index(s.paragraph))
+                brought.update(items)
                 pieces.extend(("\n", "\n".join(items), "\n") if items else ())
-        text = "".join((*pieces, sentences[-1].text))
+        text = "".join(pieces).rstrip("\n")
     last = sentences[-1]
     if last.text.endswith("：") or (q.wants_list and last.paragraph.endswith("：")):
         items = _items_after(paragraphs, paragraphs.index(last.paragraph))

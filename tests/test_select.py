@@ -303,3 +303,18 @@ def test_asked_how_often_the_sentence_stating_a_period_answers() -> None:
     chosen = "".join(s.text for s in best_sentences(q, unit, vocabulary_for([unit]), limit=1))
     assert "按季度申领" in chosen
     assert _q("综合评估几年搞一次").kind == "frequency" and _q("审核要多久").kind == "duration"
+
+
+def test_an_item_brought_by_its_list_intro_is_not_quoted_twice() -> None:
+    unit = Chunk(
+        "d", "第八条",
+        "第八条 对上一年度营业收入达到1500万元以上的入驻机构，按照以下标准给予规模奖励：\n"
+        "（一）营业收入1500万元至4000万元的，奖励8万元；\n（二）营业收入4000万元及以上的，奖励18万元。",
+    )
+    from assistant.select import split_sentences
+
+    sentences = split_sentences(unit)
+    intro = next(s for s in sentences if s.text.endswith("："))
+    last = next(s for s in sentences if "18万元" in s.text)
+    quote = complete(_q("规模奖励分别多少"), [intro, last], unit)
+    assert quote.count("奖励18万元") == 1 and "奖励8万元" in quote
