@@ -38,6 +38,7 @@ class Lexicon:
     noun_tags: tuple[str, ...]
     whole: re.Pattern[str]
     extreme: re.Pattern[str]  # group 1: the top end, group 2: the bottom end
+    tier: re.Pattern[str]
     bound_high: re.Pattern[str]
     bound_low: re.Pattern[str]
     wants_list: re.Pattern[str]
@@ -96,6 +97,7 @@ def lexicon() -> Lexicon:
         noun_tags=tuple(data["noun_tags"]),
         whole=re.compile(_any(cues["whole"])),
         extreme=re.compile(f"({_any(cues['extreme_high'])})|({_any(cues['extreme_low'])})"),
+        tier=re.compile(_any(cues["tier"])),
         bound_high=re.compile(_any(cues["bound_high"])),
         bound_low=re.compile(_any(cues["bound_low"])),
         wants_list=re.compile(_any(cues["list"])),

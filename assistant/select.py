@@ -346,10 +346,6 @@ def _lists(paragraphs: Sequence[str]) -> list[tuple[str, list[str]]]:
     return out
 
 
-# a unit that sets its amounts by a table elsewhere ("按附件2的标准给予奖励")
-_POINTS_TO_TABLE = re.compile(r"(附件|附表)\s*\d*[^，。；]{0,12}(标准|执行|确定|给予)")
-
-
 def targets(q: Question, hits: Sequence[Hit], vocab: Vocabulary) -> list[Chunk]:
     """The article(s) to answer from: the best one, or the best per named document.
 
@@ -371,10 +367,13 @@ def rerank(q: Question, hits: Sequence[Hit], vocab: Vocabulary) -> Chunk:
     top_sentence = max(sentence_scores) or 1.0
     top_hit = max(h.score for h in hits) or 1.0
     combined = [0.5 * s / top_sentence + 0.5 * h.score / top_hit for s, h in zip(sentence_scores, hits, strict=True)]
-    # 最高/最低 asked of a unit that only points to a table of tiers ("按附件2的标准给予奖励"):
-    # the table answers it
+    # 最高/最低 asked, and the best unit states no table of tiers — nor a bound, unless the tier
+    # itself is asked (最高一档) — it may only point to the table ("按附件2的标准给予奖励"):
+    # a table of tiers among the next answers it
     best = max(range(len(hits)), key=lambda i: (combined[i], -i))
-    if q.extreme and extreme_entry(q, hits[best].chunk) is None and _POINTS_TO_TABLE.search(hits[best].chunk.text):
+    top = hits[best].chunk
+    asks_tier = bool(lexicon().tier.search(q.topic))
+    if q.extreme and extreme_entry(q, top) is None and (asks_tier or not bounds(top.text, q.extreme, q.kind)):
         tiered = [i for i, h in enumerate(hits) if extreme_entry(q, h.chunk) is not None]
         if tiered:
             return hits[max(tiered, key=lambda i: (combined[i], -i))].chunk

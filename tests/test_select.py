@@ -318,3 +318,23 @@ def test_an_item_brought_by_its_list_intro_is_not_quoted_twice() -> None:
     last = next(s for s in sentences if "18万元" in s.text)
     quote = complete(_q("规模奖励分别多少"), [intro, last], unit)
     assert quote.count("奖励18万元") == 1 and "奖励8万元" in quote
+
+
+def test_asked_the_most_a_unit_stating_that_bound_is_kept_over_a_table_of_tiers() -> None:
+    from assistant.select import targets
+    from assistant.types import Hit
+
+    capped = Chunk("d", "第3段", "对新聘任的机构高管，给予一次性奖励2万元，每家机构每年申报人数不超过3人。")
+    table = Chunk(
+        "d", "第4段",
+        "新取得一级证书的，奖励5000元；新取得二级证书的，奖励3000元；新取得三级证书的，奖励1000元。",
+    )
+    hits = [Hit(capped, 1.0, "fused"), Hit(table, 0.9, "fused")]
+    vocab = vocabulary_for([capped, table])
+    assert targets(_q("一家机构一年最多报几个人"), hits, vocab) == [capped]
+    # a cap on the total is a bound, but 最高一档 asks for the top tier of the table
+    pointer = Chunk("d", "第5段", "证书奖励按第4段的标准发放，每家机构每年证书奖励累计不超过5万元。")
+    hits = [Hit(pointer, 1.0, "fused"), Hit(table, 0.9, "fused")]
+    vocab = vocabulary_for([pointer, table])
+    assert targets(_q("证书奖励最高一档多少钱"), hits, vocab) == [table]
+    assert targets(_q("证书奖励最多能拿多少钱"), hits, vocab) == [pointer]
