@@ -73,27 +73,38 @@ def refusal_reason(
     return None
 
 
-def asked_part(text: str) -> str:
+def asked_parts(text: str) -> list[str]:
     """The clauses of a question that ask (人才公寓租金打几折); a question with no asking clause
     ("帮我写个…") is all asked part. Clauses that only set the scene ("输送普通工人，…各奖多少")
     describe the asker, whose words the documents need not use."""
     clauses = [c for c in re.split(r"[，,。？?！!；;：:\s]+", text) if c]
     asking = [c for c in clauses if lexicon().asking.search(c)]
-    return "，".join(asking or clauses)
+    return asking or ["，".join(clauses)]
 
 
 def unknown_asked(q: Question, vocab: Vocabulary, texts: Sequence[str]) -> list[str]:
-    """Nouns of the asked part that the (named) documents never use — not as words, not as
-    text (a word jieba cut across a boundary, 家规 in "50家规上企业", is text they have), not
-    as a homophone. A question whose asked thing the documents never mention is one they
-    cannot answer, however well its other words match. Questions about a document itself
-    (validity, draft, which article, a whole unit, a unit by its label) are not about a noun."""
+    """Nouns the (named) documents never use — not as words, not as text (a word jieba cut
+    across a boundary, 家规 in "50家规上企业", is text they have), not as a homophone — in every
+    asking clause of the question. A question whose asked thing the documents never mention
+    is one they cannot answer, however well its other words match; one with an answerable
+    clause beside it ("要准备哪些材料，纸质版交几份") is answered. Questions about a document
+    itself (validity, draft, which article, a whole unit, a unit by its label) are not about a
+    noun."""
     if q.about_validity or q.about_draft or q.which_article or q.wants_whole or q.intent.articles:
         return []
+    missing: list[str] = []
+    for part in asked_parts(q.topic):
+        in_part = _unknown_nouns(part, q, vocab, texts)
+        if not in_part:
+            return []
+        missing.extend(in_part)
+    return list(dict.fromkeys(missing))
+
+
+def _unknown_nouns(part: str, q: Question, vocab: Vocabulary, texts: Sequence[str]) -> list[str]:
     import jieba.posseg
 
     lex = lexicon()
-    part = asked_part(q.topic)
     content = set(content_words(part))
     missing = []
     at = 0
@@ -116,7 +127,7 @@ def unknown_asked(q: Question, vocab: Vocabulary, texts: Sequence[str]) -> list[
         if _miscut(part, start, at, texts):
             continue
         missing.append(word)
-    return list(dict.fromkeys(missing))
+    return missing
 
 
 def _miscut(text: str, start: int, end: int, texts: Sequence[str]) -> bool:
@@ -131,10 +142,10 @@ def _miscut(text: str, start: int, end: int, texts: Sequence[str]) -> bool:
 
 def _texts(q: Question, hits: Sequence[Hit], by_doc: Mapping[str, Sequence[Chunk]]) -> list[str]:
     """Where an unknown word may still occur as text: the retrieved units and every unit of
-    the named documents."""
-    texts = [h.chunk.text for h in hits]
+    the named documents, with the headings above them (三、申报程序)."""
+    texts = [h.chunk.text + h.chunk.chapter for h in hits]
     for doc_id in q.intent.doc_ids:
-        texts.extend(c.text for c in by_doc.get(doc_id, ()))
+        texts.extend(c.text + c.chapter for c in by_doc.get(doc_id, ()))
     return texts
 
 

@@ -4,7 +4,7 @@ words, equivalents and words jieba cut across a boundary are not such things."""
 
 from __future__ import annotations
 
-from assistant.coverage import asked_part, refusal_reason, unknown_asked
+from assistant.coverage import asked_parts, refusal_reason, unknown_asked
 from assistant.question import Question, understand
 from assistant.route import route
 from assistant.select import vocabulary_for
@@ -43,8 +43,8 @@ def test_the_refusal_names_the_missing_thing() -> None:
 
 
 def test_a_clause_that_only_sets_the_scene_is_not_what_is_asked() -> None:
-    assert asked_part("输送普通工人，一人奖多少") == "一人奖多少"
-    assert asked_part("帮我写个爬虫") == "帮我写个爬虫"  # nothing asks: all of it is the request
+    assert asked_parts("输送普通工人，一人奖多少") == ["一人奖多少"]
+    assert asked_parts("帮我写个爬虫") == ["帮我写个爬虫"]  # nothing asks: all of it is the request
     assert _missing("我们输送了普通工人，租金补贴每平方米多少") == []
 
 
@@ -64,3 +64,8 @@ def test_a_word_cut_across_a_boundary_the_text_has_is_not_missing() -> None:
 def test_questions_about_the_document_itself_are_not_about_a_noun() -> None:
     assert _missing("这个办法替代了哪个老文件") == []
     assert _missing("第十三条原文") == []
+
+
+def test_a_question_with_an_answerable_asking_clause_is_answered() -> None:
+    assert _missing("租金补贴每平方米多少，物业费怎么交") == []
+    assert _missing("物业费每平方米多少，公寓怎么申请") == ["物业费", "公寓"]
