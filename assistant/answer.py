@@ -104,17 +104,52 @@ def _lookup_answer(
     question also asks something specific of it."""
     parts = []
     specific = not q.wants_whole and q.intent.topic and q.subject
-    for chunk in exact[:3]:
-        meta = documents[chunk.doc_id]
-        whole = with_inside(chunk, by_doc)
+    cited: list[Chunk] = []
+    for label, units in _named_units(exact, by_doc)[:3]:
+        meta = documents[units[0].doc_id]
+        whole = with_inside(units[0], by_doc) if len(units) == 1 else _joined(units)
         lead = ""
         if specific:
             sentences = best_sentences(q, whole, vocab)
             lead = (direct_answer(q, sentences, vocab) or strip_label("".join(s.text for s in sentences))) + "\n\n"
-        parts.append(f"{lead}《{meta.title}》{chunk.article}规定：\n{whole.text}")
+        parts.append(f"{lead}《{meta.title}》{label}规定：\n{whole.text}")
+        cited.extend(units)
     if len({c.doc_id for c in exact}) > 1 and not q.intent.doc_ids:
         parts.insert(0, "多份文件都有这一条，分别是：")
-    return answered(q.text, "\n\n".join(parts), list(exact[:3]), documents, today, ())
+    return answered(q.text, "\n\n".join(parts), cited, documents, today, ())
+
+
+def _named_units(exact: Sequence[Chunk], by_doc: Mapping[str, Sequence[Chunk]]) -> list[tuple[str, list[Chunk]]]:
+    """The units a reference named, as (label, units) in document order: a unit inside another
+    named one is part of it; units under one heading with no text of its own (第三部分 重点任务
+    over 1. 2.①②③) are that heading, with every unit under it."""
+    named = [c for c in exact if not any(o.doc_id == c.doc_id and outline.is_within(c.article, o.article) for o in exact)]
+    out: list[tuple[str, list[Chunk]]] = []
+    for doc_id in dict.fromkeys(c.doc_id for c in named):
+        mine = sorted((c for c in named if c.doc_id == doc_id), key=lambda c: c.order)
+        common = _common_path([outline.label_path(c.article) for c in mine]) if len(mine) > 1 else ()
+        units = by_doc.get(doc_id, ())
+        if common and not any(outline.label_path(u.article) == common for u in units):
+            heading = outline.render_label(common)
+            under = [u for u in units if outline.is_within(u.article, heading)]
+            out.append((heading, under or mine))
+        else:
+            out.extend((c.article, [c]) for c in mine)
+    return out
+
+
+def _common_path(paths: Sequence[tuple[outline.Step, ...]]) -> tuple[outline.Step, ...]:
+    common: list[outline.Step] = []
+    for steps in zip(*paths, strict=False):
+        if any(s != steps[0] for s in steps):
+            break
+        common.append(steps[0])
+    return tuple(common)
+
+
+def _joined(units: Sequence[Chunk]) -> Chunk:
+    first = units[0]
+    return Chunk(first.doc_id, first.article, "\n".join(u.text for u in units), first.chapter, first.title, first.order)
 
 
 def with_inside(chunk: Chunk, by_doc: Mapping[str, Sequence[Chunk]]) -> Chunk:

@@ -338,3 +338,27 @@ def test_asked_the_most_a_unit_stating_that_bound_is_kept_over_a_table_of_tiers(
     vocab = vocabulary_for([pointer, table])
     assert targets(_q("证书奖励最高一档多少钱"), hits, vocab) == [table]
     assert targets(_q("证书奖励最多能拿多少钱"), hits, vocab) == [pointer]
+
+
+def test_a_heading_named_by_its_label_is_quoted_with_every_unit_under_it_in_order() -> None:
+    import datetime as dt
+
+    from assistant.answer import compose
+    from assistant.types import DocumentMeta, Hit
+
+    docs = {"d": DocumentMeta(doc_id="d", title="某省人力资源服务业发展规划")}
+    units = [
+        Chunk("d", "第三部分1", "1.优化布局。形成一核多点的空间布局。", "第三部分 重点任务", order=1),
+        Chunk("d", "第三部分2", "2.培育市场主体。", "第三部分 重点任务", order=2),
+        Chunk("d", "第三部分2①", "①实施骨干企业培育计划；", "第三部分 重点任务 / 2.培育市场主体。", order=3),
+        Chunk("d", "第三部分2②", "②培育细分领域特色机构。", "第三部分 重点任务 / 2.培育市场主体。", order=4),
+        Chunk("d", "第四部分1", "1.加强组织领导。", "第四部分 保障措施", order=5),
+    ]
+    q = understand(route("那个规划第三部分讲的啥", docs))
+    assert q.wants_whole
+    hits = [Hit(units[3], 1.5, "exact"), Hit(units[0], 1.4, "exact"), Hit(units[2], 1.3, "exact")]
+    answer = compose(q, hits, docs, units, dt.date(2026, 12, 2), by_doc={"d": units})
+    text = answer.answer
+    assert "第三部分规定：" in text and "第四部分" not in text
+    order = [text.index(t) for t in ("一核多点", "培育市场主体", "骨干企业", "细分领域")]
+    assert order == sorted(order) and text.count("骨干企业") == 1
