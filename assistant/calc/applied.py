@@ -148,7 +148,15 @@ def _pick(ask: Ask, found: Sequence[Quantity], subject: str) -> Quantity | None:
     last said ("去年3000万，今年2.5亿": the figure the question is about comes last)."""
     if not found:
         return None
-    return max(reversed(found), key=lambda q: _about(ask, q, subject))
+
+    def key(q: Quantity) -> tuple[int, int, int]:
+        # words shared, then (on a tie) characters shared and the figure's own words the
+        # subject lacks ("过亿机构4家" is not the 入驻机构数量 that "入驻42家" is)
+        near = set("".join(_CJK.findall(ask.before(q) + ask.after(q))))
+        own = set(subject)
+        return _about(ask, q, subject), len(near & own), -len(near - own)
+
+    return max(reversed(found), key=key)
 
 
 def _value(q: Quantity, unit: str) -> Decimal:
@@ -326,9 +334,11 @@ def _months(rule: PerUnitCapped, ask: Ask) -> tuple[Decimal, str] | None:
     if rule.frequency != "月":
         return None
     durations = [q for q in ask.of("duration") if q.unit in ("月", "年")]
+    # "租金每月每平45块": a month word before a figure says what the figure is, not what is asked
+    asked = re.sub(rf"(?:{'|'.join(words('month_words'))})(?=每|[\d一二三四五六七八九十两])", "", ask.text)
     if durations:
         months, said = _value(durations[0], "月"), durations[0].text
-    elif has(ask.text, "month_words"):
+    elif any(w in asked for w in words("month_words")):
         return Decimal(1), "每月"
     elif has(ask.text, "year_words"):
         months, said = Decimal(12), "一年12个月"
@@ -349,19 +359,27 @@ def apply_per_unit(rule: PerUnitCapped, ask: Ask) -> Applied | None:
         head = _headroom(rule, ask, amount_caps)
         if head is not None:
             return head
+    asked_years = {"一二三四五".index(y) + 1 for y in re.findall(r"第([一二三四五])年", ask.text)}
+    if rule.years and asked_years and not asked_years & set(rule.years):
+        return None  # "第二年…": the rate of another year
     found = [q for q in ask.figures if _fits_unit(q, rule.per) and not ask.already(q)]
     q = _pick(ask, found, rule.subject + rule.phrase)
     if q is None:
         return None
     n, steps, bound = q.number, [], []
+    rate = rule.amount.value
+    for v in rule.variants:
+        if len(bigrams(v.condition) & bigrams(ask.text)) >= 2:
+            rate = rule.amount.value * v.factor.value
+            steps.append(f"{v.condition}：{show(rule.amount)} × {v.factor.text} = {show(rate, '元')}（条文：“{v.phrase}”）")
     for cap in rule.caps:
         if cap.figure.unit == rule.per or (rule.per in _persons() and cap.figure.unit in _persons()):
             if n > cap.figure.value:
                 steps.append(f"{q.text}超过上限，按“{cap.phrase}”计{show(cap.figure)}")
                 n = cap.figure.value
                 bound.append(cap.figure.label)
-    total = rule.amount.value * n
-    calc = f"{show(rule.amount)} × {plain(n)}{rule.per}"
+    total = rate * n
+    calc = f"{show(rate, '元')} × {plain(n)}{rule.per}"
     months = _months(rule, ask)
     if months and months[0] != 1:
         total *= months[0]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from assistant.calc.applied import Applied, Ask, apply, apply_sum, has
@@ -37,9 +38,11 @@ def _chars(text: str) -> set[str]:
 
 
 def overlap(rule: Rule, question: str) -> int:
-    """Subject words shared: the rule's subject counts twice, the rest of its phrase once."""
+    """Subject words shared: the rule's subject counts twice, the rest of its phrase (and whom a
+    bar is for: a table's column) once."""
     asked = _chars(question)
-    return 2 * len(_chars(rule.subject) & asked) + len((_chars(rule.phrase) - _chars(rule.subject)) & asked)
+    rest = _chars(rule.phrase) | _chars(getattr(rule, "applies_to", ""))
+    return 2 * len(_chars(rule.subject) & asked) + len((rest - _chars(rule.subject)) & asked)
 
 
 def _other_reward(rule: Rule, question: str) -> bool:
@@ -82,10 +85,25 @@ def _parent(label: str) -> tuple[Any, ...] | None:
 
 
 def related_texts(rule: Rule, doc_chunks: Sequence[Chunk]) -> dict[str, str]:
-    """The rule's unit and its sibling items (same parent), label → text."""
+    """The rule's unit and its sibling items (same parent), and the articles that refer to it
+    when it is an annex ("按照附表2规定的标准给予…奖励"), label → text."""
     parent = _parent(rule.unit)
     return {c.article: c.text for c in doc_chunks
-            if c.article == rule.unit or (parent is not None and _parent(c.article) == parent)}
+            if c.article == rule.unit or (parent is not None and _parent(c.article) == parent)
+            or c.article in referring(rule, doc_chunks)}
+
+
+_ANNEX = re.compile(r"^(?:附件|附表|附录)[\d一二三四五六七八九十]*$")
+
+
+def referring(rule: Rule, doc_chunks: Sequence[Chunk]) -> list[str]:
+    """The units whose text names the annex a rule is in ("按照附件2规定的标准"); none for a rule
+    outside an annex. A unit containing others (a chapter) does not count, its article does."""
+    if not _ANNEX.match(rule.unit):
+        return []
+    name = re.compile(rf"{re.escape(rule.unit)}(?![\d一二三四五六七八九十])")
+    found = [c for c in doc_chunks if c.article != rule.unit and name.search(c.text)]
+    return [c.article for c in found if not any(o is not c and o.article.startswith(c.article) for o in found)]
 
 
 def _rank(rule: Rule, ranks: dict[tuple[str, str], int]) -> int | None:
@@ -110,6 +128,8 @@ def choose(rules: Sequence[Rule], ask: Ask, hits: Sequence[Hit], doc_ids: Sequen
         words = overlap(rule, ask.text)
         if applied is None or not words or _other_reward(rule, ask.text):
             continue
+        if isinstance(rule, Tiers):
+            applied = _with_referring(applied, rule, ask, by_doc.get(rule.doc_id, []))
         key = (applied.fit, _answers_asked(rule, ask), words, -(_rank(rule, ranks) or 0))
         scored.append((key, applied))
     groups: dict[tuple[str, Any], list[PerUnitCapped]] = {}
@@ -133,11 +153,26 @@ def choose(rules: Sequence[Rule], ask: Ask, hits: Sequence[Hit], doc_ids: Sequen
         return [best, *tied]
     if isinstance(best.rule, Threshold):
         # every bar of the unit the figures speak to ("服务了120家企业、结算2800万")
-        same = [a for k, a in scored[1:] if isinstance(a.rule, Threshold) and a.rule.unit == best.rule.unit
-                and a.rule.doc_id == best.rule.doc_id and a.inputs.keys() != best.inputs.keys()
-                and list(a.inputs.values()) != list(best.inputs.values())]
+        same: list[Applied] = []
+        for _, a in scored[1:]:
+            # one bar per measure: of a table's columns, the one the question's words name
+            if isinstance(a.rule, Threshold) and a.rule.unit == best.rule.unit and a.rule.doc_id == best.rule.doc_id \
+                    and all(a.inputs.keys() != b.inputs.keys() for b in (best, *same)) \
+                    and list(a.inputs.values()) != list(best.inputs.values()):
+                same.append(a)
         return [best, *same]
     return [best, *_preconditions(best, [a for _, a in scored])]
+
+
+def _with_referring(applied: Applied, rule: Rule, ask: Ask, doc_chunks: Sequence[Chunk]) -> Applied:
+    """A table in an annex is cited with the article that gives it force ("按照附件2规定的标准
+    给予奖励"): of several, the one sharing most words with the question."""
+    texts = {c.article: c.text for c in doc_chunks}
+    found = referring(rule, doc_chunks)
+    if not found or not applied.result:
+        return applied
+    best = max(found, key=lambda label: len(_chars(texts[label]) & _chars(ask.text)))
+    return replace(applied, also=tuple(dict.fromkeys((*applied.also, best))))
 
 
 def _preconditions(best: Applied, others: Sequence[Applied]) -> list[Applied]:

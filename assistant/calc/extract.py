@@ -36,7 +36,7 @@ from assistant.calc.extract_text import (
     quantities,
     trim,
 )
-from assistant.calc.extract_tiers import tiers, tiers_across_items
+from assistant.calc.extract_tiers import column, row_head, tiers, tiers_across_items
 from assistant.calc.extract_types import (
     KINDS,
     Cap,
@@ -48,6 +48,7 @@ from assistant.calc.extract_types import (
     Rule,
     Threshold,
     Tiers,
+    Variant,
     Window,
     check,
     count_of,
@@ -82,14 +83,55 @@ def _per_unit(doc_id: str, label: str, text: str, q: Quantity, op: tuple[str, st
         if m and (op is None or any(w in before for w in lexicon()["rate_words"])):
             per = "人" if m.group("per") == "名" else m.group("per")
             freq = m.group("f1") or m.group("f2") or ""
+            year = re.search(f"第([{_YEAR_NUMS}])年", before)
             return PerUnitCapped(doc_id, label, text[clause:phrase_end], _reward_subject(text, end),
-                                 as_figure(q), per, freq, op is not None)
+                                 as_figure(q), per, freq, op is not None,
+                                 years=(_YEAR_NUMS.index(year.group(1)) + 1,) if year else ())
     if q.kind == "percent" and op is None:
         m = _RATE_RE.search(before)
         if m:
             return PerUnitCapped(doc_id, label, text[clause:phrase_end], _reward_subject(text, end),
                                  as_figure(q), "", "", False, base=trim(m.group("base")))
     return None
+
+
+_YEAR_NUMS = "一二三四五"
+# "第一年、第二年、第三年分别按照每月每平方米30元、20元、10元": one rate per year, in order.
+_YEARS_EACH = re.compile(f"(?P<years>第[{_YEAR_NUMS}]年(?:、第[{_YEAR_NUMS}]年)+)分别")
+_MORE_AMOUNTS = re.compile(r"^(?:、[\d.]+元)+")
+
+
+def _by_year(text: str, q: Quantity, pu: PerUnitCapped) -> tuple[list[PerUnitCapped], tuple[int, int]]:
+    """The rates of a list "第一年、第二年…分别按照…30元、20元、10元", each with its year, and
+    the span of the amounts read (none: the rate alone)."""
+    start, end = q.span
+    years = _YEARS_EACH.search(text[clause_start(text, start):start])
+    more = _MORE_AMOUNTS.match(text[end:])
+    if pu.amount.unit != "元" or years is None or more is None:
+        return [pu], (start, end)
+    numbers = [_YEAR_NUMS.index(y) + 1 for y in re.findall(f"第([{_YEAR_NUMS}])年", years.group("years"))]
+    amounts = [pu.amount, *(Figure(Decimal(a[:-1]), "元", a) for a in more.group().strip("、").split("、"))]
+    if len(numbers) != len(amounts):
+        return [pu], (start, end)
+    return [replace(pu, amount=a, years=(n,)) for n, a in zip(numbers, amounts, strict=True)], (start, end + more.end())
+
+
+def _variants(rates: list[PerUnitCapped], text: str) -> tuple[list[Variant], list[PerUnitCapped]]:
+    """"入驻分园区的，按照…每平方米补贴标准的80%给予补贴": a rate of the document's own standard
+    is not a payment of a sum the asker gives, it scales the unit's other rates for those its
+    condition names. (variants, the rates left)."""
+    found: list[Variant] = []
+    rest: list[PerUnitCapped] = []
+    for r in rates:
+        if r.amount.unit == "%" and r.base.endswith(tuple(lexicon()["standard_words"])):
+            at = text.find(r.phrase)
+            sentence = clause_start(text, at, SENTENCE_END) if at >= 0 else at
+            condition = trim(text[sentence:clause_start(text, at)].strip("，,：: ")) if at > 0 else ""
+            if condition:
+                found.append(Variant(condition, r.amount, r.phrase))
+            continue
+        rest.append(r)
+    return found, rest
 
 
 def _reward_subject(text: str, end: int) -> str:
@@ -276,7 +318,9 @@ def extract_unit(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[C
             continue
         pu = _per_unit(doc_id, label, text, q, op_word if op else None)
         if isinstance(pu, PerUnitCapped):
-            per_units.append((pu, clause_start(text, s, SENTENCE_END)))
+            each, span = _by_year(text, q, pu)
+            per_units += [(p, clause_start(text, s, SENTENCE_END)) for p in each]
+            used.append(span)
             continue
         if op is None:
             if q.kind == "amount" and re.search(alt(lex["reward_words"]), text[clause_start(text, s):s]):
@@ -301,9 +345,17 @@ def extract_unit(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[C
         applies = trim(after[1:]) if after.startswith("的") else ""
         if not subject:
             subject = trim(after)
+        if row_head(text, s):
+            # a table of cells: the row says what is measured, the column whom the bar is for
+            subject, applies = row_head(text, s), column(text, s)
         basis = "、".join(words)
         rules.append(Threshold(doc_id, label, text[clause:clause_end(text, e)], subject, op,
                                as_figure(q, text), basis, of, applies))
+    variants, kept = _variants([p for p, _ in per_units], text)
+    per_units = [(p, at) for p, at in per_units if p in kept]
+    if variants:
+        per_units = [(replace(p, variants=tuple(variants)) if p.amount.unit == "元" else p, at)
+                     for p, at in per_units]
     # "期限最长N年" binds the rates of its own sentence; one that binds none is a ceiling itself.
     bound: set[int] = set()
     for p, at in per_units:

@@ -101,6 +101,16 @@ class Tiers(Rule):
 
 
 @dataclass(frozen=True)
+class Variant:
+    """"入驻分园区的，按照…补贴标准的80%给予补贴": the rate scaled by `factor` for those the
+    `condition` words name."""
+
+    condition: str
+    factor: Figure
+    phrase: str
+
+
+@dataclass(frozen=True)
 class PerUnitCapped(Rule):
     amount: Figure  # 元 per unit, or a rate in % of `base`
     per: str  # 平方米 / 人 / 家 / 人次 …, or "" for a rate
@@ -109,11 +119,14 @@ class PerUnitCapped(Rule):
     base: str = ""  # a rate's base: "购房合同价格"
     caps: tuple[Cap, ...] = ()
     longest: Figure | None = None  # "补贴期限最长2年"
+    years: tuple[int, ...] = ()  # "第二年按照每月每平方米18元": the years of payment it is for
+    variants: tuple[Variant, ...] = ()
 
     kind = "per_unit_capped"
 
     def figures(self) -> tuple[Figure, ...]:
-        return (self.amount, *(c.figure for c in self.caps), *([self.longest] if self.longest else []))
+        return (self.amount, *(c.figure for c in self.caps), *([self.longest] if self.longest else []),
+                *(v.factor for v in self.variants))
 
 
 @dataclass(frozen=True)

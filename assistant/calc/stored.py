@@ -31,6 +31,7 @@ from assistant.calc.extract_types import (
     Threshold,
     TierRow,
     Tiers,
+    Variant,
     Window,
 )
 from assistant.errors import CalcError
@@ -39,7 +40,7 @@ from assistant.types import Chunk
 RULES_FILE = "rules.json"
 # Bump when the extractor reads text differently: stored rules of unchanged documents are then
 # extracted again instead of reused.
-EXTRACTOR_VERSION = 3
+EXTRACTOR_VERSION = 4
 EXTRACTED = "extracted"
 REVIEWED = "reviewed"
 _CLASSES: dict[str, type[Rule]] = {
@@ -100,7 +101,10 @@ def rule_from_json(data: Mapping[str, Any]) -> Rule:
     if cls is PerUnitCapped:
         return PerUnitCapped(**base, amount=_must_fig(data["amount"]), per=data["per"],
                              frequency=data["frequency"], ceiling=data["ceiling"], base=data.get("base", ""),
-                             caps=tuple(_cap(c) for c in data.get("caps", ())), longest=_fig(data.get("longest")))
+                             caps=tuple(_cap(c) for c in data.get("caps", ())), longest=_fig(data.get("longest")),
+                             years=tuple(data.get("years", ())),
+                             variants=tuple(Variant(v["condition"], _must_fig(v["factor"]), v["phrase"])
+                                            for v in data.get("variants", ())))
     if cls is Period:
         return Period(**base, every=_must_fig(data["every"]), times=_fig(data.get("times")))
     if cls is Window:
