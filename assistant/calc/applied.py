@@ -28,6 +28,7 @@ from assistant.calc.extract_types import (
     Figure,
     Installments,
     PerUnitCapped,
+    Refund,
     Rule,
     Threshold,
     TierRow,
@@ -577,4 +578,8 @@ def apply(rule: Rule, ask: Ask, related: dict[str, str] | None = None) -> Applie
         return apply_deadline(rule, ask, related) if isinstance(rule, Deadline) else apply_window(rule, ask)
     if isinstance(rule, Installments):
         return apply_installments(rule, ask, related or {})
+    if isinstance(rule, Refund):
+        from assistant.calc.applied_refunds import apply_refund
+
+        return apply_refund(rule, ask)
     return None

@@ -20,6 +20,7 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
+from assistant.calc.extract_refunds import refunds
 from assistant.calc.extract_shares import installments
 from assistant.calc.extract_text import (
     LEADING_MARK,
@@ -292,6 +293,7 @@ def extract_unit(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[C
     lex = lexicon()
     rules, used = tiers(doc_id, label, text)
     rules += installments(doc_id, label, text)
+    rules += refunds(doc_id, label, text, used)
     for find in (_periodic, _deadlines):
         found, spans = find(doc_id, label, text)
         rules += found

@@ -14,7 +14,7 @@ from typing import Any
 from assistant.calc.numbers import parse_quantity
 from assistant.errors import CalcError
 
-KINDS = ("threshold", "tiers", "per_unit_capped", "period", "window", "deadline", "installments")
+KINDS = ("threshold", "tiers", "per_unit_capped", "period", "window", "deadline", "installments", "refund")
 
 # ---------------------------------------------------------------- records
 
@@ -175,6 +175,25 @@ class Installments(Rule):
 
     def figures(self) -> tuple[Figure, ...]:
         return tuple(share for _, share in self.shares)
+
+
+@dataclass(frozen=True)
+class Refund(Rule):
+    """"入驻满12个月不满36个月迁出的，按照未满月数占36个月的比例退回已享受的入驻奖励和房租补贴",
+    "连续经营未满2年退出的，退回已享受房租补贴的50%": what was received is paid back, a share of
+    it (`share`) or the share of the period not served (`share` None), when leaving before
+    `below` (and, if written, after `above`)."""
+
+    below: Figure  # 不满36个月 → 36月 (not included)
+    above: Figure | None  # 满12个月 → 12月 (included)
+    share: Figure | None  # 50% / 全部 (100%); None: in proportion to the time not served
+    whole: Figure | None  # "占36个月": what the time not served is a share of (else `below`)
+    received: str  # what is paid back: "已享受的入驻奖励和房租补贴"
+
+    kind = "refund"
+
+    def figures(self) -> tuple[Figure, ...]:
+        return tuple(f for f in (self.below, self.above, self.share, self.whole) if f is not None)
 
 
 @dataclass(frozen=True)
