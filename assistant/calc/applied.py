@@ -213,6 +213,13 @@ def apply_tiers(rule: Tiers, ask: Ask, related: dict[str, str]) -> Applied | Non
     got = ask.of("amount", already=True)
     top_up = next((label for label, text in related.items() if any(w in text for w in words("top_up"))), None)
     also: tuple[str, ...] = ()
+    refused = _no_top_up(related)
+    if got and refused is not None:
+        # "已获奖励后营业收入升档的，不再补差"
+        label, sentence = refused
+        lines = [f"已获奖励{got[0].text}，按条文“{sentence}”，不再补差", lines[0]]
+        return Applied(rule, 2, tuple(lines), tuple(steps), {**shown, "已获奖励": got[0].text}, "不再补差",
+                       also=(label,) if label != rule.unit else (), used=(q, got[0]), at=row.reward.label)
     if got and top_up is not None:
         also = (top_up,) if top_up != rule.unit else ()
         paid = got[0].number
@@ -230,6 +237,17 @@ def apply_tiers(rule: Tiers, ask: Ask, related: dict[str, str]) -> Applied | Non
             steps.append(f"{show(nxt.lower.figure)} − {show(v, unit)} = {show(gap, unit)}")
     return Applied(rule, 1, tuple(lines), tuple(steps), shown, result, also=also, used=(q,),
                    at=row.reward.label)
+
+
+def _no_top_up(related: dict[str, str]) -> tuple[str, str] | None:
+    """The sentence saying a higher tier pays no difference ("…升档的，不再补差"): its unit and
+    words."""
+    top = "|".join(words("top_up"))
+    for label, text in related.items():
+        for sentence in re.split(r"[。；\n]", text):
+            if re.search(rf"(?:{'|'.join(words('negations'))})(?:{top})", sentence):
+                return label, sentence.strip()
+    return None
 
 
 def _tier_share(rule: Tiers, ask: Ask, row: TierRow, q: Quantity, shown: dict[str, str]) -> Applied:
@@ -491,15 +509,23 @@ def apply_sum(rules: Sequence[PerUnitCapped], ask: Ask, texts: dict[str, str]) -
     ("引才奖励每家机构每年不超过10万元"). `texts`: each rule's unit text (label → text), whose
     words name the kind paid for."""
     counted = [r for r in rules if r.amount.unit == "元" and r.per and not r.frequency]
+    shared_unit = {r.unit for r in counted if sum(o.unit == r.unit for o in counted) > 1}
+    filler = set(words("filler"))
     taken: dict[int, tuple[PerUnitCapped, Quantity]] = {}
     for q in ask.figures:
         if ask.already(q):
             continue
-        near = bigrams(ask.before(q) + ask.after(q))
-        fits = [(len(near & bigrams(texts.get(r.unit, r.phrase))), i) for i, r in enumerate(counted)
-                if _fits_unit(q, r.per)]
-        score, i = max(fits, default=(0, -1))
-        if score and i not in taken:
+        # the words right after a count name what is counted ("30个脱贫人口", "80个普工")
+        after, near = bigrams(ask.after(q)), bigrams(ask.before(q) + ask.after(q))
+        chars = set("".join(_CJK.findall(ask.after(q)))) - filler
+        # kinds listed in one unit ("一是普通劳动者每人400元，二是…技能人才每人1000元") are told
+        # apart by their own words, kinds in items by the item's text
+        own = [r.phrase if r.unit in shared_unit else texts.get(r.unit, r.phrase) for r in counted]
+        fits = [(len(after & bigrams(own[i])), len(near & bigrams(own[i])), len(chars & set(own[i])), -i)
+                for i, r in enumerate(counted) if _fits_unit(q, r.per)]
+        _, score, by_char, i = max(fits, default=(0, 0, 0, 1))
+        i = -i
+        if (score or by_char) and i not in taken:
             taken[i] = (counted[i], q)
     if len(taken) < 2:
         return None

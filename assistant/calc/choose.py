@@ -50,7 +50,7 @@ def _other_reward(rule: Rule, question: str) -> bool:
     if not isinstance(rule, PerUnitCapped):
         return False
     paid = lexicon()["reward_words"]
-    generic = {c for w in paid for c in w}
+    generic = {c for w in paid for c in w} | set(rule.per)  # "每人补贴" names no payment
     own = _chars(rule.subject) - generic
     # the two characters written right before the payment word ("安家补贴"), not across a comma
     named = {c for w in paid for m in re.finditer(rf"([\u3400-\u9fff]{{1,2}}){re.escape(w)}", question)
@@ -122,7 +122,7 @@ def choose(rules: Sequence[Rule], ask: Ask, hits: Sequence[Hit], doc_ids: Sequen
     candidates = [r for r in rules if _rank(r, ranks) is not None]
     if doc_ids:
         candidates = [r for r in candidates if r.doc_id in doc_ids]
-    scored: list[tuple[tuple[int, int, int, int], Applied]] = []
+    scored: list[tuple[tuple[int, int, int, int, int], Applied]] = []
     for rule in candidates:
         applied = apply(rule, ask, related_texts(rule, by_doc.get(rule.doc_id, [])))
         words = overlap(rule, ask.text)
@@ -130,7 +130,7 @@ def choose(rules: Sequence[Rule], ask: Ask, hits: Sequence[Hit], doc_ids: Sequen
             continue
         if isinstance(rule, Tiers):
             applied = _with_referring(applied, rule, ask, by_doc.get(rule.doc_id, []))
-        key = (applied.fit, _answers_asked(rule, ask), words, -(_rank(rule, ranks) or 0))
+        key = (applied.fit, _answers_asked(rule, ask), _counted(applied, ask), words, -(_rank(rule, ranks) or 0))
         scored.append((key, applied))
     groups: dict[tuple[str, Any], list[PerUnitCapped]] = {}
     for rule in candidates:
@@ -140,7 +140,7 @@ def choose(rules: Sequence[Rule], ask: Ask, hits: Sequence[Hit], doc_ids: Sequen
         texts = {c.article: c.text for c in by_doc.get(group[0].doc_id, [])}
         summed = apply_sum(group, ask, texts) if len(group) > 1 else None
         if summed is not None:
-            key = (summed.fit, 1, max(overlap(r, ask.text) for r in group),
+            key = (summed.fit, 1, 0, max(overlap(r, ask.text) for r in group),
                    -min(_rank(r, ranks) or 0 for r in group))
             scored.append((key, summed))
     # a bar alone answers 够不够 / 还差 / 至少, not 能拿多少: then the article itself answers
@@ -162,6 +162,14 @@ def choose(rules: Sequence[Rule], ask: Ask, hits: Sequence[Hit], doc_ids: Sequen
                 same.append(a)
         return [best, *same]
     return [best, *_preconditions(best, [a for _, a in scored])]
+
+
+def _counted(applied: Applied, ask: Ask) -> int:
+    """"300个普工": the words right after a count name what is counted, and so which item pays
+    for it ("输送普通员工的，每人400元" rather than "…技能人才的，每人1200元")."""
+    if not isinstance(applied.rule, PerUnitCapped):
+        return 0
+    return sum(len(_chars(ask.after(q)) & _chars(applied.rule.subject)) for q in applied.used if q.kind == "count")
 
 
 def _with_referring(applied: Applied, rule: Rule, ask: Ask, doc_chunks: Sequence[Chunk]) -> Applied:

@@ -153,7 +153,9 @@ def _reward_subject(text: str, end: int) -> str:
     found = re.findall(rf"(?:给予)?([^，。；给予]{{0,10}}?(?:{words}))", earlier)
     if found and trim(found[-1]):
         return trim(found[-1])
-    return trim(re.split("按照|按|每", before)[0])
+    own = trim(re.split("按照|按|每", before)[0])
+    # "①输送普通员工的，每人400元": what the item pays for is its condition
+    return own or trim(LEADING_MARK.sub("", earlier).rstrip("，,"))
 
 
 _PERIOD_RE = re.compile(
