@@ -250,7 +250,8 @@ def test_every_number_is_in_its_unit(name: str) -> None:
 
 def test_every_kind_is_found_across_the_fixtures() -> None:
     kinds = {r.kind for name in FIXTURE_NAMES for r in fixture(name).rules}
-    assert kinds == {"threshold", "tiers", "per_unit_capped", "period", "window", "deadline", "installments"}
+    assert kinds == {"threshold", "tiers", "per_unit_capped", "period", "window", "deadline", "installments",
+                     "refund"}
 
 
 # ---------------------------------------------------------------- the check

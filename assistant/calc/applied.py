@@ -388,7 +388,8 @@ def apply_per_unit(rule: PerUnitCapped, ask: Ask) -> Applied | None:
     n, steps, bound = q.number, [], []
     rate = rule.amount.value
     for v in rule.variants:
-        if len(bigrams(v.condition) & bigrams(ask.text)) >= 2:
+        # "入驻分园区的": named by its own words (分园), not by words every park shares (园区)
+        if (bigrams(v.condition) - bigrams("、".join(lexicon()["variant_generic"]))) & bigrams(ask.text):
             rate = rule.amount.value * v.factor.value
             steps.append(f"{v.condition}：{show(rule.amount)} × {v.factor.text} = {show(rate, '元')}（条文：“{v.phrase}”）")
     for cap in rule.caps:

@@ -56,9 +56,9 @@ def apply_refund(rule: Refund, ask: Ask) -> Applied | None:
         left = whole - months
         due = total * left / whole
         unit = "个月" if period.unit == "月" or q.unit == "月" else "年"
-        shown = (lambda m: plain(m) if unit == "个月" else plain(m / 12))
-        step = (f"未满部分：{shown(whole)}{unit} − {shown(months)}{unit} = {shown(left)}{unit}；"
-                f"{base} × {shown(left)}/{shown(whole)} = {show(due, '元')}")
+        per = Decimal(1) if unit == "个月" else Decimal(12)
+        w, m, n = plain(whole / per), plain(months / per), plain(left / per)
+        step = f"未满部分：{w}{unit} − {m}{unit} = {n}{unit}；{base} × {n}/{w} = {show(due, '元')}"
     line = f"应退回{show(due, '元')}（条文：“{rule.phrase}”）"
     return Applied(rule, 1 + len(sums), (line,), (step,), {"经营时间": q.text, rule.received: said},
                    show(due, "元"), used=(q, *sums))

@@ -25,6 +25,7 @@ from assistant.calc.extract_types import (
     Installments,
     Period,
     PerUnitCapped,
+    Refund,
     Rule,
     Threshold,
     Tiers,
@@ -123,6 +124,12 @@ def _one(r: Rule) -> dict[str, Any]:
         # no reviewed kind holds a schedule yet: kept for the reviewer to read, not to load
         return {"kind": "installments", "subject": r.subject, "phrase": r.phrase,
                 "shares": [{"years": list(years), "share": shown(share)} for years, share in r.shares]}
+    if isinstance(r, Refund):
+        # no reviewed kind holds a refund yet: kept for the reviewer to read, not to load
+        return {"kind": "refund", "received": r.received, "below": shown(r.below),
+                "above": shown(r.above) if r.above else None,
+                "share": shown(r.share) if r.share else f"未满部分占{shown(r.whole or r.below)}的比例",
+                "phrase": r.phrase}
     if isinstance(r, Window):
         assert r.start is not None
         return {"kind": "window", "from": shown(r.start), "to": shown(r.end), "year": r.year, "phrase": r.phrase}

@@ -75,11 +75,22 @@ def _reward_after(text: str, start: int, stop: int) -> tuple[Quantity, bool] | N
     return None
 
 
-def tiers(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[tuple[int, int]]]:
-    """A table "X至Y（含X，不含Y）的，奖励Z", or one written with bound words (see `_worded`)."""
+_LEAD = re.compile(r"(?P<what>[^，。；：:\n]*?)(?:达到|符合|按照)(?:下列|以下|如下)")
+
+
+def _lead_subject(text: str) -> str:
+    """What a table's rows measure, from the sentence that introduces it ("入驻机构年度纳税额达到
+    下列标准的，给予一次性奖励："), when the rows do not say."""
+    found = list(_LEAD.finditer(text))
+    return trim(found[-1].group("what")) if found else ""
+
+
+def tiers(doc_id: str, label: str, text: str, lead: str = "") -> tuple[list[Rule], list[tuple[int, int]]]:
+    """A table "X至Y（含X，不含Y）的，奖励Z", or one written with bound words (see `_worded`).
+    `lead`: the text introducing the table when it is not in `text` (a parent item's)."""
     norm = normalize_width(text)
     matches = sorted([*_TIER_RE.finditer(norm), *_BRACKETED_RE.finditer(norm)], key=lambda m: m.start())
-    if len(matches) < 2:
+    if not matches:
         return _worded(doc_id, label, text)
     rows: list[TierRow] = []
     pres: list[str] = []
@@ -101,8 +112,8 @@ def tiers(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[tuple[in
         rows.append(TierRow(Bound(lo, said.get(lo.value)), Bound(hi, said.get(hi.value)), as_figure(reward),
                             ceiling, bounds, text[row_start:reward.span[1]].strip()))
         used += [m.span(), reward.span]
-    if len(rows) < 2:
-        return [], []
+    if not rows:
+        return _worded(doc_id, label, text)
     # The open top: "30亿元及以上的，一次性奖励100万元", after the last bounded row.
     last = used[-1][1]
     top_re = re.compile(rf"(?P<lo>{_BOUND})(?:{_SAID})?(?P<w>{alt(lexicon()['open_top'])})")
@@ -118,9 +129,11 @@ def tiers(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[tuple[in
             rows.append(TierRow(Bound(lo, True), None, as_figure(reward), ceiling,
                                 text[top.start():top.end()], text[row_start:reward.span[1]].strip()))
             used += [top.span(), reward.span]
+    if len(rows) < 2:  # one row is no table
+        return _worded(doc_id, label, text)
     named = [p for p in pres if p]
-    subject = Counter(named).most_common(1)[0][0] if named else ""
     first = clause_start(norm, matches[0].start())
+    subject = Counter(named).most_common(1)[0][0] if named else _lead_subject(lead + text[:first])
     phrase = text[first:used[-1][1]].strip()
     return [Tiers(doc_id, label, phrase, subject, tuple(rows))], _spans_of(text, used, first)
 
@@ -171,7 +184,10 @@ def tiers_across_items(per_unit: list[tuple[Chunk, list[Rule], list[Cap]]]) -> l
     for items in groups.values():
         if len(items) < 2:
             continue
-        found, _ = tiers(items[0].doc_id, items[0].article, "\n".join(c.text for c in items))
+        parent = parent_of(items[0].article)
+        lead = next((c.text for c, _, _ in per_unit if c.doc_id == items[0].doc_id and parent is not None
+                     and _path(c.article) == parent), "")
+        found, _ = tiers(items[0].doc_id, items[0].article, "\n".join(c.text for c in items), lead)
         for table in found:
             assert isinstance(table, Tiers)
             rows = []
@@ -191,6 +207,15 @@ def tiers_across_items(per_unit: list[tuple[Chunk, list[Rule], list[Cap]]]) -> l
                 out.append(replace(table, unit=first, phrase=rows[0].phrase, rows=tuple(rows)))
     return out
 
+
+
+def _path(label: str) -> tuple[Any, ...] | None:
+    from assistant import outline
+
+    try:
+        return tuple(outline.label_path(label))
+    except Exception:  # noqa: BLE001 - a label the grammar cannot read
+        return None
 
 
 # ---------------------------------------------------------------- tiers written with words

@@ -1,0 +1,155 @@
+"""More written forms of rules found at ingest, through the real chain (real ingest, Chroma,
+bm25s, jieba; hash embedder), on a synthetic policy of our own (tests/fixtures/rules_forms/):
+rates by year of payment with area, yearly and rent-share caps and a variant of the standard for
+a branch park; a tier table in an annex written as "｜" rows with （含）/（不含） after each bound,
+cited with the article that gives it force, and its 补差; bars in a "｜" table, one column per
+kind of park; refunds on leaving early (the whole, a share, or the time not served over the
+period); kinds of persons listed in one sentence and summed under a shared cap; a ceiling on
+the count written with a verb (最多补贴15人); a table of items with （含） and a text that denies
+the top-up (不再补差); rates listed per year ("第一年、第二年分别按照…12元、6元")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.calc.extract import extract_document
+from assistant.calc.extract_types import PerUnitCapped, Refund, Threshold, Tiers
+from assistant.chain import AnswerChain
+from assistant.index import Index
+from assistant.types import Answer
+
+from .conftest import CORPUS, TODAY
+
+FORMS = Path(__file__).parent / "fixtures" / "rules_forms"
+QF = "qingfeng-2026-park-support"
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory: pytest.TempPathFactory) -> AnswerChain:
+    from assistant.ingest import ingest_paths
+
+    index_dir = tmp_path_factory.mktemp("forms")
+    report = ingest_paths([CORPUS, FORMS], index_dir, "hash", today=TODAY)
+    assert not report.failed, report.failed
+    return AnswerChain(Index(index_dir), TODAY)
+
+
+@pytest.fixture(scope="module")
+def rules() -> list:
+    extraction = extract_document(FORMS / f"{QF}.txt")
+    assert not extraction.dropped, extraction.dropped
+    return list(extraction.rules)
+
+
+def _cited(answer: Answer) -> set[str]:
+    return {c.article for c in answer.citations if c.doc_id == QF}
+
+
+# ---------------------------------------------------------------- found in the text
+
+
+def test_rates_by_year_carry_their_year_and_the_branch_variant(rules: list) -> None:
+    rent = [r for r in rules if isinstance(r, PerUnitCapped) and r.unit == "第三条"]
+    assert [(r.years, r.amount.text) for r in rent] == [((1,), "20元"), ((2,), "15元"), ((3,), "10元")]
+    assert all([(v.condition, v.factor.text) for v in r.variants] == [("入驻分园", "70%")] for r in rent)
+    # the variant is no payment of its own
+    assert not [r for r in rules if isinstance(r, PerUnitCapped) and r.amount.unit == "%"]
+    listed = [r for r in rules if isinstance(r, PerUnitCapped) and r.unit == "第九条"]
+    assert [(r.years, r.amount.text) for r in listed] == [((1,), "12元"), ((2,), "6元")]
+
+
+def test_a_table_of_cells_is_read_with_its_column_header(rules: list) -> None:
+    (table,) = [r for r in rules if isinstance(r, Tiers) and r.unit == "附表1"]
+    assert table.subject == "上一年度营业收入"
+    assert [(r.lower.figure.text if r.lower else None, r.lower.inclusive if r.lower else None,
+             r.upper.figure.text if r.upper else None, r.upper.inclusive if r.upper else None, r.reward.text)
+            for r in table.rows] == [("2亿元", True, "4亿元", False, "20万元"), ("4亿元", True, "8亿元", False, "45万元"),
+                                     ("8亿元", True, None, None, "90万元")]
+    bars = [(r.subject, r.value.text, r.applies_to) for r in rules if isinstance(r, Threshold) and r.unit == "附表2"]
+    assert ("园区建筑面积", "12000平方米", "单一园区") in bars
+    assert ("入驻机构数量", "20家", "设立分园的主园区") in bars
+
+
+def test_bracketed_bounds_make_a_table_with_one_row_and_an_open_top(rules: list) -> None:
+    (table,) = [r for r in rules if isinstance(r, Tiers) and r.unit == "第八条"]
+    assert table.subject == "入驻机构年度纳税额"
+    assert [r.reward.text for r in table.rows] == ["5万元", "12万元"]
+    assert table.rows[0].upper is not None and table.rows[0].upper.inclusive is False
+
+
+def test_refunds_are_found_with_their_share(rules: list) -> None:
+    found = {(r.unit, r.below.text, r.above.text if r.above else None, r.share.text if r.share else None,
+              r.whole.text if r.whole else None, r.received) for r in rules if isinstance(r, Refund)}
+    assert found == {("第五条", "6个月", None, "全部", None, "已享受的全部扶持资金"),
+                     ("第五条", "24个月", "6个月", None, "24个月", "已享受的房租补贴和入驻奖励"),
+                     ("第十条", "3年", None, "40%", None, "已享受装修补贴")}
+
+
+def test_a_ceiling_written_with_a_verb_caps_the_count(rules: list) -> None:
+    (hire,) = [r for r in rules if isinstance(r, PerUnitCapped) and r.unit == "第七条"]
+    assert [c.figure.text for c in hire.caps] == ["15人"]
+
+
+# ---------------------------------------------------------------- answered
+
+
+@pytest.mark.parametrize(("question", "expected", "units"), [
+    # 20元 × 300 × 12 = 7.2万元; 50% of the rent 30元 × 300 × 12 = 5.4万元 is lower
+    ("青枫主园区租了300平，租金每月每平方米30元，第一年房租补贴能拿多少", "补贴5.4万元", {"第三条"}),
+    # 500平 capped at 400; 20元 × 400 × 12 = 9.6万元 > 8万元 a year; 50% of 60元 × 500 × 12 is higher
+    ("青枫主园区租了500平，租金每月每平方米60元，第一年房租补贴最多拿多少", "补贴8万元", {"第三条"}),
+    # the branch park: 15元 × 70% = 10.5元 × 300 × 12 = 3.78万元
+    ("青枫分园租了300平，租金每月每平方米60元，第二年房租补贴多少", "补贴3.78万元", {"第三条"}),
+    ("青枫孵化区的初创机构租了100平，第二年场地补贴多少", "场地补贴7200元", {"第九条"}),
+])
+def test_rent_by_year(chain: AnswerChain, question: str, expected: str, units: set[str]) -> None:
+    answer = chain.ask(question)
+    assert expected in answer.answer, answer.answer
+    assert _cited(answer) == units
+
+
+def test_an_annex_table_is_cited_with_its_article(chain: AnswerChain) -> None:
+    answer = chain.ask("青枫入驻机构上一年度营业收入5亿元，营收奖励多少")
+    assert "奖励45万元" in answer.answer, answer.answer
+    assert _cited(answer) == {"附表1", "第四条"}
+    answer = chain.ask("青枫园区里我们前年拿过一档20万，去年营收9亿，还能拿多少")
+    assert "可得补差70万元" in answer.answer, answer.answer
+
+
+def test_bars_of_a_table_for_the_kind_of_park_asked(chain: AnswerChain) -> None:
+    answer = chain.ask("青枫单一园区申报市级产业园：建筑面积11000平，入驻35家，差在哪")
+    assert "还差1000平方米" in answer.answer, answer.answer
+    assert "入驻机构数量：35家" in answer.answer
+    assert "8000平方米”，达到" not in answer.answer  # the other column's bar is not applied
+
+
+@pytest.mark.parametrize(("question", "expected", "unit"), [
+    # (24 − 18) / 24 × (6万 + 3万); the 营收奖励 is not paid back
+    ("入驻青枫园区满18个月就迁出，之前拿了房租补贴6万、入驻奖励3万，还有营收奖励20万，要退多少", "应退回2.25万元", "第五条"),
+    ("入驻青枫园区才4个月就迁出，之前拿了房租补贴1万，要退多少", "应退回1万元", "第五条"),
+    ("青枫园区拿了5万装修补贴，经营了2年就退出，要退多少", "应退回2万元", "第十条"),
+])
+def test_refunds(chain: AnswerChain, question: str, expected: str, unit: str) -> None:
+    answer = chain.ask(question)
+    assert expected in answer.answer, answer.answer
+    assert unit in _cited(answer)
+
+
+def test_kinds_listed_in_one_sentence_are_summed(chain: AnswerChain) -> None:
+    answer = chain.ask("青枫我们输送了100个普通劳动者、20个高校毕业生，在岗都满3个月了，输送补贴一共多少")
+    assert "合计4.2万元" in answer.answer, answer.answer  # 300元 × 100 + 600元 × 20
+
+
+def test_a_count_capped_with_a_verb(chain: AnswerChain) -> None:
+    answer = chain.ask("青枫园区，招用了25个本市户籍劳动者，社保都缴满6个月，吸纳就业补贴多少")
+    assert "吸纳就业补贴3万元" in answer.answer, answer.answer  # 15人 × 2000元
+
+
+def test_a_bracketed_table_and_a_denied_top_up(chain: AnswerChain) -> None:
+    answer = chain.ask("青枫入驻机构年度纳税额80万，纳税奖励多少")
+    assert "奖励5万元" in answer.answer, answer.answer
+    answer = chain.ask("青枫：之前领了5万纳税奖励，今年纳税额到了150万，还能补差吗")
+    assert "不再补差" in answer.answer, answer.answer
+    assert "可得补差" not in answer.answer
