@@ -504,92 +504,6 @@ def _headroom(rule: PerUnitCapped, ask: Ask, amount_caps: list[Any]) -> Applied 
     return None
 
 
-def apply_sum(rules: Sequence[PerUnitCapped], ask: Ask, texts: dict[str, str]) -> Applied | None:
-    """Sibling items paying per person for different kinds ("普通员工每人400元", "技能人才每人
-    1200元"), each fed by the figure whose words name it, summed and held under the cap they share
-    ("引才奖励每家机构每年不超过10万元"). `texts`: each rule's unit text (label → text), whose
-    words name the kind paid for."""
-    counted = [r for r in rules if r.amount.unit == "元" and r.per and not r.frequency]
-    shared_unit = {r.unit for r in counted if sum(o.unit == r.unit for o in counted) > 1}
-    filler = set(words("filler"))
-    taken: dict[int, tuple[PerUnitCapped, Quantity]] = {}
-    for q in ask.figures:
-        if ask.already(q):
-            continue
-        # the words right after a count name what is counted ("30个脱贫人口", "80个普工")
-        after, near = bigrams(ask.after(q)), bigrams(ask.before(q) + ask.after(q))
-        chars = set("".join(_CJK.findall(ask.after(q)))) - filler
-        # kinds listed in one unit ("一是普通劳动者每人400元，二是…技能人才每人1000元") are told
-        # apart by their own words, kinds in items by the item's text
-        own = [r.phrase if r.unit in shared_unit else texts.get(r.unit, r.phrase) for r in counted]
-        fits = [(len(after & bigrams(own[i])), len(near & bigrams(own[i])), len(chars & set(own[i])), -i)
-                for i, r in enumerate(counted) if _fits_unit(q, r.per)]
-        _, score, by_char, i = max(fits, default=(0, 0, 0, 1))
-        i = -i
-        if (score or by_char) and i not in taken:
-            taken[i] = (counted[i], q)
-    if len(taken) < 2:
-        return None
-    parts = [taken[i] for i in sorted(taken)]
-    steps = [f"{show(r.amount)} × {q.text} = {show(r.amount.value * q.number, '元')}（{r.phrase}）" for r, q in parts]
-    total = sum((r.amount.value * q.number for r, q in parts), Decimal(0))
-    shared = [c for c in parts[0][0].caps if c.figure.unit == "元"
-              and all(any(o.phrase == c.phrase for o in r.caps) for r, _ in parts)]
-    pay = total
-    steps.append(f"合计{show(total, '元')}")
-    for cap in shared:
-        if pay > cap.figure.value:
-            steps.append(f"超过上限，按“{cap.phrase}”为{show(cap.figure)}")
-            pay = cap.figure.value
-    first = parts[0][0]
-    line = f"{first.subject or '补贴'}合计{show(pay, '元')}"
-    also = tuple(dict.fromkeys(r.unit for r, _ in parts[1:] if r.unit != first.unit))
-    return Applied(first, len(parts), (line,), tuple(steps), {r.phrase: q.text for r, q in parts},
-                   show(pay, "元"), also=also, used=tuple(q for _, q in parts))
-
-
-def apply_installments(rule: Installments, ask: Ask, related: dict[str, str]) -> Applied | None:
-    """"第一年能拿多少": the share of that year times the sum — the asker's figure, else the sum
-    the unit (or a sibling item) states for the recipient the question names."""
-    from assistant.calc.numbers import extract_quantities
-
-    m = re.search(r"第([一二三四五])年", ask.text)
-    if m is None:
-        return None
-    year = "一二三四五".index(m.group(1)) + 1
-    share = next((f for years, f in rule.shares if year in years), None)
-    if share is None:
-        return None
-    given = [q for q in ask.of("amount")]
-    also: tuple[str, ...] = ()
-    if given:
-        total, said = given[0].number, given[0].text
-    else:
-        # each sum stated with the subject in its sentence, scored by the words it shares with
-        # the question ("全日制博士研究生，给予安家补贴20万元" for 博士)
-        options: list[tuple[int, Decimal, str, str]] = []
-        for label, text in related.items():
-            for sentence in re.split(r"[。；\n]", text):
-                if rule.subject not in sentence:
-                    continue
-                for q in extract_quantities(sentence):
-                    if q.kind == "amount":
-                        score = len(bigrams(sentence[:q.span[0]]) & bigrams(ask.text) - bigrams(rule.subject))
-                        options.append((score, q.number, q.text, label))
-        if not options:
-            return None
-        options.sort(key=lambda o: o[0], reverse=True)
-        if len(options) > 1 and options[0][0] == options[1][0]:
-            return Applied(rule, 0, (f"{rule.subject}按年度比例发放，金额因对象而异：",),
-                           conditions=(rule.phrase,))
-        _, total, said, label = options[0]
-        also = (label,) if label != rule.unit else ()
-    pay = total * share.value
-    line = f"{rule.subject}{m.group(0)}发放{show(pay, '元')}（{said}的{share.text}；条文：“{rule.phrase}”）"
-    return Applied(rule, 1 if given else 0, (line,), (f"{show(total, '元')} × {share.text} = {show(pay, '元')}",),
-                   {rule.subject: said, "年度": f"第{year}年"}, show(pay, "元"), also=also)
-
-
 def apply(rule: Rule, ask: Ask, related: dict[str, str] | None = None) -> Applied | None:
     """The rule applied to the question, or None when the question gives nothing it reads.
     `related`: label → text of the rule's unit and its sibling items (a 补差 sentence)."""
@@ -604,6 +518,8 @@ def apply(rule: Rule, ask: Ask, related: dict[str, str] | None = None) -> Applie
 
         return apply_deadline(rule, ask, related) if isinstance(rule, Deadline) else apply_window(rule, ask)
     if isinstance(rule, Installments):
+        from assistant.calc.applied_sums import apply_installments
+
         return apply_installments(rule, ask, related or {})
     if isinstance(rule, Refund):
         from assistant.calc.applied_refunds import apply_refund

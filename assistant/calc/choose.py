@@ -16,7 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from assistant.calc.applied import Applied, Ask, apply, apply_sum, has
+from assistant.calc.applied import Applied, Ask, apply, has
+from assistant.calc.applied_sums import apply_sum
 from assistant.calc.extract import lexicon
 from assistant.calc.extract_types import PerUnitCapped, Rule, Threshold, Tiers
 from assistant.errors import CalcError
