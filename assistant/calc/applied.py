@@ -144,18 +144,36 @@ def _about(ask: Ask, q: Quantity, subject: str) -> int:
     return len(bigrams(ask.before(q) + ask.after(q)) & bigrams(subject))
 
 
+def _measures(text: str) -> set[str]:
+    """The measures a text names (营业收入, 注册资本, 纳税 …), by the question lexicon's groups."""
+    return {name for name, names in lexicon()["question"]["measures"].items() if any(w in text for w in names)}
+
+
+def same_measure(ask: Ask, q: Quantity, subject: str) -> bool:
+    """False when the words of a figure name one measure and the rule's subject another
+    ("注册资本800万" is no 营业收入; "税收县级留成36万" no 营业收入)."""
+    near = ask.before(q) + ask.after(q)
+    own, theirs = _measures(near), _measures(subject)
+    if not own and any(w in near for w in lexicon()["reward_words"]):
+        own = {"奖补"}  # "增长奖励也够50万": a payment, not a measure
+    return not (own and theirs and not own & theirs)
+
+
 def _pick(ask: Ask, found: Sequence[Quantity], subject: str) -> Quantity | None:
     """Of several figures of one unit, the one whose words name the rule's subject; on a tie the
     last said ("去年3000万，今年2.5亿": the figure the question is about comes last)."""
     if not found:
         return None
 
-    def key(q: Quantity) -> tuple[int, int, int]:
-        # words shared, then (on a tie) characters shared and the figure's own words the
-        # subject lacks ("过亿机构4家" is not the 入驻机构数量 that "入驻42家" is)
+    from assistant.calc.applied_growth import when
+
+    def key(q: Quantity) -> tuple[int, int, int, int]:
+        # words shared; then the latest year ("去年3600万，前年2800万": the figure of the year
+        # the rule reads is the latest one given); then characters shared and the figure's own
+        # words the subject lacks ("过亿机构4家" is not the 入驻机构数量 that "入驻42家" is)
         near = set("".join(_CJK.findall(ask.before(q) + ask.after(q))))
         own = set(subject)
-        return _about(ask, q, subject), len(near & own), -len(near - own)
+        return _about(ask, q, subject), when(ask, q) or 0, len(near & own), -len(near - own)
 
     return max(reversed(found), key=key)
 
@@ -187,7 +205,8 @@ def _row_of(rows: Sequence[TierRow], v: Decimal) -> tuple[TierRow | None, bool]:
 def apply_tiers(rule: Tiers, ask: Ask, related: dict[str, str]) -> Applied | None:
     first_bound = rule.rows[0].lower or rule.rows[0].upper
     unit = first_bound.figure.unit if first_bound else "元"
-    q = _pick(ask, [q for q in ask.figures if _fits_unit(q, unit) and not ask.already(q)], rule.subject)
+    q = _pick(ask, [q for q in ask.figures if _fits_unit(q, unit) and not ask.already(q)
+                    and same_measure(ask, q, rule.subject)], rule.subject)
     if q is None:
         return None
     v = _value(q, unit)
@@ -269,11 +288,17 @@ def _tier_share(rule: Tiers, ask: Ask, row: TierRow, q: Quantity, shown: dict[st
 
 def apply_threshold(rule: Threshold, ask: Ask) -> Applied | None:
     bar = rule.value
+    from assistant.calc.applied_growth import apply_growth
+
+    grown = apply_growth(rule, ask)
+    if grown is not None:
+        return grown
     if bar.unit == "%" and rule.of:
         return _share(rule, ask)
     if rule.op in ("<=", "<") and has(ask.text, "headroom"):
         return _left_under(rule, ask)
-    found = [q for q in ask.figures if _fits_unit(q, bar.unit) and not ask.already(q)]
+    found = [q for q in ask.figures if _fits_unit(q, bar.unit) and not ask.already(q)
+             and same_measure(ask, q, rule.subject)]
     q = _pick(ask, found, rule.subject)
     if q is None or _about(ask, q, rule.subject) == 0 and len(found) > 1:
         return None
@@ -453,10 +478,12 @@ def _share_base(rule: PerUnitCapped, ask: Ask, q: Quantity, months: Decimal) -> 
 
 
 def _rate(rule: PerUnitCapped, ask: Ask) -> Applied | None:
-    amounts = ask.of("amount")
+    amounts = [q for q in ask.of("amount") if same_measure(ask, q, rule.base + rule.phrase)]
     if not amounts:
         return None
-    if any(w in rule.base for w in words("increment")) and len(amounts) >= 2:
+    if any(w in rule.base for w in words("increment")):
+        if len(amounts) < 2:
+            return None  # an increase needs both years' figures
         a, b = amounts[0], amounts[1]
         base = abs(a.number - b.number)
         steps = [f"{rule.base}：{a.text}与{b.text}相差{show(base, '元')}"]

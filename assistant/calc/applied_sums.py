@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
-from assistant.calc.applied import _CJK, Applied, Ask, _fits_unit, bigrams, show, words
+from assistant.calc.applied import _CJK, Applied, Ask, _fits_unit, _measures, bigrams, show, words
 from assistant.calc.extract_types import Installments, PerUnitCapped
 from assistant.calc.numbers import Quantity
 
@@ -69,7 +69,8 @@ def apply_installments(rule: Installments, ask: Ask, related: dict[str, str]) ->
     share = next((f for years, f in rule.shares if year in years), None)
     if share is None:
         return None
-    given = [q for q in ask.of("amount")]
+    # a figure naming a measure ("注册资本1200万") is what qualifies, not the sum paid
+    given = [q for q in ask.of("amount") if not _measures(ask.before(q) + ask.after(q))]
     also: tuple[str, ...] = ()
     if given:
         total, said = given[0].number, given[0].text
