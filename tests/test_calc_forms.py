@@ -55,7 +55,7 @@ def test_rates_by_year_carry_their_year_and_the_branch_variant(rules: list) -> N
     assert [(r.years, r.amount.text) for r in rent] == [((1,), "20元"), ((2,), "15元"), ((3,), "10元")]
     assert all([(v.condition, v.factor.text) for v in r.variants] == [("入驻分园", "70%")] for r in rent)
     # the variant is no payment of its own
-    assert not [r for r in rules if isinstance(r, PerUnitCapped) and r.amount.unit == "%"]
+    assert not [r for r in rules if isinstance(r, PerUnitCapped) and r.unit == "第三条" and r.amount.unit == "%"]
     listed = [r for r in rules if isinstance(r, PerUnitCapped) and r.unit == "第九条"]
     assert [(r.years, r.amount.text) for r in listed] == [((1,), "12元"), ((2,), "6元")]
 
@@ -153,3 +153,53 @@ def test_a_bracketed_table_and_a_denied_top_up(chain: AnswerChain) -> None:
     answer = chain.ask("青枫：之前领了5万纳税奖励，今年纳税额到了150万，还能补差吗")
     assert "不再补差" in answer.answer, answer.answer
     assert "可得补差" not in answer.answer
+
+
+# ---------------------------------------------------------------- roles of figures, increases, scaled bars
+
+
+def test_a_figure_of_another_measure_is_not_read_as_the_tables(chain: AnswerChain) -> None:
+    answer = chain.ask("青枫入驻机构注册资本5亿元，营收奖励多少")
+    assert "这一档" not in answer.answer, answer.answer  # 注册资本 is no 营业收入
+    answer = chain.ask("青枫入驻机构去年营收5亿元，前年3亿元，营收奖励多少")
+    assert "奖励45万元" in answer.answer, answer.answer  # the latest year's figure
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # (5800 − 5000) / 5000 = 16% ≥ 15%: 800万 × 3% = 24万, capped at 20万
+    ("青枫园区，营收从5000万涨到5800万，增长奖励多少", "增长奖励20万元"),
+    # (5400 − 5000) / 5000 = 8% < 15%
+    ("青枫入驻机构去年营收5400万，前年5000万，能拿增长奖励吗", "增长8%"),
+])
+def test_a_bar_on_an_increase(chain: AnswerChain, question: str, expected: str) -> None:
+    answer = chain.ask(question)
+    assert expected in answer.answer, answer.answer
+    if "8%" in expected:
+        assert "未达到" in answer.answer
+
+
+def test_a_rate_of_an_increase_needs_both_years(chain: AnswerChain) -> None:
+    answer = chain.ask("青枫入驻机构营收5800万，增长奖励多少")
+    assert "× 3%" not in answer.answer, answer.answer
+
+
+def test_bars_of_a_table_scaled_for_a_kind_of_park(rules: list) -> None:
+    from assistant.calc.extract_types import ScaledBars
+
+    (scaled,) = [r for r in rules if isinstance(r, ScaledBars)]
+    assert scaled.subject == "位于开发区以外的产业园" and scaled.factor.text == "50%"
+    assert [(b.scope, b.figure.text, b.figure.label, b.of) for b in scaled.bars] == [
+        ("园区建筑面积", "12000平方米", "附表2", "单一园区"), ("入驻机构数量", "30家", "附表2", "单一园区")]
+
+
+def test_scaled_bars_answer_what_is_required(chain: AnswerChain) -> None:
+    answer = chain.ask("青枫开发区以外的产业园，园区建筑面积和入驻机构数量最低要多少")
+    assert "6000平方米" in answer.answer and "15家" in answer.answer, answer.answer
+    assert _cited(answer) >= {"第十二条", "附表2"}
+    answer = chain.ask("青枫开发区以外的产业园，建筑面积5000平够吗")
+    assert "还差1000平方米" in answer.answer, answer.answer
+
+
+def test_the_count_no_kind_names_goes_to_the_general_kind(chain: AnswerChain) -> None:
+    answer = chain.ask("青枫我们介绍了300个普通求职者就业，另外还有50个残疾人，职业介绍补贴多少")
+    assert "合计8.5万元" in answer.answer, answer.answer  # 300 × 200元 + 50 × 500元

@@ -30,6 +30,7 @@ from assistant.calc.extract_types import (
     PerUnitCapped,
     Refund,
     Rule,
+    ScaledBars,
     Threshold,
     TierRow,
     Tiers,
@@ -156,6 +157,8 @@ def same_measure(ask: Ask, q: Quantity, subject: str) -> bool:
     own, theirs = _measures(near), _measures(subject)
     if not own and any(w in near for w in lexicon()["reward_words"]):
         own = {"奖补"}  # "增长奖励也够50万": a payment, not a measure
+    # "去年营收5亿元，前年3亿元": a figure said without its measure is of the measure the question names
+    own = own or _measures(ask.text)
     return not (own and theirs and not own & theirs)
 
 
@@ -548,6 +551,10 @@ def apply(rule: Rule, ask: Ask, related: dict[str, str] | None = None) -> Applie
         from assistant.calc.applied_sums import apply_installments
 
         return apply_installments(rule, ask, related or {})
+    if isinstance(rule, ScaledBars):
+        from assistant.calc.applied_scaled import apply_scaled
+
+        return apply_scaled(rule, ask)
     if isinstance(rule, Refund):
         from assistant.calc.applied_refunds import apply_refund
 

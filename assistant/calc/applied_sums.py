@@ -19,24 +19,31 @@ def apply_sum(rules: Sequence[PerUnitCapped], ask: Ask, texts: dict[str, str]) -
     ("引才奖励每家机构每年不超过10万元"). `texts`: each rule's unit text (label → text), whose
     words name the kind paid for."""
     counted = [r for r in rules if r.amount.unit == "元" and r.per and not r.frequency]
-    shared_unit = {r.unit for r in counted if sum(o.unit == r.unit for o in counted) > 1}
+    own = _own_words(counted, texts)
     filler = set(words("filler"))
     taken: dict[int, tuple[PerUnitCapped, Quantity]] = {}
+    left: list[Quantity] = []
     for q in ask.figures:
         if ask.already(q):
             continue
         # the words right after a count name what is counted ("30个脱贫人口", "80个普工")
         after, near = bigrams(ask.after(q)), bigrams(ask.before(q) + ask.after(q))
         chars = set("".join(_CJK.findall(ask.after(q)))) - filler
-        # kinds listed in one unit ("一是普通劳动者每人400元，二是…技能人才每人1000元") are told
-        # apart by their own words, kinds in items by the item's text
-        own = [r.phrase if r.unit in shared_unit else texts.get(r.unit, r.phrase) for r in counted]
         fits = [(len(after & bigrams(own[i])), len(near & bigrams(own[i])), len(chars & set(own[i])), -i)
                 for i, r in enumerate(counted) if _fits_unit(q, r.per)]
         _, score, by_char, i = max(fits, default=(0, 0, 0, 1))
         i = -i
         if (score or by_char) and i not in taken:
             taken[i] = (counted[i], q)
+        elif fits:
+            left.append(q)
+    # "600个普通工人，另外还有100个本市残疾人": the one count its words tie to no kind is the
+    # one kind of the same unit left (the general one beside the named)
+    units = {counted[i].unit for i in taken}
+    free = [i for i, r in enumerate(counted) if i not in taken and r.unit in units and len(left) == 1
+            and _fits_unit(left[0], r.per)]
+    if taken and len(free) == 1:
+        taken[free[0]] = (counted[free[0]], left[0])
     if len(taken) < 2:
         return None
     parts = [taken[i] for i in sorted(taken)]
@@ -55,6 +62,24 @@ def apply_sum(rules: Sequence[PerUnitCapped], ask: Ask, texts: dict[str, str]) -
     also = tuple(dict.fromkeys(r.unit for r, _ in parts[1:] if r.unit != first.unit))
     return Applied(first, len(parts), (line,), tuple(steps), {r.phrase: q.text for r, q in parts},
                    show(pay, "元"), also=also, used=tuple(q for _, q in parts))
+
+
+def _own_words(counted: Sequence[PerUnitCapped], texts: dict[str, str]) -> list[str]:
+    """The words naming each kind paid for: its item's text, or, for kinds listed in one unit
+    ("一是普通劳动者每人400元，二是…技能人才每人1000元"; "…按照每人500元给予奖励；输送本市残疾人的，
+    每人奖励800元"), the unit's text from the end of the kind before it to the end of its own."""
+    out: list[str] = []
+    for r in counted:
+        text = texts.get(r.unit, r.phrase)
+        mates = [o for o in counted if o.unit == r.unit]
+        if len(mates) == 1 or r.phrase not in text:
+            out.append(text)
+            continue
+        end = text.find(r.phrase) + len(r.phrase)
+        ends = [text.find(o.phrase) + len(o.phrase) for o in mates if o.phrase in text]
+        start = max([e for e in ends if e < end], default=0)
+        out.append(text[start:end])
+    return out
 
 
 def apply_installments(rule: Installments, ask: Ask, related: dict[str, str]) -> Applied | None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.calc.applied import Applied, Ask, apply, has
 from assistant.calc.applied_sums import apply_sum
 from assistant.calc.extract import lexicon
-from assistant.calc.extract_types import PerUnitCapped, Rule, Threshold, Tiers
+from assistant.calc.extract_types import PerUnitCapped, Rule, ScaledBars, Threshold, Tiers
 from assistant.errors import CalcError
 from assistant.types import Chunk, Hit, ToolCall
 
@@ -65,6 +65,8 @@ def _answers_asked(rule: Rule, ask: Ask) -> int:
     if isinstance(rule, Threshold):
         headroom = rule.op in ("<=", "<") and has(ask.text, "headroom")
         return 2 if has(ask.text, "gap") or has(ask.text, "minimum") or headroom else 0
+    if isinstance(rule, ScaledBars):
+        return 2 if has(ask.text, "gap") or has(ask.text, "minimum") else 1
     return 1
 
 
@@ -144,6 +146,10 @@ def choose(rules: Sequence[Rule], ask: Ask, hits: Sequence[Hit], doc_ids: Sequen
             key = (summed.fit, 1, 0, max(overlap(r, ask.text) for r in group),
                    -min(_rank(r, ranks) or 0 for r in group))
             scored.append((key, summed))
+    # bars scaled for the case the question names replace the table's own ("开发区以外的…按照50%执行")
+    scaled = {(b.figure.label, b.figure.text) for _, a in scored if isinstance(a.rule, ScaledBars) for b in a.rule.bars}
+    scored = [(k, a) for k, a in scored
+              if not (isinstance(a.rule, Threshold) and (a.rule.unit, a.rule.value.text) in scaled)]
     # a bar alone answers 够不够 / 还差 / 至少, not 能拿多少: then the article itself answers
     if not any(k[1] for k, _ in scored):
         return []
@@ -255,7 +261,9 @@ def run_extracted(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.d
     except CalcError:
         return None
     ask = Ask(intent.question, figures, today)
-    if not figures and not (has(ask.text, "next") or has(ask.text, "days_left") or re.search(r"季度|第.年|\d月", ask.text)):
+    asks_minimum = has(ask.text, "minimum")  # "专业性产业园面积最低要多少": a scaled bar answers
+    if not figures and not (asks_minimum or has(ask.text, "next") or has(ask.text, "days_left")
+                            or re.search(r"季度|第.年|\d月", ask.text)):
         return None  # nothing to compute from: the article itself answers
     # several documents named: each answers for itself ("在澜江和在禾源各能拿多少")
     per_doc = [[d] for d in intent.doc_ids] if len(intent.doc_ids) > 1 else [list(intent.doc_ids)]

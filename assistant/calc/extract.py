@@ -21,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from assistant.calc.extract_refunds import refunds
+from assistant.calc.extract_scaled import scaled_bars
 from assistant.calc.extract_shares import installments
 from assistant.calc.extract_text import (
     LEADING_MARK,
@@ -429,6 +430,7 @@ def extract_chunks(chunks: Sequence[Chunk]) -> Extraction:
                 r = replace(r, caps=(*r.caps, *amount_caps))
             out.append(r)
     out += tiers_across_items(per_unit)
+    out += scaled_bars(chunks, out)
     out = _sibling_count_caps(out)
     # A cap that no rate or table takes is a ceiling in its own right.
     taken = {(c.figure.label, c.phrase) for r in out if isinstance(r, (PerUnitCapped, Tiers)) for c in r.caps}

@@ -14,7 +14,8 @@ from typing import Any
 from assistant.calc.numbers import parse_quantity
 from assistant.errors import CalcError
 
-KINDS = ("threshold", "tiers", "per_unit_capped", "period", "window", "deadline", "installments", "refund")
+KINDS = ("threshold", "tiers", "per_unit_capped", "period", "window", "deadline", "installments", "refund",
+         "scaled_bars")
 
 # ---------------------------------------------------------------- records
 
@@ -194,6 +195,22 @@ class Refund(Rule):
 
     def figures(self) -> tuple[Figure, ...]:
         return tuple(f for f in (self.below, self.above, self.share, self.whole) if f is not None)
+
+
+@dataclass(frozen=True)
+class ScaledBars(Rule):
+    """"专业性产业园，园区建筑面积、入驻机构数量…三项指标，按照附表1所列…指标的60%执行": the bars
+    of another unit (an annex table), scaled by `factor` for those the rule's subject (its first
+    clause, the condition) names. Each bar is kept as a `Cap`: scope = what it measures, op, its
+    figure (labelled with its own unit), of = the table column it is in."""
+
+    factor: Figure
+    bars: tuple[Cap, ...]
+
+    kind = "scaled_bars"
+
+    def figures(self) -> tuple[Figure, ...]:
+        return (self.factor, *(b.figure for b in self.bars))
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from assistant.calc.extract_types import (
     PerUnitCapped,
     Refund,
     Rule,
+    ScaledBars,
     Threshold,
     TierRow,
     Tiers,
@@ -41,11 +42,11 @@ from assistant.types import Chunk
 RULES_FILE = "rules.json"
 # Bump when the extractor reads text differently: stored rules of unchanged documents are then
 # extracted again instead of reused.
-EXTRACTOR_VERSION = 6
+EXTRACTOR_VERSION = 7
 EXTRACTED = "extracted"
 REVIEWED = "reviewed"
 _CLASSES: dict[str, type[Rule]] = {
-    c.kind: c for c in (Threshold, Tiers, PerUnitCapped, Period, Window, Deadline, Installments, Refund)
+    c.kind: c for c in (Threshold, Tiers, PerUnitCapped, Period, Window, Deadline, Installments, Refund, ScaledBars)
 }
 
 
@@ -112,6 +113,8 @@ def rule_from_json(data: Mapping[str, Any]) -> Rule:
         return Window(**base, start=_fig(data.get("start")), end=_must_fig(data["end"]), year=data["year"])
     if cls is Installments:
         return Installments(**base, shares=tuple((tuple(y), _must_fig(f)) for y, f in data["shares"]))
+    if cls is ScaledBars:
+        return ScaledBars(**base, factor=_must_fig(data["factor"]), bars=tuple(_cap(c) for c in data["bars"]))
     if cls is Refund:
         return Refund(**base, below=_must_fig(data["below"]), above=_fig(data.get("above")),
                       share=_fig(data.get("share")), whole=_fig(data.get("whole")), received=data["received"])
