@@ -203,3 +203,14 @@ def test_scaled_bars_answer_what_is_required(chain: AnswerChain) -> None:
 def test_the_count_no_kind_names_goes_to_the_general_kind(chain: AnswerChain) -> None:
     answer = chain.ask("青枫我们介绍了300个普通求职者就业，另外还有50个残疾人，职业介绍补贴多少")
     assert "合计8.5万元" in answer.answer, answer.answer  # 300 × 200元 + 50 × 500元
+
+
+def test_a_window_is_named_by_the_event_after_it(chain: AnswerChain) -> None:
+    answer = chain.ask("今天4月10日，青枫园区扶持资金今年提出申请还有几天截止？")
+    assert "还有20天" in answer.answer, answer.answer
+
+
+def test_the_next_opening_of_a_window_that_has_passed(chain: AnswerChain) -> None:
+    answer = chain.ask("青枫扶持资金今年的申报已经过了，下一次什么时候")  # today 2026-11-24
+    assert "2027年4月1日" in answer.answer, answer.answer
+    assert "完成审核最晚" not in answer.answer

@@ -218,7 +218,11 @@ def _periodic(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[tupl
         clause = clause_start(text, m.start())
         start_text = text[m.start("m1"):m.end("d1") + 1]
         end_text = text[m.end("d1") + 2:m.end()]
-        rules.append(Window(doc_id, label, text[clause:m.end()], trim(text[clause:m.start()]),
+        # "于每年5月1日至5月31日推荐申报": what the window is for may follow it
+        event = trim(text[m.end():clause_end(text, m.end())])
+        event = event if event and not re.search(r"\d", event) else ""
+        rules.append(Window(doc_id, label, text[clause:m.end() + (len(text[m.end():clause_end(text, m.end())]) if event else 0)],
+                            re.sub("[于在]$", "", trim(text[clause:m.start()])) + event,
                             _month_day(m.group("m1"), m.group("d1"), start_text),
                             _month_day(m.group("m2") or m.group("m1"), m.group("d2"), end_text),
                             year))
