@@ -114,6 +114,8 @@ def test_an_annex_table_is_cited_with_its_article(chain: AnswerChain) -> None:
     answer = chain.ask("青枫入驻机构上一年度营业收入5亿元，营收奖励多少")
     assert "奖励45万元" in answer.answer, answer.answer
     assert _cited(answer) == {"附表1", "第四条"}
+    # the payers' parts, as the referring article splits the sum
+    assert "其中市级财政承担27万元，区级财政承担18万元" in answer.answer
     answer = chain.ask("青枫园区里我们前年拿过一档20万，去年营收9亿，还能拿多少")
     assert "可得补差70万元" in answer.answer, answer.answer
 

@@ -14,12 +14,14 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from assistant.calc.applied import Applied, Ask, apply, has
+from assistant.calc.applied import Applied, Ask, apply, has, show
 from assistant.calc.applied_sums import apply_sum
 from assistant.calc.extract import lexicon
 from assistant.calc.extract_types import PerUnitCapped, Rule, ScaledBars, Threshold, Tiers
+from assistant.calc.numbers import plain
 from assistant.errors import CalcError
 from assistant.types import Chunk, Hit, ToolCall
 
@@ -168,7 +170,37 @@ def choose(rules: Sequence[Rule], ask: Ask, hits: Sequence[Hit], doc_ids: Sequen
                     and list(a.inputs.values()) != list(best.inputs.values()):
                 same.append(a)
         return [best, *same]
+    best = _shared_cost(best, related_texts(best.rule, by_doc.get(best.rule.doc_id, [])))
     return [best, *_preconditions(best, [a for _, a in scored])]
+
+
+_SPLIT = re.compile(r"由(?P<a>[^，。；由]+?)[和与](?P<b>[^，。；]+?)按照?(?P<x>\d+)[:：](?P<y>\d+)的?比例(?:分担|承担|负担)")
+
+
+def _shared_cost(applied: Applied, texts: Mapping[str, str]) -> Applied:
+    """"前款奖励资金由省级财政和设区市财政按照1:1的比例分担": each payer's part of the sum."""
+    from assistant.calc.numbers import parse_quantity
+
+    if not applied.result.endswith("元"):
+        return applied
+    for label, text in texts.items():
+        m = _SPLIT.search(text)
+        if m is None:
+            continue
+        try:
+            total = parse_quantity(applied.result, "amount").number
+        except CalcError:
+            return applied
+        x, y = Decimal(m.group("x")), Decimal(m.group("y"))
+        if not x + y:
+            return applied
+        a, b = total * x / (x + y), total * y / (x + y)
+        line = f"其中{m.group('a')}承担{show(a, '元')}，{m.group('b')}承担{show(b, '元')}（条文：“{m.group(0)}”）"
+        step = f"{applied.result} × {m.group('x')}/{plain(x + y)} = {show(a, '元')}"
+        also = (*applied.also, label) if label != applied.units[0] else applied.also
+        return replace(applied, lines=(*applied.lines, line), steps=(*applied.steps, step),
+                       also=tuple(dict.fromkeys(also)))
+    return applied
 
 
 def _counted(applied: Applied, ask: Ask) -> int:
