@@ -216,3 +216,8 @@ def test_the_next_opening_of_a_window_that_has_passed(chain: AnswerChain) -> Non
     answer = chain.ask("青枫扶持资金今年的申报已经过了，下一次什么时候")  # today 2026-11-24
     assert "2027年4月1日" in answer.answer, answer.answer
     assert "完成审核最晚" not in answer.answer
+
+
+def test_a_figure_that_qualifies_chooses_the_sum_paid_in_shares(chain: AnswerChain) -> None:
+    answer = chain.ask("注册资本2500万新迁入青枫产业园，第二年能兑现多少落户奖励")
+    assert "第二年发放12万元" in answer.answer, answer.answer  # 30万元 × 40%, not 2500万 × 40%

@@ -64,6 +64,32 @@ def apply_sum(rules: Sequence[PerUnitCapped], ask: Ask, texts: dict[str, str]) -
                    show(pay, "元"), also=also, used=tuple(q for _, q in parts))
 
 
+def _is_bar(sentence: str, q: Quantity) -> bool:
+    """A figure with a boundary word ("不低于1000万元", "500万元至1000万元") is a bar, not a sum paid."""
+    from assistant.calc.extract_text import ops, prefix_op
+
+    after = sentence[q.span[1]:q.span[1] + 3]
+    return bool(prefix_op(sentence, q.span[0]) or q.qualifier in ops() or after.startswith(("至", "（", "(")))
+
+
+def _bars_met(rule: Installments, sentence: str, ask: Ask) -> bool | None:
+    """Whether the question's figures meet the bars of a sentence stating a sum ("注册资本不低于
+    1000万元的…给予落户奖励20万元"); None when the sentence has no bar the figures speak to."""
+    from assistant.calc.applied import same_measure
+    from assistant.calc.extract import extract_unit
+    from assistant.calc.extract_types import Threshold
+
+    verdicts = []
+    for bar in extract_unit(rule.doc_id, rule.unit, sentence)[0]:
+        if not isinstance(bar, Threshold) or bar.value.unit != "元":
+            continue
+        for q in ask.of("amount"):
+            if _measures(bar.subject) and same_measure(ask, q, bar.subject):
+                v, b = q.number, bar.value.value
+                verdicts.append({">=": v >= b, ">": v > b, "<=": v <= b, "<": v < b}[bar.op])
+    return all(verdicts) if verdicts else None
+
+
 def _own_words(counted: Sequence[PerUnitCapped], texts: dict[str, str]) -> list[str]:
     """The words naming each kind paid for: its item's text, or, for kinds listed in one unit
     ("一是普通劳动者每人400元，二是…技能人才每人1000元"; "…按照每人500元给予奖励；输送本市残疾人的，
@@ -97,20 +123,26 @@ def apply_installments(rule: Installments, ask: Ask, related: dict[str, str]) ->
     # a figure naming a measure ("注册资本1200万") is what qualifies, not the sum paid
     given = [q for q in ask.of("amount") if not _measures(ask.before(q) + ask.after(q))]
     also: tuple[str, ...] = ()
+    qualified = False
     if given:
         total, said = given[0].number, given[0].text
     else:
         # each sum stated with the subject in its sentence, scored by the words it shares with
         # the question ("全日制博士研究生，给予安家补贴20万元" for 博士)
         options: list[tuple[int, Decimal, str, str]] = []
+        qualified = False  # the sum was chosen by the asker's figures meeting its sentence's bar
         for label, text in related.items():
             for sentence in re.split(r"[。；\n]", text):
                 if rule.subject not in sentence:
                     continue
+                met = _bars_met(rule, sentence, ask)
+                if met is False:
+                    continue  # "注册资本不低于1000万元的…": the asker's 注册资本 does not qualify
                 for q in extract_quantities(sentence):
-                    if q.kind == "amount":
+                    if q.kind == "amount" and not _is_bar(sentence, q):
                         score = len(bigrams(sentence[:q.span[0]]) & bigrams(ask.text) - bigrams(rule.subject))
-                        options.append((score, q.number, q.text, label))
+                        options.append((score + (10 if met else 0), q.number, q.text, label))
+                        qualified = qualified or bool(met)
         if not options:
             return None
         options.sort(key=lambda o: o[0], reverse=True)
@@ -121,5 +153,5 @@ def apply_installments(rule: Installments, ask: Ask, related: dict[str, str]) ->
         also = (label,) if label != rule.unit else ()
     pay = total * share.value
     line = f"{rule.subject}{m.group(0)}发放{show(pay, '元')}（{said}的{share.text}；条文：“{rule.phrase}”）"
-    return Applied(rule, 1 if given else 0, (line,), (f"{show(total, '元')} × {share.text} = {show(pay, '元')}",),
+    return Applied(rule, 1 if given or qualified else 0, (line,), (f"{show(total, '元')} × {share.text} = {show(pay, '元')}",),
                    {rule.subject: said, "年度": f"第{year}年"}, show(pay, "元"), also=also)
