@@ -221,3 +221,8 @@ def test_the_next_opening_of_a_window_that_has_passed(chain: AnswerChain) -> Non
 def test_a_figure_that_qualifies_chooses_the_sum_paid_in_shares(chain: AnswerChain) -> None:
     answer = chain.ask("注册资本2500万新迁入青枫产业园，第二年能兑现多少落户奖励")
     assert "第二年发放12万元" in answer.answer, answer.answer  # 30万元 × 40%, not 2500万 × 40%
+
+
+def test_units_brought_in_count_in_the_whole_too(chain: AnswerChain) -> None:
+    answer = chain.ask("园区现有入驻机构30家，其中经营性机构15家，还得新引进几家经营性机构才满足青枫申报市级产业园的比例要求")
+    assert "至少还需新引进8家" in answer.answer, answer.answer  # (15 + x) / (30 + x) ≥ 60%

@@ -366,11 +366,21 @@ def _share(rule: Threshold, ask: Ask) -> Applied | None:
         step += f"，向上取整为{needed}"
     lines = [f"按{rule.of}{total.text}计，{rule.subject}{word}需{needed}（条文：“{rule.phrase}”）"]
     others = [q for q in totals if q is not total and q.unit == total.unit]
+    steps, result = [step], f"{word}{needed}"
     if others and rule.op in (">=", ">"):
         have = others[0].number
-        if have < need:
+        share = rule.value.value
+        if have < need and has(ask.text, "added") and share < 1:
+            # "还得新引进几家经营性机构": each one brought in counts in the whole too
+            more = ((share * total.number - have) / (1 - share)).to_integral_value(rounding=ROUND_CEILING)
+            said = format_value(total.kind, more, unit)
+            lines.append(f"现有{others[0].text}，新引进的也计入{rule.of or '总数'}，至少还需新引进{said}")
+            steps.append(f"（{others[0].text} + x）÷（{total.text} + x）≥ {show(rule.value)} → "
+                         f"x ≥（{show(rule.value)} × {total.text} − {others[0].text}）÷（1 − {show(rule.value)}），取{said}")
+            result = f"还需新引进{said}"
+        elif have < need:
             lines.append(f"现有{others[0].text}，还差{format_value(total.kind, need - have, unit)}")
-    return Applied(rule, 1, tuple(lines), (step,), {rule.of or "总数": total.text}, f"{word}{needed}")
+    return Applied(rule, 1, tuple(lines), tuple(steps), {rule.of or "总数": total.text}, result)
 
 
 # ---------------------------------------------------------------- per-unit amounts
