@@ -226,3 +226,8 @@ def test_a_figure_that_qualifies_chooses_the_sum_paid_in_shares(chain: AnswerCha
 def test_units_brought_in_count_in_the_whole_too(chain: AnswerChain) -> None:
     answer = chain.ask("园区现有入驻机构30家，其中经营性机构15家，还得新引进几家经营性机构才满足青枫申报市级产业园的比例要求")
     assert "至少还需新引进8家" in answer.answer, answer.answer  # (15 + x) / (30 + x) ≥ 60%
+
+
+def test_a_monthly_rate_per_person_named_between(chain: AnswerChain) -> None:
+    answer = chain.ask("青枫给一家重点企业派了5个服务专员，驻了7个月，驻企补贴多少")
+    assert "驻企补贴2.1万元" in answer.answer, answer.answer  # at most 3 × 1000元 × 7个月

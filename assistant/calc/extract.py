@@ -65,7 +65,7 @@ __all__ = ["KINDS", "Extraction", "Rule", "check", "extract_chunks", "extract_do
 
 _PER_RE = re.compile(
     rf"每(?P<f1>[月年次])?(?:(?:{alt(lexicon()['per_verbs'])})?(?:\d+|一)?|每)?"
-    r"(?P<per>平方米|人次|人|名|家|户|个|场)(?:每(?P<f2>[月年次]))?(?P<gap>[^，。；每\d]{0,12})$"
+    r"(?P<per>平方米|人次|人|名|家|户|个|场)(?:[\u4e00-\u9fff]{0,4}?每(?P<f2>[月年次]))?(?P<gap>[^，。；每\d]{0,12})$"
 )
 _SLASH_RE = re.compile(r"^/(?P<per>家|人|平方米|个|户)")
 _RATE_RE = re.compile(r"按照?(?P<base>[^，。；]{1,24}?)的$")
