@@ -231,3 +231,27 @@ def test_units_brought_in_count_in_the_whole_too(chain: AnswerChain) -> None:
 def test_a_monthly_rate_per_person_named_between(chain: AnswerChain) -> None:
     answer = chain.ask("青枫给一家重点企业派了5个服务专员，驻了7个月，驻企补贴多少")
     assert "驻企补贴2.1万元" in answer.answer, answer.answer  # at most 3 × 1000元 × 7个月
+
+
+def test_a_count_cap_shared_by_kinds_pays_the_best_paid_first(chain: AnswerChain) -> None:
+    answer = chain.ask("青枫机构今年新引进了4个全日制博士5个全日制硕士，引才补贴最多能拿多少")
+    assert "合计36万元" in answer.answer, answer.answer  # 6 persons: 4 × 8万 + 2 × 2万
+
+
+def test_the_payment_the_question_names_wins(chain: AnswerChain) -> None:
+    # the 营业收入 table (附表1) would give 20万元 for 3亿; the question asks the 增长奖励
+    answer = chain.ask("青枫园区企业 前年营收2.5亿 去年3亿 增长奖励多少")
+    assert "增长奖励20万元" in answer.answer, answer.answer  # 5000万 × 3% = 150万, capped at 20万
+    assert "这一档" not in answer.answer
+
+
+def test_a_payment_is_no_base_of_a_rate(rules: list) -> None:
+    from assistant.calc.applied import Ask, apply
+    from assistant.calc.numbers import extract_quantities
+
+    (rate,) = [r for r in rules if isinstance(r, PerUnitCapped) and r.unit == "第十三条"]
+    question = "去年营收3亿，增长奖励也够20万，两项加起来能拿多少"
+    assert apply(rate, Ask(question, tuple(extract_quantities(question, today=TODAY)), TODAY)) is None
+    question = "去年营收3亿，前年2.5亿，增长奖励多少"
+    applied = apply(rate, Ask(question, tuple(extract_quantities(question, today=TODAY)), TODAY))
+    assert applied is not None and applied.result == "20万元"  # 5000万 × 3% = 150万, capped

@@ -155,7 +155,7 @@ def same_measure(ask: Ask, q: Quantity, subject: str) -> bool:
     ("注册资本800万" is no 营业收入; "税收县级留成36万" no 营业收入)."""
     near = ask.before(q) + ask.after(q)
     own, theirs = _measures(near), _measures(subject)
-    if not own and any(w in near for w in lexicon()["reward_words"]):
+    if not own and any(w in ask.before(q) for w in lexicon()["reward_words"]):
         own = {"奖补"}  # "增长奖励也够50万": a payment, not a measure
     # "去年营收5亿元，前年3亿元": a figure said without its measure is of the measure the question names
     own = own or _measures(ask.text)
@@ -491,7 +491,9 @@ def _share_base(rule: PerUnitCapped, ask: Ask, q: Quantity, months: Decimal) -> 
 
 
 def _rate(rule: PerUnitCapped, ask: Ask) -> Applied | None:
-    amounts = [q for q in ask.of("amount") if same_measure(ask, q, rule.base + rule.phrase)]
+    # "增长奖励也够50万": a payment is no base of a rate
+    amounts = [q for q in ask.of("amount") if same_measure(ask, q, rule.base + rule.phrase)
+               and not any(w in ask.before(q) for w in lexicon()["reward_words"])]
     if not amounts:
         return None
     if any(w in rule.base for w in words("increment")):

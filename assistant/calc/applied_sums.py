@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from assistant.calc.applied import _CJK, Applied, Ask, _fits_unit, _measures, bigrams, show, words
 from assistant.calc.extract_types import Installments, PerUnitCapped
-from assistant.calc.numbers import Quantity
+from assistant.calc.numbers import Quantity, plain
 
 
 def apply_sum(rules: Sequence[PerUnitCapped], ask: Ask, texts: dict[str, str]) -> Applied | None:
@@ -47,8 +47,10 @@ def apply_sum(rules: Sequence[PerUnitCapped], ask: Ask, texts: dict[str, str]) -
     if len(taken) < 2:
         return None
     parts = [taken[i] for i in sorted(taken)]
-    steps = [f"{show(r.amount)} × {q.text} = {show(r.amount.value * q.number, '元')}（{r.phrase}）" for r, q in parts]
-    total = sum((r.amount.value * q.number for r, q in parts), Decimal(0))
+    counts, steps = _within_count_cap(parts)
+    steps += [f"{show(r.amount)} × {plain(n)}{r.per} = {show(r.amount.value * n, '元')}（{r.phrase}）"
+              for (r, _), n in zip(parts, counts, strict=True)]
+    total = sum((r.amount.value * n for (r, _), n in zip(parts, counts, strict=True)), Decimal(0))
     shared = [c for c in parts[0][0].caps if c.figure.unit == "元"
               and all(any(o.phrase == c.phrase for o in r.caps) for r, _ in parts)]
     pay = total
@@ -62,6 +64,24 @@ def apply_sum(rules: Sequence[PerUnitCapped], ask: Ask, texts: dict[str, str]) -
     also = tuple(dict.fromkeys(r.unit for r, _ in parts[1:] if r.unit != first.unit))
     return Applied(first, len(parts), (line,), tuple(steps), {r.phrase: q.text for r, q in parts},
                    show(pay, "元"), also=also, used=tuple(q for _, q in parts))
+
+
+def _within_count_cap(parts: list[tuple[PerUnitCapped, Quantity]]) -> tuple[list[Decimal], list[str]]:
+    """"每家机构每年享受引才补贴的人数不超过5人" across the kinds: the most that can be paid
+    counts the best-paid first."""
+    counts = [q.number for _, q in parts]
+    first = parts[0][0]
+    shared = [c for c in first.caps if c.figure.unit == first.per
+              and all(any(o.phrase == c.phrase for o in r.caps) for r, _ in parts)]
+    if not shared or sum(counts, Decimal(0)) <= shared[0].figure.value:
+        return counts, []
+    left = shared[0].figure.value
+    capped = [Decimal(0)] * len(parts)
+    for i in sorted(range(len(parts)), key=lambda i: parts[i][0].amount.value, reverse=True):
+        capped[i] = min(counts[i], left)
+        left -= capped[i]
+    said = "、".join(q.text for _, q in parts)
+    return capped, [f"{said}合计{plain(sum(counts, Decimal(0)))}{first.per}，超过“{shared[0].phrase}”，按标准高的优先计{show(shared[0].figure)}"]
 
 
 def _is_bar(sentence: str, q: Quantity) -> bool:

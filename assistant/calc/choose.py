@@ -61,6 +61,13 @@ def _other_reward(rule: Rule, question: str) -> bool:
     return bool(own and named and not own & named)
 
 
+def _names_payment(rule: Rule, question: str) -> int:
+    """1 when the rule pays what the question names ("增长奖励多少" and "…给予增长奖励")."""
+    paid = lexicon()["reward_words"]
+    named = {m.group(0) for w in paid for m in re.finditer(rf"[\u3400-\u9fff]{{2}}{re.escape(w)}", question)}
+    return int(any(n in rule.subject or n in rule.phrase for n in named))
+
+
 def _answers_asked(rule: Rule, ask: Ask) -> int:
     """A bar answers 够不够 / 还差 / 至少 (a ceiling also 还能拿多少); amounts and dates answer the
     rest."""
@@ -127,7 +134,7 @@ def choose(rules: Sequence[Rule], ask: Ask, hits: Sequence[Hit], doc_ids: Sequen
     candidates = [r for r in rules if _rank(r, ranks) is not None]
     if doc_ids:
         candidates = [r for r in candidates if r.doc_id in doc_ids]
-    scored: list[tuple[tuple[int, int, int, int, int], Applied]] = []
+    scored: list[tuple[tuple[int, ...], Applied]] = []
     for rule in candidates:
         applied = apply(rule, ask, related_texts(rule, by_doc.get(rule.doc_id, [])))
         words = overlap(rule, ask.text)
@@ -135,7 +142,8 @@ def choose(rules: Sequence[Rule], ask: Ask, hits: Sequence[Hit], doc_ids: Sequen
             continue
         if isinstance(rule, Tiers):
             applied = _with_referring(applied, rule, ask, by_doc.get(rule.doc_id, []))
-        key = (applied.fit, _answers_asked(rule, ask), _counted(applied, ask), words, -(_rank(rule, ranks) or 0))
+        key = (applied.fit, _answers_asked(rule, ask), _names_payment(rule, ask.text), _counted(applied, ask), words,
+               -(_rank(rule, ranks) or 0))
         scored.append((key, applied))
     groups: dict[tuple[str, Any], list[PerUnitCapped]] = {}
     for rule in candidates:
@@ -145,7 +153,8 @@ def choose(rules: Sequence[Rule], ask: Ask, hits: Sequence[Hit], doc_ids: Sequen
         texts = {c.article: c.text for c in by_doc.get(group[0].doc_id, [])}
         summed = apply_sum(group, ask, texts) if len(group) > 1 else None
         if summed is not None:
-            key = (summed.fit, 1, 0, max(overlap(r, ask.text) for r in group),
+            key = (summed.fit, 1, max(_names_payment(r, ask.text) for r in group), 0,
+                   max(overlap(r, ask.text) for r in group),
                    -min(_rank(r, ranks) or 0 for r in group))
             scored.append((key, summed))
     # bars scaled for the case the question names replace the table's own ("开发区以外的…按照50%执行")
