@@ -84,7 +84,8 @@ def test_refunds_are_found_with_their_share(rules: list) -> None:
               r.whole.text if r.whole else None, r.received) for r in rules if isinstance(r, Refund)}
     assert found == {("第五条", "6个月", None, "全部", None, "已享受的全部扶持资金"),
                      ("第五条", "24个月", "6个月", None, "24个月", "已享受的房租补贴和入驻奖励"),
-                     ("第十条", "3年", None, "40%", None, "已享受装修补贴")}
+                     ("第十条", "3年", None, "40%", None, "已享受装修补贴"),
+                     ("第十六条", "3年", None, "全额", None, "落户奖励")}
 
 
 def test_a_ceiling_written_with_a_verb_caps_the_count(rules: list) -> None:
@@ -132,6 +133,7 @@ def test_bars_of_a_table_for_the_kind_of_park_asked(chain: AnswerChain) -> None:
     ("入驻青枫园区满18个月就迁出，之前拿了房租补贴6万、入驻奖励3万，还有营收奖励20万，要退多少", "应退回2.25万元", "第五条"),
     ("入驻青枫园区才4个月就迁出，之前拿了房租补贴1万，要退多少", "应退回1万元", "第五条"),
     ("青枫园区拿了5万装修补贴，经营了2年就退出，要退多少", "应退回2万元", "第十条"),
+    ("青枫园区拿了30万落户奖励，经营了2年就迁出产业园，落户奖励要退多少", "应退回30万元", "第十六条"),
 ])
 def test_refunds(chain: AnswerChain, question: str, expected: str, unit: str) -> None:
     answer = chain.ask(question)

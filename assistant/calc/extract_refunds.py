@@ -46,7 +46,8 @@ def refunds(doc_id: str, label: str, text: str, used: list[tuple[int, int]]) -> 
         whole: Figure | None = None
         pct = re.match(r"(?P<what>[^，。；%]*?)的(?P<p>\d+(?:\.\d+)?%)", after)
         prop = re.search(rf"未满[^，。；]{{0,4}}?(?:占(?P<n>(?:{NUM}){_SPAN}))?的比例$", rest[:verb.start()])
-        every = re.search(whole_words, after)
+        # "退回已享受的全部扶持资金", or "应当全额退回落户奖励"
+        every = re.search(whole_words, after) or re.search(f"(?:{whole_words})$", rest[:verb.start()])
         if pct:
             share = Figure(Decimal(pct.group("p")[:-1]) / 100, "%", pct.group("p"))
             received = pct.group("what")
