@@ -257,3 +257,16 @@ def test_a_payment_is_no_base_of_a_rate(rules: list) -> None:
     question = "去年营收3亿，前年2.5亿，增长奖励多少"
     applied = apply(rate, Ask(question, tuple(extract_quantities(question, today=TODAY)), TODAY))
     assert applied is not None and applied.result == "20万元"  # 5000万 × 3% = 150万, capped
+
+
+def test_days_left_to_a_dated_deadline(chain: AnswerChain) -> None:
+    answer = chain.ask("今天是2026年12月1日，青枫那份扶持办法还有几天截止意见反馈？")
+    assert "还有9天" in answer.answer, answer.answer
+
+
+def test_every_new_kind_reads_as_a_draft_for_review() -> None:
+    from assistant.calc.draft import draft_document, draft_yaml
+
+    doc_id, title, extraction = draft_document(FORMS / f"{QF}.txt")
+    text = draft_yaml(doc_id, title, extraction)
+    assert "kind: refund" in text and "kind: scaled_bars" in text and "meaning: dated" in text

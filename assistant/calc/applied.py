@@ -25,6 +25,7 @@ from typing import Any
 from assistant.calc.extract import lexicon
 from assistant.calc.extract_types import (
     Deadline,
+    DueDate,
     Figure,
     Installments,
     PerUnitCapped,
@@ -563,6 +564,10 @@ def apply(rule: Rule, ask: Ask, related: dict[str, str] | None = None) -> Applie
         from assistant.calc.applied_sums import apply_installments
 
         return apply_installments(rule, ask, related or {})
+    if isinstance(rule, DueDate):
+        from assistant.calc.applied_dates import apply_due_date
+
+        return apply_due_date(rule, ask)
     if isinstance(rule, ScaledBars):
         from assistant.calc.applied_scaled import apply_scaled
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from assistant.calc.extract_refunds import refunds
 from assistant.calc.extract_scaled import scaled_bars
-from assistant.calc.extract_shares import installments
+from assistant.calc.extract_shares import due_dates, installments
 from assistant.calc.extract_text import (
     LEADING_MARK,
     NUM,
@@ -301,6 +301,7 @@ def extract_unit(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[C
     rules, used = tiers(doc_id, label, text)
     rules += installments(doc_id, label, text)
     rules += refunds(doc_id, label, text, used)
+    rules += due_dates(doc_id, label, text)
     for find in (_periodic, _deadlines):
         found, spans = find(doc_id, label, text)
         rules += found

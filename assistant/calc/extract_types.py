@@ -15,7 +15,7 @@ from assistant.calc.numbers import parse_quantity
 from assistant.errors import CalcError
 
 KINDS = ("threshold", "tiers", "per_unit_capped", "period", "window", "deadline", "installments", "refund",
-         "scaled_bars")
+         "scaled_bars", "due_date")
 
 # ---------------------------------------------------------------- records
 
@@ -198,6 +198,18 @@ class Refund(Rule):
 
 
 @dataclass(frozen=True)
+class DueDate(Rule):
+    """"意见反馈截止时间为2024年6月20日": a dated deadline (value yyyymmdd, unit 年月日)."""
+
+    due: Figure
+
+    kind = "due_date"
+
+    def figures(self) -> tuple[Figure, ...]:
+        return (self.due,)
+
+
+@dataclass(frozen=True)
 class ScaledBars(Rule):
     """"专业性产业园，园区建筑面积、入驻机构数量…三项指标，按照附表1所列…指标的60%执行": the bars
     of another unit (an annex table), scaled by `factor` for those the rule's subject (its first
@@ -227,6 +239,9 @@ class Extraction:
 
 def _reread(fig: Figure) -> Decimal | None:
     """The figure's value read again from its own words, independently of how it was found."""
+    if fig.unit == "年月日":
+        m = re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日", fig.text)
+        return Decimal(int(m.group(1)) * 10000 + int(m.group(2)) * 100 + int(m.group(3))) if m else None
     if fig.unit == "月日":
         m = re.fullmatch(r"(?:每年|当年|次年)?(\d{1,2})月(?:(\d{1,2})日|底)", fig.text)
         return Decimal(int(m.group(1)) * 100 + int(m.group(2) or 0)) if m else None

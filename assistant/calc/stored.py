@@ -23,6 +23,7 @@ from assistant.calc.extract_types import (
     Bound,
     Cap,
     Deadline,
+    DueDate,
     Figure,
     Installments,
     Period,
@@ -42,11 +43,11 @@ from assistant.types import Chunk
 RULES_FILE = "rules.json"
 # Bump when the extractor reads text differently: stored rules of unchanged documents are then
 # extracted again instead of reused.
-EXTRACTOR_VERSION = 10
+EXTRACTOR_VERSION = 11
 EXTRACTED = "extracted"
 REVIEWED = "reviewed"
 _CLASSES: dict[str, type[Rule]] = {
-    c.kind: c for c in (Threshold, Tiers, PerUnitCapped, Period, Window, Deadline, Installments, Refund, ScaledBars)
+    c.kind: c for c in (Threshold, Tiers, PerUnitCapped, Period, Window, Deadline, Installments, Refund, ScaledBars, DueDate)
 }
 
 
@@ -113,6 +114,8 @@ def rule_from_json(data: Mapping[str, Any]) -> Rule:
         return Window(**base, start=_fig(data.get("start")), end=_must_fig(data["end"]), year=data["year"])
     if cls is Installments:
         return Installments(**base, shares=tuple((tuple(y), _must_fig(f)) for y, f in data["shares"]))
+    if cls is DueDate:
+        return DueDate(**base, due=_must_fig(data["due"]))
     if cls is ScaledBars:
         return ScaledBars(**base, factor=_must_fig(data["factor"]), bars=tuple(_cap(c) for c in data["bars"]))
     if cls is Refund:
