@@ -10,6 +10,7 @@ the top-up (不再补差); rates listed per year ("第一年、第二年分别�
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -190,8 +191,11 @@ def test_a_rate_of_an_increase_needs_both_years(chain: AnswerChain) -> None:
 def test_bars_of_a_table_scaled_for_a_kind_of_park(rules: list) -> None:
     from assistant.calc.extract_types import ScaledBars
 
-    (scaled,) = [r for r in rules if isinstance(r, ScaledBars)]
+    (scaled, halved) = [r for r in rules if isinstance(r, ScaledBars)]
     assert scaled.subject == "位于开发区以外的产业园" and scaled.factor.text == "50%"
+    # "…的分支机构申请入驻的，前款第1项规定的面积标准和第2项…标准减半执行": the unit's own bars
+    assert halved.unit == "第十九条" and halved.factor.text == "减半" and halved.factor.value == Decimal("0.5")
+    assert [(b.scope, b.figure.text) for b in halved.bars] == [("实际使用办公面积", "120平方米"), ("从业人员", "8人")]
     assert [(b.scope, b.figure.text, b.figure.label, b.of) for b in scaled.bars] == [
         ("园区建筑面积", "12000平方米", "附表2", "单一园区"), ("入驻机构数量", "30家", "附表2", "单一园区")]
 
@@ -270,3 +274,9 @@ def test_every_new_kind_reads_as_a_draft_for_review() -> None:
     doc_id, title, extraction = draft_document(FORMS / f"{QF}.txt")
     text = draft_yaml(doc_id, title, extraction)
     assert "kind: refund" in text and "kind: scaled_bars" in text and "meaning: dated" in text
+
+
+def test_bars_halved_for_a_branch(chain: AnswerChain) -> None:
+    answer = chain.ask("我们是外地机构在青枫设立的分支机构，办公面积70平方米、从业人员3人，能入驻产业园吗")
+    assert "要求60平方米（120平方米减半），达到" in answer.answer, answer.answer
+    assert "从业人员：3人，要求4人（8人减半），未达到，还差1人" in answer.answer

@@ -27,9 +27,11 @@ def apply_scaled(rule: ScaledBars, ask: Ask) -> Applied | None:
     results = []
     for bar in asked:
         need = bar.figure.value * rule.factor.value
-        steps.append(f"{show(bar.figure)} × {rule.factor.text} = {show(need, bar.figure.unit)}")
+        factor = show(rule.factor) + ("" if rule.factor.text.endswith("%") else f"（{rule.factor.text}）")
+        steps.append(f"{show(bar.figure)} × {factor} = {show(need, bar.figure.unit)}")
         q = _pick(ask, [q for q in ask.figures if _fits_unit(q, bar.figure.unit)], bar.scope)
-        required = f"{show(need, bar.figure.unit)}（{bar.of}指标{bar.figure.text}的{rule.factor.text}）"
+        base = f"{bar.of}指标{bar.figure.text}的{rule.factor.text}" if bar.of else f"{bar.figure.text}{rule.factor.text}"
+        required = f"{show(need, bar.figure.unit)}（{base}）"
         if q is None:
             lines.append(f"{bar.scope}：{'不低于' if bar.op in ('>=', '>') else '不超过'}{required}")
             results.append(show(need, bar.figure.unit))

@@ -11,11 +11,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
 
-from assistant.calc.extract_text import LEADING_MARK, lexicon, trim
+from assistant.calc.extract_text import LEADING_MARK, alt, lexicon, trim
 from assistant.calc.extract_types import Cap, Figure, Rule, ScaledBars, Threshold
 from assistant.types import Chunk
 
-_SCALED = re.compile(r"(?P<p>\d+(?:\.\d+)?%)执行")
+_SCALED = re.compile(rf"(?P<p>\d+(?:\.\d+)?%|{alt(lexicon()['half_words'])})执行")
+# "前款第2项规定的面积标准": which bar of the unit's own items is meant
+_ITEM_REF = re.compile(r"(?:前款|上款|本条)?(?:第[一二三四五六七八九十\d]+项)?(?:规定的|所列的?)?")
 _ANNEX = re.compile(r"(?:附表|附件)[\d一二三四五六七八九十]*")
 
 
@@ -49,22 +51,33 @@ def scaled_bars(chunks: Sequence[Chunk], rules: Sequence[Rule]) -> list[ScaledBa
             start = max(text.rfind(c, 0, m.start()) for c in "。；\n") + 1
             sentence = text[start:m.end()]
             annex = _ANNEX.search(sentence)
-            if annex is None or annex.group() not in labels:
+            if annex is not None and annex.group() in labels:
+                # the bars of an annex table, one column each
+                bars = [r for r in rules if isinstance(r, Threshold) and r.doc_id == chunk.doc_id
+                        and r.unit == annex.group() and r.applies_to]
+                target = annex.group()
+            elif annex is None and m.group("p") in lexicon()["half_words"]:
+                # "分支机构…，前款第2项规定的面积标准和第3项…标准减半执行": the unit's own bars
+                bars = [r for r in rules if isinstance(r, Threshold) and r.doc_id == chunk.doc_id
+                        and r.unit == chunk.article and r.op in (">=", ">")]
+                target = ""
+            else:
                 continue
-            bars = [r for r in rules if isinstance(r, Threshold) and r.doc_id == chunk.doc_id
-                    and r.unit == annex.group() and r.applies_to]
             condition, _, rest = sentence.partition("，")
-            named = rest.split("指标")[0].replace(annex.group(), "").replace("所列", "")
+            named = re.split("指标|减半|按照", rest)[0]
+            named = named.replace(target, "").replace("所列", "") if target else named
             named = re.sub(r"[一二三四五六七八九十\d]+项$", "", named)
             found: list[Cap] = []
-            for item in filter(None, (trim(w) for w in re.split("[、和及]", named))):
+            items = (trim(re.sub(r"标准$", "", _ITEM_REF.sub("", w, count=1))) for w in re.split("[、和及]", named))
+            for item in filter(None, items):
                 bar = _best(item, bars, sentence)
                 if bar is not None and all(b.phrase != bar.phrase or b.of != bar.applies_to for b in found):
                     found.append(Cap(replace(bar.value, label=bar.unit), bar.op, bar.subject, bar.phrase,
                                      bar.applies_to))
             if not found:
                 continue
-            factor = Figure(Decimal(m.group("p")[:-1]) / 100, "%", m.group("p"))
+            word = m.group("p")
+            factor = Figure(Decimal(word[:-1]) / 100 if word.endswith("%") else Decimal("0.5"), "%", word)
             out.append(ScaledBars(chunk.doc_id, chunk.article, LEADING_MARK.sub("", sentence.strip()),
                                   trim(LEADING_MARK.sub("", condition)), factor, tuple(found)))
     return out

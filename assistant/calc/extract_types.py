@@ -248,6 +248,8 @@ def _reread(fig: Figure) -> Decimal | None:
     if fig.unit == "%" and "%" not in fig.text:
         from assistant.calc.extract_text import lexicon
 
+        if fig.text in lexicon()["half_words"]:
+            return Decimal("0.5")  # "减半执行"
         return Decimal(1) if fig.text in lexicon()["whole_words"] else None  # "全额退回": 100%
     if fig.unit in ("次", "届"):
         return count_of(fig.text[:-1])
