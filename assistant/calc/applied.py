@@ -19,16 +19,19 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 from assistant.calc.extract import lexicon
 from assistant.calc.extract_types import (
     Deadline,
+    DueDate,
     Figure,
     Installments,
     PerUnitCapped,
+    Refund,
     Rule,
+    ScaledBars,
     Threshold,
     TierRow,
     Tiers,
@@ -143,12 +146,40 @@ def _about(ask: Ask, q: Quantity, subject: str) -> int:
     return len(bigrams(ask.before(q) + ask.after(q)) & bigrams(subject))
 
 
+def _measures(text: str) -> set[str]:
+    """The measures a text names (营业收入, 注册资本, 纳税 …), by the question lexicon's groups."""
+    return {name for name, names in lexicon()["question"]["measures"].items() if any(w in text for w in names)}
+
+
+def same_measure(ask: Ask, q: Quantity, subject: str) -> bool:
+    """False when the words of a figure name one measure and the rule's subject another
+    ("注册资本800万" is no 营业收入; "税收县级留成36万" no 营业收入)."""
+    near = ask.before(q) + ask.after(q)
+    own, theirs = _measures(near), _measures(subject)
+    if not own and any(w in ask.before(q) for w in lexicon()["reward_words"]):
+        own = {"奖补"}  # "增长奖励也够50万": a payment, not a measure
+    # "去年营收5亿元，前年3亿元": a figure said without its measure is of the measure the question names
+    own = own or _measures(ask.text)
+    return not (own and theirs and not own & theirs)
+
+
 def _pick(ask: Ask, found: Sequence[Quantity], subject: str) -> Quantity | None:
     """Of several figures of one unit, the one whose words name the rule's subject; on a tie the
     last said ("去年3000万，今年2.5亿": the figure the question is about comes last)."""
     if not found:
         return None
-    return max(reversed(found), key=lambda q: _about(ask, q, subject))
+
+    from assistant.calc.applied_growth import when
+
+    def key(q: Quantity) -> tuple[int, int, int, int]:
+        # words shared; then the latest year ("去年3600万，前年2800万": the figure of the year
+        # the rule reads is the latest one given); then characters shared and the figure's own
+        # words the subject lacks ("过亿机构4家" is not the 入驻机构数量 that "入驻42家" is)
+        near = set("".join(_CJK.findall(ask.before(q) + ask.after(q))))
+        own = set(subject)
+        return _about(ask, q, subject), when(ask, q) or 0, len(near & own), -len(near - own)
+
+    return max(reversed(found), key=key)
 
 
 def _value(q: Quantity, unit: str) -> Decimal:
@@ -178,7 +209,8 @@ def _row_of(rows: Sequence[TierRow], v: Decimal) -> tuple[TierRow | None, bool]:
 def apply_tiers(rule: Tiers, ask: Ask, related: dict[str, str]) -> Applied | None:
     first_bound = rule.rows[0].lower or rule.rows[0].upper
     unit = first_bound.figure.unit if first_bound else "元"
-    q = _pick(ask, [q for q in ask.figures if _fits_unit(q, unit) and not ask.already(q)], rule.subject)
+    q = _pick(ask, [q for q in ask.figures if _fits_unit(q, unit) and not ask.already(q)
+                    and same_measure(ask, q, rule.subject)], rule.subject)
     if q is None:
         return None
     v = _value(q, unit)
@@ -204,6 +236,13 @@ def apply_tiers(rule: Tiers, ask: Ask, related: dict[str, str]) -> Applied | Non
     got = ask.of("amount", already=True)
     top_up = next((label for label, text in related.items() if any(w in text for w in words("top_up"))), None)
     also: tuple[str, ...] = ()
+    refused = _no_top_up(related)
+    if got and refused is not None:
+        # "已获奖励后营业收入升档的，不再补差"
+        label, sentence = refused
+        lines = [f"已获奖励{got[0].text}，按条文“{sentence}”，不再补差", lines[0]]
+        return Applied(rule, 2, tuple(lines), tuple(steps), {**shown, "已获奖励": got[0].text}, "不再补差",
+                       also=(label,) if label != rule.unit else (), used=(q, got[0]), at=row.reward.label)
     if got and top_up is not None:
         also = (top_up,) if top_up != rule.unit else ()
         paid = got[0].number
@@ -223,6 +262,17 @@ def apply_tiers(rule: Tiers, ask: Ask, related: dict[str, str]) -> Applied | Non
                    at=row.reward.label)
 
 
+def _no_top_up(related: dict[str, str]) -> tuple[str, str] | None:
+    """The sentence saying a higher tier pays no difference ("…升档的，不再补差"): its unit and
+    words."""
+    top = "|".join(words("top_up"))
+    for label, text in related.items():
+        for sentence in re.split(r"[。；\n]", text):
+            if re.search(rf"(?:{'|'.join(words('negations'))})(?:{top})", sentence):
+                return label, sentence.strip()
+    return None
+
+
 def _tier_share(rule: Tiers, ask: Ask, row: TierRow, q: Quantity, shown: dict[str, str]) -> Applied:
     """A row that gives a share ("满1年不满2年迁离的，退回60%"): of the sum the question gives."""
     line = f"{rule.subject}{q.text}属于“{row.phrase}”这一档（{row.reward.text}）"
@@ -237,87 +287,6 @@ def _tier_share(rule: Tiers, ask: Ask, row: TierRow, q: Quantity, shown: dict[st
                    used=(q, base), at=row.reward.label)
 
 
-# ---------------------------------------------------------------- thresholds
-
-
-def apply_threshold(rule: Threshold, ask: Ask) -> Applied | None:
-    bar = rule.value
-    if bar.unit == "%" and rule.of:
-        return _share(rule, ask)
-    if rule.op in ("<=", "<") and has(ask.text, "headroom"):
-        return _left_under(rule, ask)
-    found = [q for q in ask.figures if _fits_unit(q, bar.unit) and not ask.already(q)]
-    q = _pick(ask, found, rule.subject)
-    if q is None or _about(ask, q, rule.subject) == 0 and len(found) > 1:
-        return None
-    v = _value(q, bar.unit)
-    ok = {">=": v >= bar.value, ">": v > bar.value, "<=": v <= bar.value, "<": v < bar.value}[rule.op]
-    head = f"{rule.subject}：{q.text}，条文要求“{rule.phrase}”"
-    steps: list[str] = []
-    if ok:
-        line = f"{head}，达到"
-        result = "达到"
-    elif rule.op in (">=", ">"):
-        gap = bar.value - v
-        line = f"{head}，未达到，还差{show(gap, bar.unit)}"
-        steps.append(f"{show(bar)} − {show(v, bar.unit)} = {show(gap, bar.unit)}")
-        result = f"还差{show(gap, bar.unit)}"
-    else:
-        over = v - bar.value
-        line = f"{head}，超出{show(over, bar.unit)}"
-        steps.append(f"{show(v, bar.unit)} − {show(bar)} = {show(over, bar.unit)}")
-        result = f"超出{show(over, bar.unit)}"
-    return Applied(rule, 1, (line,), tuple(steps), {rule.subject: q.text}, result, used=(q,))
-
-
-def _left_under(rule: Threshold, ask: Ask) -> Applied | None:
-    """"累计不超过1000万元", already received 500万 and 200万: 还能拿300万元."""
-    got = [q for q in ask.figures if ask.already(q) and _fits_unit(q, rule.value.unit)]
-    if not got:
-        return None
-    used = sum((_value(q, rule.value.unit) for q in got), Decimal(0))
-    left = max(rule.value.value - used, Decimal(0))
-    taken = " − ".join(q.text for q in got)
-    step = f"{show(rule.value)} − {taken} = {show(left, rule.value.unit)}"
-    line = f"最多还能获得{show(left, rule.value.unit)}（条文：“{rule.phrase}”）"
-    return Applied(rule, len(got), (line,), (step,), {"已获": "、".join(q.text for q in got)},
-                   show(left, rule.value.unit), used=tuple(got))
-
-
-def _share(rule: Threshold, ask: Ask) -> Applied | None:
-    """"经营性机构占入驻机构总数的比例不低于70%" with a total the asker gives: the least count
-    (rounded up: a part of a 家 does not exist) or area that meets it."""
-    pct = ask.of("percent")
-    if pct:
-        q = pct[0]
-        ok = q.number >= rule.value.value if rule.op in (">=", ">") else q.number <= rule.value.value
-        gap = rule.value.value - q.number
-        tail = "达到" if ok else f"未达到，还差{plain(gap * 100)}个百分点"
-        return Applied(rule, 1, (f"{rule.subject}：{q.text}，条文要求“{rule.phrase}”，{tail}",),
-                       inputs={rule.subject: q.text}, result=tail)
-    totals = [q for q in ask.figures if q.kind in ("count", "area") and not ask.already(q)]
-    total = _pick(ask, totals, rule.of)
-    if total is None or not _about(ask, total, rule.of + rule.subject):
-        return None
-    need = rule.value.value * total.number
-    exact = need == need.to_integral_value()
-    if total.kind == "count":
-        need = need.to_integral_value(rounding=ROUND_CEILING)
-    unit = total.unit or ""
-    word = "至少" if rule.op in (">=", ">") else "至多"
-    needed = format_value(total.kind, need, unit)
-    step = f"{total.text} × {show(rule.value)} = {format_value(total.kind, rule.value.value * total.number, unit)}"
-    if not exact and total.kind == "count":
-        step += f"，向上取整为{needed}"
-    lines = [f"按{rule.of}{total.text}计，{rule.subject}{word}需{needed}（条文：“{rule.phrase}”）"]
-    others = [q for q in totals if q is not total and q.unit == total.unit]
-    if others and rule.op in (">=", ">"):
-        have = others[0].number
-        if have < need:
-            lines.append(f"现有{others[0].text}，还差{format_value(total.kind, need - have, unit)}")
-    return Applied(rule, 1, tuple(lines), (step,), {rule.of or "总数": total.text}, f"{word}{needed}")
-
-
 # ---------------------------------------------------------------- per-unit amounts
 
 
@@ -326,9 +295,11 @@ def _months(rule: PerUnitCapped, ask: Ask) -> tuple[Decimal, str] | None:
     if rule.frequency != "月":
         return None
     durations = [q for q in ask.of("duration") if q.unit in ("月", "年")]
+    # "租金每月每平45块": a month word before a figure says what the figure is, not what is asked
+    asked = re.sub(rf"(?:{'|'.join(words('month_words'))})(?=每|[\d一二三四五六七八九十两])", "", ask.text)
     if durations:
         months, said = _value(durations[0], "月"), durations[0].text
-    elif has(ask.text, "month_words"):
+    elif any(w in asked for w in words("month_words")):
         return Decimal(1), "每月"
     elif has(ask.text, "year_words"):
         months, said = Decimal(12), "一年12个月"
@@ -349,19 +320,28 @@ def apply_per_unit(rule: PerUnitCapped, ask: Ask) -> Applied | None:
         head = _headroom(rule, ask, amount_caps)
         if head is not None:
             return head
+    asked_years = {"一二三四五".index(y) + 1 for y in re.findall(r"第([一二三四五])年", ask.text)}
+    if rule.years and asked_years and not asked_years & set(rule.years):
+        return None  # "第二年…": the rate of another year
     found = [q for q in ask.figures if _fits_unit(q, rule.per) and not ask.already(q)]
     q = _pick(ask, found, rule.subject + rule.phrase)
     if q is None:
         return None
     n, steps, bound = q.number, [], []
+    rate = rule.amount.value
+    for v in rule.variants:
+        # "入驻分园区的": named by its own words (分园), not by words every park shares (园区)
+        if (bigrams(v.condition) - bigrams("、".join(lexicon()["variant_generic"]))) & bigrams(ask.text):
+            rate = rule.amount.value * v.factor.value
+            steps.append(f"{v.condition}：{show(rule.amount)} × {v.factor.text} = {show(rate, '元')}（条文：“{v.phrase}”）")
     for cap in rule.caps:
         if cap.figure.unit == rule.per or (rule.per in _persons() and cap.figure.unit in _persons()):
             if n > cap.figure.value:
                 steps.append(f"{q.text}超过上限，按“{cap.phrase}”计{show(cap.figure)}")
                 n = cap.figure.value
                 bound.append(cap.figure.label)
-    total = rule.amount.value * n
-    calc = f"{show(rule.amount)} × {plain(n)}{rule.per}"
+    total = rate * n
+    calc = f"{show(rate, '元')} × {plain(n)}{rule.per}"
     months = _months(rule, ask)
     if months and months[0] != 1:
         total *= months[0]
@@ -415,10 +395,14 @@ def _share_base(rule: PerUnitCapped, ask: Ask, q: Quantity, months: Decimal) -> 
 
 
 def _rate(rule: PerUnitCapped, ask: Ask) -> Applied | None:
-    amounts = ask.of("amount")
+    # "增长奖励也够50万": a payment is no base of a rate
+    amounts = [q for q in ask.of("amount") if same_measure(ask, q, rule.base + rule.phrase)
+               and not any(w in ask.before(q) for w in lexicon()["reward_words"])]
     if not amounts:
         return None
-    if any(w in rule.base for w in words("increment")) and len(amounts) >= 2:
+    if any(w in rule.base for w in words("increment")):
+        if len(amounts) < 2:
+            return None  # an increase needs both years' figures
         a, b = amounts[0], amounts[1]
         base = abs(a.number - b.number)
         steps = [f"{rule.base}：{a.text}与{b.text}相差{show(base, '元')}"]
@@ -466,90 +450,14 @@ def _headroom(rule: PerUnitCapped, ask: Ask, amount_caps: list[Any]) -> Applied 
     return None
 
 
-def apply_sum(rules: Sequence[PerUnitCapped], ask: Ask, texts: dict[str, str]) -> Applied | None:
-    """Sibling items paying per person for different kinds ("普通员工每人400元", "技能人才每人
-    1200元"), each fed by the figure whose words name it, summed and held under the cap they share
-    ("引才奖励每家机构每年不超过10万元"). `texts`: each rule's unit text (label → text), whose
-    words name the kind paid for."""
-    counted = [r for r in rules if r.amount.unit == "元" and r.per and not r.frequency]
-    taken: dict[int, tuple[PerUnitCapped, Quantity]] = {}
-    for q in ask.figures:
-        if ask.already(q):
-            continue
-        near = bigrams(ask.before(q) + ask.after(q))
-        fits = [(len(near & bigrams(texts.get(r.unit, r.phrase))), i) for i, r in enumerate(counted)
-                if _fits_unit(q, r.per)]
-        score, i = max(fits, default=(0, -1))
-        if score and i not in taken:
-            taken[i] = (counted[i], q)
-    if len(taken) < 2:
-        return None
-    parts = [taken[i] for i in sorted(taken)]
-    steps = [f"{show(r.amount)} × {q.text} = {show(r.amount.value * q.number, '元')}（{r.phrase}）" for r, q in parts]
-    total = sum((r.amount.value * q.number for r, q in parts), Decimal(0))
-    shared = [c for c in parts[0][0].caps if c.figure.unit == "元"
-              and all(any(o.phrase == c.phrase for o in r.caps) for r, _ in parts)]
-    pay = total
-    steps.append(f"合计{show(total, '元')}")
-    for cap in shared:
-        if pay > cap.figure.value:
-            steps.append(f"超过上限，按“{cap.phrase}”为{show(cap.figure)}")
-            pay = cap.figure.value
-    first = parts[0][0]
-    line = f"{first.subject or '补贴'}合计{show(pay, '元')}"
-    also = tuple(dict.fromkeys(r.unit for r, _ in parts[1:] if r.unit != first.unit))
-    return Applied(first, len(parts), (line,), tuple(steps), {r.phrase: q.text for r, q in parts},
-                   show(pay, "元"), also=also, used=tuple(q for _, q in parts))
-
-
-def apply_installments(rule: Installments, ask: Ask, related: dict[str, str]) -> Applied | None:
-    """"第一年能拿多少": the share of that year times the sum — the asker's figure, else the sum
-    the unit (or a sibling item) states for the recipient the question names."""
-    from assistant.calc.numbers import extract_quantities
-
-    m = re.search(r"第([一二三四五])年", ask.text)
-    if m is None:
-        return None
-    year = "一二三四五".index(m.group(1)) + 1
-    share = next((f for years, f in rule.shares if year in years), None)
-    if share is None:
-        return None
-    given = [q for q in ask.of("amount")]
-    also: tuple[str, ...] = ()
-    if given:
-        total, said = given[0].number, given[0].text
-    else:
-        # each sum stated with the subject in its sentence, scored by the words it shares with
-        # the question ("全日制博士研究生，给予安家补贴20万元" for 博士)
-        options: list[tuple[int, Decimal, str, str]] = []
-        for label, text in related.items():
-            for sentence in re.split(r"[。；\n]", text):
-                if rule.subject not in sentence:
-                    continue
-                for q in extract_quantities(sentence):
-                    if q.kind == "amount":
-                        score = len(bigrams(sentence[:q.span[0]]) & bigrams(ask.text) - bigrams(rule.subject))
-                        options.append((score, q.number, q.text, label))
-        if not options:
-            return None
-        options.sort(key=lambda o: o[0], reverse=True)
-        if len(options) > 1 and options[0][0] == options[1][0]:
-            return Applied(rule, 0, (f"{rule.subject}按年度比例发放，金额因对象而异：",),
-                           conditions=(rule.phrase,))
-        _, total, said, label = options[0]
-        also = (label,) if label != rule.unit else ()
-    pay = total * share.value
-    line = f"{rule.subject}{m.group(0)}发放{show(pay, '元')}（{said}的{share.text}；条文：“{rule.phrase}”）"
-    return Applied(rule, 1 if given else 0, (line,), (f"{show(total, '元')} × {share.text} = {show(pay, '元')}",),
-                   {rule.subject: said, "年度": f"第{year}年"}, show(pay, "元"), also=also)
-
-
 def apply(rule: Rule, ask: Ask, related: dict[str, str] | None = None) -> Applied | None:
     """The rule applied to the question, or None when the question gives nothing it reads.
     `related`: label → text of the rule's unit and its sibling items (a 补差 sentence)."""
     if isinstance(rule, Tiers):
         return apply_tiers(rule, ask, related or {})
     if isinstance(rule, Threshold):
+        from assistant.calc.applied_bars import apply_threshold
+
         return apply_threshold(rule, ask)
     if isinstance(rule, PerUnitCapped):
         return apply_per_unit(rule, ask)
@@ -558,5 +466,19 @@ def apply(rule: Rule, ask: Ask, related: dict[str, str] | None = None) -> Applie
 
         return apply_deadline(rule, ask, related) if isinstance(rule, Deadline) else apply_window(rule, ask)
     if isinstance(rule, Installments):
+        from assistant.calc.applied_sums import apply_installments
+
         return apply_installments(rule, ask, related or {})
+    if isinstance(rule, DueDate):
+        from assistant.calc.applied_dates import apply_due_date
+
+        return apply_due_date(rule, ask)
+    if isinstance(rule, ScaledBars):
+        from assistant.calc.applied_scaled import apply_scaled
+
+        return apply_scaled(rule, ask)
+    if isinstance(rule, Refund):
+        from assistant.calc.applied_refunds import apply_refund
+
+        return apply_refund(rule, ask)
     return None

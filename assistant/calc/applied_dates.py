@@ -8,7 +8,7 @@ import datetime as dt
 import re
 
 from assistant.calc.applied import Applied, Ask, has
-from assistant.calc.extract_types import Deadline, Figure, Window
+from assistant.calc.extract_types import Deadline, DueDate, Figure, Window
 from assistant.calc.numbers import Quantity, format_date
 
 
@@ -56,6 +56,8 @@ def apply_deadline(rule: Deadline, ask: Ask, related: dict[str, str] | None = No
     start_q = _event_date(ask)
     quarter = _quarter_end(ask.text) if "季度" in rule.start else None
     window = _window_end(rule, ask, (related or {}).get(rule.unit, "")) if start_q is None else None
+    if start_q is None and has(ask.text, "next"):
+        return None  # "下一次什么时候": the window's next opening answers, not a date after its end
     if start_q is not None:
         start, said = start_q.day, start_q.text
     elif quarter is not None:
@@ -111,3 +113,21 @@ def apply_window(rule: Window, ask: Ask) -> Applied | None:
         return Applied(rule, 1 if said_today else 0, (line,), (step_today, f"每年{window}"),
                        {"今天": format_date(today)}, format_date(nxt))
     return None
+
+
+def apply_due_date(rule: DueDate, ask: Ask) -> Applied | None:
+    """"还有几天截止": the days from today (said, or the system's) to a dated deadline."""
+    if not has(ask.text, "days_left"):
+        return None
+    said_today = [q for q in ask.figures if ask.is_today(q) or q.kind == "date"]
+    today = said_today[0].day if said_today else ask.today
+    year, rest = divmod(int(rule.due.value), 10000)
+    due = dt.date(year, *divmod(rest, 100))
+    days = (due - today).days
+    step = f"{format_date(due)} − {format_date(today)} = {days}天"
+    if days < 0:
+        line = f"{rule.subject}已于{format_date(due)}截止（条文：“{rule.phrase}”）"
+        return Applied(rule, 1 if said_today else 0, (line,), (step,), {"今天": format_date(today)}, "已截止")
+    line = f"距{rule.subject}截止（{format_date(due)}）还有{days}天（条文：“{rule.phrase}”）"
+    return Applied(rule, 1 if said_today else 0, (line,), (f"今天按{format_date(today)}计", step),
+                   {"今天": format_date(today)}, f"{days}天")

@@ -13,11 +13,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from assistant.calc.applied import Applied, Ask, apply, apply_sum, has
+from assistant.calc.applied import Applied, Ask, apply, has, show
+from assistant.calc.applied_sums import apply_sum
 from assistant.calc.extract import lexicon
-from assistant.calc.extract_types import PerUnitCapped, Rule, Threshold, Tiers
+from assistant.calc.extract_types import PerUnitCapped, Rule, ScaledBars, Threshold, Tiers
+from assistant.calc.numbers import plain
 from assistant.errors import CalcError
 from assistant.types import Chunk, Hit, ToolCall
 
@@ -37,9 +41,11 @@ def _chars(text: str) -> set[str]:
 
 
 def overlap(rule: Rule, question: str) -> int:
-    """Subject words shared: the rule's subject counts twice, the rest of its phrase once."""
+    """Subject words shared: the rule's subject counts twice, the rest of its phrase (and whom a
+    bar is for: a table's column) once."""
     asked = _chars(question)
-    return 2 * len(_chars(rule.subject) & asked) + len((_chars(rule.phrase) - _chars(rule.subject)) & asked)
+    rest = _chars(rule.phrase) | _chars(getattr(rule, "applies_to", ""))
+    return 2 * len(_chars(rule.subject) & asked) + len((rest - _chars(rule.subject)) & asked)
 
 
 def _other_reward(rule: Rule, question: str) -> bool:
@@ -47,12 +53,19 @@ def _other_reward(rule: Rule, question: str) -> bool:
     if not isinstance(rule, PerUnitCapped):
         return False
     paid = lexicon()["reward_words"]
-    generic = {c for w in paid for c in w}
+    generic = {c for w in paid for c in w} | set(rule.per)  # "每人补贴" names no payment
     own = _chars(rule.subject) - generic
     # the two characters written right before the payment word ("安家补贴"), not across a comma
     named = {c for w in paid for m in re.finditer(rf"([\u3400-\u9fff]{{1,2}}){re.escape(w)}", question)
              for c in _chars(m.group(1))} - generic
     return bool(own and named and not own & named)
+
+
+def _names_payment(rule: Rule, question: str) -> int:
+    """1 when the rule pays what the question names ("增长奖励多少" and "…给予增长奖励")."""
+    paid = lexicon()["reward_words"]
+    named = {m.group(0) for w in paid for m in re.finditer(rf"[\u3400-\u9fff]{{2}}{re.escape(w)}", question)}
+    return int(any(n in rule.subject or n in rule.phrase for n in named))
 
 
 def _answers_asked(rule: Rule, ask: Ask) -> int:
@@ -61,6 +74,8 @@ def _answers_asked(rule: Rule, ask: Ask) -> int:
     if isinstance(rule, Threshold):
         headroom = rule.op in ("<=", "<") and has(ask.text, "headroom")
         return 2 if has(ask.text, "gap") or has(ask.text, "minimum") or headroom else 0
+    if isinstance(rule, ScaledBars):
+        return 2 if has(ask.text, "gap") or has(ask.text, "minimum") else 1
     return 1
 
 
@@ -82,10 +97,25 @@ def _parent(label: str) -> tuple[Any, ...] | None:
 
 
 def related_texts(rule: Rule, doc_chunks: Sequence[Chunk]) -> dict[str, str]:
-    """The rule's unit and its sibling items (same parent), label → text."""
+    """The rule's unit and its sibling items (same parent), and the articles that refer to it
+    when it is an annex ("按照附表2规定的标准给予…奖励"), label → text."""
     parent = _parent(rule.unit)
     return {c.article: c.text for c in doc_chunks
-            if c.article == rule.unit or (parent is not None and _parent(c.article) == parent)}
+            if c.article == rule.unit or (parent is not None and _parent(c.article) == parent)
+            or c.article in referring(rule, doc_chunks)}
+
+
+_ANNEX = re.compile(r"^(?:附件|附表|附录)[\d一二三四五六七八九十]*$")
+
+
+def referring(rule: Rule, doc_chunks: Sequence[Chunk]) -> list[str]:
+    """The units whose text names the annex a rule is in ("按照附件2规定的标准"); none for a rule
+    outside an annex. A unit containing others (a chapter) does not count, its article does."""
+    if not _ANNEX.match(rule.unit):
+        return []
+    name = re.compile(rf"{re.escape(rule.unit)}(?![\d一二三四五六七八九十])")
+    found = [c for c in doc_chunks if c.article != rule.unit and name.search(c.text)]
+    return [c.article for c in found if not any(o is not c and o.article.startswith(c.article) for o in found)]
 
 
 def _rank(rule: Rule, ranks: dict[tuple[str, str], int]) -> int | None:
@@ -104,13 +134,16 @@ def choose(rules: Sequence[Rule], ask: Ask, hits: Sequence[Hit], doc_ids: Sequen
     candidates = [r for r in rules if _rank(r, ranks) is not None]
     if doc_ids:
         candidates = [r for r in candidates if r.doc_id in doc_ids]
-    scored: list[tuple[tuple[int, int, int, int], Applied]] = []
+    scored: list[tuple[tuple[int, ...], Applied]] = []
     for rule in candidates:
         applied = apply(rule, ask, related_texts(rule, by_doc.get(rule.doc_id, [])))
         words = overlap(rule, ask.text)
         if applied is None or not words or _other_reward(rule, ask.text):
             continue
-        key = (applied.fit, _answers_asked(rule, ask), words, -(_rank(rule, ranks) or 0))
+        if isinstance(rule, Tiers):
+            applied = _with_referring(applied, rule, ask, by_doc.get(rule.doc_id, []))
+        key = (applied.fit, _answers_asked(rule, ask), _names_payment(rule, ask.text), _counted(applied, ask), words,
+               -(_rank(rule, ranks) or 0))
         scored.append((key, applied))
     groups: dict[tuple[str, Any], list[PerUnitCapped]] = {}
     for rule in candidates:
@@ -120,9 +153,14 @@ def choose(rules: Sequence[Rule], ask: Ask, hits: Sequence[Hit], doc_ids: Sequen
         texts = {c.article: c.text for c in by_doc.get(group[0].doc_id, [])}
         summed = apply_sum(group, ask, texts) if len(group) > 1 else None
         if summed is not None:
-            key = (summed.fit, 1, max(overlap(r, ask.text) for r in group),
+            key = (summed.fit, 1, max(_names_payment(r, ask.text) for r in group), 0,
+                   max(overlap(r, ask.text) for r in group),
                    -min(_rank(r, ranks) or 0 for r in group))
             scored.append((key, summed))
+    # bars scaled for the case the question names replace the table's own ("开发区以外的…按照50%执行")
+    scaled = {(b.figure.label, b.figure.text) for _, a in scored if isinstance(a.rule, ScaledBars) for b in a.rule.bars}
+    scored = [(k, a) for k, a in scored
+              if not (isinstance(a.rule, Threshold) and (a.rule.unit, a.rule.value.text) in scaled)]
     # a bar alone answers 够不够 / 还差 / 至少, not 能拿多少: then the article itself answers
     if not any(k[1] for k, _ in scored):
         return []
@@ -133,11 +171,64 @@ def choose(rules: Sequence[Rule], ask: Ask, hits: Sequence[Hit], doc_ids: Sequen
         return [best, *tied]
     if isinstance(best.rule, Threshold):
         # every bar of the unit the figures speak to ("服务了120家企业、结算2800万")
-        same = [a for k, a in scored[1:] if isinstance(a.rule, Threshold) and a.rule.unit == best.rule.unit
-                and a.rule.doc_id == best.rule.doc_id and a.inputs.keys() != best.inputs.keys()
-                and list(a.inputs.values()) != list(best.inputs.values())]
+        same: list[Applied] = []
+        for _, a in scored[1:]:
+            # one bar per measure: of a table's columns, the one the question's words name
+            if isinstance(a.rule, Threshold) and a.rule.unit == best.rule.unit and a.rule.doc_id == best.rule.doc_id \
+                    and all(a.inputs.keys() != b.inputs.keys() for b in (best, *same)) \
+                    and list(a.inputs.values()) != list(best.inputs.values()):
+                same.append(a)
         return [best, *same]
+    best = _shared_cost(best, related_texts(best.rule, by_doc.get(best.rule.doc_id, [])))
     return [best, *_preconditions(best, [a for _, a in scored])]
+
+
+_SPLIT = re.compile(r"由(?P<a>[^，。；由]+?)[和与](?P<b>[^，。；]+?)按照?(?P<x>\d+)[:：](?P<y>\d+)的?比例(?:分担|承担|负担)")
+
+
+def _shared_cost(applied: Applied, texts: Mapping[str, str]) -> Applied:
+    """"前款奖励资金由省级财政和设区市财政按照1:1的比例分担": each payer's part of the sum."""
+    from assistant.calc.numbers import parse_quantity
+
+    if not applied.result.endswith("元"):
+        return applied
+    for label, text in texts.items():
+        m = _SPLIT.search(text)
+        if m is None:
+            continue
+        try:
+            total = parse_quantity(applied.result, "amount").number
+        except CalcError:
+            return applied
+        x, y = Decimal(m.group("x")), Decimal(m.group("y"))
+        if not x + y:
+            return applied
+        a, b = total * x / (x + y), total * y / (x + y)
+        line = f"其中{m.group('a')}承担{show(a, '元')}，{m.group('b')}承担{show(b, '元')}（条文：“{m.group(0)}”）"
+        step = f"{applied.result} × {m.group('x')}/{plain(x + y)} = {show(a, '元')}"
+        also = (*applied.also, label) if label != applied.units[0] else applied.also
+        return replace(applied, lines=(*applied.lines, line), steps=(*applied.steps, step),
+                       also=tuple(dict.fromkeys(also)))
+    return applied
+
+
+def _counted(applied: Applied, ask: Ask) -> int:
+    """"300个普工": the words right after a count name what is counted, and so which item pays
+    for it ("输送普通员工的，每人400元" rather than "…技能人才的，每人1200元")."""
+    if not isinstance(applied.rule, PerUnitCapped):
+        return 0
+    return sum(len(_chars(ask.after(q)) & _chars(applied.rule.subject)) for q in applied.used if q.kind == "count")
+
+
+def _with_referring(applied: Applied, rule: Rule, ask: Ask, doc_chunks: Sequence[Chunk]) -> Applied:
+    """A table in an annex is cited with the article that gives it force ("按照附件2规定的标准
+    给予奖励"): of several, the one sharing most words with the question."""
+    texts = {c.article: c.text for c in doc_chunks}
+    found = referring(rule, doc_chunks)
+    if not found or not applied.result:
+        return applied
+    best = max(found, key=lambda label: len(_chars(texts[label]) & _chars(ask.text)))
+    return replace(applied, also=tuple(dict.fromkeys((*applied.also, best))))
 
 
 def _preconditions(best: Applied, others: Sequence[Applied]) -> list[Applied]:
@@ -211,7 +302,9 @@ def run_extracted(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.d
     except CalcError:
         return None
     ask = Ask(intent.question, figures, today)
-    if not figures and not (has(ask.text, "next") or has(ask.text, "days_left") or re.search(r"季度|第.年|\d月", ask.text)):
+    asks_minimum = has(ask.text, "minimum")  # "专业性产业园面积最低要多少": a scaled bar answers
+    if not figures and not (asks_minimum or has(ask.text, "next") or has(ask.text, "days_left")
+                            or re.search(r"季度|第.年|\d月", ask.text)):
         return None  # nothing to compute from: the article itself answers
     # several documents named: each answers for itself ("在澜江和在禾源各能拿多少")
     per_doc = [[d] for d in intent.doc_ids] if len(intent.doc_ids) > 1 else [list(intent.doc_ids)]

@@ -20,12 +20,15 @@ from assistant.calc.extract_types import (
     Bound,
     Cap,
     Deadline,
+    DueDate,
     Extraction,
     Figure,
     Installments,
     Period,
     PerUnitCapped,
+    Refund,
     Rule,
+    ScaledBars,
     Threshold,
     Tiers,
     Window,
@@ -123,6 +126,18 @@ def _one(r: Rule) -> dict[str, Any]:
         # no reviewed kind holds a schedule yet: kept for the reviewer to read, not to load
         return {"kind": "installments", "subject": r.subject, "phrase": r.phrase,
                 "shares": [{"years": list(years), "share": shown(share)} for years, share in r.shares]}
+    if isinstance(r, ScaledBars):
+        return {"kind": "scaled_bars", "condition": r.subject, "factor": shown(r.factor), "phrase": r.phrase,
+                "bars": [{"label": b.scope, "op": b.op, "value": shown(b.figure), "unit": b.figure.label,
+                          "column": b.of} for b in r.bars]}
+    if isinstance(r, DueDate):
+        return {"kind": "deadline", "due": r.due.text, "phrase": r.phrase, "meaning": "dated"}
+    if isinstance(r, Refund):
+        # no reviewed kind holds a refund yet: kept for the reviewer to read, not to load
+        return {"kind": "refund", "received": r.received, "below": shown(r.below),
+                "above": shown(r.above) if r.above else None,
+                "share": shown(r.share) if r.share else f"未满部分占{shown(r.whole or r.below)}的比例",
+                "phrase": r.phrase}
     if isinstance(r, Window):
         assert r.start is not None
         return {"kind": "window", "from": shown(r.start), "to": shown(r.end), "year": r.year, "phrase": r.phrase}

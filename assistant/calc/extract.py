@@ -20,7 +20,9 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
-from assistant.calc.extract_shares import installments
+from assistant.calc.extract_refunds import refunds
+from assistant.calc.extract_scaled import scaled_bars
+from assistant.calc.extract_shares import due_dates, installments
 from assistant.calc.extract_text import (
     LEADING_MARK,
     NUM,
@@ -36,7 +38,7 @@ from assistant.calc.extract_text import (
     quantities,
     trim,
 )
-from assistant.calc.extract_tiers import tiers, tiers_across_items
+from assistant.calc.extract_tiers import column, row_head, tiers, tiers_across_items
 from assistant.calc.extract_types import (
     KINDS,
     Cap,
@@ -48,6 +50,7 @@ from assistant.calc.extract_types import (
     Rule,
     Threshold,
     Tiers,
+    Variant,
     Window,
     check,
     count_of,
@@ -62,7 +65,7 @@ __all__ = ["KINDS", "Extraction", "Rule", "check", "extract_chunks", "extract_do
 
 _PER_RE = re.compile(
     rf"每(?P<f1>[月年次])?(?:(?:{alt(lexicon()['per_verbs'])})?(?:\d+|一)?|每)?"
-    r"(?P<per>平方米|人次|人|名|家|户|个|场)(?:每(?P<f2>[月年次]))?(?P<gap>[^，。；每\d]{0,12})$"
+    r"(?P<per>平方米|人次|人|名|家|户|个|场)(?:[\u4e00-\u9fff]{0,4}?每(?P<f2>[月年次]))?(?P<gap>[^，。；每\d]{0,12})$"
 )
 _SLASH_RE = re.compile(r"^/(?P<per>家|人|平方米|个|户)")
 _RATE_RE = re.compile(r"按照?(?P<base>[^，。；]{1,24}?)的$")
@@ -82,14 +85,55 @@ def _per_unit(doc_id: str, label: str, text: str, q: Quantity, op: tuple[str, st
         if m and (op is None or any(w in before for w in lexicon()["rate_words"])):
             per = "人" if m.group("per") == "名" else m.group("per")
             freq = m.group("f1") or m.group("f2") or ""
+            year = re.search(f"第([{_YEAR_NUMS}])年", before)
             return PerUnitCapped(doc_id, label, text[clause:phrase_end], _reward_subject(text, end),
-                                 as_figure(q), per, freq, op is not None)
+                                 as_figure(q), per, freq, op is not None,
+                                 years=(_YEAR_NUMS.index(year.group(1)) + 1,) if year else ())
     if q.kind == "percent" and op is None:
         m = _RATE_RE.search(before)
         if m:
             return PerUnitCapped(doc_id, label, text[clause:phrase_end], _reward_subject(text, end),
                                  as_figure(q), "", "", False, base=trim(m.group("base")))
     return None
+
+
+_YEAR_NUMS = "一二三四五"
+# "第一年、第二年、第三年分别按照每月每平方米30元、20元、10元": one rate per year, in order.
+_YEARS_EACH = re.compile(f"(?P<years>第[{_YEAR_NUMS}]年(?:、第[{_YEAR_NUMS}]年)+)分别")
+_MORE_AMOUNTS = re.compile(r"^(?:、[\d.]+元)+")
+
+
+def _by_year(text: str, q: Quantity, pu: PerUnitCapped) -> tuple[list[PerUnitCapped], tuple[int, int]]:
+    """The rates of a list "第一年、第二年…分别按照…30元、20元、10元", each with its year, and
+    the span of the amounts read (none: the rate alone)."""
+    start, end = q.span
+    years = _YEARS_EACH.search(text[clause_start(text, start):start])
+    more = _MORE_AMOUNTS.match(text[end:])
+    if pu.amount.unit != "元" or years is None or more is None:
+        return [pu], (start, end)
+    numbers = [_YEAR_NUMS.index(y) + 1 for y in re.findall(f"第([{_YEAR_NUMS}])年", years.group("years"))]
+    amounts = [pu.amount, *(Figure(Decimal(a[:-1]), "元", a) for a in more.group().strip("、").split("、"))]
+    if len(numbers) != len(amounts):
+        return [pu], (start, end)
+    return [replace(pu, amount=a, years=(n,)) for n, a in zip(numbers, amounts, strict=True)], (start, end + more.end())
+
+
+def _variants(rates: list[PerUnitCapped], text: str) -> tuple[list[Variant], list[PerUnitCapped]]:
+    """"入驻分园区的，按照…每平方米补贴标准的80%给予补贴": a rate of the document's own standard
+    is not a payment of a sum the asker gives, it scales the unit's other rates for those its
+    condition names. (variants, the rates left)."""
+    found: list[Variant] = []
+    rest: list[PerUnitCapped] = []
+    for r in rates:
+        if r.amount.unit == "%" and r.base.endswith(tuple(lexicon()["standard_words"])):
+            at = text.find(r.phrase)
+            sentence = clause_start(text, at, SENTENCE_END) if at >= 0 else at
+            condition = trim(text[sentence:clause_start(text, at)].strip("，,：: ")) if at > 0 else ""
+            if condition:
+                found.append(Variant(condition, r.amount, r.phrase))
+            continue
+        rest.append(r)
+    return found, rest
 
 
 def _reward_subject(text: str, end: int) -> str:
@@ -110,7 +154,9 @@ def _reward_subject(text: str, end: int) -> str:
     found = re.findall(rf"(?:给予)?([^，。；给予]{{0,10}}?(?:{words}))", earlier)
     if found and trim(found[-1]):
         return trim(found[-1])
-    return trim(re.split("按照|按|每", before)[0])
+    own = trim(re.split("按照|按|每", before)[0])
+    # "①输送普通员工的，每人400元": what the item pays for is its condition
+    return own or trim(LEADING_MARK.sub("", earlier).rstrip("，,"))
 
 
 _PERIOD_RE = re.compile(
@@ -172,7 +218,11 @@ def _periodic(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[tupl
         clause = clause_start(text, m.start())
         start_text = text[m.start("m1"):m.end("d1") + 1]
         end_text = text[m.end("d1") + 2:m.end()]
-        rules.append(Window(doc_id, label, text[clause:m.end()], trim(text[clause:m.start()]),
+        # "于每年5月1日至5月31日推荐申报": what the window is for may follow it
+        event = trim(text[m.end():clause_end(text, m.end())])
+        event = event if event and not re.search(r"\d", event) else ""
+        rules.append(Window(doc_id, label, text[clause:m.end() + (len(text[m.end():clause_end(text, m.end())]) if event else 0)],
+                            re.sub("[于在]$", "", trim(text[clause:m.start()])) + event,
                             _month_day(m.group("m1"), m.group("d1"), start_text),
                             _month_day(m.group("m2") or m.group("m1"), m.group("d2"), end_text),
                             year))
@@ -250,6 +300,8 @@ def extract_unit(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[C
     lex = lexicon()
     rules, used = tiers(doc_id, label, text)
     rules += installments(doc_id, label, text)
+    rules += refunds(doc_id, label, text, used)
+    rules += due_dates(doc_id, label, text)
     for find in (_periodic, _deadlines):
         found, spans = find(doc_id, label, text)
         rules += found
@@ -276,7 +328,9 @@ def extract_unit(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[C
             continue
         pu = _per_unit(doc_id, label, text, q, op_word if op else None)
         if isinstance(pu, PerUnitCapped):
-            per_units.append((pu, clause_start(text, s, SENTENCE_END)))
+            each, span = _by_year(text, q, pu)
+            per_units += [(p, clause_start(text, s, SENTENCE_END)) for p in each]
+            used.append(span)
             continue
         if op is None:
             if q.kind == "amount" and re.search(alt(lex["reward_words"]), text[clause_start(text, s):s]):
@@ -301,9 +355,17 @@ def extract_unit(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[C
         applies = trim(after[1:]) if after.startswith("的") else ""
         if not subject:
             subject = trim(after)
+        if row_head(text, s):
+            # a table of cells: the row says what is measured, the column whom the bar is for
+            subject, applies = row_head(text, s), column(text, s)
         basis = "、".join(words)
         rules.append(Threshold(doc_id, label, text[clause:clause_end(text, e)], subject, op,
                                as_figure(q, text), basis, of, applies))
+    variants, kept = _variants([p for p, _ in per_units], text)
+    per_units = [(p, at) for p, at in per_units if p in kept]
+    if variants:
+        per_units = [(replace(p, variants=tuple(variants)) if p.amount.unit == "元" else p, at)
+                     for p, at in per_units]
     # "期限最长N年" binds the rates of its own sentence; one that binds none is a ceiling itself.
     bound: set[int] = set()
     for p, at in per_units:
@@ -373,6 +435,7 @@ def extract_chunks(chunks: Sequence[Chunk]) -> Extraction:
                 r = replace(r, caps=(*r.caps, *amount_caps))
             out.append(r)
     out += tiers_across_items(per_unit)
+    out += scaled_bars(chunks, out)
     out = _sibling_count_caps(out)
     # A cap that no rate or table takes is a ceiling in its own right.
     taken = {(c.figure.label, c.phrase) for r in out if isinstance(r, (PerUnitCapped, Tiers)) for c in r.caps}

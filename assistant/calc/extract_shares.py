@@ -1,4 +1,4 @@
-"""Sums paid in yearly shares ("安家补贴分三年发放，第一年发放40%，第二年、第三年各发放30%"),
+"""Dated deadlines ("意见反馈截止时间为2024年6月20日"), and sums paid in yearly shares ("安家补贴分三年发放，第一年发放40%，第二年、第三年各发放30%"),
 found in a unit's text for assistant.calc.extract. Only a schedule whose shares add up to the
 whole is kept: anything else is not a reading we can be sure of."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from assistant.calc.extract_types import Figure, Installments
+from assistant.calc.extract_types import DueDate, Figure, Installments
 
 _YEARS = r"第[一二三四五]年(?:、第[一二三四五]年)*"
 _PAID = r"发放|拨付|兑现|支付"
@@ -33,3 +33,16 @@ def installments(doc_id: str, label: str, text: str) -> list[Installments]:
     subject = re.split(rf"分[一二三四五两\d]+年|分期|(?:{_PAID})", before)[0].strip("，, ")
     phrase = _LEADING.sub("", text[head:found[-1].end()].strip())
     return [Installments(doc_id, label, phrase, subject, tuple(shares))]
+
+
+_DUE = re.compile(r"(?P<what>[^，。；：\n]{2,24}?)(?:截止(?:时间|日期)?为|截至|截止到)(?P<d>(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<dd>\d{1,2})日)")
+
+
+def due_dates(doc_id: str, label: str, text: str) -> list[DueDate]:
+    """"意见反馈截止时间为2024年6月20日": the thing due and its date."""
+    out: list[DueDate] = []
+    for m in _DUE.finditer(text):
+        value = Decimal(int(m.group("y")) * 10000 + int(m.group("m")) * 100 + int(m.group("dd")))
+        what = _LEADING.sub("", m.group("what")).strip()
+        out.append(DueDate(doc_id, label, m.group(0), what, Figure(value, "年月日", m.group("d"))))
+    return out

@@ -90,6 +90,13 @@ def prefix_op(text: str, start: int) -> tuple[str, str] | None:
     for word in sorted(ops(), key=len, reverse=True):
         if before.endswith(word):
             return word, ops()[word]
+    # "每家机构每年最多补贴20人", "最多支持3个驿站": a ceiling word, then the verb of what is capped
+    for verb in lexicon()["cap_verbs"]:
+        if before.endswith(verb):
+            head = before[:-len(verb)]
+            for word in sorted(ops(), key=len, reverse=True):
+                if head.endswith(word) and ops()[word] == "<=":
+                    return word + verb, "<="
     return None
 
 

@@ -35,12 +35,24 @@ _BOUND = rf"(?:{NUM})(?:[万亿]?元|家|人|平方米)"
 _TIER_RE = re.compile(
     rf"(?P<lo>{_BOUND})至(?P<hi>{_BOUND})的?[（(](?P<bounds>[^）)]*)[）)]的?"
 )
+# Each bound with its own word in brackets: "500万元（含）至1000万元（不含）的" (a table cell too).
+_SAID = r"[（(](?:不包含|包含|不含|含)[）)]"
+_BRACKETED_RE = re.compile(rf"(?P<lo>{_BOUND})(?P<lw>{_SAID})至(?P<hi>{_BOUND})(?P<hw>{_SAID})的?")
 
 
 def _amount(text: str) -> Figure | None:
     """The one bound a tier's words hold: an amount, area or count."""
     qs = [q for q in quantities(text) if q.kind in ("amount", "area", "count")]
     return as_figure(qs[0]) if len(qs) == 1 else None
+
+
+def _said_of(m: re.Match[str], lo: Figure, hi: Figure) -> dict[Decimal, bool]:
+    """Which bounds a row includes: from the words in its brackets, "（含X，不含Y）" after both
+    bounds or "（含）"/"（不含）" right after each."""
+    if "bounds" in m.groupdict():
+        return _bound_words(m.group("bounds"))
+    inclusive = lexicon()["tier_inclusive"]
+    return {lo.value: m.group("lw")[1:-1] in inclusive, hi.value: m.group("hw")[1:-1] in inclusive}
 
 
 def _bound_words(bounds: str) -> dict[Decimal, bool]:
@@ -63,11 +75,22 @@ def _reward_after(text: str, start: int, stop: int) -> tuple[Quantity, bool] | N
     return None
 
 
-def tiers(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[tuple[int, int]]]:
-    """A table "X至Y（含X，不含Y）的，奖励Z", or one written with bound words (see `_worded`)."""
+_LEAD = re.compile(r"(?P<what>[^，。；：:\n]*?)(?:达到|符合|按照)(?:下列|以下|如下)")
+
+
+def _lead_subject(text: str) -> str:
+    """What a table's rows measure, from the sentence that introduces it ("入驻机构年度纳税额达到
+    下列标准的，给予一次性奖励："), when the rows do not say."""
+    found = list(_LEAD.finditer(text))
+    return trim(found[-1].group("what")) if found else ""
+
+
+def tiers(doc_id: str, label: str, text: str, lead: str = "") -> tuple[list[Rule], list[tuple[int, int]]]:
+    """A table "X至Y（含X，不含Y）的，奖励Z", or one written with bound words (see `_worded`).
+    `lead`: the text introducing the table when it is not in `text` (a parent item's)."""
     norm = normalize_width(text)
-    matches = list(_TIER_RE.finditer(norm))
-    if len(matches) < 2:
+    matches = sorted([*_TIER_RE.finditer(norm), *_BRACKETED_RE.finditer(norm)], key=lambda m: m.start())
+    if not matches:
         return _worded(doc_id, label, text)
     rows: list[TierRow] = []
     pres: list[str] = []
@@ -81,19 +104,19 @@ def tiers(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[tuple[in
         if found is None or lo is None or hi is None:
             continue
         reward, ceiling = found
-        said = _bound_words(m.group("bounds"))
+        said = _said_of(m, lo, hi)
         row_start = max(clause_start(norm, m.start()), prev_end)
         prev_end = reward.span[1]
-        pres.append(trim(text[row_start:m.start()]))
+        pres.append(column(norm, m.start()) or trim(text[row_start:m.start()]))
+        bounds = text[m.start("bounds"):m.end("bounds")] if "bounds" in m.groupdict() else m.group(0)
         rows.append(TierRow(Bound(lo, said.get(lo.value)), Bound(hi, said.get(hi.value)), as_figure(reward),
-                            ceiling, text[m.start("bounds"):m.end("bounds")],
-                            text[row_start:reward.span[1]].strip()))
+                            ceiling, bounds, text[row_start:reward.span[1]].strip()))
         used += [m.span(), reward.span]
-    if len(rows) < 2:
-        return [], []
+    if not rows:
+        return _worded(doc_id, label, text)
     # The open top: "30亿元及以上的，一次性奖励100万元", after the last bounded row.
     last = used[-1][1]
-    top_re = re.compile(rf"(?P<lo>{_BOUND})(?P<w>{alt(lexicon()['open_top'])})")
+    top_re = re.compile(rf"(?P<lo>{_BOUND})(?:{_SAID})?(?P<w>{alt(lexicon()['open_top'])})")
     top = top_re.search(norm, last)
     if top:
         stop = clause_end(norm, clause_end(norm, top.end(), SENTENCE_END) + 1, SENTENCE_END)
@@ -102,15 +125,43 @@ def tiers(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[tuple[in
         if found and lo:
             reward, ceiling = found
             row_start = max(clause_start(norm, top.start()), prev_end)
-            pres.append(trim(text[row_start:top.start()]))
+            pres.append(column(norm, top.start()) or trim(text[row_start:top.start()]))
             rows.append(TierRow(Bound(lo, True), None, as_figure(reward), ceiling,
                                 text[top.start():top.end()], text[row_start:reward.span[1]].strip()))
             used += [top.span(), reward.span]
+    if len(rows) < 2:  # one row is no table
+        return _worded(doc_id, label, text)
     named = [p for p in pres if p]
-    subject = Counter(named).most_common(1)[0][0] if named else ""
     first = clause_start(norm, matches[0].start())
+    subject = Counter(named).most_common(1)[0][0] if named else _lead_subject(lead + text[:first])
     phrase = text[first:used[-1][1]].strip()
     return [Tiers(doc_id, label, phrase, subject, tuple(rows))], _spans_of(text, used, first)
+
+
+_CELL = "｜|"
+
+
+def row_head(text: str, pos: int) -> str:
+    """In a table of cells, the first cell of the row `pos` is in (what the row measures)."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    first = re.split(f"[{_CELL}]", text[line_start:pos])
+    return trim(first[0]) if len(first) > 1 else ""
+
+
+def column(text: str, pos: int) -> str:
+    """In a table written as rows of cells ("档次｜上一年度营业收入｜奖励金额"), the header of the
+    column `pos` is in: what the bounds measure. "" outside such a table."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    if not any(c in text[line_start:pos] for c in _CELL):
+        return ""
+    column = len(re.findall(f"[{_CELL}]", text[line_start:pos]))
+    header = ""
+    for line in text[:max(line_start - 1, 0)].split("\n")[::-1]:
+        cells = re.split(f"[{_CELL}]", line)
+        if len(cells) == 1:
+            break
+        header = trim(cells[column]) if column < len(cells) else ""
+    return header  # the top row of the table
 
 
 def _spans_of(text: str, used: list[tuple[int, int]], first: int) -> list[tuple[int, int]]:
@@ -133,7 +184,10 @@ def tiers_across_items(per_unit: list[tuple[Chunk, list[Rule], list[Cap]]]) -> l
     for items in groups.values():
         if len(items) < 2:
             continue
-        found, _ = tiers(items[0].doc_id, items[0].article, "\n".join(c.text for c in items))
+        parent = parent_of(items[0].article)
+        lead = next((c.text for c, _, _ in per_unit if c.doc_id == items[0].doc_id and parent is not None
+                     and _path(c.article) == parent), "")
+        found, _ = tiers(items[0].doc_id, items[0].article, "\n".join(c.text for c in items), lead)
         for table in found:
             assert isinstance(table, Tiers)
             rows = []
@@ -153,6 +207,15 @@ def tiers_across_items(per_unit: list[tuple[Chunk, list[Rule], list[Cap]]]) -> l
                 out.append(replace(table, unit=first, phrase=rows[0].phrase, rows=tuple(rows)))
     return out
 
+
+
+def _path(label: str) -> tuple[Any, ...] | None:
+    from assistant import outline
+
+    try:
+        return tuple(outline.label_path(label))
+    except Exception:  # noqa: BLE001 - a label the grammar cannot read
+        return None
 
 
 # ---------------------------------------------------------------- tiers written with words

@@ -14,7 +14,8 @@ from typing import Any
 from assistant.calc.numbers import parse_quantity
 from assistant.errors import CalcError
 
-KINDS = ("threshold", "tiers", "per_unit_capped", "period", "window", "deadline", "installments")
+KINDS = ("threshold", "tiers", "per_unit_capped", "period", "window", "deadline", "installments", "refund",
+         "scaled_bars", "due_date")
 
 # ---------------------------------------------------------------- records
 
@@ -101,6 +102,16 @@ class Tiers(Rule):
 
 
 @dataclass(frozen=True)
+class Variant:
+    """"入驻分园区的，按照…补贴标准的80%给予补贴": the rate scaled by `factor` for those the
+    `condition` words name."""
+
+    condition: str
+    factor: Figure
+    phrase: str
+
+
+@dataclass(frozen=True)
 class PerUnitCapped(Rule):
     amount: Figure  # 元 per unit, or a rate in % of `base`
     per: str  # 平方米 / 人 / 家 / 人次 …, or "" for a rate
@@ -109,11 +120,14 @@ class PerUnitCapped(Rule):
     base: str = ""  # a rate's base: "购房合同价格"
     caps: tuple[Cap, ...] = ()
     longest: Figure | None = None  # "补贴期限最长2年"
+    years: tuple[int, ...] = ()  # "第二年按照每月每平方米18元": the years of payment it is for
+    variants: tuple[Variant, ...] = ()
 
     kind = "per_unit_capped"
 
     def figures(self) -> tuple[Figure, ...]:
-        return (self.amount, *(c.figure for c in self.caps), *([self.longest] if self.longest else []))
+        return (self.amount, *(c.figure for c in self.caps), *([self.longest] if self.longest else []),
+                *(v.factor for v in self.variants))
 
 
 @dataclass(frozen=True)
@@ -165,6 +179,53 @@ class Installments(Rule):
 
 
 @dataclass(frozen=True)
+class Refund(Rule):
+    """"入驻满12个月不满36个月迁出的，按照未满月数占36个月的比例退回已享受的入驻奖励和房租补贴",
+    "连续经营未满2年退出的，退回已享受房租补贴的50%": what was received is paid back, a share of
+    it (`share`) or the share of the period not served (`share` None), when leaving before
+    `below` (and, if written, after `above`)."""
+
+    below: Figure  # 不满36个月 → 36月 (not included)
+    above: Figure | None  # 满12个月 → 12月 (included)
+    share: Figure | None  # 50% / 全部 (100%); None: in proportion to the time not served
+    whole: Figure | None  # "占36个月": what the time not served is a share of (else `below`)
+    received: str  # what is paid back: "已享受的入驻奖励和房租补贴"
+
+    kind = "refund"
+
+    def figures(self) -> tuple[Figure, ...]:
+        return tuple(f for f in (self.below, self.above, self.share, self.whole) if f is not None)
+
+
+@dataclass(frozen=True)
+class DueDate(Rule):
+    """"意见反馈截止时间为2024年6月20日": a dated deadline (value yyyymmdd, unit 年月日)."""
+
+    due: Figure
+
+    kind = "due_date"
+
+    def figures(self) -> tuple[Figure, ...]:
+        return (self.due,)
+
+
+@dataclass(frozen=True)
+class ScaledBars(Rule):
+    """"专业性产业园，园区建筑面积、入驻机构数量…三项指标，按照附表1所列…指标的60%执行": the bars
+    of another unit (an annex table), scaled by `factor` for those the rule's subject (its first
+    clause, the condition) names. Each bar is kept as a `Cap`: scope = what it measures, op, its
+    figure (labelled with its own unit), of = the table column it is in."""
+
+    factor: Figure
+    bars: tuple[Cap, ...]
+
+    kind = "scaled_bars"
+
+    def figures(self) -> tuple[Figure, ...]:
+        return (self.factor, *(b.figure for b in self.bars))
+
+
+@dataclass(frozen=True)
 class Extraction:
     rules: tuple[Rule, ...]
     dropped: tuple[tuple[Rule, str], ...] = field(default=())  # a rule that failed `check`, and why
@@ -178,12 +239,17 @@ class Extraction:
 
 def _reread(fig: Figure) -> Decimal | None:
     """The figure's value read again from its own words, independently of how it was found."""
+    if fig.unit == "年月日":
+        m = re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日", fig.text)
+        return Decimal(int(m.group(1)) * 10000 + int(m.group(2)) * 100 + int(m.group(3))) if m else None
     if fig.unit == "月日":
         m = re.fullmatch(r"(?:每年|当年|次年)?(\d{1,2})月(?:(\d{1,2})日|底)", fig.text)
         return Decimal(int(m.group(1)) * 100 + int(m.group(2) or 0)) if m else None
     if fig.unit == "%" and "%" not in fig.text:
         from assistant.calc.extract_text import lexicon
 
+        if fig.text in lexicon()["half_words"]:
+            return Decimal("0.5")  # "减半执行"
         return Decimal(1) if fig.text in lexicon()["whole_words"] else None  # "全额退回": 100%
     if fig.unit in ("次", "届"):
         return count_of(fig.text[:-1])

@@ -23,14 +23,18 @@ from assistant.calc.extract_types import (
     Bound,
     Cap,
     Deadline,
+    DueDate,
     Figure,
     Installments,
     Period,
     PerUnitCapped,
+    Refund,
     Rule,
+    ScaledBars,
     Threshold,
     TierRow,
     Tiers,
+    Variant,
     Window,
 )
 from assistant.errors import CalcError
@@ -39,11 +43,11 @@ from assistant.types import Chunk
 RULES_FILE = "rules.json"
 # Bump when the extractor reads text differently: stored rules of unchanged documents are then
 # extracted again instead of reused.
-EXTRACTOR_VERSION = 3
+EXTRACTOR_VERSION = 12
 EXTRACTED = "extracted"
 REVIEWED = "reviewed"
 _CLASSES: dict[str, type[Rule]] = {
-    c.kind: c for c in (Threshold, Tiers, PerUnitCapped, Period, Window, Deadline, Installments)
+    c.kind: c for c in (Threshold, Tiers, PerUnitCapped, Period, Window, Deadline, Installments, Refund, ScaledBars, DueDate)
 }
 
 
@@ -100,13 +104,23 @@ def rule_from_json(data: Mapping[str, Any]) -> Rule:
     if cls is PerUnitCapped:
         return PerUnitCapped(**base, amount=_must_fig(data["amount"]), per=data["per"],
                              frequency=data["frequency"], ceiling=data["ceiling"], base=data.get("base", ""),
-                             caps=tuple(_cap(c) for c in data.get("caps", ())), longest=_fig(data.get("longest")))
+                             caps=tuple(_cap(c) for c in data.get("caps", ())), longest=_fig(data.get("longest")),
+                             years=tuple(data.get("years", ())),
+                             variants=tuple(Variant(v["condition"], _must_fig(v["factor"]), v["phrase"])
+                                            for v in data.get("variants", ())))
     if cls is Period:
         return Period(**base, every=_must_fig(data["every"]), times=_fig(data.get("times")))
     if cls is Window:
         return Window(**base, start=_fig(data.get("start")), end=_must_fig(data["end"]), year=data["year"])
     if cls is Installments:
         return Installments(**base, shares=tuple((tuple(y), _must_fig(f)) for y, f in data["shares"]))
+    if cls is DueDate:
+        return DueDate(**base, due=_must_fig(data["due"]))
+    if cls is ScaledBars:
+        return ScaledBars(**base, factor=_must_fig(data["factor"]), bars=tuple(_cap(c) for c in data["bars"]))
+    if cls is Refund:
+        return Refund(**base, below=_must_fig(data["below"]), above=_fig(data.get("above")),
+                      share=_fig(data.get("share")), whole=_fig(data.get("whole")), received=data["received"])
     return Deadline(**base, period=_must_fig(data["period"]), meaning=data["meaning"], start=data.get("start", ""))
 
 

@@ -1,0 +1,74 @@
+"""Paying back what was received when leaving early, found in a unit's text for
+assistant.calc.extract: "连续经营未满2年退出产业园的，退回已享受房租补贴的50%", "入驻满12个月不满36个月
+迁出的，按照未满月数占36个月的比例退回已享受的入驻奖励和房租补贴", "未满5年迁出本市的，应当按照未满
+年限的比例退回已享受的补贴资金", "入驻不满12个月迁出的，退回已享受的全部扶持资金"."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from assistant.calc.extract_text import LEADING_MARK, NUM, alt, lexicon, trim
+from assistant.calc.extract_types import Figure, Refund
+from assistant.calc.numbers import parse_duration
+
+_SPAN = r"(?:个月|年)"
+_CONDITION = re.compile(
+    rf"(?:满(?P<lo>(?:{NUM}){_SPAN}))?(?:不满|未满)(?P<hi>(?:{NUM}){_SPAN})(?P<rest>[^，。；]*?)的[，,]")
+
+
+def _duration(words: str) -> Figure | None:
+    try:
+        q = parse_duration(words)
+    except Exception:  # noqa: BLE001 - not a duration we can read: no rule
+        return None
+    return Figure(q.number, q.unit, words)
+
+
+def refunds(doc_id: str, label: str, text: str, used: list[tuple[int, int]]) -> list[Refund]:
+    lex = lexicon()
+    verbs = alt(lex["refund_verbs"])
+    whole_words = alt(lex["whole_words"])
+    out: list[Refund] = []
+    for m in _CONDITION.finditer(text):
+        if any(a <= m.start() < b for a, b in used):
+            continue
+        stop = min([len(text), *(text.find(c, m.end()) for c in "。；\n" if text.find(c, m.end()) >= 0)])
+        rest = text[m.end():stop]
+        verb = re.search(verbs, rest)
+        if verb is None:
+            continue
+        below, above = _duration(m.group("hi")), _duration(m.group("lo")) if m.group("lo") else None
+        if below is None:
+            continue
+        after = rest[verb.end():]
+        share: Figure | None = None
+        whole: Figure | None = None
+        pct = re.match(r"(?P<what>[^，。；%]*?)的(?P<p>\d+(?:\.\d+)?%)", after)
+        prop = re.search(rf"未满[^，。；]{{0,4}}?(?:占(?P<n>(?:{NUM}){_SPAN}))?的比例$", rest[:verb.start()])
+        # "退回已享受的全部扶持资金", or "应当全额退回落户奖励"
+        every = re.search(whole_words, after) or re.search(f"(?:{whole_words})$", rest[:verb.start()])
+        if pct:
+            share = Figure(Decimal(pct.group("p")[:-1]) / 100, "%", pct.group("p"))
+            received = pct.group("what")
+        elif prop:
+            whole = _duration(prop.group("n")) if prop.group("n") else None
+            received = re.split("[，,]", after)[0]
+        elif every:
+            share = Figure(Decimal(1), "%", every.group())
+            received = re.split("[，,]", after)[0]
+        else:
+            continue
+        end = m.end() + verb.end() + len(received) + (len(pct.group(0)) - len(pct.group("what")) if pct else 0)
+        phrase = LEADING_MARK.sub("", text[_sentence_start(text, m.start()):end].strip())
+        out.append(Refund(doc_id, label, phrase, trim(received) or trim(m.group("rest")), below, above, share, whole,
+                          trim(received)))
+    return out
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    """The start of the clause the condition is in ("连续经营未满2年…": back to the last stop)."""
+    i = pos
+    while i > 0 and text[i - 1] not in "，,。；;\n：:":
+        i -= 1
+    return i
