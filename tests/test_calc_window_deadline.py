@@ -47,3 +47,9 @@ def test_working_days_after_the_window_named_by_its_month() -> None:
 
 def test_no_month_and_two_windows_is_not_guessed() -> None:
     assert _result("申报截止后最晚哪天审完") is None
+
+
+def test_a_time_limit_asked_without_a_date_is_not_turned_into_a_date() -> None:
+    # the text answers "几个工作日内": 20个工作日内; a date needs a start the asker gives
+    assert _result("8月那批申报，审核要几个工作日") is None
+    assert _result("8月那批申报，截止后最晚哪天审完") == "2026年9月28日"

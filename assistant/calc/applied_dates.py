@@ -58,6 +58,8 @@ def apply_deadline(rule: Deadline, ask: Ask, related: dict[str, str] | None = No
     window = _window_end(rule, ask, (related or {}).get(rule.unit, "")) if start_q is None else None
     if start_q is None and has(ask.text, "next"):
         return None  # "下一次什么时候": the window's next opening answers, not a date after its end
+    if start_q is None and has(ask.text, "span") and not has(ask.text, "due"):
+        return None  # "几天内要答复" with no date: the time limit itself answers, as the text states it
     if start_q is not None:
         start, said = start_q.day, start_q.text
     elif quarter is not None:
