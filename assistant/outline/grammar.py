@@ -43,13 +43,13 @@ STRUCTURAL = re.compile(
     rf"|\d{{1,2}}[ \u3000]+(?![{_UNIT_CHARS}])[\u4e00-\u9fff][^，。；,;]{{0,24}}$)"
 )
 
-_CLOSING = re.compile(r"^本(办法|措施|规定|细则|意见|方案|通知|规划|条例|决定|实施细则|政策)")
+_CLOSING = re.compile(r"^本(办法|措施|规定|细则|意见|方案|通知|规划|条例|决定|实施细则|政策|指南)")
 # Publication trailers after the body are not part of its last unit.
 TRAILER = re.compile(r"^(公开方式|抄送|（此件[^）]*）|\(此件[^)]*\)|主题词|印发机关|联系人[:：])")
 _DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 _ISSUER_LINE = re.compile(r"(厅|局|委员会|委|政府|办公室|办公厅|中心|小组)$")
 _TITLE_LINE = re.compile(
-    r"(办法|措施|规定|细则|方案|意见|条例|规则|制度|规划|通知|决定|公告)(（[^）]*）|\([^)]*\))?$"
+    r"(办法|措施|规定|细则|方案|意见|条例|规则|制度|规划|通知|决定|公告|指南)(（[^）]*）|\([^)]*\))?$"
 )
 
 CONTAINERS = ("bian", "zhang", "jie")
