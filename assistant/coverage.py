@@ -28,9 +28,14 @@ def unknown_share(q: Question, vocab: Vocabulary) -> tuple[float, list[str]]:
     words = list(q.subject)
     if not words:
         return 0.0, []
-    unknown = [w for w in words if not _word_known(w, vocab, q.intent.doc_ids)]
+    unknown = [w for w in words if not _known_as_any(w, vocab, q.intent.doc_ids)]
     weight = {w: vocab.idf(w) for w in words}
     return sum(weight[w] for w in unknown) / sum(weight.values()), unknown
+
+
+def _known_as_any(word: str, vocab: Vocabulary, doc_ids: Sequence[str]) -> bool:
+    """Known as itself or as a word meaning the same (员工 where the documents say 从业人员)."""
+    return any(_word_known(w, vocab, doc_ids) for w in (word, *lexicon().equivalents.get(word, ())))
 
 
 def _word_known(word: str, vocab: Vocabulary, doc_ids: Sequence[str]) -> bool:
@@ -133,8 +138,9 @@ def _unknown_nouns(part: str, q: Question, vocab: Vocabulary, texts: Sequence[st
 def _miscut(text: str, start: int, end: int, texts: Sequence[str]) -> bool:
     """Whether the word text[start:end] is a cut across a boundary the documents have: its first
     character belongs to the word before and the rest with what follows ("多少家规上企业" cut as
-    家规 where the text has 规上企业), or its last character to the word after."""
-    pieces = [text[start + 1 : end + k] for k in (1, 2)] + [
+    家规 where the text has 规上企业; "多大面积" as 多/大面积 where it has 面积), or its last
+    character to the word after."""
+    pieces = [text[start + 1 : end + k] for k in (0, 1, 2)] + [
         text[start - k : end - 1] for k in (1, 2) if start - k >= 0
     ]
     return any(len(p) >= 2 and any(p in t for t in texts) for p in pieces)

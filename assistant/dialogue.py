@@ -249,11 +249,14 @@ def _carried_topic(previous: str, index: Index) -> str:
 
 
 def is_statement(question: str) -> bool:
-    """A turn stating facts with figures and asking nothing ("我们公司主营业务收入4500万元。")."""
+    """A turn stating facts with figures and asking nothing ("我们公司主营业务收入4500万元。"): a
+    sentence, or the asker speaking of themselves. A bare phrase with a figure ("营收6000万 奖励
+    标准") is a search typed without a question word, and is answered."""
     lex = lexicon()
     text = question.strip()
     asks = lex.turn_asking.search(text) or lex.yes_no.search(text) or asked_kind(text)
-    return bool(_figures(text)) and not asks and not lex.follow_up.match(text)
+    said = text.endswith(("。", "！", "!", "．")) or lex.self_reference.search(text)
+    return bool(_figures(text)) and not asks and not lex.follow_up.match(text) and bool(said)
 
 
 def _figures(question: str) -> tuple[tuple[str, str], ...]:

@@ -47,10 +47,11 @@ _ARTEFACT = re.compile(r"\[bookmark:[^\]]*\]")
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _TERMINAL = tuple("。；：！？…”’」』）)")
 _SENTENCE_PUNCT = re.compile(r"[，。；：、]")
-# A line ending in a figure with its unit, as the rows of a table written as text end
+# A line ending in a cell after its label, as the rows of a table written as text end
 # ("年营业收入1亿元及以上：奖励80万元"): the next line is the next row, unless it carries on
-# the sentence (starts with punctuation).
-_ROW_END = re.compile(r"\d\s*(?:万元|亿元|元|平方米|㎡|家|人|名|个|%|倍|分)$")
+# the sentence (starts with punctuation). A sentence the layout broke after a figure ("达到30家"
+# / "以上的，给予…") has no such cell and is joined again.
+_ROW_END = re.compile(r"[：:][^，。；：:]{0,16}\d\s*(?:万元|亿元|元|平方米|㎡|家|人|名|个|%|倍|分)$")
 _CARRIES_ON = tuple("，,；;。、：:）)")
 # A bulleted item ("● …", "—— …", "• …") opens a line of its own, like a numbered one.
 _BULLET = re.compile(r"^(?:[●•·▪■◆◇○□➢►]|—{1,2}|-\s)")

@@ -4,7 +4,7 @@ words, equivalents and words jieba cut across a boundary are not such things."""
 
 from __future__ import annotations
 
-from assistant.coverage import asked_parts, refusal_reason, unknown_asked
+from assistant.coverage import asked_parts, refusal_reason, unknown_asked, unknown_share
 from assistant.question import Question, understand
 from assistant.route import route
 from assistant.select import vocabulary_for
@@ -69,3 +69,32 @@ def test_questions_about_the_document_itself_are_not_about_a_noun() -> None:
 def test_a_question_with_an_answerable_asking_clause_is_answered() -> None:
     assert _missing("租金补贴每平方米多少，物业费怎么交") == []
     assert _missing("物业费每平方米多少，公寓怎么申请") == ["物业费", "公寓"]
+
+
+STAFF = Chunk(
+    "s", "第五条",
+    "第五条 从业人员新取得职业技能等级证书的，给予一次性奖励1000元。吸纳离校2年内未就业高校毕业生"
+    "参加见习的，按照每人每月2000元给予见习补贴；申请人年龄不超过35周岁。产业园建成面积不低于3000平方米。",
+)
+
+
+def _missing_staff(text: str) -> list[str]:
+    return unknown_asked(_q(text), vocabulary_for([STAFF]), [STAFF.text])
+
+
+def test_everyday_words_for_the_documents_terms_are_not_missing() -> None:
+    # the asker says 员工 / 大学生 / 实习 / 岁数 where the text says 从业人员 / 高校毕业生 / 见习 / 年龄
+    assert _missing_staff("员工考了证能奖多少") == []
+    assert _missing_staff("招一个应届大学生实习每月补多少") == []
+    assert _missing_staff("多大岁数以内才能申请") == []
+    assert _missing_staff("员工的物业费补多少") == ["物业费"]  # what is asked is still missing
+
+
+def test_the_share_of_unknown_words_counts_an_equivalent_as_known() -> None:
+    q = _q("员工培训考证奖励多少")
+    assert "员工" not in unknown_share(q, vocabulary_for([STAFF]))[1]
+
+
+def test_a_noun_cut_with_the_question_word_before_it_is_not_missing() -> None:
+    # jieba cuts "多大面积" as 多/大面积; the text has 面积
+    assert _missing_staff("产业园要建多大面积才行") == []

@@ -120,6 +120,10 @@ def test_a_statement_asks_nothing() -> None:
     assert not is_statement("评估是不是两年一次")
     assert not is_statement("营业收入6000万元能拿多少")
     assert not is_statement("如果是6000万元")
+    # typed like a search, not said: answered rather than noted
+    assert not is_statement("禾源营业收入6000万元的奖励")
+    assert not is_statement("营收6000万 奖励标准")
+    assert is_statement("营业收入6000万元。") and is_statement("我们去年营收6000万")
 
 
 def test_the_reading_is_said_plainly(chain: AnswerChain) -> None:

@@ -86,6 +86,21 @@ def test_rows_of_a_table_written_as_lines_stay_rows() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "第五条 对经认定的市级产业园，入驻机构达到30家\n以上的，给予运营机构一次性奖励50万元。",
+        "第六条 对入驻的人力资源服务机构，上一年度营业收入超过1亿元\n的，给予一次性奖励。",
+        "第八条 对入驻机构为本市重点企业引进人才的，每引进1人\n给予奖励1万元。",
+        "第十条 对入驻机构给予租金补贴，补贴面积不超过300平方米\n（含）。",
+    ],
+)
+def test_a_sentence_broken_after_a_figure_is_joined_again(text: str) -> None:
+    """Only a line ending in a cell after its label ("…：奖励6万元") ends a row; prose the layout
+    broke after "30家" or "1亿元" goes on on the next line."""
+    assert clean_text(text) == [text.replace("\n", "")]
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk"])
 def test_encodings(tmp_path: Path, encoding: str) -> None:
     source = (CORPUS / "liaocheng-city-park.txt").read_text(encoding="utf-8")

@@ -32,6 +32,12 @@ def test_issuer_and_date_from_the_signature_when_the_header_has_none() -> None:
     assert (m.issuer, m.issue_date) == ("某市人力资源和社会保障局", dt.date(2024, 12, 16))
 
 
+def test_a_guide_is_titled_like_any_policy() -> None:
+    """申报指南 (often numbered 1 / 1.1): its title line is the title, not the file name."""
+    m = meta("某市人力资源服务产业园入驻申报指南（试行）", body="1 总体要求\n1.1 申报单位应当在本市注册。\n")
+    assert m.title == "某市人力资源服务产业园入驻申报指南（试行）"
+
+
 def test_a_date_in_chinese_numerals() -> None:
     assert meta("某市管理办法\n二〇二一年一月二十七日").issue_date == dt.date(2021, 1, 27)
 

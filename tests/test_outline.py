@@ -357,6 +357,29 @@ def test_outline_in_decimal_section_numbers() -> None:
     assert units["2.2.1"].chapter == "2 支持政策 / 2.2 房租补贴"
 
 
+def test_a_figure_opening_a_broken_line_is_no_decimal_section() -> None:
+    """A layout break before a figure ("奖励\n2.5 万元", "不超过\n1.5公顷") glues back on: a figure
+    with its unit, spaced or not, is neither a section (2.5 would swallow 2.3) nor a line start."""
+    text = """某市人力资源服务产业园申报指南
+为做好申报工作，制定本指南。
+1 支持政策
+1.1 规模奖励
+营业收入达到5000万元的，给予一次性奖励
+2.5 万元；用地面积不超过
+1.5公顷，每年服务不少于
+2.5小时。
+1.2 人才奖励
+每引进1名高层次人才，给予奖励1万元。
+"""
+    assert labels(text) == ["序言", "1.1", "1.2"]
+    units = {c.article: c for c in chunk_text("doc", "标题", "\n".join(clean_text(text)))}
+    assert "给予一次性奖励2.5" in units["1.1"].text and "不超过1.5公顷" in units["1.1"].text
+    for line in ("2.5 万元", "2.5  万元", "1.5公顷", "0.5亩", "3.5吨", "1.5GW", "10 万元"):
+        assert outline.match_marker(line) is None and not outline.STRUCTURAL.match(line), line
+    for line in ("1.1 人才引进", "1.2 小微企业", "2 工作目标", "3.1 公共服务"):
+        assert outline.match_marker(line) is not None and outline.STRUCTURAL.match(line), line
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     [("2.2.1讲的什么", ["2.2.1"]), ("第1.2.2条", ["1.2.2"]), ("2.2那部分", ["2.2.1", "2.2.2"]), ("1.5万元", [])],

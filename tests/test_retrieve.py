@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from assistant.cli import main
 from assistant.index import Index
-from assistant.retrieve import FusionWeights, PolicyRetriever, Retriever, fuse
+from assistant.retrieve import FusionWeights, PolicyRetriever, Retriever, fuse, validity_unit
 from assistant.route import Intent
 
 from .conftest import ROOT
@@ -64,6 +64,20 @@ def test_cross_document_question_leads_with_each_document(retriever: Retriever) 
 def test_a_named_document_asked_whether_it_applies_leads_with_its_validity_unit(retriever: Retriever) -> None:
     top = retriever.retrieve("柳州措施里引进人才的补贴政策现在还有效吗")[0]
     assert top.chunk.doc_id == LZ and "有效期" in top.chunk.text
+
+
+def test_a_document_on_trial_states_its_validity_with_试行() -> None:
+    """自…起试行，试行期2年 is the unit a validity answer cites (not the preamble), though an
+    earlier unit names another document's （试行） title."""
+    from assistant.types import Chunk
+
+    units = [
+        Chunk("d", "序言", "根据《国家级人力资源服务产业园管理办法（试行）》，制定本指南。"),
+        Chunk("d", "3.2", "3.2 审核\n市人社局在20个工作日内完成审核。"),
+        Chunk("d", "附则", "本指南自2025年1月1日起试行，试行期2年。"),
+    ]
+    assert validity_unit(units) == units[2]
+    assert validity_unit(units[:2]) is None
 
 
 def test_hybrid_hits_say_how_they_were_found(retriever: Retriever) -> None:

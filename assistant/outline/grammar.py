@@ -26,24 +26,30 @@ _CIRCLED = re.compile(rf"^([{CIRCLED}])\s*(.*)$")
 # Decimal section numbers (1.1 / 1.1.1, as 实施方案 and 申报指南 number sections), and the top
 # level written "1 总体要求" (a number, a space and a short heading). Not a figure: "1.5万元".
 _UNIT_CHARS = "万千百亿元%％倍平方米个家人名年月日号次天"
-_DEC = re.compile(rf"^(\d{{1,2}}(?:[.．]\d{{1,2}}){{1,3}})(?![\d.．])[.．]?(?:\s+|(?=[^\s\d{_UNIT_CHARS}]))(.*)$")
-_DEC_TOP = re.compile(r"^(\d{1,2})[ \u3000]+([\u4e00-\u9fff][^，。；,;]{0,24})$")
+# A figure's unit, written after a space too ("奖励\n2.5 万元" broken by the layout) or
+# without one ("1.5公顷", "2.5小时"): never the heading of a section.
+_FIGURE_UNIT = r"(?:[万亿元%％‰倍亩吨]|平方|公顷|公里|小时|周岁|个百分点)"
+_DEC = re.compile(
+    rf"^(\d{{1,2}}(?:[.．]\d{{1,2}}){{1,3}})(?![\d.．])[.．]?"
+    rf"(?:\s+(?!\s)|(?=[^\s\d{_UNIT_CHARS}A-Za-z]))(?!{_FIGURE_UNIT})(.*)$"
+)
+_DEC_TOP = re.compile(rf"^(\d{{1,2}})[ \u3000]+(?![ \u3000]|{_FIGURE_UNIT})([\u4e00-\u9fff][^，。；,;]{{0,24}})$")
 _ANNEX = re.compile(rf"^(附件|附表|附录)\s*({_NUM})?\s*(?:[:：]\s*(.*)|\s+(.*)|$|([^，。；]{{1,40}})$)")
 
 # The line that opens any structural unit; a broken line is never glued onto one of these.
 STRUCTURAL = re.compile(
     rf"^(第\s*{_NUM}\s*(?:编|章|节|条|部分)|{_CN}+\s*(?:、|[．.](?!\d))|[（(]\s*(?:{_CN}+|\d{{1,3}})\s*[）)]"
-    rf"|\d{{1,3}}\s*[．.、](?!\d)|[{CIRCLED}]|\d{{1,2}}(?:[.．]\d{{1,2}}){{1,3}}(?![\d.．])[.．]?(?:\s|[^\s\d{_UNIT_CHARS}])"
+    rf"|\d{{1,3}}\s*[．.、](?!\d)|[{CIRCLED}]|\d{{1,2}}(?:[.．]\d{{1,2}}){{1,3}}(?![\d.．])[.．]?(?:\s+(?!\s|{_FIGURE_UNIT})|(?!{_FIGURE_UNIT})[^\s\d{_UNIT_CHARS}A-Za-z])"
     rf"|\d{{1,2}}[ \u3000]+(?![{_UNIT_CHARS}])[\u4e00-\u9fff][^，。；,;]{{0,24}}$)"
 )
 
-_CLOSING = re.compile(r"^本(办法|措施|规定|细则|意见|方案|通知|规划|条例|决定|实施细则|政策)")
+_CLOSING = re.compile(r"^本(办法|措施|规定|细则|意见|方案|通知|规划|条例|决定|实施细则|政策|指南)")
 # Publication trailers after the body are not part of its last unit.
 TRAILER = re.compile(r"^(公开方式|抄送|（此件[^）]*）|\(此件[^)]*\)|主题词|印发机关|联系人[:：])")
 _DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 _ISSUER_LINE = re.compile(r"(厅|局|委员会|委|政府|办公室|办公厅|中心|小组)$")
 _TITLE_LINE = re.compile(
-    r"(办法|措施|规定|细则|方案|意见|条例|规则|制度|规划|通知|决定|公告)(（[^）]*）|\([^)]*\))?$"
+    r"(办法|措施|规定|细则|方案|意见|条例|规则|制度|规划|通知|决定|公告|指南)(（[^）]*）|\([^)]*\))?$"
 )
 
 CONTAINERS = ("bian", "zhang", "jie")
