@@ -140,7 +140,9 @@ def _miscut(text: str, start: int, end: int, texts: Sequence[str]) -> bool:
     character belongs to the word before and the rest with what follows ("多少家规上企业" cut as
     家规 where the text has 规上企业; "多大面积" as 多/大面积 where it has 面积), or its last
     character to the word after."""
-    pieces = [text[start + 1 : end + k] for k in (0, 1, 2)] + [
+    # the rest of the word alone only when its first character ends a question word (多|大面积)
+    alone = (0,) if start > 0 and lexicon().asking.fullmatch(text[start - 1 : start + 1]) else ()
+    pieces = [text[start + 1 : end + k] for k in (*alone, 1, 2)] + [
         text[start - k : end - 1] for k in (1, 2) if start - k >= 0
     ]
     return any(len(p) >= 2 and any(p in t for t in texts) for p in pieces)
