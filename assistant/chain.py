@@ -119,6 +119,8 @@ class AnswerChain:
     def _tools(self, state: dict[str, Any]) -> dict[str, Any]:
         from assistant.calc_bridge import run_calculator
 
+        if state["history"] and _asks_no_figure(state["question"]):
+            return {**state, "calc": None}
         return {**state, "calc": run_calculator(state["intent"], state["hits"], self.index, self.today)}
 
     def _compose(self, state: dict[str, Any]) -> Answer:
@@ -247,3 +249,21 @@ def _clean_question(question: str) -> tuple[str, str]:
         notice = f"问题过长（{len(text)}字），只按前{MAX_QUESTION_CHARS}字回答。"
         return text[:MAX_QUESTION_CHARS], notice
     return text, ""
+
+
+def _asks_no_figure(turn: str) -> bool:
+    """A follow-up that itself gives no figure and asks who, how often, how long (not which day)
+    or on what conditions ("那分几年给？" after "那2亿呢？"): the text answers it, not the
+    calculator run again on the figures carried from earlier turns."""
+    from assistant.calc.numbers import extract_quantities
+    from assistant.errors import CalcError
+    from assistant.lexicon import lexicon
+    from assistant.question import asked_kind
+
+    kind = asked_kind(turn)
+    if kind not in ("who", "frequency", "duration", "condition") or lexicon().date_asked.search(turn):
+        return False
+    try:
+        return not extract_quantities(turn)
+    except CalcError:
+        return False

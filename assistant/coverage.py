@@ -21,14 +21,21 @@ UNKNOWN_SHARE_LIMIT = 0.55
 SUPPORT_LIMIT = 3.5
 
 
-def unknown_share(q: Question, vocab: Vocabulary) -> tuple[float, list[str]]:
+def unknown_share(q: Question, vocab: Vocabulary, texts: Sequence[str] = ()) -> tuple[float, list[str]]:
     """How much of the question's subject occurs nowhere in the (named) documents: the
     idf-weighted share of its content words that are unknown, so that words every article
-    uses (产业园, 人力资源) count for little and a missing subject (公积金, 上市) for much."""
+    uses (产业园, 人力资源) count for little and a missing subject (公积金, 上市) for much. With
+    `texts`, a word they have as text, or a word jieba cut across a boundary they have
+    ("每月租金" as 每/月租金 where they say 租金补贴), is known."""
     words = list(q.subject)
     if not words:
         return 0.0, []
-    unknown = [w for w in words if not _known_as_any(w, vocab, q.intent.doc_ids)]
+    topic = q.topic.lower()
+    unknown = [
+        w for w in words
+        if not _known_as_any(w, vocab, q.intent.doc_ids)
+        and not (texts and (any(w in t for t in texts) or _miscut_in(topic, w, vocab, q.intent.doc_ids)))
+    ]
     weight = {w: vocab.idf(w) for w in words}
     return sum(weight[w] for w in unknown) / sum(weight.values()), unknown
 
@@ -69,10 +76,11 @@ def refusal_reason(
         return f"资料中没有{'、'.join(intent.foreign_places)}的政策文件。"
     if not hits:
         return "没有检索到相关条款。"
-    share, unknown = unknown_share(q, vocab)
+    texts = _texts(q, hits, by_doc or {})
+    share, unknown = unknown_share(q, vocab, texts)
     if share >= UNKNOWN_SHARE_LIMIT and support < SUPPORT_LIMIT:
         return f"资料中没有关于“{'、'.join(unknown)}”的规定。"
-    missing = unknown_asked(q, vocab, _texts(q, hits, by_doc or {}))
+    missing = unknown_asked(q, vocab, texts)
     if missing:
         return f"资料中没有关于“{'、'.join(missing)}”的规定。"
     return None
@@ -99,19 +107,22 @@ def unknown_asked(q: Question, vocab: Vocabulary, texts: Sequence[str]) -> list[
         return []
     missing: list[str] = []
     for part in asked_parts(q.topic):
-        in_part = _unknown_nouns(part, q, vocab, texts)
-        if not in_part:
-            return []
-        missing.extend(in_part)
+        unknown, known = _nouns(part, q, vocab, texts)
+        if known and not unknown:
+            return []  # this clause asks about something the documents have
+        missing.extend(unknown)
     return list(dict.fromkeys(missing))
 
 
-def _unknown_nouns(part: str, q: Question, vocab: Vocabulary, texts: Sequence[str]) -> list[str]:
+def _nouns(part: str, q: Question, vocab: Vocabulary, texts: Sequence[str]) -> tuple[list[str], int]:
+    """The nouns of one clause the documents never use, and how many they do use (a clause with
+    none of either, "每平米补多少", says nothing about coverage)."""
     import jieba.posseg
 
     lex = lexicon()
     content = set(content_words(part))
     missing = []
+    known = 0
     at = 0
     for token in jieba.posseg.lcut(part, HMM=False):
         start, at = at, at + len(token.word)
@@ -119,6 +130,7 @@ def _unknown_nouns(part: str, q: Question, vocab: Vocabulary, texts: Sequence[st
         if (
             word not in content
             or len(set(word)) == 1  # 啊啊啊, 哈哈: noise, not a thing asked about
+            or word.startswith("每")  # 每平方米, 每人: a measure, not a thing
             or not token.flag.startswith(lex.noun_tags)
             or lex.asking.search(word)
             or lex.yes_no.search(word)
@@ -127,25 +139,32 @@ def _unknown_nouns(part: str, q: Question, vocab: Vocabulary, texts: Sequence[st
         if any(
             _word_known(w, vocab, q.intent.doc_ids) or any(w in t for t in texts)
             for w in (word, *lex.equivalents.get(word, ()))
-        ):
-            continue
-        if _miscut(part, start, at, texts):
-            continue
-        missing.append(word)
-    return missing
+        ) or _miscut(part, start, at, vocab, q.intent.doc_ids):
+            known += 1
+        else:
+            missing.append(word)
+    return missing, known
 
 
-def _miscut(text: str, start: int, end: int, texts: Sequence[str]) -> bool:
+def _miscut(text: str, start: int, end: int, vocab: Vocabulary, doc_ids: Sequence[str]) -> bool:
     """Whether the word text[start:end] is a cut across a boundary the documents have: its first
     character belongs to the word before and the rest with what follows ("多少家规上企业" cut as
-    家规 where the text has 规上企业; "多大面积" as 多/大面积 where it has 面积), or its last
-    character to the word after."""
-    # the rest of the word alone only when its first character ends a question word (多|大面积)
-    alone = (0,) if start > 0 and lexicon().asking.fullmatch(text[start - 1 : start + 1]) else ()
+    家规 where the documents have the word 规上; "多大面积" as 多/大面积 where they have 面积), or its
+    last character to the word after. Only a word of the documents counts, not any two
+    characters of their text ("企业上市" is not 企业上规)."""
+    # the rest of the word alone: when its first character ends a question word (多|大面积), or
+    # is a one-character modifier of a word the documents use (月租金 is a 租金)
+    question_word = start > 0 and lexicon().asking.fullmatch(text[start - 1 : start + 1])
+    alone = (0,) if question_word or end - start >= 3 else ()
     pieces = [text[start + 1 : end + k] for k in (*alone, 1, 2)] + [
         text[start - k : end - 1] for k in (1, 2) if start - k >= 0
     ]
-    return any(len(p) >= 2 and any(p in t for t in texts) for p in pieces)
+    return any(len(p) >= 2 and p != text[start:end] and vocab.known(p, doc_ids) for p in pieces)
+
+
+def _miscut_in(text: str, word: str, vocab: Vocabulary, doc_ids: Sequence[str]) -> bool:
+    at = text.find(word)
+    return at >= 0 and _miscut(text, at, at + len(word), vocab, doc_ids)
 
 
 def _texts(q: Question, hits: Sequence[Hit], by_doc: Mapping[str, Sequence[Chunk]]) -> list[str]:

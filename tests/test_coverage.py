@@ -98,3 +98,16 @@ def test_the_share_of_unknown_words_counts_an_equivalent_as_known() -> None:
 def test_a_noun_cut_with_the_question_word_before_it_is_not_missing() -> None:
     # jieba cuts "多大面积" as 多/大面积; the text has 面积
     assert _missing_staff("产业园要建多大面积才行") == []
+
+
+def test_a_one_character_modifier_of_a_known_word_is_known_but_stray_characters_are_not() -> None:
+    assert _missing("月租金补贴每平方米多少") == []  # 月租金 is a 租金
+    # 上市 is not known because the text has 企业上规 or 市场: only a word of the documents counts
+    units = [Chunk("d", "第三条", "第三条 企业上规入统后给予奖励10万元，支持开拓市场。")]
+    q = _q("企业上市奖励多少")
+    assert unknown_asked(q, vocabulary_for(units), [c.text for c in units]) == ["上市"]
+
+
+def test_a_clause_naming_nothing_does_not_make_a_question_answerable() -> None:
+    # "每平米补多少" names no thing; the other clause asks about 物业费, which is missing
+    assert _missing("有物业费补贴吗，每平米补多少") == ["物业费"]

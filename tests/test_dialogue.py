@@ -174,3 +174,11 @@ def test_another_document_without_the_subject_says_so(chain: AnswerChain) -> Non
     # a subject the other document has is still answered there
     answer, _ = _talk(chain, "桐溪入驻机构租金补贴每平方米多少", "那梅岭呢")
     assert answer.answered and "12元" in answer.answer
+
+
+def test_asking_how_long_after_a_calculation_is_answered_from_the_text(chain: AnswerChain) -> None:
+    """"那补几年？" after a rent subsidy worked out for 300平方米: the period the article states,
+    not the same calculation again on the carried figure."""
+    answer, _ = _talk(chain, "桐溪租了300平方米，每月租金补贴多少", "那补几年？")
+    assert "最长2年" in answer.answer
+    assert "计算" not in answer.answer
