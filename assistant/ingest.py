@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.errors import BadDocument
 from assistant.loaders import PARSED_SUFFIXES, Limits, extract_text
-from assistant.metadata import extract_metadata
-from assistant.outline import STRUCTURAL, match_annex
+from assistant.metadata import DOC_NUMBER, extract_metadata
+from assistant.outline import BULLET, STRUCTURAL, breaks_row, match_annex
 from assistant.types import Document
 
 if TYPE_CHECKING:
@@ -47,14 +47,6 @@ _ARTEFACT = re.compile(r"\[bookmark:[^\]]*\]")
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _TERMINAL = tuple("。；：！？…”’」』）)")
 _SENTENCE_PUNCT = re.compile(r"[，。；：、]")
-# A line ending in a cell after its label, as the rows of a table written as text end
-# ("年营业收入1亿元及以上：奖励80万元"): the next line is the next row, unless it carries on
-# the sentence (starts with punctuation). A sentence the layout broke after a figure ("达到30家"
-# / "以上的，给予…") has no such cell and is joined again.
-_ROW_END = re.compile(r"[：:][^，。；：:]{0,16}\d\s*(?:万元|亿元|元|平方米|㎡|家|人|名|个|%|倍|分)$")
-_CARRIES_ON = tuple("，,；;。、：:）)")
-# A bulleted item ("● …", "—— …", "• …") opens a line of its own, like a numbered one.
-_BULLET = re.compile(r"^(?:[●•·▪■◆◇○□➢►]|—{1,2}|-\s)")
 # "发布日期：2025年3月10日" is a whole line, not a sentence broken after its colon.
 _ENDS_WITH_DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 def doc_id_for(path: Path) -> str:
@@ -148,7 +140,7 @@ def clean_text(text: str) -> list[str]:
         line = normalise_line(raw_line)
         if not line:
             continue
-        if paragraphs and _unfinished(paragraphs[-1]) and not STRUCTURAL.match(line) and not _BULLET.match(line) and not _row_break(previous, line):
+        if paragraphs and _unfinished(paragraphs[-1]) and not _opens_line(previous, line):
             paragraphs[-1] += line
         else:
             paragraphs.append(line)
@@ -156,12 +148,16 @@ def clean_text(text: str) -> list[str]:
     return paragraphs
 
 
-def _row_break(previous: str, line: str) -> bool:
-    """Whether the break after `previous` ends a row of a table written as lines, or an annex's
-    title ("附件2：…奖励标准表"), rather than a sentence broken by the layout."""
-    if match_annex(previous):
-        return True
-    return bool(_ROW_END.search(previous)) and not line.startswith(_CARRIES_ON)
+def _opens_line(previous: str, line: str) -> bool:
+    """A line that is never glued onto the one before: a structural label, a bulleted item,
+    the next row of a table written as lines, a 文号 on its own line (under a long title)."""
+    return bool(
+        STRUCTURAL.match(line)
+        or BULLET.match(line)
+        or match_annex(line)
+        or breaks_row(previous, line)
+        or DOC_NUMBER.fullmatch(line.strip("（）()"))
+    )
 
 
 def _unsupported(path: Path) -> BadDocument:

@@ -55,10 +55,10 @@ def extract_metadata(doc_id: str, paragraphs: Sequence[str]) -> DocumentMeta:
     titles = [
         p for p in header
         if _TITLE_END.search(p) and not _SENTENCE_PUNCT.search(p) and len(p) <= 60
-        and not (p.startswith("关于印发") and p.endswith("通知"))
+        and not ("关于印发《" in p and p.endswith("通知"))
     ]
     # The policy's own title is the last title-like line before the body; the notice
-    # wrapper (关于印发《…》的通知) comes first and is only a fallback.
+    # wrapper ([issuer]关于印发《…》的通知) comes first and is only a fallback.
     title = titles[-1] if titles else _wrapped_title("".join(header)) or doc_id
     if titles and (len(title) <= 6 or title.startswith(("的", "和", "及", "与"))):
         # A long title wrapped onto two lines by a page layout: "…支持措施" / "的通知".
@@ -74,7 +74,9 @@ def extract_metadata(doc_id: str, paragraphs: Sequence[str]) -> DocumentMeta:
     issue_date = next(
         (d for p in header if _DATE_LINE.fullmatch(p) and (d := parse_date(p))), None
     ) or _signature_date(paragraphs)
-    draft = next((m.group(1) for p in header[:6] if (m := _DRAFT.search(p)) and len(p) <= 20), None)
+    # A draft mark stands among the cover lines or right under the policy's title.
+    cover = header[: max(6, header.index(title) + 2)] if title in header else header[:6]
+    draft = next((m.group(1) for p in cover if (m := _DRAFT.search(p)) and len(p) <= 20), None)
     if draft is None and (m := re.search(r"[（(]([^）)]*稿)[）)]$", title)):
         draft = m.group(1)
     valid_from, from_rule = _valid_from(body, issue_date)

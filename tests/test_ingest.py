@@ -101,6 +101,14 @@ def test_a_sentence_broken_after_a_figure_is_joined_again(text: str) -> None:
     assert clean_text(text) == [text.replace("\n", "")]
 
 
+def test_a_document_number_under_a_long_title_stays_its_own_line() -> None:
+    """A notice title longer than a line reads like a sentence broken by the layout; the 文号
+    under it is a line of its own all the same, and so the salutation after it."""
+    title = "某市人力资源和社会保障局关于印发《某市人力资源服务产业园入驻机构奖励申报指南》的通知"
+    text = f"{title}\n某人社发〔2025〕17号\n各县（区）人力资源和社会保障局：\n现将指南印发给你们。"
+    assert clean_text(text) == [title, "某人社发〔2025〕17号", "各县（区）人力资源和社会保障局：", "现将指南印发给你们。"]
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk"])
 def test_encodings(tmp_path: Path, encoding: str) -> None:
     source = (CORPUS / "liaocheng-city-park.txt").read_text(encoding="utf-8")

@@ -72,6 +72,18 @@ def test_draft_marks(mark: str) -> None:
     assert m.is_draft and m.draft_label == mark.strip("（）")
 
 
+def test_a_long_cover_notice_keeps_its_number_and_the_policy_its_title_and_draft_mark() -> None:
+    """The notice wrapper (an issuer before 关于印发) is not the title; the 文号 under it is
+    read; a draft mark right under the policy's title counts however long the cover is."""
+    notice = "某市人民政府办公室关于印发《某市人力资源服务业集聚发展三年行动计划（2025—2027年）》的通知"
+    m = meta(f"{notice}\n某政办发〔2025〕12号\n各区人民政府：\n现印发给你们。\n某市人民政府办公室\n2025年2月18日")
+    assert (m.title, m.doc_number) == ("某市人力资源服务业集聚发展三年行动计划（2025—2027年）", "某政办发〔2025〕12号")
+    cover = "某省人力资源和社会保障厅\n关于公开征求《某省人力资源服务产业园认定管理实施细则（征求意见稿）》意见的公告\n某人社公告〔2026〕14号\n我厅起草了《某省人力资源服务产业园认定管理实施细则》，现全文公布，向社会公开征求意见。\n某省人力资源和社会保障厅\n2026年10月20日"
+    m = meta(f"{cover}\n某省人力资源服务产业园认定管理实施细则\n（征求意见稿）")
+    assert m.title == "某省人力资源服务产业园认定管理实施细则" and m.draft_label == "征求意见稿"
+    assert m.doc_number == "某人社公告〔2026〕14号"
+
+
 def test_a_document_without_a_draft_mark_is_not_a_draft() -> None:
     assert not meta("某市人力资源服务产业园管理办法").is_draft
 

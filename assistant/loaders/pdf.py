@@ -153,7 +153,12 @@ def _width(line: str) -> float:
 
 
 def unwrap(lines: list[str]) -> list[str]:
-    """Join lines the page width broke; keep the document's own paragraph breaks."""
+    """Join lines the page width broke; keep the document's own paragraph breaks.
+
+    Whatever the widths say, a line never continues the one before when it opens a section
+    ("1.2 申报条件"), a bulleted item ("● …", "——…") or the next row of a table written as
+    lines ("…：奖励80万元" / "年营业收入…"): clean_text keeps those apart in a .txt as well.
+    A figure at a line's start ("1.5万元…") is the sentence going on."""
     from assistant.outline import STRUCTURAL
 
     if not lines:
@@ -164,6 +169,7 @@ def unwrap(lines: list[str]) -> list[str]:
     full = widths[min(len(widths) - 1, int(len(widths) * 0.9))]
     paragraphs: list[str] = []
     previous = ""
+    flush_start = False  # the previous line began its paragraph without the indent of prose
     for line, indented in zip(lines, indents, strict=True):
         text = line.strip()
         continues = (
@@ -171,11 +177,24 @@ def unwrap(lines: list[str]) -> list[str]:
             and not (indents_mean_paragraphs and indented)
             and _width(previous) >= full - 2.5
             and not (previous.endswith(_TERMINAL) and STRUCTURAL.match(text))
+            and not _opens_line(previous, text, flush_start)
         )
         if continues:
             glue = " " if previous[-1:].isascii() and text[:1].isascii() and previous[-1:].isalnum() else ""
             paragraphs[-1] += glue + text
         else:
             paragraphs.append(text)
+        flush_start = not continues and not (indents_mean_paragraphs and indented)
         previous = text
     return paragraphs
+
+
+def _opens_line(previous: str, text: str, flush_start: bool) -> bool:
+    """A section number or a bullet always opens a line. A table's next row only follows a
+    line that began its paragraph flush (rows and annex titles are set without the indent of
+    prose): a line that ends "…20个" or begins "附件2所列…" inside a paragraph is mid-sentence."""
+    from assistant.outline import BULLET, SECTION_NUMBER, breaks_row
+
+    if SECTION_NUMBER.match(text) or BULLET.match(text):
+        return True
+    return flush_start and breaks_row(previous, text)

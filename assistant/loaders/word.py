@@ -3,8 +3,8 @@
 Automatic numbering is part of the structure: when a clerk numbers 第X条 or 一、/（一）/1.
 with Word's numbering button, the label lives in numbering.xml, not in the paragraph's text.
 It is rebuilt here (level text such as "第%1条", counters per list, deeper levels restarting)
-so the chunker sees the same labels as in a typed or exported text. Headings stay paragraphs
-of their own. Runs in the sandboxed child; every refusal is a Refusal with the reason.
+so the chunker sees the same labels as in a typed or exported text; a bulleted item keeps its
+mark ("● …"), so it stays an item of its own. Headings stay paragraphs of their own. Runs in the sandboxed child; every refusal is a Refusal with the reason.
 """
 
 from __future__ import annotations
@@ -22,6 +22,12 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DIGITS = "〇一二三四五六七八九"
 _LEGAL = "零壹贰叁肆伍陆柒捌玖"
 _STEMS = "甲乙丙丁戊己庚辛壬癸"
+# Bullets drawn in Wingdings / Symbol (private-use code points) and the Unicode mark for each;
+# "o" is the Courier New hollow circle of the second bullet level.
+_SYMBOL_BULLETS = {
+    "\uf06c": "●", "\uf0b7": "•", "\uf0a7": "▪", "\uf06e": "■", "\uf075": "◆", "\uf076": "❖",
+    "\uf0d8": "➢", "\uf0e8": "➢", "\uf0fc": "✓", "\uf0a8": "□", "\uf06f": "□", "o": "○",
+}
 
 
 def read_docx(path: Path, max_unzipped_bytes: int) -> str:
@@ -141,7 +147,9 @@ class Numbering:
         for deeper in [k for k in counters if k > ilvl]:
             del counters[deeper]  # a new item restarts the levels below it
         level = levels[ilvl]
-        if level.fmt in ("bullet", "none"):
+        if level.fmt == "bullet":
+            return bullet_mark(level.text), " "
+        if level.fmt == "none":
             return "", ""
 
         def number(match: re.Match[str]) -> str:
@@ -155,6 +163,16 @@ class Numbering:
             return "", ""
         glued = level.suffix == "nothing" or label.endswith(("、", ".", "．", "）", ")"))
         return label, "" if glued else " "
+
+
+def bullet_mark(text: str) -> str:
+    """The mark of a Word bullet as text: Word's bullet button draws a symbol-font character
+    (Wingdings "l" at U+F06C is the filled circle, Symbol U+F0B7 the dot), which means nothing
+    outside that font; the common ones become their Unicode marks, any other becomes "•"."""
+    mark = text.strip()
+    if not mark:
+        return "•"
+    return _SYMBOL_BULLETS.get(mark, "•" if "\ue000" <= mark[0] <= "\uf8ff" else mark)
 
 
 def _val(node: Any, child: str) -> str | None:

@@ -12,14 +12,17 @@ understanding, rules and answers all read structure through it.
 """
 
 from assistant.outline.grammar import (
+    BULLET,
     CIRCLED,
     CN_DIGITS,
     CONTAINERS,
+    SECTION_NUMBER,
     STRUCTURAL,
     TRAILER,
     Marker,
     Node,
     Outline,
+    breaks_row,
     decimal_parts,
     is_prose,
     is_salutation,
@@ -47,6 +50,7 @@ from assistant.outline.labels import (
 
 __all__ = [
     "ANNEXES",
+    "BULLET",
     "CIRCLED",
     "CN_DIGITS",
     "CONTAINERS",
@@ -54,9 +58,11 @@ __all__ = [
     "Node",
     "Outline",
     "Reference",
+    "SECTION_NUMBER",
     "STRUCTURAL",
     "Step",
     "TRAILER",
+    "breaks_row",
     "decimal_parts",
     "decimal_path",
     "find_references",

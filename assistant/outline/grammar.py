@@ -43,6 +43,19 @@ STRUCTURAL = re.compile(
     rf"|\d{{1,2}}[ \u3000]+(?![{_UNIT_CHARS}])[\u4e00-\u9fff][^，。；,;]{{0,24}}$)"
 )
 
+# Lines that open a line of their own even after a broken one, and what ends a row.
+# A decimal section number and a blank before words ("1.2 申报条件"): never a figure's tail,
+# which goes on with its unit ("1.5万元", "1.2 倍").
+SECTION_NUMBER = re.compile(rf"^\d{{1,2}}(?:[.．]\d{{1,2}}){{1,3}}[.．]?\s+(?![\d{_UNIT_CHARS}])\S")
+# A bulleted item ("● …", "—— …", "• …") opens a line of its own, like a numbered one.
+BULLET = re.compile(r"^(?:[●•·▪■◆◇❖○□➢►✓]|—{1,2}|-\s)")
+# A line ending in a cell after its label, as the rows of a table written as text end
+# ("年营业收入1亿元及以上：奖励80万元"): the next line is the next row, unless it carries on
+# the sentence (starts with punctuation). A sentence the layout broke after a figure ("达到30家"
+# / "以上的，给予…") has no such cell and is joined again.
+_ROW_END = re.compile(r"[：:][^，。；：:]{0,16}\d\s*(?:万元|亿元|元|平方米|㎡|家|人|名|个|%|倍|分)$")
+_CARRIES_ON = tuple("，,；;。、：:）)")
+
 _CLOSING = re.compile(r"^本(办法|措施|规定|细则|意见|方案|通知|规划|条例|决定|实施细则|政策|指南)")
 # Publication trailers after the body are not part of its last unit.
 TRAILER = re.compile(r"^(公开方式|抄送|（此件[^）]*）|\(此件[^)]*\)|主题词|印发机关|联系人[:：])")
@@ -148,6 +161,14 @@ def match_annex(line: str) -> Marker | None:
     number = to_int(m.group(2)) if m.group(2) else 0
     token = f"{m.group(1)}{number}" if number else m.group(1)
     return Marker("annex", number or 0, token, (m.group(3) or m.group(4) or m.group(5) or "").strip())
+
+
+def breaks_row(previous: str, line: str) -> bool:
+    """Whether the break after `previous` ends a row of a table written as lines, or an annex's
+    title ("附件2：…奖励标准表"), rather than a sentence broken by the layout."""
+    if match_annex(previous):
+        return True
+    return bool(_ROW_END.search(previous)) and not line.startswith(_CARRIES_ON)
 
 
 def is_prose(paragraph: str) -> bool:
