@@ -92,9 +92,12 @@ def _kind(text: str) -> str | None:
 
 
 def _other_parts_kinds(text: str) -> tuple[str, ...]:
-    """When a question asks two things (parts ended by ？ or ；), the kinds its other parts ask
-    for beyond the main one."""
+    """When a question asks two things (parts ended by ？ or ；, or clauses each with a question
+    word), the kinds its other parts ask for beyond the main one."""
     parts = _parts(text)
+    if len(parts) < 2:
+        # "多久评估一次，县里自评啥时候报上去": two clauses, each with its own question word
+        parts = [c for c in re.split(r"[，,]", text) if lexicon().asking.search(c)]
     if len(parts) < 2:
         return ()
     main = _kind(text)

@@ -154,16 +154,25 @@ def best_sentences(q: Question, chunk: Chunk, vocab: Vocabulary, limit: int = 2)
     chosen = [s for score, s in scored[:limit] if score >= 0.75 * top_score and score > 0]
     if not chosen:
         chosen = [scored[0][1]]
-    for kind in q.also:
-        # a second question in the same message: the best sentence stating what it asks
-        states = lexicon().kind(kind).states
-        own = sorted(
-            ((score_sentence(s, tokens, vocab, kind), s) for s in sentences if states.search(s.text)),
-            key=lambda pair: (-pair[0], pair[1].position),
-        )
-        if own and own[0][1] not in chosen:
-            chosen.append(own[0][1])
+    # a second question in the same message: the best sentence stating what it asks, read with
+    # the words of its own clause ("多久评估一次，县里自评啥时候报"); then the main question too
+    for kind in (*q.also, q.kind) if q.also else ():
+        best = _best_for_clause(q, kind, sentences, vocab) if kind else None
+        if best is not None and best not in chosen:
+            chosen.append(best)
     return sorted(chosen, key=lambda s: s.position)
+
+
+def _best_for_clause(q: Question, kind: str, sentences: Sequence[Sentence], vocab: Vocabulary) -> Sentence | None:
+    """The best sentence stating `kind`, scored by the words of the clause that asks it."""
+    spec = lexicon().kind(kind)
+    clause = next((c for c in re.split(r"[，,？?；;]", q.topic) if spec.asks.search(c)), "")
+    tokens = search_tokens(clause) or question_tokens(q)
+    own = sorted(
+        ((score_sentence(s, tokens, vocab, kind), s) for s in sentences if spec.states.search(s.text)),
+        key=lambda pair: (-pair[0], pair[1].position),
+    )
+    return own[0][1] if own and own[0][0] > 0 else None
 
 
 _BOUND_REACH = 12  # characters from a bound cue to the figure it bounds ("不超过实际缴纳租金的70%")

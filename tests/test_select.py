@@ -362,3 +362,25 @@ def test_a_heading_named_by_its_label_is_quoted_with_every_unit_under_it_in_orde
     assert "第三部分规定：" in text and "第四部分" not in text
     order = [text.index(t) for t in ("一核多点", "培育市场主体", "骨干企业", "细分领域")]
     assert order == sorted(order) and text.count("骨干企业") == 1
+
+
+def test_two_clauses_each_with_a_question_word_each_get_their_sentence() -> None:
+    unit = Chunk(
+        "d", "第十三条",
+        "第十三条 市人社局负责综合评估。市人社局一般每两年评估一次。县级人社部门每年要开展一次园区自评工作，"
+        "保障园区规范运营，园区自评情况于当年6月底报送市人社局。",
+    )
+    q = _q("多久评估一次，县里园区自评情况啥时候报送市人社局")
+    chosen = "".join(s.text for s in best_sentences(q, unit, vocabulary_for([unit])))
+    assert "每两年评估一次" in chosen and "6月底" in chosen
+
+
+def test_the_unit_stating_when_a_document_applies_is_not_one_mentioning_its_start() -> None:
+    from assistant.retrieve import validity_unit
+
+    units = [
+        Chunk("d", "7.1", "7.1 本细则自2026年6月1日起施行，有效期至2029年5月31日。"),
+        Chunk("d", "7.2", "7.2 本细则施行前已获得奖励的机构，按照本细则补足差额。"),
+    ]
+    assert validity_unit(units) == units[0]
+    assert _q("这个细则把哪个旧文件废了").about_validity
