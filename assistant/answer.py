@@ -9,6 +9,7 @@ clauses), `render` (text, citations, warnings)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 
 from assistant import outline
@@ -68,6 +69,9 @@ def compose(
     if exact:
         return _lookup_answer(q, exact, documents, vocab, today, by_doc or {})
     chosen = targets(q, hits, vocab)
+    if q.wants_list:
+        # a list the unit only points to ("申报材料具体见附件《申报材料清单》"): the annex lists it
+        chosen = list(dict.fromkeys(u for unit in chosen for u in (unit, *_annex_pointed(unit, by_doc or {}))))
     parts = []
     for unit in chosen:
         # a heading over points ("九、申报审核。" over ①②③) is answered with its points
@@ -159,6 +163,14 @@ def with_inside(chunk: Chunk, by_doc: Mapping[str, Sequence[Chunk]]) -> Chunk:
         return chunk
     text = "\n".join(c.text for c in (chunk, *inside))
     return Chunk(chunk.doc_id, chunk.article, text, chunk.chapter, chunk.title, chunk.order)
+
+
+_POINTS_TO_ANNEX = re.compile(r"(?:见|详见|参见|列入|列明于)\s*(附件|附表)\s*(\d*)")
+
+
+def _annex_pointed(unit: Chunk, by_doc: Mapping[str, Sequence[Chunk]]) -> list[Chunk]:
+    wanted = {f"{m.group(1)}{m.group(2)}" for m in _POINTS_TO_ANNEX.finditer(unit.text)}
+    return [c for c in by_doc.get(unit.doc_id, ()) if c.article in wanted and c.article != unit.article]
 
 
 def _only_heading(chunk: Chunk) -> bool:

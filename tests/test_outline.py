@@ -409,3 +409,12 @@ def test_articles_numbered_in_arabic_with_bulleted_items() -> None:
     assert units["第2条"].text.split("\n")[1:] == ["● 房租补贴，按季度拨付", "● 一次性入驻奖励，入驻满一年后兑现"]
     ref = outline.find_references("第三条")[0]
     assert outline.resolve(ref, list(units)) == ["第3条"]
+
+
+def test_a_point_written_inside_a_units_text_is_found_in_that_unit() -> None:
+    """"（三）下面第3点" of a notice whose （三） runs its points inline ("1.…；2.…；3.…"): （三)."""
+    labels = ["序言", "（一）", "（二）", "（三）", "附件1"]
+    assert outline.resolve(outline.find_references("（三）下面第3点说的啥")[0], labels) == ["（三）"]
+    assert outline.resolve(outline.find_references("（三）下面第3点")[0], labels, strict=False) == ["（三）"]
+    # a unit with points of its own: a point it lacks is nothing, never the unit
+    assert outline.resolve(outline.find_references("二（一）第9点")[0], ["二（一）1", "二（一）2"]) == []

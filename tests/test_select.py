@@ -384,3 +384,18 @@ def test_the_unit_stating_when_a_document_applies_is_not_one_mentioning_its_star
     ]
     assert validity_unit(units) == units[0]
     assert _q("这个细则把哪个旧文件废了").about_validity
+
+
+def test_a_list_the_unit_only_points_to_is_answered_with_the_annex() -> None:
+    import datetime as dt
+
+    from assistant.answer import compose
+    from assistant.types import DocumentMeta, Hit
+
+    docs = {"d": DocumentMeta(doc_id="d", title="某市扶持资金申报指南")}
+    how = Chunk("d", "七", "七、申报方式\n●申请扶持资金的单位网上填报，纸质材料一式两份；\n●申报材料具体见附件《申报材料清单》。", order=1)
+    annex = Chunk("d", "附件", "附件\n申报材料清单\n1.申请表；\n2.营业执照复印件；\n3.信用承诺书。", order=2)
+    q = understand(route("扶持资金申报要交哪些材料", docs))
+    answer = compose(q, [Hit(how, 1.0, "fused")], docs, [how, annex], dt.date(2026, 12, 2), by_doc={"d": [how, annex]})
+    assert "信用承诺书" in answer.answer and {c.article for c in answer.citations} == {"七", "附件"}
+    assert understand(route("这个办法到哪天为止", docs)).about_validity

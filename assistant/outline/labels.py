@@ -236,7 +236,10 @@ def resolve(ref: Reference, labels: Sequence[str], strict: bool | None = None) -
         return [labels[n - 1]] if 0 < n <= len(labels) and strict is not False else []
     for mode in ((True, False) if strict is None else (strict,)):
         if not mode:
-            return _loose(ref, paths)
+            found = _loose(ref, paths)
+            if found:
+                return found
+            break
         found = [lb for lb, p in paths if path_matches(ref.steps, p, mode)]
         if found:
             return found
@@ -245,6 +248,11 @@ def resolve(ref: Reference, labels: Sequence[str], strict: bool | None = None) -
             lb for lb, p in paths if any(path_matches(ref.steps, p[:k], mode) for k in range(1, len(p)))
         ]
         if found:
+            return found
+    if strict is not True and len(ref.steps) > 1:
+        # a point written inside a unit's own text ("（三）…1.…；2.…；3.…"): the unit holds it
+        found = resolve(Reference(ref.text, ref.steps[:-1]), labels, None)
+        if len(found) == 1 and not any(is_within(lb, found[0]) for lb in labels):
             return found
     return []
 
