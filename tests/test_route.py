@@ -121,3 +121,15 @@ def test_names_found_by_character_pairs_equal_testing_every_name() -> None:
 def test_a_level_word_no_named_document_carries_is_the_subject() -> None:
     assert "市级" in route("柳州那个措施对市级产业园有什么要求", DOCS).topic
     assert "自治区级" not in route("自治区级那个办法对园区面积有什么要求", DOCS).topic
+
+
+def test_a_gap_asked_of_one_document_is_no_comparison_with_another() -> None:
+    """"还差多少" asks a gap to the named document's bar; only a comparison cue lets a level word
+    (市级) beside the name bring in the other document of that level."""
+    from assistant.types import DocumentMeta
+
+    docs = {
+        "a": DocumentMeta(doc_id="a", title="甲市人力资源服务业培育发展办法", places=("甲市",)),
+        "b": DocumentMeta(doc_id="b", title="乙市市级人力资源服务产业园管理暂行办法", places=("乙市",)),
+    }
+    assert route("甲市想申请市级产业园，建筑面积5800平，还差多少", docs).doc_ids == ("a",)
