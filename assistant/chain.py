@@ -23,14 +23,15 @@ from assistant.dialogue import (
     describe,
     read_turn,
     state_after,
+    subject_missing_from,
     uncovered_subject,
 )
 from assistant.errors import BadQuestion
 from assistant.index import Index
-from assistant.question import understand
+from assistant.question import Question, understand
 from assistant.retrieve import Retriever
 from assistant.route import route
-from assistant.types import Answer, Chunk, Citation, ToolCall
+from assistant.types import Answer, Chunk, Citation, Hit, ToolCall
 
 if TYPE_CHECKING:
     from langchain_core.runnables import Runnable
@@ -156,11 +157,14 @@ class AnswerChain:
             support=state["support"],
             by_doc=self.index.by_doc,
         )
+        reckoned = tuple(calc.chunks) if calc is not None and calc.tools else ()
+        missing = None
         if dialogue is not None and dialogue.read_as == "document":
-            reckoned = tuple(calc.chunks) if calc is not None and calc.tools else ()
             missing = uncovered_subject(dialogue, reckoned, self.index)
-            if missing:  # "那聊城呢" where 聊城 has nothing on it: say so, quote nothing near it
-                return Answer(question=state["question"], answer=f"未找到相关规定：{missing}", answered=False, notes={"refusal": "not in document"})
+        elif answer.answered and not state["history"] and _asks_of_the_text(state["understood"], state["hits"]):
+            missing = subject_missing_from(state["effective"], reckoned, self.index, compound=True)
+        if missing:  # "那聊城呢" / "聊城…营收奖励" where 聊城 has nothing on it: say so, quote nothing near it
+            return Answer(question=state["question"], answer=f"未找到相关规定：{missing}", answered=False, notes={"refusal": "not in document"})
         return answer
 
     def _finish(self, answer: Answer, state: dict[str, Any]) -> Answer:
@@ -267,3 +271,11 @@ def _asks_no_figure(turn: str) -> bool:
         return not extract_quantities(turn)
     except CalcError:
         return False
+
+
+def _asks_of_the_text(q: Question, hits: Sequence[Hit]) -> bool:
+    """A question about what a document grants, not about the document itself or a unit it names."""
+    return not (
+        q.about_validity or q.about_draft or q.which_article or q.wants_whole or q.intent.articles
+        or any(h.via == "exact" for h in hits)
+    )

@@ -345,7 +345,15 @@ def uncovered_subject(state: DialogueState, cited: Sequence[Chunk], index: Index
     judged here."""
     if state.read_as != "document":
         return None
-    intent = route(state.question, index.documents)
+    return subject_missing_from(state.question, cited, index)
+
+
+def subject_missing_from(question: str, cited: Sequence[Chunk], index: Index, compound: bool = False) -> str | None:
+    """The one document a question names has no unit where a benefit the question names (奖励,
+    补贴 …) stands with the word saying what it is for (营业收入奖励 in a guide that rewards only
+    tax paid), and the answer cites none either: what to say instead of quoting the nearest text.
+    With `compound`, only a word written right before the benefit counts as saying what it is for."""
+    intent = route(question, index.documents)
     topic = intent.topic
     benefits = [b for b in lexicon().benefit_nouns if b in topic]
     if not benefits or len(intent.doc_ids) != 1:
@@ -364,11 +372,18 @@ def uncovered_subject(state: DialogueState, cited: Sequence[Chunk], index: Index
         # idf 2: held by at most about one article in seven of the whole index (入驻, 机构 are not)
         if vocabulary.idf(w) >= 2.0 and sum(w in u for u in units) <= len(units) * 0.3
     ]
+    if compound:
+        # asked in one breath ("营收奖励", "装修补贴"): a word saying what the benefit is for
+        # right before it, not words elsewhere in the question ("骗补有啥后果", "补贴政策找谁")
+        specific = [
+            w for w in specific if w not in lexicon().benefit_verbs and any(topic.find(w + b) >= 0 for b in benefits)
+        ]
     if not specific:
         return None
     # said together in one sentence, not merely somewhere in a long unit
     sentences = [x for u in units for x in re.split(r"[。；;\n]", u)]
-    if any(any(b in x for b in benefits) and any(w in x for w in specific) for x in sentences):
+    granting = lexicon().benefit_nouns  # 安家补助 answers 博士补贴: any benefit word will do
+    if any(any(b in x for b in granting) and any(w in x for w in specific) for x in sentences):
         return None
     if any(c.doc_id == doc_id and any(b in c.text for b in benefits) for c in cited):
         return None  # a rule of that document answered it in its own words

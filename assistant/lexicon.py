@@ -58,6 +58,7 @@ class Lexicon:
     narrowing: re.Pattern[str]  # 其中…那条: one part of what was just quoted
     reckon: re.Pattern[str]  # 能拿多少 / 够不够: a question to reckon with figures
     benefit_nouns: tuple[str, ...]  # 奖励/补贴: what a policy grants
+    benefit_verbs: frozenset[str]
     title_without_quotes: re.Pattern[str]
     not_places: frozenset[str]
     synonyms: tuple[tuple[str, str], ...]
@@ -113,6 +114,7 @@ def lexicon() -> Lexicon:
         narrowing=re.compile(_any(cues["narrowing"])),
         reckon=re.compile(_any(cues["reckon"])),
         benefit_nouns=tuple(cues["benefit_nouns"]),
+        benefit_verbs=frozenset(cues["benefit_verbs"]),
         validity_unit=re.compile(_any(data["validity_unit"])),
         validity_sentence=re.compile(_any(data["validity_sentence"])),
         levels=levels,

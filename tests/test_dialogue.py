@@ -3,6 +3,8 @@ transition of the dialogue state, with the assistant's own answers in the histor
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from assistant.chain import AnswerChain
@@ -182,3 +184,34 @@ def test_asking_how_long_after_a_calculation_is_answered_from_the_text(chain: An
     answer, _ = _talk(chain, "桐溪租了300平方米，每月租金补贴多少", "那补几年？")
     assert "最长2年" in answer.answer
     assert "计算" not in answer.answer
+
+
+SONGCHUAN = """松川市人力资源服务产业园扶持办法
+第一条 为促进松川市人力资源服务产业园发展，制定本办法。
+第二条 入驻机构应当具有独立法人资格，办公面积不少于100平方米。
+第三条 对入驻机构给予租金补贴，每月每平方米10元，补贴期限最长2年。
+第四条 对引进博士研究生的机构，每人给予安家补助6000元。
+第五条 入驻机构上一年度纳税额达到50万元的，给予一次性奖励5万元。
+第六条 运营机构每年组织一次入驻机构满意度调查。
+第七条 入驻机构应当按季度报送统计数据。
+第八条 市人社局负责入驻机构的日常监督管理。
+第九条 入驻机构变更名称的，应当在10个工作日内告知运营机构。
+第十条 运营机构应当建立入驻机构档案。
+第十一条 入驻机构退出产业园的，应当提前30日书面告知。
+第十二条 本办法自2025年3月1日起施行。
+"""
+
+
+def test_a_benefit_the_named_document_does_not_grant_is_said_to_be_missing(tmp_path: Path) -> None:
+    """"松川满意度奖励给多少" in one turn: 松川 speaks of 满意度 but grants nothing for it — say
+    so rather than quote its nearest article; a benefit it grants under another word (安家补助
+    for "博士补贴") is answered."""
+    doc = "songchuan-2025-park-measures"
+    (tmp_path / f"{doc}.txt").write_text(SONGCHUAN, encoding="utf-8")
+    report = ingest_paths([tmp_path / f"{doc}.txt"], tmp_path / "index", "hash", today=TODAY)
+    assert not report.failed
+    chain = AnswerChain(Index(tmp_path / "index", "hash"), today=TODAY)
+    missing = chain.ask("松川满意度奖励给多少")
+    assert not missing.answered and "没有关于满意度奖励的规定" in missing.answer
+    found = chain.ask("松川博士补贴每人给多少")
+    assert found.answered and "6000元" in found.answer
