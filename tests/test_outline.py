@@ -418,3 +418,5 @@ def test_a_point_written_inside_a_units_text_is_found_in_that_unit() -> None:
     assert outline.resolve(outline.find_references("（三）下面第3点")[0], labels, strict=False) == ["（三）"]
     # a unit with points of its own: a point it lacks is nothing, never the unit
     assert outline.resolve(outline.find_references("二（一）第9点")[0], ["二（一）1", "二（一）2"]) == []
+    # nor a neighbour of the unit named: 二（二）5 is not in 二（一）
+    assert outline.resolve(outline.find_references("二（二）5")[0], ["二（一）"], strict=False) == []

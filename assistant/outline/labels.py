@@ -250,8 +250,10 @@ def resolve(ref: Reference, labels: Sequence[str], strict: bool | None = None) -
         if found:
             return found
     if strict is not True and len(ref.steps) > 1:
-        # a point written inside a unit's own text ("（三）…1.…；2.…；3.…"): the unit holds it
-        found = resolve(Reference(ref.text, ref.steps[:-1]), labels, None)
+        # a point written inside a unit's own text ("（三）…1.…；2.…；3.…"): the unit named by
+        # the rest of the reference holds it, when no unit lies inside that one
+        parent = ref.steps[:-1]
+        found = [lb for lb, p in paths if len(p) == len(parent) and path_matches(parent, p, True)]
         if len(found) == 1 and not any(is_within(lb, found[0]) for lb in labels):
             return found
     return []
