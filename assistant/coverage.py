@@ -117,14 +117,16 @@ def unknown_asked(q: Question, vocab: Vocabulary, texts: Sequence[str]) -> list[
 def _nouns(part: str, q: Question, vocab: Vocabulary, texts: Sequence[str]) -> tuple[list[str], int]:
     """The nouns of one clause the documents never use, and how many they do use (a clause with
     none of either, "每平米补多少", says nothing about coverage)."""
-    import jieba.posseg
+    from assistant.warmstart import posseg_module
+
+    posseg = posseg_module()  # the tag table from the start-up cache, not dict.txt
 
     lex = lexicon()
     content = set(content_words(part))
     missing = []
     known = 0
     at = 0
-    for token in jieba.posseg.lcut(part, HMM=False):
+    for token in posseg.lcut(part, HMM=False):
         start, at = at, at + len(token.word)
         word = token.word.strip().lower()
         if (

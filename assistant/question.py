@@ -112,12 +112,14 @@ def asked_kind(text: str) -> str | None:
 def content_words(text: str) -> list[str]:
     """Subject words of a question: nouns, verbs and the like, not question vocabulary,
     function words or numbers."""
-    import jieba.posseg
+    from assistant.warmstart import posseg_module
+
+    posseg = posseg_module()  # the tag table from the start-up cache, not dict.txt
 
     lex = lexicon()
     words = []
     # HMM off: only dictionary words; HMM "new words" are mostly mis-cuts of colloquial text
-    for token in jieba.posseg.lcut(text, HMM=False):
+    for token in posseg.lcut(text, HMM=False):
         word = token.word.strip().lower()
         # a code such as "5A" is a subject; bare numbers and single letters are not
         is_code = bool(re.fullmatch(r"(?=.*\d)(?=.*[a-z])[\da-z]{2,}", word))
