@@ -5,10 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 import socket
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from assistant.chain import AnswerChain
+    from assistant.types import Answer
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -89,3 +94,29 @@ def use_hash_index(hash_index: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("ASSISTANT_EMBEDDER", "hash")
     settings.get_settings.cache_clear()
     return hash_index
+
+
+def chain_over(folder: Path, texts: Mapping[str, str]) -> AnswerChain:
+    """An answer chain over policies written in a test (doc id → text), indexed in `folder`."""
+    from assistant.chain import AnswerChain
+    from assistant.index import Index
+    from assistant.ingest import ingest_paths
+
+    paths = []
+    for doc_id, text in texts.items():
+        (folder / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+        paths.append(folder / f"{doc_id}.txt")
+    report = ingest_paths(paths, folder / "index", "hash", today=TODAY)
+    assert not report.failed, report.failed
+    return AnswerChain(Index(folder / "index", "hash"), today=TODAY)
+
+
+def talk(chain: AnswerChain, *turns: str) -> tuple[Answer, list[list[str]]]:
+    """A conversation whose history carries the assistant's own answers."""
+    history: list[list[str]] = []
+    answer = None
+    for turn in turns:
+        answer = chain.ask(turn, history)
+        history.append([turn, answer.answer])
+    assert answer is not None
+    return answer, history

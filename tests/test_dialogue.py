@@ -9,11 +9,9 @@ import pytest
 
 from assistant.chain import AnswerChain
 from assistant.dialogue import _relative_to, contextualise, state_after
-from assistant.index import Index
-from assistant.ingest import ingest_paths
 from assistant.types import Answer
 
-from .conftest import TODAY
+from .conftest import chain_over, talk
 
 TONGXI = """桐溪市人力资源服务产业园扶持办法
 第一条 为促进桐溪市人力资源服务产业园发展，制定本办法。
@@ -38,22 +36,9 @@ TX, ML = "tongxi-2025-park-measures", "meiling-2024-hr-measures"
 
 @pytest.fixture(scope="module")
 def chain(tmp_path_factory: pytest.TempPathFactory) -> AnswerChain:
-    folder = tmp_path_factory.mktemp("dialogue")
-    (folder / f"{TX}.txt").write_text(TONGXI, encoding="utf-8")
-    (folder / f"{ML}.txt").write_text(MEILING, encoding="utf-8")
-    report = ingest_paths([folder / f"{TX}.txt", folder / f"{ML}.txt"], folder / "index", "hash", today=TODAY)
-    assert not report.failed, report.failed
-    return AnswerChain(Index(folder / "index", "hash"), today=TODAY)
+    return chain_over(tmp_path_factory.mktemp("dialogue"), {TX: TONGXI, ML: MEILING})
 
 
-def _talk(chain: AnswerChain, *turns: str) -> tuple[Answer, list[list[str]]]:
-    history: list[list[str]] = []
-    answer = None
-    for turn in turns:
-        answer = chain.ask(turn, history)
-        history.append([turn, answer.answer])
-    assert answer is not None
-    return answer, history
 
 
 def _cited(answer: Answer) -> set[tuple[str, str]]:
@@ -61,24 +46,24 @@ def _cited(answer: Answer) -> set[tuple[str, str]]:
 
 
 def test_another_document_keeps_the_subject(chain: AnswerChain) -> None:
-    answer, _ = _talk(chain, "桐溪申报市级产业园入驻机构要多少家", "那梅岭呢")
+    answer, _ = talk(chain, "桐溪申报市级产业园入驻机构要多少家", "那梅岭呢")
     assert _cited(answer) == {(ML, "第二条")} and "不少于18家" in answer.answer
 
 
 def test_a_unit_alone_is_read_in_the_document_in_focus(chain: AnswerChain) -> None:
-    answer, _ = _talk(chain, "梅岭的租金补贴标准是多少", "第四条呢")
+    answer, _ = talk(chain, "梅岭的租金补贴标准是多少", "第四条呢")
     assert _cited(answer) == {(ML, "第四条")}
 
 
 def test_a_subject_of_its_own_stays_in_the_document_in_focus(chain: AnswerChain) -> None:
     # both documents have a 租金补贴; the conversation is about 桐溪
-    answer, _ = _talk(chain, "桐溪申报市级产业园面积要多大", "租金补贴每平方米给多少")
+    answer, _ = talk(chain, "桐溪申报市级产业园面积要多大", "租金补贴每平方米给多少")
     assert _cited(answer) == {(TX, "第三条")} and "15元" in answer.answer
 
 
 def test_the_document_in_focus_can_come_from_the_answer(chain: AnswerChain) -> None:
     # the first question names no document; only 梅岭 answers it, and the answer cites it
-    first, history = _talk(chain, "职业技能培训合格一人补贴多少钱")
+    first, history = talk(chain, "职业技能培训合格一人补贴多少钱")
     assert {c.doc_id for c in first.citations} == {ML}
     state = state_after(history, chain.index)
     assert state is not None and state.documents == (ML,)
@@ -100,14 +85,14 @@ def test_nothing_of_its_own_is_appended_to_the_previous_question(chain: AnswerCh
 
 def test_figures_the_previous_question_lacked_are_added_to_it(chain: AnswerChain) -> None:
     """"引进了3个呢" after a question with no figure: the subject stays, the figure joins it."""
-    answer, history = _talk(chain, "桐溪引进博士的机构有什么补助", "引进了3个呢")
+    answer, history = talk(chain, "桐溪引进博士的机构有什么补助", "引进了3个呢")
     understood = answer.notes["understood_as"]
     assert understood.startswith("桐溪引进博士的机构有什么补助") and understood.endswith("引进了3个呢")
     assert (TX, "第四条") in _cited(answer)
 
 
 def test_a_pronoun_carries_the_previous_subject(chain: AnswerChain) -> None:
-    answer, _ = _talk(chain, "桐溪对引进博士研究生的机构有什么支持", "它每人给多少钱")
+    answer, _ = talk(chain, "桐溪对引进博士研究生的机构有什么支持", "它每人给多少钱")
     assert answer.notes["understood_as"].startswith("桐溪对引进博士研究生的机构有什么支持")
     assert "8000元" in answer.answer and (TX, "第四条") in _cited(answer)
 
@@ -123,7 +108,7 @@ def test_that_one_instead_asks_the_same_of_another_thing(chain: AnswerChain) -> 
 
 def test_each_earlier_turn_is_read_in_its_conversation(chain: AnswerChain) -> None:
     # turn 2 switches to 梅岭 and keeps the subject; turn 3 names a unit of 梅岭
-    answer, history = _talk(chain, "桐溪租金补贴期限多长", "那梅岭呢", "第二条呢")
+    answer, history = talk(chain, "桐溪租金补贴期限多长", "那梅岭呢", "第二条呢")
     state = state_after(history[:2], chain.index)
     assert state is not None and state.documents == (ML,)
     assert _cited(answer) == {(ML, "第二条")}
@@ -135,12 +120,12 @@ def test_a_question_across_documents_starts_afresh(chain: AnswerChain) -> None:
 
 
 def test_a_question_naming_its_own_document_starts_afresh(chain: AnswerChain) -> None:
-    answer, _ = _talk(chain, "桐溪租金补贴多少", "梅岭申报市级产业园建筑面积不少于多少平方米")
+    answer, _ = talk(chain, "桐溪租金补贴多少", "梅岭申报市级产业园建筑面积不少于多少平方米")
     assert _cited(answer) == {(ML, "第二条")}
 
 
 def test_a_refusal_puts_no_document_in_focus(chain: AnswerChain) -> None:
-    first, history = _talk(chain, "上海的人才公寓怎么申请")
+    first, history = talk(chain, "上海的人才公寓怎么申请")
     assert not first.answered
     state = state_after(history, chain.index)
     assert state is not None and state.documents == ()
@@ -155,7 +140,7 @@ def test_an_instruction_in_a_question_is_not_followed(chain: AnswerChain) -> Non
 
 
 def test_an_item_alone_is_read_in_the_unit_just_quoted(chain: AnswerChain) -> None:
-    answer, history = _talk(chain, "桐溪第六条说的啥", "第三项呢")
+    answer, history = talk(chain, "桐溪第六条说的啥", "第三项呢")
     state = state_after(history[:1], chain.index)
     assert state is not None and state.unit == (TX, "第六条")
     assert _cited(answer) == {(TX, "第六条")} and "退回20%" in answer.answer
@@ -170,18 +155,18 @@ def test_a_point_after_a_point_is_its_sibling() -> None:
 
 def test_another_document_without_the_subject_says_so(chain: AnswerChain) -> None:
     """梅岭 grants nothing for doctors: said plainly, not answered with its nearest article."""
-    answer, _ = _talk(chain, "桐溪引进博士研究生的机构每人补助多少", "那梅岭呢")
+    answer, _ = talk(chain, "桐溪引进博士研究生的机构每人补助多少", "那梅岭呢")
     assert not answer.answered and not answer.citations
     assert "《梅岭市人力资源服务业发展办法》没有关于" in answer.answer and "补助的规定" in answer.answer
     # a subject the other document has is still answered there
-    answer, _ = _talk(chain, "桐溪入驻机构租金补贴每平方米多少", "那梅岭呢")
+    answer, _ = talk(chain, "桐溪入驻机构租金补贴每平方米多少", "那梅岭呢")
     assert answer.answered and "12元" in answer.answer
 
 
 def test_asking_how_long_after_a_calculation_is_answered_from_the_text(chain: AnswerChain) -> None:
     """"那补几年？" after a rent subsidy worked out for 300平方米: the period the article states,
     not the same calculation again on the carried figure."""
-    answer, _ = _talk(chain, "桐溪租了300平方米，每月租金补贴多少", "那补几年？")
+    answer, _ = talk(chain, "桐溪租了300平方米，每月租金补贴多少", "那补几年？")
     assert "最长2年" in answer.answer
     assert "计算" not in answer.answer
 
@@ -206,11 +191,7 @@ def test_a_benefit_the_named_document_does_not_grant_is_said_to_be_missing(tmp_p
     """"松川满意度奖励给多少" in one turn: 松川 speaks of 满意度 but grants nothing for it — say
     so rather than quote its nearest article; a benefit it grants under another word (安家补助
     for "博士补贴") is answered."""
-    doc = "songchuan-2025-park-measures"
-    (tmp_path / f"{doc}.txt").write_text(SONGCHUAN, encoding="utf-8")
-    report = ingest_paths([tmp_path / f"{doc}.txt"], tmp_path / "index", "hash", today=TODAY)
-    assert not report.failed
-    chain = AnswerChain(Index(tmp_path / "index", "hash"), today=TODAY)
+    chain = chain_over(tmp_path, {"songchuan-2025-park-measures": SONGCHUAN})
     missing = chain.ask("松川满意度奖励给多少")
     assert not missing.answered and "没有关于满意度奖励的规定" in missing.answer
     found = chain.ask("松川博士补贴每人给多少")

@@ -8,11 +8,8 @@ import pytest
 
 from assistant.chain import AnswerChain
 from assistant.dialogue import contextualise, is_statement, state_after
-from assistant.index import Index
-from assistant.ingest import ingest_paths
-from assistant.types import Answer
 
-from .conftest import TODAY
+from .conftest import chain_over, talk
 
 QIFENG = """栖枫市人力资源服务产业园发展规划
 一、发展目标
@@ -35,27 +32,15 @@ QF = "qifeng-2026-hr-plan"
 
 @pytest.fixture(scope="module")
 def chain(tmp_path_factory: pytest.TempPathFactory) -> AnswerChain:
-    folder = tmp_path_factory.mktemp("dialogue-state")
-    (folder / f"{QF}.txt").write_text(QIFENG, encoding="utf-8")
-    report = ingest_paths([folder / f"{QF}.txt"], folder / "index", "hash", today=TODAY)
-    assert not report.failed, report.failed
-    return AnswerChain(Index(folder / "index", "hash"), today=TODAY)
+    return chain_over(tmp_path_factory.mktemp("dialogue-state"), {QF: QIFENG})
 
 
-def _talk(chain: AnswerChain, *turns: str) -> tuple[Answer, list[list[str]]]:
-    history: list[list[str]] = []
-    answer = None
-    for turn in turns:
-        answer = chain.ask(turn, history)
-        history.append([turn, answer.answer])
-    assert answer is not None
-    return answer, history
 
 
 def test_a_new_ordinal_replaces_the_one_of_the_same_measure(chain: AnswerChain) -> None:
-    answer, _ = _talk(chain, "栖枫房租补贴第一年是多少", "第三年呢")
+    answer, _ = talk(chain, "栖枫房租补贴第一年是多少", "第三年呢")
     assert "第三年" in answer.notes["understood_as"] and "第一年" not in answer.notes["understood_as"]
-    answer, _ = _talk(chain, "栖枫房租补贴第一年是多少", "第三年呢", "我们租了200平，第三年能补多少")
+    answer, _ = talk(chain, "栖枫房租补贴第一年是多少", "第三年呢", "我们租了200平，第三年能补多少")
     assert "1.92万元" in answer.answer
 
 
@@ -68,7 +53,7 @@ def test_a_figure_replaces_only_the_figure_of_its_own_role(chain: AnswerChain) -
 
 
 def test_a_turn_asking_another_kind_leaves_the_added_figures_behind(chain: AnswerChain) -> None:
-    answer, history = _talk(chain, "栖枫营收奖励怎么给", "营业收入6000万元呢", "那分几年给")
+    answer, history = talk(chain, "栖枫营收奖励怎么给", "营业收入6000万元呢", "那分几年给")
     assert "6000万元" not in answer.notes["understood_as"]
     assert "分两年兑现" in answer.answer
     state = state_after(history, chain.index)
@@ -76,7 +61,7 @@ def test_a_turn_asking_another_kind_leaves_the_added_figures_behind(chain: Answe
 
 
 def test_a_subject_inside_the_quoted_list_narrows_to_that_part(chain: AnswerChain) -> None:
-    answer, _ = _talk(chain, "栖枫的发展目标有哪些", "市级产业园要建到几家")
+    answer, _ = talk(chain, "栖枫的发展目标有哪些", "市级产业园要建到几家")
     assert {(c.doc_id, c.article) for c in answer.citations} == {(QF, "一1②")}
     assert "6家" in answer.answer
     assert answer.notes["understood"].endswith("一1②；问：数量")  # read as that part, and said so
@@ -84,21 +69,21 @@ def test_a_subject_inside_the_quoted_list_narrows_to_that_part(chain: AnswerChai
 
 def test_which_part_of_the_quoted_unit_is_meant(chain: AnswerChain) -> None:
     """"其中…那条" with one word of it, and "第2点呢" after a unit quoted with points ①②③."""
-    answer, _ = _talk(chain, "栖枫的发展目标有哪些", "其中市级产业园那条呢")
+    answer, _ = talk(chain, "栖枫的发展目标有哪些", "其中市级产业园那条呢")
     assert {(c.doc_id, c.article) for c in answer.citations} == {(QF, "一1②")}
-    answer, _ = _talk(chain, "栖枫的发展目标有哪些", "第3点呢")
+    answer, _ = talk(chain, "栖枫的发展目标有哪些", "第3点呢")
     assert {(c.doc_id, c.article) for c in answer.citations} == {(QF, "一1③")}
     assert "不少于3家" in answer.answer
 
 
 def test_figures_in_words_of_their_own_are_reckoned_under_the_subject(chain: AnswerChain) -> None:
-    answer, _ = _talk(chain, "栖枫职业介绍补贴怎么算", "介绍了20个失业人员就业能拿多少")
+    answer, _ = talk(chain, "栖枫职业介绍补贴怎么算", "介绍了20个失业人员就业能拿多少")
     assert "职业介绍补贴" in answer.notes["understood_as"]
     assert "6000元" in answer.answer
 
 
 def test_a_statement_is_remembered_and_acknowledged(chain: AnswerChain) -> None:
-    answer, history = _talk(chain, "我们公司营业收入6000万元。")
+    answer, history = talk(chain, "我们公司营业收入6000万元。")
     assert answer.answered and not answer.citations and "已记下" in answer.answer and "6000万元" in answer.answer
     answer = chain.ask("栖枫营收奖励能拿多少", history)  # a subject of its own: the stated figure is used
     assert "30万元" in answer.answer
@@ -111,7 +96,7 @@ def test_a_statement_is_remembered_and_acknowledged(chain: AnswerChain) -> None:
 
 
 def test_figures_said_with_a_subject_in_focus_are_answered_not_only_noted(chain: AnswerChain) -> None:
-    answer, _ = _talk(chain, "栖枫房租补贴第三年是多少", "租了200平方米")
+    answer, _ = talk(chain, "栖枫房租补贴第三年是多少", "租了200平方米")
     assert "已记下" not in answer.answer and "1.92万元" in answer.answer
 
 
@@ -127,7 +112,7 @@ def test_a_statement_asks_nothing() -> None:
 
 
 def test_the_reading_is_said_plainly(chain: AnswerChain) -> None:
-    answer, _ = _talk(chain, "栖枫营收奖励怎么给", "营业收入6000万元呢")
+    answer, _ = talk(chain, "栖枫营收奖励怎么给", "营业收入6000万元呢")
     reading = answer.notes["understood"]
     assert reading.startswith("按上文理解：") and "《栖枫市人力资源服务产业园发展规划》" in reading
     assert "6000万元" in reading and "；" not in answer.notes["understood"].split("：", 1)[0]
