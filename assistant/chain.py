@@ -259,13 +259,15 @@ def _asks_no_figure(turn: str) -> bool:
     """A follow-up that itself gives no figure and asks who, how often, how long (not which day)
     or on what conditions ("那分几年给？" after "那2亿呢？"): the text answers it, not the
     calculator run again on the figures carried from earlier turns."""
+    from assistant.calc.applied import (
+        has,  # the calculator's own words for a day asked (最晚, 哪天 …)
+    )
     from assistant.calc.numbers import extract_quantities
     from assistant.errors import CalcError
-    from assistant.lexicon import lexicon
     from assistant.question import asked_kind
 
     kind = asked_kind(turn)
-    if kind not in ("who", "frequency", "duration", "condition") or lexicon().date_asked.search(turn):
+    if kind not in ("who", "frequency", "duration", "condition") or has(turn, "due"):
         return False
     try:
         return not extract_quantities(turn)

@@ -39,7 +39,6 @@ class Lexicon:
     whole: re.Pattern[str]
     extreme: re.Pattern[str]  # group 1: the top end, group 2: the bottom end
     tier: re.Pattern[str]
-    date_asked: re.Pattern[str]
     bound_high: re.Pattern[str]
     bound_low: re.Pattern[str]
     wants_list: re.Pattern[str]
@@ -100,7 +99,6 @@ def lexicon() -> Lexicon:
         whole=re.compile(_any(cues["whole"])),
         extreme=re.compile(f"({_any(cues['extreme_high'])})|({_any(cues['extreme_low'])})"),
         tier=re.compile(_any(cues["tier"])),
-        date_asked=re.compile(_any(cues["date_asked"])),
         bound_high=re.compile(_any(cues["bound_high"])),
         bound_low=re.compile(_any(cues["bound_low"])),
         wants_list=re.compile(_any(cues["list"])),
