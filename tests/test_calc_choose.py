@@ -150,6 +150,26 @@ def test_only_a_retrieved_unit_and_the_routed_document(index_dir: Path) -> None:
     assert (found.rule.doc_id, found.result) == (SL, "16万元")
 
 
+def test_answering_reads_only_the_rules_of_the_retrieved_units(index_dir: Path) -> None:
+    from assistant.calc.stored import own_units
+
+    index = Index(index_dir)
+    question = "营业收入3000万元，奖励多少"
+    ask = Ask(question, tuple(extract_quantities(question)), TODAY)
+    unit = {c.article: c for c in index.by_doc[SL]}
+    tiers_dq = next(c for c in index.by_doc[DQ] if c.article == "一")
+    hits = [Hit(unit["第三条"], 1.0, "bm25"), Hit(tiers_dq, 0.5, "bm25")]
+    narrowed = rules_of(index, hits)
+    everything = rules_of(index)
+    assert narrowed and len(narrowed) < len(everything)
+    assert all({(r.doc_id, u) for u in own_units(r)} & {(SL, "第三条"), (DQ, "一")} for r in narrowed)
+    # the stored order is kept, and every rule of those units is there
+    assert narrowed == [r for r in everything if r in narrowed]
+    assert [r for r in everything if {(r.doc_id, u) for u in own_units(r)} & {(SL, "第三条"), (DQ, "一")}] == narrowed
+    for docs in ((DQ,), (SL,), ()):
+        assert choose(narrowed, ask, hits, docs, index.by_doc) == choose(everything, ask, hits, docs, index.by_doc)
+
+
 # ---------------------------------------------------------------- reviewed wins
 
 

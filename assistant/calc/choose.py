@@ -79,15 +79,20 @@ def _answers_asked(rule: Rule, ask: Ask) -> int:
     return 1
 
 
-def rules_of(index: Index) -> list[Rule]:
+def rules_of(index: Index, hits: Sequence[Hit] | None = None) -> list[Rule]:
+    """The extracted rules of the top hits' units — the only ones `choose` can rank — or, without
+    hits, every extracted rule of the index."""
     from assistant.calc.rules import load_rules
-    from assistant.calc.stored import extracted_rules
+    from assistant.calc.stored import extracted_rules, extracted_rules_of
 
     try:
         reviewed = {r.doc_id for r in load_rules()}
     except CalcError:
         reviewed = set()
-    return extracted_rules(index.gen_dir, frozenset(reviewed))
+    if hits is None:
+        return extracted_rules(index.gen_dir, frozenset(reviewed))
+    units = [(h.chunk.doc_id, h.chunk.article) for h in hits[:TOP_HITS]]
+    return extracted_rules_of(index.gen_dir, units, frozenset(reviewed))
 
 
 def _parent(label: str) -> tuple[Any, ...] | None:
@@ -121,8 +126,9 @@ def referring(rule: Rule, doc_chunks: Sequence[Chunk]) -> list[str]:
 def _rank(rule: Rule, ranks: dict[tuple[str, str], int]) -> int | None:
     """The best rank among the rule's own units: its unit, or for a table written one row per
     item, any row's item."""
-    units = {rule.unit} | ({f.label for f in rule.figures() if f.label} if isinstance(rule, Tiers) else set())
-    found = [ranks[(rule.doc_id, u)] for u in units if (rule.doc_id, u) in ranks]
+    from assistant.calc.stored import own_units
+
+    found = [ranks[(rule.doc_id, u)] for u in own_units(rule) if (rule.doc_id, u) in ranks]
     return min(found) if found else None
 
 
@@ -292,7 +298,7 @@ def run_extracted(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.d
     from assistant.calc.numbers import extract_quantities
     from assistant.calc_bridge import CalcOutcome
 
-    rules = rules_of(index)
+    rules = rules_of(index, hits)
     if not rules:
         return None
     try:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
 from decimal import Decimal
 from functools import lru_cache
@@ -199,3 +199,33 @@ def extracted_rules(gen_dir: Path, reviewed_docs: set[str] | frozenset[str] = fr
     """The unreviewed rules stored with a generation, without those of documents that have a
     reviewed file now (one added after the ingest wins at once)."""
     return [r for r in _stored(gen_dir) if r.doc_id not in reviewed_docs]
+
+
+def own_units(rule: Rule) -> set[str]:
+    """The units a rule is read from: its unit, or for a table written one row per item, any
+    row's item."""
+    return {rule.unit} | ({f.label for f in rule.figures() if f.label} if isinstance(rule, Tiers) else set())
+
+
+@lru_cache(maxsize=8)
+def _by_unit(gen_dir: Path) -> dict[tuple[str, str], tuple[Rule, ...]]:
+    out: dict[tuple[str, str], list[Rule]] = {}
+    for rule in _stored(gen_dir):
+        for unit in own_units(rule):
+            out.setdefault((rule.doc_id, unit), []).append(rule)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def extracted_rules_of(gen_dir: Path, units: Iterable[tuple[str, str]],
+                       reviewed_docs: set[str] | frozenset[str] = frozenset()) -> list[Rule]:
+    """The unreviewed rules read from these (doc_id, unit) pairs, once each, in stored order:
+    answering looks at the rules of the units it retrieved, not at every rule of the corpus."""
+    by_unit = _by_unit(gen_dir)
+    order = _stored_order(gen_dir)
+    found = {id(r): r for key in units for r in by_unit.get(key, ()) if r.doc_id not in reviewed_docs}
+    return sorted(found.values(), key=lambda r: order[id(r)])
+
+
+@lru_cache(maxsize=8)
+def _stored_order(gen_dir: Path) -> dict[int, int]:
+    return {id(r): i for i, r in enumerate(_stored(gen_dir))}
