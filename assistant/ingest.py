@@ -111,6 +111,7 @@ def normalise_line(line: str) -> str:
     # A tab between cells is a table's column break: kept as " | ", as the Word loader writes
     # table rows ("建筑面积 | 不低于10000平方米"), so cells never run together.
     line = re.sub(r"[ ]*\t[\t ]*", " | ", line.strip(" \t"))
+    line = re.sub(r" *[|｜] *", " | ", line)  # a table written with bars: the same column breaks
     line = re.sub(r" +", " ", line).strip()
     # A space between two CJK characters or between CJK text and a number is layout,
     # not content ("不低于 4000 平方米", "总  则"); the one after an article label is kept.

@@ -420,3 +420,116 @@ def test_a_point_written_inside_a_units_text_is_found_in_that_unit() -> None:
     assert outline.resolve(outline.find_references("二（一）第9点")[0], ["二（一）1", "二（一）2"]) == []
     # nor a neighbour of the unit named: 二（二）5 is not in 二（一）
     assert outline.resolve(outline.find_references("二（二）5")[0], ["二（一）"], strict=False) == []
+
+
+# ---------------------------------------------------------------- numbered after a word of their own
+
+
+def test_numbered_questions_run_on_through_their_groups() -> None:
+    """A 政策问答: 问1…问4 numbered through the groups 一、二、, each with its 答; labelled 问N."""
+    text = """岚溪县人力资源服务产业园政策问答
+为便于企业了解政策，现以问答形式说明如下。
+一、入驻
+问1：哪些机构可以入驻？
+答：持有人力资源服务许可证的机构。
+问2：入驻面积有什么要求？
+答：实际租用面积不少于100平方米。
+二、补贴
+问3：房租补贴标准是多少？
+答：每月每平方米18元，每年最高不超过8万元。
+问4：多久申报一次？
+答：每年申报一次，时间为4月1日至4月20日。
+"""
+    chunks = chunk_text("doc", "标题", "\n".join(clean_text(text)))
+    assert [c.article for c in chunks] == ["序言", "问1", "问2", "问3", "问4"]
+    assert chunks[3].text == "问3：房租补贴标准是多少？\n答：每月每平方米18元，每年最高不超过8万元。"
+    assert chunks[3].chapter == "二、补贴"
+
+
+def test_numbered_questions_restarting_under_each_group_keep_their_path() -> None:
+    text = """为便于企业了解政策，现说明如下。
+一、入驻
+问1：哪些机构可以入驻？
+答：持证机构。
+问2：面积要求？
+答：不少于100平方米。
+二、补贴
+问1：房租补贴多少？
+答：每月每平方米18元。
+问2：何时申报？
+答：每年4月。
+"""
+    assert labels(text) == ["序言", "一问1", "一问2", "二问1", "二问2"]
+
+
+def test_guide_items_with_bracketed_fields() -> None:
+    """A 服务指南: 事项一… (the blank after the numeral folded away by cleaning), each with
+    【…】 fields; a last item named, not numbered (其他事项)."""
+    text = """为方便办事，制定本指南。
+事项一　入驻认定
+【办理对象】申请入驻的人力资源服务机构。
+【办理条件】租用面积不少于150平方米；从业人员不少于8人。
+事项二　房租补贴
+【补贴标准】每月每平方米25元，每年最高不超过6万元。
+【申报时间】每年3月1日至3月31日。
+其他事项
+【施行日期】本指南自2026年1月1日起施行。
+"""
+    assert labels(text) == [
+        "序言", "事项一【办理对象】", "事项一【办理条件】", "事项二【补贴标准】", "事项二【申报时间】",
+        "其他事项【施行日期】",
+    ]
+
+
+def test_a_table_written_with_bars_is_a_unit_per_row_and_a_caption_heads_its_list() -> None:
+    """A 政策清单: rows "N | …" (a bar or a full-width bar) are 第N项, with the header kept for
+    search; "说明：" then 1. 2. after the table are 说明1, 说明2."""
+    text = """为提高政策知晓度，现发布本清单。
+序号|政策事项|支持标准|申报时间
+1|房租补贴|每月每平方米20元，每年最高10万元|每季度首月
+2｜人才补贴｜硕士每人1万元|全年
+3|营收奖励|营业收入5000万元以上的，奖励10万元|每年5月
+说明：
+1.同一机构每年合计不超过100万元。
+2.本清单自发布之日起施行。
+"""
+    chunks = chunk_text("doc", "标题", "\n".join(clean_text(text)))
+    assert [c.article for c in chunks] == ["序言", "第1项", "第2项", "第3项", "说明1", "说明2"]
+    assert chunks[2].text == "2 | 人才补贴 | 硕士每人1万元 | 全年"
+    assert chunks[2].chapter == "序号 | 政策事项 | 支持标准 | 申报时间"
+
+
+def test_a_word_numbering_prose_once_is_no_sequence() -> None:
+    """"问1：" alone, or a word and a number inside sentences, opens nothing."""
+    text = """为规范管理，制定本方案。
+一、总体要求
+问1：这一行只出现一次。
+每年3月1日前报送材料。
+二、工作措施
+加强服务。
+"""
+    assert labels(text) == ["序言", "一", "二"]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("岚溪问答问3怎么说的", ["问3"]),
+        ("第3问", ["问3"]),
+        ("问题3的答复", ["问3"]),
+        ("事项二的补贴标准", ["事项二【补贴标准】", "事项二【申报时间】"]),
+        ("清单第2项", ["第2项"]),
+        ("说明第1条", ["说明1"]),
+        ("第二个事项", ["事项二【补贴标准】", "事项二【申报时间】"]),
+    ],
+)
+def test_references_to_units_numbered_after_their_word(question: str, expected: list[str]) -> None:
+    unit_labels = ["序言", "问1", "问2", "问3", "事项一【办理对象】", "事项二【补贴标准】", "事项二【申报时间】",
+                   "第1项", "第2项", "说明1", "说明2"]
+    (ref,) = outline.find_references(question)
+    assert outline.resolve(ref, unit_labels) == expected
+
+
+def test_a_figure_after_a_sequence_word_is_no_reference() -> None:
+    assert outline.find_references("问5万元能不能拿到") == ()
+    assert outline.find_references("说明3个月内补正") == ()

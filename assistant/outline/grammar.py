@@ -67,6 +67,63 @@ _TITLE_LINE = re.compile(
 
 CONTAINERS = ("bian", "zhang", "jie")
 
+# Headings numbered after a word of the document's own ("问1：…", "事项一 入驻机构认定", "措施3、…"):
+# a sequence when lines open with one word and a numeral counting 1, 2, … (see `_Sequences`).
+_WORD_CHAR = rf"(?:(?![{CN_DIGITS}第附])[\u4e00-\u9fff])"
+_PREFIXED = re.compile(
+    rf"^({_WORD_CHAR}{{1,3}}?)({_CN}{{1,3}}|\d{{1,3}})"
+    rf"(?:\s*[:：、．.]\s*|\s+|$|(?=(?![{CN_DIGITS}])[\u4e00-\u9fff][^，。；,;]{{0,20}}$))(.*)$"  # or a heading's name
+)
+# A field of a guide's item ("【办理条件】…"), a row of a table written with "|" whose first
+# cell is its number ("3 | 营业收入奖励 | …"), and a caption over a list ("说明：" then "1.…").
+_FIELD = re.compile(r"^【([^】]{1,12})】\s*(.*)$")
+_ROW = re.compile(r"^(\d{1,3}) \| (.*)$")
+_CAPTION = re.compile(r"^([\u4e00-\u9fff]{2,4})[:：]$")
+# A heading named, not numbered, in a numbered sequence ("其他事项" after 事项一…事项六) comes last.
+_NAMED_LAST = 10**6
+
+
+@dataclass(frozen=True)
+class _Sequences:
+    """What a document numbers besides the common markers, found by reading it whole."""
+
+    words: frozenset[str] = frozenset()  # 问, 事项: words heading a numbered sequence
+    running: frozenset[str] = frozenset()  # those numbered on through the document (问1…问15)
+    fields: bool = False  # "【…】" opens the fields of its items
+
+    def marker(self, line: str) -> Marker | None:
+        """The marker opening a line: a common one, or one of this document's own."""
+        if found := match_marker(line):
+            return found
+        if (m := _PREFIXED.match(line)) and m.group(1) in self.words:
+            return _numbered(f"pre:{m.group(1)}", m.group(2), m.group(1) + m.group(2), m.group(3))
+        if len(line) <= 8 and not is_prose(line) and (word := next(
+                (w for w in self.words if line.endswith(w) and line != w), None)):
+            return Marker(f"pre:{word}", _NAMED_LAST, line, "")
+        if self.fields and (m := _FIELD.match(line)):
+            return Marker("field", 0, f"【{m.group(1)}】", m.group(2))
+        if m := _ROW.match(line):
+            return _numbered("row", m.group(1), f"第{int(m.group(1))}项", m.group(2))
+        if m := _CAPTION.match(line):
+            return Marker("caption", 1, m.group(1), "")
+        return None
+
+    def own_path(self, marker: Marker) -> bool:
+        """A heading labelled by itself (问3, not 一问3): its word makes it unique."""
+        return marker.kind.startswith("pre:") and (marker.kind[4:] in self.running or marker.number == _NAMED_LAST)
+
+
+def _sequences(paragraphs: Sequence[str]) -> _Sequences:
+    numbers: dict[str, list[int]] = {}
+    for para in paragraphs:
+        if not match_marker(para) and not match_annex(para) and (m := _PREFIXED.match(para)):
+            if (value := to_int(m.group(2))) is not None:
+                numbers.setdefault(m.group(1), []).append(value)
+    words = {w for w, ns in numbers.items() if ns[0] == 1 and 2 in ns}
+    running = {w for w in words if all(a < b for a, b in zip(numbers[w], numbers[w][1:], strict=False))}
+    fields = sum(1 for para in paragraphs if _FIELD.match(para)) >= 2
+    return _Sequences(frozenset(words), frozenset(running), fields)
+
 
 def to_int(token: str) -> int | None:
     """A numeral as written in a document (一百零五, 两, 〇, 12) → its value; None if not one."""
@@ -263,21 +320,29 @@ def _annex(outline: Outline, marker: Marker, para: str) -> Node:
 
 def _parse_outline(paragraphs: Sequence[str]) -> Outline:
     outline = Outline("outline")
-    first = next((i for i, p in enumerate(paragraphs) if _opens_outline(p)), len(paragraphs))
+    seq = _sequences(paragraphs)
+    first = next((i for i, p in enumerate(paragraphs) if _opens_outline(seq.marker(p))), len(paragraphs))
     preamble = _preamble(paragraphs[:first])
     if preamble:
         outline.nodes.append(Node("序言", preamble, (), "preamble"))
     annexes = next((i for i, p in enumerate(paragraphs) if i >= first and match_annex(p)), None)
     body_end = len(paragraphs) if annexes is None else annexes
     last_marker = max(
-        (i for i in range(first, body_end) if match_marker(paragraphs[i])), default=first
+        (i for i in range(first, body_end) if seq.marker(paragraphs[i])), default=first
     )
     stack: list[tuple[Marker, Node]] = []
+    last: dict[str, int] = {}  # the last number of each kind that opened a unit
     current: Node | None = None
     in_annex = False
     for i, para in enumerate(paragraphs[first:], start=first):
         annex = match_annex(para)
-        marker = None if in_annex or annex else _accept(match_marker(para), stack)
+        marker = None if in_annex or annex else _accept(seq.marker(para), stack, seq, last)
+        if marker is not None and marker.kind == "caption":
+            following = seq.marker(paragraphs[i + 1]) if i + 1 < len(paragraphs) else None
+            if following is None or following.number != 1 or any(m.kind != "row" for m, _ in stack):
+                marker = None  # a caption heads a list of its own after a table, or nothing
+            else:
+                stack.clear()
         if annex:
             in_annex = True
             current = _annex(outline, annex, para)
@@ -288,10 +353,13 @@ def _parse_outline(paragraphs: Sequence[str]) -> Outline:
                 stack.pop()
             if stack:
                 stack[-1][1].children += 1
-            label = _label(stack, marker)
+            label = _label(stack, marker, seq)
             ancestors = tuple(n.lines[0] for _, n in stack)
+            if marker.kind == "row" and (header := _table_header(paragraphs, i)):
+                ancestors = (*ancestors, header)  # the columns' names, for search
             current = Node(label, [para], ancestors, marker.kind)
             stack.append((marker, current))
+            last[marker.kind] = marker.number
             outline.nodes.append(current)
         elif in_annex and current is not None:
             current.lines.append(para)
@@ -305,12 +373,27 @@ def _parse_outline(paragraphs: Sequence[str]) -> Outline:
     return outline
 
 
-def _label(stack: list[tuple[Marker, Node]], marker: Marker) -> str:
+def _table_header(paragraphs: Sequence[str], row: int) -> str:
+    """The header line of the table a row is in ("序号 | 政策事项 | 支持标准 | …"), or ""."""
+    for para in reversed(paragraphs[:row]):
+        if " | " not in para:
+            return ""
+        if not _ROW.match(para):
+            return para
+    return ""
+
+
+def _label(stack: list[tuple[Marker, Node]], marker: Marker, seq: _Sequences | None = None) -> str:
     """The path label: the tokens from the top (二（一）1); a decimal number is a path of its own
-    (1.2.3), after any other kind of heading above it."""
+    (1.2.3), after any other kind of heading above it; so is a heading numbered after its own word
+    through the document (问3), and the path below it starts there (事项二【补贴标准】)."""
     if marker.kind.startswith("dec"):
         return "".join(m.token for m, _ in stack if not m.kind.startswith(("dec", "ar"))) + marker.token
-    return "".join(m.token for m, _ in stack) + marker.token
+    seq = seq or _Sequences()
+    if seq.own_path(marker):
+        return marker.token
+    starts = [i for i, (m, _) in enumerate(stack) if seq.own_path(m)]
+    return "".join(m.token for m, _ in stack[starts[-1] if starts else 0 :]) + marker.token
 
 
 def _awaits_text(node: Node | None) -> bool:
@@ -322,16 +405,23 @@ def _kinds(stack: list[tuple[Marker, Node]]) -> set[str]:
     return {m.kind for m, _ in stack}
 
 
-def _opens_outline(paragraph: str) -> bool:
-    marker = match_marker(paragraph)
-    return marker is not None and marker.number == 1 and marker.kind not in ("tiao", *CONTAINERS)
+def _opens_outline(marker: Marker | None) -> bool:
+    return marker is not None and marker.number == 1 and marker.kind not in ("tiao", "field", "caption", *CONTAINERS)
 
 
-def _accept(marker: Marker | None, stack: list[tuple[Marker, Node]]) -> Marker | None:
+def _accept(marker: Marker | None, stack: list[tuple[Marker, Node]], seq: _Sequences | None = None,
+            last: dict[str, int] | None = None) -> Marker | None:
     """A marker opens a unit when it continues its level's numbering or starts a new level at 1;
-    otherwise ("1." restarting a list inside a paragraph run) it is body text."""
+    otherwise ("1." restarting a list inside a paragraph run) it is body text. A field opens
+    inside the unit it follows; a sequence numbered through the document continues its last
+    number under any heading (问3 under 二、 after 问2 under 一、)."""
     if marker is None or marker.kind in ("tiao", *CONTAINERS):
         return None
+    if marker.kind in ("field", "caption"):
+        return marker if stack or marker.kind == "caption" else None
+    if seq is not None and last is not None and marker.kind[4:] in seq.running and marker.kind in last \
+            and marker.kind not in _kinds(stack):
+        return marker if marker.number > last[marker.kind] else None
     for seen, _ in reversed(stack):
         if seen.kind == marker.kind:
             if marker.kind.startswith("dec"):

@@ -36,6 +36,14 @@ _ORDINAL_KIND = {
 
 Step = tuple[str, int]
 
+# A unit numbered after a word of its document's own (问3, 事项二, 说明4; a guide's field after it:
+# 事项二【补贴标准】): the word is the step's kind, "pre:问".
+_WORD_CHAR = rf"(?:(?![{CN_DIGITS}第附])[\u4e00-\u9fff])"
+_OWN_LABEL = re.compile(rf"^({_WORD_CHAR}{{1,3}}?)({_CN}{{1,3}}|\d{{1,3}})((?:【[^】]{{1,12}}】)?)$")
+# The words a question numbers such units by ("问3", "第3问", "事项二", "说明第2条"): the
+# grammar's vocabulary, as 条/款/项 are.
+SEQUENCE_WORDS = ("问题", "问", "事项", "说明", "条目", "专栏")
+
 
 def is_label(label: str) -> bool:
     """Is this a unit label in the form documents are labelled (第一百零五条, 二（二）5, 第五条（三）,
@@ -57,6 +65,9 @@ def label_path(label: str) -> tuple[Step, ...]:
     """The steps of a unit label or a written reference, in order."""
     if label in ("序言", "附则"):
         return (("section", 1 if label == "序言" else 2),)
+    if (own := _OWN_LABEL.match(label)) and (value := to_int(own.group(2))):
+        field = ((f"field:{own.group(3)[1:-1]}", 0),) if own.group(3) else ()
+        return ((f"pre:{own.group(1)}", value), *field)
     steps: list[Step] = []
     for m in _STEP.finditer(label):
         if m.group(1):
@@ -118,6 +129,8 @@ def _step_matches(ref: Step, unit: Step, strict: bool) -> bool:
         return False
     if ref[0] == unit[0]:
         return True
+    if ref[0].startswith("pre:") and unit[0].startswith("pre:"):
+        return unit[0][4:].startswith(ref[0][4:]) or ref[0][4:].startswith(unit[0][4:])  # 问题3 is 问3
     return not strict and unit[0] in _LOOSE.get(ref[0], ())
 
 
@@ -145,6 +158,9 @@ _Q_STEP = re.compile(
     rf"|(附件|附表|附录)\s*({_NUM})?|(?:第\s*)?([{CIRCLED}])(?:\s*[点项条款])?|(?<![第{CN_DIGITS}])({_CN}{{1,3}})(?=\s*[、（({CIRCLED}])"
     # a bare number heading a written path: 3（3）, 2①
     rf"|(?<![\d〔\[（(年月号第.．])(\d{{1,3}})(?=[（(]\s*(?:\d{{1,3}}|{_CN}+)\s*[）)]|[{CIRCLED}])"
+    # a unit numbered after its own word: 问3, 问题3, 事项二, 说明第2条, 第3问, 第二个事项
+    rf"|({'|'.join(SEQUENCE_WORDS)})\s*第?\s*({_CN}{{1,3}}|\d{{1,3}})(?![\d{_UNIT_CHARS}份个项])(?:\s*[条点项])?"
+    rf"|第\s*({_CN}{{1,3}}|\d{{1,3}})\s*个?({'|'.join(SEQUENCE_WORDS)})"
 )
 _Q_GAP = re.compile(r"^\s*、?\s*(下面|下的|里面|里的|中的|里|中|的|之|项下|部分的)?\s*(的)?\s*$")
 _LAST = re.compile(r"最后(一|那|这)?(段|条|款|项|点|部分|一块)|末尾|结尾(那|一)?段")
@@ -217,6 +233,9 @@ def _question_steps(m: re.Match[str]) -> tuple[Step, ...]:
         return (("cn", value),) if value else ()
     if m.group(13):
         return (("ar", int(m.group(13))),)
+    if m.group(14) or m.group(17):
+        word, value = (m.group(14), to_int(m.group(15))) if m.group(14) else (m.group(17), to_int(m.group(16)))
+        return ((f"pre:{word}", value),) if value else ()
     return ()
 
 
@@ -298,6 +317,10 @@ def render_label(steps: Sequence[Step]) -> str:
         elif kind == "dec":
             if not (i + 1 < len(steps) and steps[i + 1][0] == "dec"):
                 out.append(_decimal_label(n))  # 1 → 1.2 → 1.2.3 is written 1.2.3
+        elif kind.startswith("pre:"):
+            out.append(f"{kind[4:]}{n}")
+        elif kind.startswith("field:"):
+            out.append(f"【{kind[6:]}】")
         else:
             out.append(str(n))
     return "".join(out)
