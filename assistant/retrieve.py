@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -62,12 +63,26 @@ def resolve_refs(
     found: list[Chunk] = []
     for ref in refs:
         loose_ok = named or len(ref.ref.steps) > 1
-        for strict in (True, False) if loose_ok else (True,):
-            matched = [c for chunks in by_doc.values() for c in _named(ref, chunks, strict)]
-            if matched:
-                found.extend(c for c in matched if c not in found)
-                break
+        matched = [c for chunks in by_doc.values() for c in _named(ref, chunks, True)]
+        if not matched and named:
+            matched = [c for chunks in by_doc.values() for c in _quoting(ref, chunks)]
+        if not matched and loose_ok:
+            matched = [c for chunks in by_doc.values() for c in _named(ref, chunks, False)]
+        found.extend(c for c in matched if c not in found)
     return found
+
+
+def _quoting(ref: ArticleRef, chunks: Sequence[Chunk]) -> list[Chunk]:
+    """第十二条 of a document with no articles of its own (a 修改决定 that writes "增加一条作为
+    第十二条", a 解读 of another text): the units that write that article, before any loose
+    reading of its number."""
+    steps = ref.ref.steps
+    if len(steps) != 1 or steps[0][0] != "tiao" or any(c.article.startswith("第") and c.article.endswith("条")
+                                                       for c in chunks):
+        return []
+    n = steps[0][1]
+    written = re.compile(rf"第(?:{outline.to_cn(n)}|{n})条(?![\d{outline.CN_DIGITS}])")
+    return [c for c in chunks if written.search(c.text)]
 
 
 def _named(ref: ArticleRef, chunks: Sequence[Chunk], strict: bool) -> list[Chunk]:

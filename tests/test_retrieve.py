@@ -262,3 +262,27 @@ def test_best_article_per_document_in_one_sort_equals_top_per_document() -> None
         best = _best_per_code(fused, orders, eligible, codes)
         for code in range(6):
             assert best.get(code, []) == _top(fused, orders, eligible & (codes == code), 1)
+
+
+AMENDMENT = """澄川县人民政府关于修改《澄川县人力资源服务产业园扶持办法》的决定
+澄政发〔2026〕3号
+各乡镇人民政府，县直各单位：
+县人民政府决定对《澄川县人力资源服务产业园扶持办法》作如下修改：
+一、将第五条修改为：“入驻机构租用办公用房的，按照每月每平方米15元给予房租补贴，每年最高不超过5万元。”
+二、增加一条作为第九条：“入驻机构举办招聘会的，每场补贴3000元，每年最多补贴10场。”
+原第九条至第十二条相应顺延为第十条至第十三条。
+三、本决定自2026年5月1日起施行。
+澄川县人民政府
+2026年4月1日
+"""
+
+
+def test_an_article_of_a_decision_with_no_articles_is_the_item_that_writes_it(tmp_path: Path) -> None:
+    """"新增的第九条" of a 修改决定 numbered 一、二、: the item that writes 第九条, not a loose 九;
+    "第一项" is its item 一."""
+    from .conftest import chain_over
+
+    chain = chain_over(tmp_path, {"chengchuan-amendment": AMENDMENT})
+    first = chain.retriever.retrieve("澄川那个修改决定新加的第九条原文")
+    assert [h.chunk.article for h in first[:1]] == ["二"]
+    assert chain.retriever.retrieve("澄川修改决定第一项把第五条改成了什么")[0].chunk.article == "一"

@@ -113,7 +113,7 @@ _LOOSE = {
     "item": {"ar", "（ar）", "circ", "tiao", "xiang", "cn", "（cn）"},  # 第四点 for 四、 too
     "bufen": {"cn"},  # 第一部分 of a text in 一、二、
     "tiao": {"tiao", "ar", "（ar）", "（cn）", "cn"},
-    "xiang": {"（cn）", "（ar）", "ar", "xiang"},
+    "xiang": {"（cn）", "（ar）", "ar", "xiang", "cn"},  # 第一项 of a 决定 in 一、二、
     "kuan": {"kuan"},
     "ar": {"ar", "（ar）"},
     "（ar）": {"（ar）", "ar"},
