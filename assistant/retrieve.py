@@ -224,6 +224,8 @@ class Retriever:
         hits = [hit(i) for i in ranked[:k]]
         if intent.doc_ids and not exact and lexicon().validity.search(query):
             hits = _status_first(hits, index.by_doc.get(intent.doc_ids[0], ()), k)
+        elif not exact and len({h.chunk.doc_id for h in hits[:1]} | set(intent.doc_ids)) == 1:
+            hits = _fitting_first(hits, intent, index)
         return Retrieval(hits, support, embed)
 
 
@@ -241,6 +243,27 @@ def _status_first(hits: list[Hit], units: Sequence[Chunk], k: int) -> list[Hit]:
         return hits
     top = max((h.score for h in hits), default=1.0)
     return [Hit(unit, top, "fused"), *(h for h in hits if h.chunk != unit)][:k]
+
+
+FIT_SHARE = 0.8
+
+
+def _fitting_first(hits: list[Hit], intent: Intent, index: Index) -> list[Hit]:
+    """A question giving its own figures about one document: of the hits, the units whose rule
+    the figures fit (the tier the revenue falls in) lead, as the calculator will cite them —
+    sibling items sharing the question's words otherwise tie by wording alone."""
+    from assistant.calc.fit import fitting_units
+    from assistant.settings import get_settings
+
+    units = fitting_units(intent.question, intent.doc_ids, hits, index, get_settings().today_or_now())
+    if not units:
+        return hits
+    top = max((h.score for h in hits), default=1.0)
+    rank = {unit: i for i, unit in enumerate(units)}
+    # only among hits the words nearly tie on: the figures pick a sibling, not another subject
+    first = sorted((h for h in hits if (h.chunk.doc_id, h.chunk.article) in rank and h.score >= FIT_SHARE * top),
+                   key=lambda h: rank[(h.chunk.doc_id, h.chunk.article)])
+    return [Hit(h.chunk, top, h.via) for h in first] + [h for h in hits if h not in first]
 
 
 def _top(fused: np.ndarray, orders: np.ndarray, eligible: np.ndarray, k: int) -> list[int]:

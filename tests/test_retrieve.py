@@ -286,3 +286,28 @@ def test_an_article_of_a_decision_with_no_articles_is_the_item_that_writes_it(tm
     first = chain.retriever.retrieve("澄川那个修改决定新加的第九条原文")
     assert [h.chunk.article for h in first[:1]] == ["二"]
     assert chain.retriever.retrieve("澄川修改决定第一项把第五条改成了什么")[0].chunk.article == "一"
+
+
+SIBLINGS = """岚溪县人力资源服务产业园扶持办法
+岚政规〔2026〕2号
+为促进产业园发展，制定本办法。
+一、规模奖励
+（一）已获得规模奖励的机构，营业收入首次升入更高档次的，按照新档次规模奖励标准与已获规模奖励的差额给予补差。
+（二）对上一年度营业收入达到1000万元以上的机构，按照以下标准给予一次性奖励：1000万元（含）至3000万元（不含）的，奖励10万元；3000万元（含）至5000万元（不含）的，奖励20万元；5000万元（含）至1亿元（不含）的，奖励30万元；1亿元（含）至3亿元（不含）的，奖励50万元；3亿元（含）以上的，奖励80万元。
+（三）规模奖励累计不超过100万元。
+二、附则
+本办法自2026年1月1日起施行。
+"""
+
+
+def test_the_sibling_whose_tier_the_asked_figure_falls_in_leads(tmp_path: Path) -> None:
+    """Sibling items share the question's words; the one holding the tier 营收6000万 falls in
+    is read first (the calculator cites it), and without a figure the words decide."""
+    from .conftest import chain_over
+
+    chain = chain_over(tmp_path, {"lanxi-measures": SIBLINGS})
+    worded = chain.retriever.retrieve("岚溪规模奖励升档了怎么补差")
+    assert worded[0].chunk.article == "一（一）"
+    figured = chain.retriever.retrieve("岚溪营收6000万，规模奖励拿多少")
+    assert figured[0].chunk.article == "一（二）"  # by the words alone （一） ties and leads
+    assert "30万元" in chain.ask("岚溪营收6000万，规模奖励拿多少").answer
