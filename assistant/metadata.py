@@ -65,7 +65,8 @@ def extract_metadata(doc_id: str, paragraphs: Sequence[str]) -> DocumentMeta:
         at = header.index(title)
         if at > 0 and not is_prose(header[at - 1]) and not DOC_NUMBER.fullmatch(header[at - 1]):
             title = header[at - 1] + title
-    doc_number = next((_clean_number(p) for p in header if DOC_NUMBER.fullmatch(_clean_number(p))), None)
+    doc_number = next((_clean_number(p) for p in header if DOC_NUMBER.fullmatch(_clean_number(p))), None) \
+        or _announcement_number(header)
     issuer = next(
         (p for p in header if _ISSUER_END.search(p) and len(p) <= 30 and "，" not in p), None
     ) or _signature_issuer(paragraphs)
@@ -128,6 +129,18 @@ def _header(paragraphs: Sequence[str]) -> list[str]:
         if STRUCTURAL.match(para):
             return list(paragraphs[:i])
     return list(paragraphs[:12])
+
+
+_ANNOUNCER = re.compile(r"(公告|令|通告)$")
+_SERIAL_LINE = re.compile(r"^(?:\d{4}\s*年\s*)?第\s*\d+\s*号$")
+
+
+def _announcement_number(header: Sequence[str]) -> str | None:
+    """"某市人力资源和社会保障局公告" / "2026年第11号" on two lines: one number."""
+    for before, line in zip(header, header[1:], strict=False):
+        if _SERIAL_LINE.match(line) and _ANNOUNCER.search(before) and DOC_NUMBER.fullmatch(before + line):
+            return before + line
+    return None
 
 
 def _clean_number(line: str) -> str:

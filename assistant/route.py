@@ -18,7 +18,7 @@ from assistant.lexicon import lexicon
 from assistant.types import DocumentMeta
 
 _DOC_NUMBER_REF = re.compile(
-    r"([\u4e00-\u9fff]{2,8}?)\s*[〔\[(（【]?\s*(\d{4})?\s*[〕\])）】]?\s*第?\s*(\d{1,4})\s*号"
+    r"([\u4e00-\u9fff]{2,8}?)\s*[〔\[(（【]?\s*(\d{4})?\s*[〕\])）】年]?\s*第?\s*(\d{1,4})\s*号"
 )
 
 
@@ -195,7 +195,7 @@ class _Heads:
 
 # Bump when what the tables hold changes (how names, aliases or sounds are derived): an index
 # that stored older tables then rebuilds them instead of routing with a wrong table.
-ROUTING_VERSION = 1
+ROUTING_VERSION = 2
 
 _CORPORA: dict[int, tuple[Mapping[str, DocumentMeta], _Corpus]] = {}
 
@@ -268,6 +268,13 @@ def _by_first_syllable(
     return {head: tuple(group) for head, group in grouped.items()}
 
 
+def _announcer(prefix: str) -> str:
+    """公告 / 令 / 通告 ending a 文号's prefix: "柘泉市人社局公告2026年第11号" names the number
+    "柘泉市人力资源和社会保障局公告2026年第11号" by its kind, year and serial."""
+    m = re.search(r"(公告|通告|令)$", prefix)
+    return m.group(1) if m else ""
+
+
 def named_documents(question: str, documents: Mapping[str, DocumentMeta]) -> tuple[str, ...]:
     """Documents the question names, by place, level, title or 文号, in order of mention."""
     corpus = _corpus(documents)
@@ -277,7 +284,8 @@ def named_documents(question: str, documents: Mapping[str, DocumentMeta]) -> tup
         prefix, year, serial = m.group(1), m.group(2) or "", m.group(3)
         for at in corpus.by_serial.get(serial, ()):
             p, y, _ = names[at].number  # type: ignore[misc]
-            if prefix.endswith(p) and (not year or not y or year == y):
+            if (prefix.endswith(p) and (not year or not y or year == y)) \
+                    or (year and year == y and _announcer(prefix) and _announcer(prefix) == _announcer(p)):
                 found.setdefault(names[at].doc_id, m.start())
     first: dict[int, int] = {}  # position in `names` → where its earliest alias starts
     for alias in corpus.alias_heads.within(question):

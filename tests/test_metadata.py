@@ -27,6 +27,11 @@ def test_document_number_forms(number: str) -> None:
     assert meta(f"某市人力资源服务产业园管理办法\n{number}").doc_number == number
 
 
+def test_an_announcement_number_on_the_line_under_its_issuer() -> None:
+    m = meta("某市人力资源和社会保障局公告\n2026年第11号\n某市人力资源服务产业园政策兑现服务指南")
+    assert m.doc_number == "某市人力资源和社会保障局公告2026年第11号"
+
+
 def test_issuer_and_date_from_the_signature_when_the_header_has_none() -> None:
     m = meta("某市关于人才引进的通知", "某市人力资源和社会保障局\n2024年12月16日\n")
     assert (m.issuer, m.issue_date) == ("某市人力资源和社会保障局", dt.date(2024, 12, 16))

@@ -133,3 +133,19 @@ def test_a_gap_asked_of_one_document_is_no_comparison_with_another() -> None:
         "b": DocumentMeta(doc_id="b", title="乙市市级人力资源服务产业园管理暂行办法", places=("乙市",)),
     }
     assert route("甲市想申请市级产业园，建筑面积5800平，还差多少", docs).doc_ids == ("a",)
+
+
+def test_an_announcement_number_named_with_a_shortened_issuer() -> None:
+    """"X市人社局公告2026年第11号" names "X市人力资源和社会保障局公告2026年第11号" (the same kind,
+    year and serial); another year or another kind does not."""
+    from assistant.route import named_documents
+    from assistant.types import DocumentMeta
+
+    docs = {
+        "a": DocumentMeta(doc_id="a", title="甲市人力资源服务产业园政策兑现服务指南",
+                          doc_number="甲市人力资源和社会保障局公告2026年第11号"),
+        "b": DocumentMeta(doc_id="b", title="乙市人力资源服务产业园扶持办法", doc_number="乙政规〔2026〕11号"),
+    }
+    assert named_documents("人社局公告2026年第11号里的办理条件", docs) == ("a",)
+    assert named_documents("人社局公告2025年第11号里的办理条件", docs) == ()
+    assert named_documents("人社局令2026年第11号", docs) == ()
