@@ -68,7 +68,8 @@ _PER_RE = re.compile(
     r"(?P<per>平方米|人次|人|名|家|户|个|场)(?:[\u4e00-\u9fff]{0,4}?每(?P<f2>[月年次]))?(?P<gap>[^，。；每\d]{0,12})$"
 )
 _SLASH_RE = re.compile(r"^/(?P<per>家|人|平方米|个|户)")
-_RATE_RE = re.compile(r"按照?(?P<base>[^，。；]{1,24}?)的$")
+# "按照实际投入的30%", and each rate of a list "按照第一年实际租金的70%、第二年实际租金的50%"
+_RATE_RE = re.compile(r"(?:按照?|%、)(?P<base>[^，。；%]{1,24}?)的$")
 
 
 def _per_unit(doc_id: str, label: str, text: str, q: Quantity, op: tuple[str, str] | None) -> Rule | None:
@@ -92,8 +93,11 @@ def _per_unit(doc_id: str, label: str, text: str, q: Quantity, op: tuple[str, st
     if q.kind == "percent" and op is None:
         m = _RATE_RE.search(before)
         if m:
+            base = m.group("base")
+            year = re.match(f"第([{_YEAR_NUMS}])年(?=.)", base)  # "第二年实际租金的50%": the rate of that year
             return PerUnitCapped(doc_id, label, text[clause:phrase_end], _reward_subject(text, end),
-                                 as_figure(q), "", "", False, base=trim(m.group("base")))
+                                 as_figure(q), "", "", False, base=trim(base[year.end():] if year else base),
+                                 years=(_YEAR_NUMS.index(year.group(1)) + 1,) if year else ())
     return None
 
 

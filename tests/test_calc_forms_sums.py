@@ -1,0 +1,155 @@
+"""Rule forms found at ingest on policies written here (not a seed, not an eval document), through
+the real chain: paying back the whole of what was received unless a row inside the sentence says
+a share ("…退回已享受的X和Y，其中满2年不满3年的，退回40%"); a share row of a table of stays
+taken of every sum given that it names; a rate whose cap is per unit ("每平方米…不超过150元");
+a rate of an increase ("增长额的2%"); rates listed per year with their base ("第一年实际租金的
+60%、第二年实际租金的40%"); a total of two named payments ("…加…一共"); the gap to a bar not
+met, or to a table's lowest tier; decimal and arabic article numbers kept out of phrases."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from assistant.calc.extract import extract_document
+from assistant.calc.extract_types import PerUnitCapped, Refund
+from assistant.chain import AnswerChain
+from assistant.types import Answer
+
+from .conftest import chain_over
+
+LU = "luxi-2027-hr-park-measures"
+LUXI = """鹿溪市人力资源服务产业园扶持办法
+
+第1条　本办法所称“以上”包括本数，“不满”不包括本数。
+
+第2条　申请认定市级产业园，园区建筑面积不少于5000平方米，入驻人力资源服务机构不少于20家。
+
+第3条　入驻面积不少于60平方米的机构，给予3年房租补贴，分别按照第一年实际租金的60%、第二年实际租金的40%、\
+第三年实际租金的20%给予补贴，每家机构每年最高不超过6万元。
+
+第4条　装修补贴。入驻机构首次入驻并自行装修的，按照实际装修投入的25%给予一次性补贴，每平方米补贴最高不超过150元，\
+每家最高不超过12万元。
+
+第5条　对上一年度营业收入达到2000万元以上的机构，按照下列标准给予营收贡献奖励：
+（一）2000万元以上不满5000万元的，奖励6万元；
+（二）5000万元以上不满2亿元的，奖励18万元；
+（三）2亿元以上的，奖励50万元。
+上一年度营业收入较前一年度增长25%以上的，另按照营业收入增长额的2%给予增长奖励，最高不超过25万元。
+
+第6条　入驻机构自入驻之日起不满3年迁出本市的，退回已享受的房租补贴和营收贡献奖励，其中入驻满2年不满3年迁出的，退回40%。
+"""
+
+HE = "hexi-2027-hr-park-rules"
+HEXI = """河西市人力资源服务产业园管理细则
+
+1　总则
+
+1.1　本细则所称“以上”“满”包括本数，“不满”不包括本数。
+
+2　入驻支持
+
+2.1　房租补贴。入驻机构按照每月每平方米18元给予房租补贴，每家机构每年最高不超过8万元。
+
+2.2　入驻机构享受房租补贴或者装修补贴后，自入驻之日起不满3年迁出的，按照下列规定退回：入驻不满1年迁出的，\
+退回已享受的全部房租补贴和装修补贴；入驻满1年不满2年迁出的，退回已享受的房租补贴和装修补贴的50%；\
+入驻满2年不满3年迁出的，退回已享受的房租补贴和装修补贴的20%。
+"""
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory: pytest.TempPathFactory) -> AnswerChain:
+    return chain_over(tmp_path_factory.mktemp("sums"), {LU: LUXI, HE: HEXI})
+
+
+@pytest.fixture(scope="module")
+def rules(tmp_path_factory: pytest.TempPathFactory) -> list:
+    folder = tmp_path_factory.mktemp("sums-rules")
+    (folder / f"{LU}.txt").write_text(LUXI, encoding="utf-8")
+    (folder / f"{HE}.txt").write_text(HEXI, encoding="utf-8")
+    found = [*extract_document(folder / f"{LU}.txt").rules, *extract_document(folder / f"{HE}.txt").rules]
+    return found
+
+
+def _cited(answer: Answer, doc: str) -> set[str]:
+    return {c.article for c in answer.citations if c.doc_id == doc}
+
+
+# ---------------------------------------------------------------- found in the text
+
+
+def test_the_whole_is_paid_back_below_the_row_inside_the_sentence(rules: list) -> None:
+    found = {(r.below.text, r.above.text if r.above else None, r.share.value if r.share else None)
+             for r in rules if isinstance(r, Refund) and r.doc_id == LU}
+    # "不满3年…退回已享受的…，其中满2年不满3年的，退回40%": the whole below 2年, 40% from 2 to 3
+    assert found == {("2年", None, 1), ("3年", "2年", Decimal("0.4"))}
+
+
+def test_a_list_that_introduces_rows_is_no_refund_of_its_own(rules: list) -> None:
+    found = [r for r in rules if isinstance(r, Refund) and r.doc_id == HE]
+    assert all("：" not in r.received for r in found)
+    assert all(r.below.text != "3年" for r in found)
+
+
+def test_rates_listed_per_year_keep_their_year_and_base(rules: list) -> None:
+    rent = [r for r in rules if isinstance(r, PerUnitCapped) and r.unit == "第3条"]
+    assert [(r.years, r.amount.text, r.base) for r in rent] == [
+        ((1,), "60%", "实际租金"), ((2,), "40%", "实际租金"), ((3,), "20%", "实际租金")]
+
+
+def test_article_numbers_stay_out_of_phrases(rules: list) -> None:
+    assert not [r for r in rules if r.phrase.startswith(("第2条", "第3条", "1.1", "2.1", "2.2"))]
+
+
+# ---------------------------------------------------------------- answered
+
+
+@pytest.mark.parametrize(("question", "expected", "doc", "unit"), [
+    # 2年半: the 40% row; of both sums the article names
+    ("鹿溪入驻两年半就迁出了，之前拿了房补10万、营收贡献奖励6万，要退多少", "6.4万元", LU, "第6条"),
+    # 1年半: below 2年, the whole of both
+    ("鹿溪入驻一年半就迁出了，之前拿了房补10万、营收贡献奖励6万，要退多少", "16万元", LU, "第6条"),
+    # 20个月: the 50% row of a table of stays, of both sums ("房补" names 房租补贴)
+    ("河西园区入驻了20个月就搬走了，之前拿了房补8万、装修补贴4万，要退多少", "6万元", HE, "2.2"),
+])
+def test_refunds_of_every_sum_named(chain: AnswerChain, question: str, expected: str, doc: str, unit: str) -> None:
+    answer = chain.ask(question)
+    assert expected in answer.answer, answer.answer
+    assert unit in _cited(answer, doc)
+
+
+def test_a_refund_row_does_not_answer_what_is_paid(chain: AnswerChain) -> None:
+    # "入驻第一年" names no stay to pay back for: the rent subsidy answers, 18元 × 300 × 12 = 6.48万
+    answer = chain.ask("河西园区租了300平，入驻第一年，每月租金每平40块，房租补贴一年能拿多少")
+    assert "6.48万元" in answer.answer, answer.answer
+    assert "退回" not in answer.answer.split("\n")[0]
+
+
+def test_a_cap_per_unit_grows_with_the_units_given(chain: AnswerChain) -> None:
+    # 25% of 50万 = 12.5万; 150元 × 300平 = 4.5万 is lower; 12万 a firm is higher
+    answer = chain.ask("鹿溪首次入驻装修 300平米花了50万，装修补贴能拿多少")
+    assert "补贴4.5万元" in answer.answer, answer.answer
+    assert _cited(answer, LU) == {"第4条"}
+
+
+def test_the_rate_of_the_year_asked(chain: AnswerChain) -> None:
+    # 第二年: 40% of 20万 = 8万, over 6万 a year
+    answer = chain.ask("鹿溪园区入驻100平，第二年实际租金一共20万，房补多少")
+    assert "补贴6万元" in answer.answer, answer.answer
+    answer = chain.ask("鹿溪园区入驻100平，第三年实际租金一共20万，房补多少")
+    assert "补贴4万元" in answer.answer, answer.answer
+
+
+def test_two_named_payments_summed(chain: AnswerChain) -> None:
+    # 6000万: 18万; growth (6000万 − 4500万) × 2% = 30万, capped at 25万; 43万 in all
+    answer = chain.ask("鹿溪 去年营收6000万，前年4500万，营收贡献奖励加增长奖励一共多少")
+    assert "合计43万元" in answer.answer, answer.answer
+    assert _cited(answer, LU) == {"第5条"}
+
+
+def test_the_gap_asked_is_to_the_bar_not_met(chain: AnswerChain) -> None:
+    answer = chain.ask("鹿溪想申请市级产业园，园区建筑面积4600平，入驻26家，面积还差多少")
+    assert "还差400平方米" in answer.answer, answer.answer
+    answer = chain.ask("鹿溪营收贡献奖励 我们去年营收1800万，离最低一档还差多少")
+    assert "还差200万元" in answer.answer, answer.answer
