@@ -4,7 +4,10 @@ a share ("…退回已享受的X和Y，其中满2年不满3年的，退回40%");
 taken of every sum given that it names; a rate whose cap is per unit ("每平方米…不超过150元");
 a rate of an increase ("增长额的2%"); rates listed per year with their base ("第一年实际租金的
 60%、第二年实际租金的40%"); a total of two named payments ("…加…一共"); the gap to a bar not
-met, or to a table's lowest tier; decimal and arabic article numbers kept out of phrases."""
+met, or to a table's lowest tier; decimal and arabic article numbers kept out of phrases; a cap
+raised for those a condition names ("…达到30人以上的，补贴面积上限提高至500平方米"); a tier sum
+raised when a bar of its unit is met ("…增长15%以上的，…上浮20%"); the share of the year asked
+of a computed sum ("认定当年拨付70%，次年拨付30%"); a table row's rate and cap cells."""
 
 from __future__ import annotations
 
@@ -57,10 +60,33 @@ HEXI = """河西市人力资源服务产业园管理细则
 入驻满2年不满3年迁出的，退回已享受的房租补贴和装修补贴的20%。
 """
 
+QH = "qinghe-2027-hr-park-fund-guide"
+QINGHE = """清河市2027年度人力资源服务产业园扶持资金申报指南
+
+一、房租补贴
+●补贴标准：按照每月每平方米12元给予补贴；
+●补贴面积：每家机构补贴面积最高不超过300平方米；在岗从业人员达到30人以上的，补贴面积上限提高至500平方米。
+
+二、纳税奖励
+按照申报单位2026年度缴纳的税收总额，分档给予奖励：
+——50万元（含）至200万元（不含）的，奖励5万元；
+——200万元（含）以上的，奖励15万元。
+●2026年度税收总额较2025年度增长15%以上的，在所属档次奖励金额基础上上浮20%。
+
+三、建设补助
+新认定的园区，按照建设实际投入的10%给予建设补助，最高不超过100万元。建设补助分两年拨付，认定当年拨付70%，次年拨付30%。
+
+附件
+清河市扶持标准表
+项目　　　　条件　　　　　　　　　　标准　　　　　　　上限
+培训奖励　　年度培训人次1000人次以上　培训费用的10%　　每家每年8万元
+引才奖励　　引进硕士以上人才　　　　每人5000元　　　　每家每年4万元
+"""
+
 
 @pytest.fixture(scope="module")
 def chain(tmp_path_factory: pytest.TempPathFactory) -> AnswerChain:
-    return chain_over(tmp_path_factory.mktemp("sums"), {LU: LUXI, HE: HEXI})
+    return chain_over(tmp_path_factory.mktemp("sums"), {LU: LUXI, HE: HEXI, QH: QINGHE})
 
 
 @pytest.fixture(scope="module")
@@ -153,3 +179,39 @@ def test_the_gap_asked_is_to_the_bar_not_met(chain: AnswerChain) -> None:
     assert "还差400平方米" in answer.answer, answer.answer
     answer = chain.ask("鹿溪营收贡献奖励 我们去年营收1800万，离最低一档还差多少")
     assert "还差200万元" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # 30人 or more: 500平方米, so all 450平 count: 12元 × 450 × 12 = 6.48万元
+    ("清河 首次入驻，员工40人，租了450平，房补一年多少", "补贴6.48万元"),
+    # fewer: the general 300平方米, 12元 × 300 × 12 = 4.32万元
+    ("清河 首次入驻，员工20人，租了450平，房补一年多少", "补贴4.32万元"),
+])
+def test_a_cap_raised_for_those_a_condition_names(chain: AnswerChain, question: str, expected: str) -> None:
+    answer = chain.ask(question)
+    assert expected in answer.answer, answer.answer
+
+
+def test_a_tier_raised_when_its_bar_is_met(chain: AnswerChain) -> None:
+    # 260万: 15万; (260 − 200) / 200 = 30% ≥ 15%: 15万 × 1.2 = 18万
+    answer = chain.ask("清河 我们2026年交税260万，2025年是200万，纳税奖励多少")
+    assert "奖励18万元" in answer.answer, answer.answer
+    # 5% < 15%: the tier's own sum
+    answer = chain.ask("清河 我们2026年交税210万，2025年是200万，纳税奖励多少")
+    assert "奖励15万元" in answer.answer and "18万元" not in answer.answer, answer.answer
+
+
+def test_the_share_of_the_year_asked_of_a_computed_sum(chain: AnswerChain) -> None:
+    answer = chain.ask("清河新认定的园区，建设投入800万，建设补助多少？认定当年先拨多少？")
+    assert "建设补助80万元" in answer.answer and "当年拨付56万元" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # a rate cell after its bar, capped by the row's cap cell: 120万 × 10% = 12万 → 8万
+    ("清河 培训费用120万 培训奖励能奖多少", "培训奖励8万元"),
+    # 5000元 × 10 = 5万 → the row's 4万
+    ("清河 引进了10个硕士，引才奖励多少", "4万元"),
+])
+def test_a_table_row_caps_its_own_rate(chain: AnswerChain, question: str, expected: str) -> None:
+    answer = chain.ask(question)
+    assert expected in answer.answer, answer.answer

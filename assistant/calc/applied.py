@@ -351,9 +351,13 @@ def apply_per_unit(rule: PerUnitCapped, ask: Ask) -> Applied | None:
         if (bigrams(v.condition) - bigrams("、".join(lexicon()["variant_generic"]))) & bigrams(ask.text):
             rate = rule.amount.value * v.factor.value
             steps.append(f"{v.condition}：{show(rule.amount)} × {v.factor.text} = {show(rate, '元')}（条文：“{v.phrase}”）")
-    for cap in rule.caps:
-        if cap.figure.unit == rule.per or (rule.per in _persons() and cap.figure.unit in _persons()):
-            if n > cap.figure.value:
+    counted_caps = [c for c in rule.caps
+                    if c.figure.unit == rule.per or (rule.per in _persons() and c.figure.unit in _persons())]
+    raised = [c for c in counted_caps if c.when and _holds(c.when, ask, q)]
+    for cap in raised or [c for c in counted_caps if not c.when]:
+        if cap.when:
+            steps.append(f"符合“{cap.when}”，按“{cap.phrase}”")
+        if n > cap.figure.value:
                 steps.append(f"{q.text}超过上限，按“{cap.phrase}”计{show(cap.figure)}")
                 n = cap.figure.value
                 bound.append(cap.figure.label)
@@ -391,6 +395,26 @@ def apply_per_unit(rule: PerUnitCapped, ask: Ask) -> Applied | None:
     also = tuple(dict.fromkeys(label for label in bound if label and label != rule.unit))
     return Applied(rule, 1, (line,), tuple(steps), {rule.per: q.text}, show(pay, "元"), conditions, also=also,
                    used=(q,))
+
+
+def _holds(condition: str, ask: Ask, counted: Quantity) -> bool:
+    """Whether the question meets a condition a raised cap is for ("首次入驻且在岗从业人员达到20人
+    以上"): each bar in it that a figure of its unit speaks to is met, and one at least is."""
+    from assistant.calc.extract_text import ops, prefix_op
+    from assistant.calc.numbers import extract_quantities
+
+    checked = False
+    for bar in extract_quantities(condition):
+        word = bar.qualifier if bar.qualifier in ops() else None
+        op = ops()[word] if word else (prefix_op(condition, bar.span[0]) or ("", ">="))[1]
+        given = [q for q in ask.figures if q is not counted and q.kind == bar.kind and q.unit == bar.unit]
+        for q in given:
+            met = {">=": q.number >= bar.number, ">": q.number > bar.number, "<=": q.number <= bar.number,
+                   "<": q.number < bar.number}.get(op, False)
+            if not met:
+                return False
+            checked = True
+    return checked
 
 
 def _share_base(rule: PerUnitCapped, ask: Ask, q: Quantity, months: Decimal) -> tuple[Decimal, str] | None:

@@ -54,12 +54,12 @@ def _other_reward(rule: Rule, question: str) -> bool:
         return False
     paid = lexicon()["reward_words"]
     generic = {c for w in paid for c in w} | set(rule.per)  # "每人补贴" names no payment
-    # a rate's base names the payment too ("按照实际装修投入的30%给予一次性补贴" pays 装修补贴)
-    own = _chars(rule.subject + rule.base) - generic
+    own = _chars(rule.subject) - generic
     # the two characters written right before the payment word ("安家补贴"), not across a comma
     named = {c for w in paid for m in re.finditer(rf"([\u3400-\u9fff]{{1,2}}){re.escape(w)}", question)
              for c in _chars(m.group(1))} - generic
-    return bool(own and named and not own & named)
+    # a rate's base names the payment too ("按照实际装修投入的30%给予一次性补贴" pays 装修补贴)
+    return bool(own and named and not (own | _chars(rule.base)) & named)
 
 
 def _names_payment(rule: Rule, question: str) -> int:
@@ -197,7 +197,42 @@ def choose(rules: Sequence[Rule], ask: Ask, hits: Sequence[Hit], doc_ids: Sequen
         return [best, *same]
     best = _shared_cost(best, related_texts(best.rule, by_doc.get(best.rule.doc_id, [])))
     best = _paid_by_year(best, candidates, ask)
+    best = _raised_when_met(best, [a for _, a in scored], by_doc.get(best.rule.doc_id, []))
     return [best, *_preconditions(best, [a for _, a in scored])]
+
+
+def _raised_when_met(best: Applied, others: Sequence[Applied], doc_chunks: Sequence[Chunk]) -> Applied:
+    """"…较2024年度增长20%以上的，在所属档次奖励金额基础上上浮10%": the sum raised by the share
+    when the question's figures meet the bar of the same unit that raises it, shown with the bar."""
+    from assistant.calc.numbers import parse_quantity
+
+    if not isinstance(best.rule, Tiers) or not best.result.endswith("元") or best.result.startswith("还差"):
+        return best
+    texts = {c.article: c.text for c in doc_chunks}
+    up = "|".join(re.escape(w) for w in lexicon()["uplift_words"])
+    for a in others:
+        if not isinstance(a.rule, Threshold) or a.rule.doc_id != best.rule.doc_id or a.rule.unit != best.rule.unit:
+            continue
+        text = texts.get(a.rule.unit, "")
+        at = text.find(a.rule.phrase)
+        if a.result != "达到" or at < 0:
+            continue
+        rest = re.split(r"[。；\n]", text[at + len(a.rule.phrase):])[0]
+        m = re.search(rf"(?:{up})(?P<p>\d+(?:\.\d+)?)%", rest)
+        if m is None:
+            continue
+        try:
+            total = parse_quantity(best.result, "amount").number
+        except CalcError:
+            return best
+        share = Decimal(m.group("p")) / 100
+        pay = total * (1 + share)
+        sentence = (a.rule.phrase + rest).strip()
+        line = f"符合“{sentence}”：{best.result} × (1 + {m.group('p')}%) = {show(pay, '元')}"
+        return replace(best, lines=(f"奖励{show(pay, '元')}", *best.lines, *a.lines, line),
+                       steps=(*best.steps, *a.steps, f"{best.result} × {plain(1 + share)} = {show(pay, '元')}"),
+                       result=show(pay, "元"), used=tuple(dict.fromkeys((*best.used, *a.used))))
+    return best
 
 
 def _paid_by_year(best: Applied, candidates: Sequence[Rule], ask: Ask) -> Applied:

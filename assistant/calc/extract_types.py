@@ -54,6 +54,7 @@ class Cap:
     phrase: str
     of: str = ""  # a share cap: "不超过当年实际缴纳租金的50%" → 当年实际缴纳租金
     basis: str = ""  # the boundary words: "最高、不超过"
+    when: str = ""  # a cap raised for some ("…达到20人以上的，补贴面积上限提高至600平方米"): the condition
 
 
 @dataclass(frozen=True)
