@@ -72,9 +72,13 @@ QINGHE = """清河市2027年度人力资源服务产业园扶持资金申报指�
 ——50万元（含）至200万元（不含）的，奖励5万元；
 ——200万元（含）以上的，奖励15万元。
 ●2026年度税收总额较2025年度增长15%以上的，在所属档次奖励金额基础上上浮20%。
+●新落户的区域总部，落户当年即可按照其预计税收总额所属档次的60%预拨奖励，次年按照实际税收总额清算。
 
 三、建设补助
 新认定的园区，按照建设实际投入的10%给予建设补助，最高不超过100万元。建设补助分两年拨付，认定当年拨付70%，次年拨付30%。
+
+四、培训和引才奖励
+入驻机构开展职业培训、引进人才的，按照附件给予培训奖励和引才奖励。
 
 附件
 清河市扶持标准表
@@ -215,3 +219,12 @@ def test_the_share_of_the_year_asked_of_a_computed_sum(chain: AnswerChain) -> No
 def test_a_table_row_caps_its_own_rate(chain: AnswerChain, question: str, expected: str) -> None:
     answer = chain.ask(question)
     assert expected in answer.answer, answer.answer
+    assert _cited(answer, QH) == {"附件", "四"}
+
+
+def test_the_share_of_a_tier_for_the_case_a_sentence_names(chain: AnswerChain) -> None:
+    # 300万: 15万; the case named: 60% paid ahead
+    answer = chain.ask("清河 区域总部今年新落户，预计税收300万，当年能预拨多少纳税奖励")
+    assert "奖励9万元" in answer.answer, answer.answer
+    answer = chain.ask("清河 我们2026年交税300万，纳税奖励多少")
+    assert "奖励15万元" in answer.answer and "9万元" not in answer.answer, answer.answer

@@ -152,7 +152,7 @@ def choose(rules: Sequence[Rule], ask: Ask, hits: Sequence[Hit], doc_ids: Sequen
         words = overlap(rule, ask.text)
         if applied is None or not words or _other_reward(rule, ask.text):
             continue
-        if isinstance(rule, Tiers):
+        if isinstance(rule, (Tiers, PerUnitCapped)):
             applied = _with_referring(applied, rule, ask, by_doc.get(rule.doc_id, []))
         key = (applied.fit, _answers_asked(rule, ask, applied), _names_payment(rule, ask.text), _counted(applied, ask),
                words, _bound(applied, ask),
@@ -198,7 +198,40 @@ def choose(rules: Sequence[Rule], ask: Ask, hits: Sequence[Hit], doc_ids: Sequen
     best = _shared_cost(best, related_texts(best.rule, by_doc.get(best.rule.doc_id, [])))
     best = _paid_by_year(best, candidates, ask)
     best = _raised_when_met(best, [a for _, a in scored], by_doc.get(best.rule.doc_id, []))
+    best = _tier_share_of_case(best, ask, by_doc.get(best.rule.doc_id, []))
     return [best, *_preconditions(best, [a for _, a in scored])]
+
+
+def _tier_share_of_case(best: Applied, ask: Ask, doc_chunks: Sequence[Chunk]) -> Applied:
+    """"新引进的…区域总部，入驻当年即可按照其预计营业收入所属档次的50%预拨奖励": for the case a
+    sentence of the rule's unit (or of the article giving an annex force) names — by two word pairs
+    at least beyond the words every case shares — the share of the tier's sum."""
+    from assistant.calc.numbers import parse_quantity
+
+    if not isinstance(best.rule, Tiers) or not best.result.endswith("元") or best.result.startswith("还差"):
+        return best
+    labels = {best.rule.unit, *referring(best.rule, doc_chunks)}
+    tier = "|".join(re.escape(w) for w in lexicon()["tier_words"])
+    generic = bigrams("、".join(lexicon()["variant_generic"]))
+    for chunk in doc_chunks:
+        if chunk.article not in labels:
+            continue
+        for sentence in re.split(r"[。；\n]", chunk.text):
+            m = re.search(rf"(?:{tier})(?:标准|奖励|金额)?的(?P<p>\d+(?:\.\d+)?)%", sentence)
+            if m is None or len((bigrams(sentence[:m.start()]) - generic) & bigrams(ask.text)) < 2:
+                continue
+            try:
+                total = parse_quantity(best.result, "amount").number
+            except CalcError:
+                return best
+            pay = total * Decimal(m.group("p")) / 100
+            said = re.sub(r"^\d+[.．、]", "", sentence.split("，次年")[0].strip())
+            line = f"按条文“{said}”：{best.result} × {m.group('p')}% = {show(pay, '元')}"
+            also = best.also if chunk.article == best.units[0] else (*best.also, chunk.article)
+            return replace(best, lines=(f"奖励{show(pay, '元')}", *best.lines, line),
+                           steps=(*best.steps, f"{best.result} × {m.group('p')}% = {show(pay, '元')}"),
+                           result=show(pay, "元"), also=tuple(dict.fromkeys(also)))
+    return best
 
 
 def _raised_when_met(best: Applied, others: Sequence[Applied], doc_chunks: Sequence[Chunk]) -> Applied:
