@@ -227,6 +227,10 @@ def apply_tiers(rule: Tiers, ask: Ask, related: dict[str, str]) -> Applied | Non
                        steps=(f"{show(bar)} − {show(v, unit)} = {show(gap, unit)}",), inputs=shown,
                        result=f"还差{show(gap, unit)}")
     if row.reward.unit == "%":
+        from assistant.calc.applied_refunds import asks_refund
+
+        if re.search("|".join(lexicon()["refund_verbs"]), row.phrase) and not asks_refund(ask):
+            return None  # "满1年不满2年迁出的，退回60%" answers only what is to be paid back
         return _tier_share(rule, ask, row, q, shown)
     reward = row.reward.value
     word = "最高" if row.ceiling else ""
@@ -275,16 +279,24 @@ def _no_top_up(related: dict[str, str]) -> tuple[str, str] | None:
 
 def _tier_share(rule: Tiers, ask: Ask, row: TierRow, q: Quantity, shown: dict[str, str]) -> Applied:
     """A row that gives a share ("满1年不满2年迁离的，退回60%"): of the sum the question gives."""
+    from assistant.calc.applied_refunds import asks_refund, received
+
     line = f"{rule.subject}{q.text}属于“{row.phrase}”这一档（{row.reward.text}）"
     steps = [f"{q.text} → {row.bounds}"]
-    base = next((b for b in ask.figures if b.kind == "amount" and b is not q), None)
-    if base is None:
+    # "退回已享受的房租补贴和装修补贴的60%": of every sum given that the row names
+    what = row.phrase[row.phrase.rfind("，") + 1:]
+    bases = received(what, ask, besides=(q,)) or [b for b in ask.figures if b.kind == "amount" and b is not q][:1]
+    if not bases:
         return Applied(rule, 1, (line,), tuple(steps), shown, row.reward.text, used=(q,), at=row.reward.label)
-    due = base.number * row.reward.value
-    shown["金额"] = base.text
-    steps.append(f"{show(base.number, '元')} × {show(row.reward)} = {show(due, '元')}")
-    return Applied(rule, 2, (f"{line}：{show(due, '元')}",), tuple(steps), shown, show(due, "元"),
-                   used=(q, base), at=row.reward.label)
+    total = sum((b.number for b in bases), Decimal(0))
+    due = total * row.reward.value
+    said = " + ".join(b.text for b in bases)
+    shown["金额"] = said
+    base = f"（{said}）= {show(total, '元')}" if len(bases) > 1 else show(total, "元")
+    steps.append(f"{base} × {show(row.reward)} = {show(due, '元')}")
+    fit = 1 + len(bases) if asks_refund(ask) else 2
+    return Applied(rule, fit, (f"{line}：{show(due, '元')}",), tuple(steps), shown, show(due, "元"),
+                   used=(q, *bases), at=row.reward.label)
 
 
 # ---------------------------------------------------------------- per-unit amounts
@@ -312,17 +324,22 @@ def _months(rule: PerUnitCapped, ask: Ask) -> tuple[Decimal, str] | None:
     return months, said
 
 
+def _of_year_asked(rule: PerUnitCapped, ask: Ask) -> bool:
+    """False for the rate of another year than the one asked ("第二年…")."""
+    asked_years = {"一二三四五".index(y) + 1 for y in re.findall(r"第([一二三四五])年", ask.text)}
+    return not (rule.years and asked_years and not asked_years & set(rule.years))
+
+
 def apply_per_unit(rule: PerUnitCapped, ask: Ask) -> Applied | None:
     if rule.amount.unit == "%":
-        return _rate(rule, ask)
+        return _rate(rule, ask) if _of_year_asked(rule, ask) else None
     amount_caps = [c for c in rule.caps if c.figure.unit == "元" and not c.of]
     if has(ask.text, "headroom"):
         head = _headroom(rule, ask, amount_caps)
         if head is not None:
             return head
-    asked_years = {"一二三四五".index(y) + 1 for y in re.findall(r"第([一二三四五])年", ask.text)}
-    if rule.years and asked_years and not asked_years & set(rule.years):
-        return None  # "第二年…": the rate of another year
+    if not _of_year_asked(rule, ask):
+        return None
     found = [q for q in ask.figures if _fits_unit(q, rule.per) and not ask.already(q)]
     q = _pick(ask, found, rule.subject + rule.phrase)
     if q is None:
@@ -334,9 +351,13 @@ def apply_per_unit(rule: PerUnitCapped, ask: Ask) -> Applied | None:
         if (bigrams(v.condition) - bigrams("、".join(lexicon()["variant_generic"]))) & bigrams(ask.text):
             rate = rule.amount.value * v.factor.value
             steps.append(f"{v.condition}：{show(rule.amount)} × {v.factor.text} = {show(rate, '元')}（条文：“{v.phrase}”）")
-    for cap in rule.caps:
-        if cap.figure.unit == rule.per or (rule.per in _persons() and cap.figure.unit in _persons()):
-            if n > cap.figure.value:
+    counted_caps = [c for c in rule.caps
+                    if c.figure.unit == rule.per or (rule.per in _persons() and c.figure.unit in _persons())]
+    raised = [c for c in counted_caps if c.when and _holds(c.when, ask, q)]
+    for cap in raised or [c for c in counted_caps if not c.when]:
+        if cap.when:
+            steps.append(f"符合“{cap.when}”，按“{cap.phrase}”")
+        if n > cap.figure.value:
                 steps.append(f"{q.text}超过上限，按“{cap.phrase}”计{show(cap.figure)}")
                 n = cap.figure.value
                 bound.append(cap.figure.label)
@@ -376,6 +397,26 @@ def apply_per_unit(rule: PerUnitCapped, ask: Ask) -> Applied | None:
                    used=(q,))
 
 
+def _holds(condition: str, ask: Ask, counted: Quantity) -> bool:
+    """Whether the question meets a condition a raised cap is for ("首次入驻且在岗从业人员达到20人
+    以上"): each bar in it that a figure of its unit speaks to is met, and one at least is."""
+    from assistant.calc.extract_text import ops, prefix_op
+    from assistant.calc.numbers import extract_quantities
+
+    checked = False
+    for bar in extract_quantities(condition):
+        word = bar.qualifier if bar.qualifier in ops() else None
+        op = ops()[word] if word else (prefix_op(condition, bar.span[0]) or ("", ">="))[1]
+        given = [q for q in ask.figures if q is not counted and q.kind == bar.kind and q.unit == bar.unit]
+        for q in given:
+            met = {">=": q.number >= bar.number, ">": q.number > bar.number, "<=": q.number <= bar.number,
+                   "<": q.number < bar.number}.get(op, False)
+            if not met:
+                return False
+            checked = True
+    return checked
+
+
 def _share_base(rule: PerUnitCapped, ask: Ask, q: Quantity, months: Decimal) -> tuple[Decimal, str] | None:
     """The sum a share cap is taken of ("不超过实际缴纳租金的70%"), from an amount the question
     gives: per unit counted ("租金每月每平40块" × the units) and per month (× the months paid)."""
@@ -404,6 +445,7 @@ def _rate(rule: PerUnitCapped, ask: Ask) -> Applied | None:
         if len(amounts) < 2:
             return None  # an increase needs both years' figures
         a, b = amounts[0], amounts[1]
+        read = [a, b]
         base = abs(a.number - b.number)
         steps = [f"{rule.base}：{a.text}与{b.text}相差{show(base, '元')}"]
         shown = {rule.base: show(base, "元")}
@@ -411,15 +453,43 @@ def _rate(rule: PerUnitCapped, ask: Ask) -> Applied | None:
         q = _pick(ask, amounts, rule.base)
         assert q is not None
         base, steps, shown = q.number, [], {rule.base: q.text}
+        read = [q]
     total = base * rule.amount.value
     steps.append(f"{show(base, '元')} × {show(rule.amount)} = {show(total, '元')}")
     pay = total
+    used: list[Quantity] = []
     for cap in rule.caps:
-        if cap.figure.unit == "元" and pay > cap.figure.value:
-            steps.append(f"超过上限，按“{cap.phrase}”为{show(cap.figure)}")
-            pay = cap.figure.value
+        if cap.figure.unit != "元":
+            continue
+        limit, said = cap.figure.value, show(cap.figure)
+        counted = _cap_per_unit(cap, ask)
+        if counted is not None:
+            # "每平方米补贴最高不超过200元": the cap grows with the units the question gives
+            limit = cap.figure.value * counted.number
+            said = f"{show(cap.figure)} × {counted.text} = {show(limit, '元')}"
+            used.append(counted)
+            shown[cap.phrase] = counted.text
+        if pay > limit:
+            steps.append(f"超过上限，按“{cap.phrase}”为{said}")
+            pay = limit
     line = f"{rule.subject or '补贴'}{show(pay, '元')}（条文：“{rule.phrase}”）"
-    return Applied(rule, 1, (line,), tuple(steps), shown, show(pay, "元"))
+    # the amounts read are in `inputs` only: a bar on the same figures ("增长30%以上") is a
+    # precondition shown beside the result, not the same reading
+    shown["读取"] = "、".join(q.text for q in read)
+    return Applied(rule, 1, (line,), tuple(steps), shown, show(pay, "元"), used=tuple(used))
+
+
+_PER_UNIT_CAP = re.compile(r"每(?P<unit>平方米|[人家个名])(?!每)[^，。；]*?(?:最高|不超过|最多)")
+
+
+def _cap_per_unit(cap: Any, ask: Ask) -> Quantity | None:
+    """The question's figure a cap is per unit of ("每平方米补贴最高不超过200元" and "400平米"),
+    or None for a cap on the whole payment."""
+    m = _PER_UNIT_CAP.search(cap.phrase)
+    if m is None:
+        return None
+    found = [q for q in ask.figures if _fits_unit(q, m.group("unit")) and not ask.already(q)]
+    return found[0] if len(found) == 1 else None
 
 
 def _headroom(rule: PerUnitCapped, ask: Ask, amount_caps: list[Any]) -> Applied | None:

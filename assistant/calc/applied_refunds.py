@@ -5,9 +5,10 @@ whole period ("按照未满月数占36个月的比例")."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
-from assistant.calc.applied import Applied, Ask, bigrams, show
+from assistant.calc.applied import _CJK, Applied, Ask, has, show
 from assistant.calc.extract import lexicon
 from assistant.calc.extract_types import Figure, Refund
 from assistant.calc.numbers import Quantity, plain
@@ -21,24 +22,31 @@ def _of(fig: Figure | Quantity) -> Decimal:
     return _months(fig.value if isinstance(fig, Figure) else fig.number, fig.unit)
 
 
-def _received(rule: Refund, ask: Ask) -> list[Quantity]:
-    """The sums the question gives that the rule pays back: those whose words name it, or every
-    sum when the rule names no payment in particular ("已享受的全部扶持资金")."""
+def received(what: str, ask: Ask, besides: Sequence[Quantity] = ()) -> list[Quantity]:
+    """The sums the question gives that are paid back: those whose words name what was received
+    ("已享受的房租补贴和装修补贴": 房补12万、装修补贴6万 — a shortened name shares its characters),
+    or every sum when the text names no payment in particular ("已享受的全部扶持资金")."""
     lex = lexicon()
-    named = rule.received
+    named = what
     for w in sorted([*lex["refund_generic"], *lex["reward_words"], "的", "和", "及", "、"], key=len, reverse=True):
         named = named.replace(w, " ")
-    own = set().union(*(bigrams(part) for part in named.split()))
-    amounts = [q for q in ask.figures if q.kind == "amount"]
+    paid = {c for w in lex["reward_words"] for c in w} | set(lex["question"]["filler"])
+    own = set("".join(_CJK.findall(named))) - paid
+    amounts = [q for q in ask.figures if q.kind == "amount" and all(q is not b for b in besides)]
     if not own:
         return amounts
-    return [q for q in amounts if own & bigrams(ask.before(q) + ask.after(q))]
+    return [q for q in amounts if own & set(ask.before(q) + ask.after(q))]
+
+
+def asks_refund(ask: Ask) -> bool:
+    """Paying back is asked ("要退多少"): a refund rule answers nothing else."""
+    return has(ask.text, "refund")
 
 
 def apply_refund(rule: Refund, ask: Ask) -> Applied | None:
     stayed = [q for q in ask.figures if q.kind == "duration" and q.unit in ("年", "月")]
-    sums = _received(rule, ask)
-    if not stayed or not sums:
+    sums = received(rule.received, ask)
+    if not stayed or not sums or not asks_refund(ask):
         return None
     q = stayed[0]
     months = _of(q)
@@ -49,7 +57,8 @@ def apply_refund(rule: Refund, ask: Ask) -> Applied | None:
     base = f"（{said}）" if len(sums) > 1 else said
     if rule.share is not None:
         due = total * rule.share.value
-        step = f"{base} × {rule.share.text} = {show(due, '元')}"
+        share = rule.share.text if rule.share.text in lexicon()["whole_words"] else show(rule.share)
+        step = f"{base} × {share} = {show(due, '元')}"
     else:
         period = rule.whole or rule.below
         whole = _of(period)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from assistant.calc.applied import _CJK, Applied, Ask, _fits_unit, _measures, bigrams, show, words
+from assistant.calc.extract_shares import year_numbers
 from assistant.calc.extract_types import Installments, PerUnitCapped
 from assistant.calc.numbers import Quantity, plain
 
@@ -128,15 +129,33 @@ def _own_words(counted: Sequence[PerUnitCapped], texts: dict[str, str]) -> list[
     return out
 
 
+_YEAR_ASKED = re.compile(r"第[一二三四五]年|当年|次年")
+
+
+def year_share(rule: Installments, ask: Ask, total: Decimal, said: str) -> tuple[str, str] | None:
+    """"认定当年先拨多少": the share of the year asked of a sum another rule computed (a line and
+    its step), or None when no year is asked or the schedule has none for it."""
+    m = _YEAR_ASKED.search(ask.text)
+    if m is None:
+        return None
+    year = year_numbers(m.group(0))[0]
+    share = next((f for years, f in rule.shares if year in years), None)
+    if share is None:
+        return None
+    pay = total * share.value
+    return (f"其中{m.group(0)}拨付{show(pay, '元')}（{said}的{share.text}；条文：“{rule.phrase}”）",
+            f"{said} × {share.text} = {show(pay, '元')}")
+
+
 def apply_installments(rule: Installments, ask: Ask, related: dict[str, str]) -> Applied | None:
     """"第一年能拿多少": the share of that year times the sum — the asker's figure, else the sum
     the unit (or a sibling item) states for the recipient the question names."""
     from assistant.calc.numbers import extract_quantities
 
-    m = re.search(r"第([一二三四五])年", ask.text)
+    m = _YEAR_ASKED.search(ask.text)
     if m is None:
         return None
-    year = "一二三四五".index(m.group(1)) + 1
+    year = year_numbers(m.group(0))[0]
     share = next((f for years, f in rule.shares if year in years), None)
     if share is None:
         return None

@@ -17,7 +17,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from assistant.calc.applied import Applied, Ask, apply, has, show
+from assistant.calc.applied import Applied, Ask, apply, bigrams, has, show
 from assistant.calc.applied_sums import apply_sum
 from assistant.calc.extract import lexicon
 from assistant.calc.extract_types import PerUnitCapped, Rule, ScaledBars, Threshold, Tiers
@@ -58,7 +58,8 @@ def _other_reward(rule: Rule, question: str) -> bool:
     # the two characters written right before the payment word ("安家补贴"), not across a comma
     named = {c for w in paid for m in re.finditer(rf"([\u3400-\u9fff]{{1,2}}){re.escape(w)}", question)
              for c in _chars(m.group(1))} - generic
-    return bool(own and named and not own & named)
+    # a rate's base names the payment too ("按照实际装修投入的30%给予一次性补贴" pays 装修补贴)
+    return bool(own and named and not (own | _chars(rule.base)) & named)
 
 
 def _names_payment(rule: Rule, question: str) -> int:
@@ -68,14 +69,19 @@ def _names_payment(rule: Rule, question: str) -> int:
     return int(any(n in rule.subject or n in rule.phrase for n in named))
 
 
-def _answers_asked(rule: Rule, ask: Ask) -> int:
-    """A bar answers 够不够 / 还差 / 至少 (a ceiling also 还能拿多少); amounts and dates answer the
-    rest."""
+def _answers_asked(rule: Rule, ask: Ask, applied: Applied | None = None) -> int:
+    """A bar answers 够不够 / 还差 / 至少 (a ceiling also 还能拿多少), a bar not met best, and so does
+    a tier table below its lowest tier ("离最低一档还差多少"); amounts and dates answer the rest."""
+    short = applied is not None and applied.result.startswith(("还差", "至少"))
+    if isinstance(rule, Tiers) and short:
+        return 3 if has(ask.text, "gap") else 1
     if isinstance(rule, Threshold):
         headroom = rule.op in ("<=", "<") and has(ask.text, "headroom")
-        return 2 if has(ask.text, "gap") or has(ask.text, "minimum") or headroom else 0
+        if has(ask.text, "gap") or has(ask.text, "minimum"):
+            return 3 if short else 2  # "面积还差多少": the bar not met answers it
+        return 2 if headroom else 0
     if isinstance(rule, ScaledBars):
-        return 2 if has(ask.text, "gap") or has(ask.text, "minimum") else 1
+        return (3 if short else 2) if has(ask.text, "gap") or has(ask.text, "minimum") else 1
     return 1
 
 
@@ -146,9 +152,10 @@ def choose(rules: Sequence[Rule], ask: Ask, hits: Sequence[Hit], doc_ids: Sequen
         words = overlap(rule, ask.text)
         if applied is None or not words or _other_reward(rule, ask.text):
             continue
-        if isinstance(rule, Tiers):
+        if isinstance(rule, (Tiers, PerUnitCapped)):
             applied = _with_referring(applied, rule, ask, by_doc.get(rule.doc_id, []))
-        key = (applied.fit, _answers_asked(rule, ask), _names_payment(rule, ask.text), _counted(applied, ask), words,
+        key = (applied.fit, _answers_asked(rule, ask, applied), _names_payment(rule, ask.text), _counted(applied, ask),
+               words, _bound(applied, ask),
                -(_rank(rule, ranks) or 0))
         scored.append((key, applied))
     groups: dict[tuple[str, Any], list[PerUnitCapped]] = {}
@@ -160,7 +167,7 @@ def choose(rules: Sequence[Rule], ask: Ask, hits: Sequence[Hit], doc_ids: Sequen
         summed = apply_sum(group, ask, texts) if len(group) > 1 else None
         if summed is not None:
             key = (summed.fit, 1, max(_names_payment(r, ask.text) for r in group), 0,
-                   max(overlap(r, ask.text) for r in group),
+                   max(overlap(r, ask.text) for r in group), 0,
                    -min(_rank(r, ranks) or 0 for r in group))
             scored.append((key, summed))
     # bars scaled for the case the question names replace the table's own ("开发区以外的…按照50%执行")
@@ -171,6 +178,9 @@ def choose(rules: Sequence[Rule], ask: Ask, hits: Sequence[Hit], doc_ids: Sequen
     if not any(k[1] for k, _ in scored):
         return []
     scored.sort(key=lambda s: s[0], reverse=True)
+    total = _named_total(scored, ask, by_doc)
+    if total is not None:
+        return [total]
     best_key, best = scored[0]
     tied = [a for k, a in scored[1:] if k == best_key and a.result != best.result]
     if tied and best.result:
@@ -186,7 +196,142 @@ def choose(rules: Sequence[Rule], ask: Ask, hits: Sequence[Hit], doc_ids: Sequen
                 same.append(a)
         return [best, *same]
     best = _shared_cost(best, related_texts(best.rule, by_doc.get(best.rule.doc_id, [])))
+    best = _paid_by_year(best, candidates, ask)
+    best = _raised_when_met(best, [a for _, a in scored], by_doc.get(best.rule.doc_id, []))
+    best = _tier_share_of_case(best, ask, by_doc.get(best.rule.doc_id, []))
     return [best, *_preconditions(best, [a for _, a in scored])]
+
+
+def _tier_share_of_case(best: Applied, ask: Ask, doc_chunks: Sequence[Chunk]) -> Applied:
+    """"新引进的…区域总部，入驻当年即可按照其预计营业收入所属档次的50%预拨奖励": for the case a
+    sentence of the rule's unit (or of the article giving an annex force) names — by two word pairs
+    at least beyond the words every case shares — the share of the tier's sum."""
+    from assistant.calc.numbers import parse_quantity
+
+    if not isinstance(best.rule, Tiers) or not best.result.endswith("元") or best.result.startswith("还差"):
+        return best
+    labels = {best.rule.unit, *referring(best.rule, doc_chunks)}
+    tier = "|".join(re.escape(w) for w in lexicon()["tier_words"])
+    generic = bigrams("、".join(lexicon()["variant_generic"]))
+    for chunk in doc_chunks:
+        if chunk.article not in labels:
+            continue
+        for sentence in re.split(r"[。；\n]", chunk.text):
+            m = re.search(rf"(?:{tier})(?:标准|奖励|金额)?的(?P<p>\d+(?:\.\d+)?)%", sentence)
+            if m is None or len((bigrams(sentence[:m.start()]) - generic) & bigrams(ask.text)) < 2:
+                continue
+            try:
+                total = parse_quantity(best.result, "amount").number
+            except CalcError:
+                return best
+            pay = total * Decimal(m.group("p")) / 100
+            said = re.sub(r"^\d+[.．、]", "", sentence.split("，次年")[0].strip())
+            line = f"按条文“{said}”：{best.result} × {m.group('p')}% = {show(pay, '元')}"
+            also = best.also if chunk.article == best.units[0] else (*best.also, chunk.article)
+            return replace(best, lines=(f"奖励{show(pay, '元')}", *best.lines, line),
+                           steps=(*best.steps, f"{best.result} × {m.group('p')}% = {show(pay, '元')}"),
+                           result=show(pay, "元"), also=tuple(dict.fromkeys(also)))
+    return best
+
+
+def _raised_when_met(best: Applied, others: Sequence[Applied], doc_chunks: Sequence[Chunk]) -> Applied:
+    """"…较2024年度增长20%以上的，在所属档次奖励金额基础上上浮10%": the sum raised by the share
+    when the question's figures meet the bar of the same unit that raises it, shown with the bar."""
+    from assistant.calc.numbers import parse_quantity
+
+    if not isinstance(best.rule, Tiers) or not best.result.endswith("元") or best.result.startswith("还差"):
+        return best
+    texts = {c.article: c.text for c in doc_chunks}
+    up = "|".join(re.escape(w) for w in lexicon()["uplift_words"])
+    for a in others:
+        if not isinstance(a.rule, Threshold) or a.rule.doc_id != best.rule.doc_id or a.rule.unit != best.rule.unit:
+            continue
+        text = texts.get(a.rule.unit, "")
+        at = text.find(a.rule.phrase)
+        if a.result != "达到" or at < 0:
+            continue
+        rest = re.split(r"[。；\n]", text[at + len(a.rule.phrase):])[0]
+        m = re.search(rf"(?:{up})(?P<p>\d+(?:\.\d+)?)%", rest)
+        if m is None:
+            continue
+        try:
+            total = parse_quantity(best.result, "amount").number
+        except CalcError:
+            return best
+        share = Decimal(m.group("p")) / 100
+        pay = total * (1 + share)
+        sentence = (a.rule.phrase + rest).strip()
+        line = f"符合“{sentence}”：{best.result} × (1 + {m.group('p')}%) = {show(pay, '元')}"
+        return replace(best, lines=(f"奖励{show(pay, '元')}", *best.lines, *a.lines, line),
+                       steps=(*best.steps, *a.steps, f"{best.result} × {plain(1 + share)} = {show(pay, '元')}"),
+                       result=show(pay, "元"), used=tuple(dict.fromkeys((*best.used, *a.used))))
+    return best
+
+
+def _paid_by_year(best: Applied, candidates: Sequence[Rule], ask: Ask) -> Applied:
+    """"建设补助多少？认定当年先拨多少？": the sum computed, and the share of the year asked that
+    the same unit's schedule pays ("认定当年拨付60%，次年…拨付40%")."""
+    from assistant.calc.applied_sums import year_share
+    from assistant.calc.extract_types import Installments
+    from assistant.calc.numbers import parse_quantity
+
+    if isinstance(best.rule, Installments) or not best.result.endswith("元") or best.result.startswith("还差"):
+        return best
+    for rule in candidates:
+        if isinstance(rule, Installments) and rule.doc_id == best.rule.doc_id and rule.unit == best.rule.unit:
+            try:
+                total = parse_quantity(best.result, "amount").number
+            except CalcError:
+                return best
+            found = year_share(rule, ask, total, best.result)
+            if found is not None:
+                return replace(best, lines=(*best.lines, found[0]), steps=(*best.steps, found[1]))
+    return best
+
+
+def _named_total(scored: Sequence[tuple[tuple[int, ...], Applied]], ask: Ask,
+                 by_doc: Mapping[str, list[Chunk]]) -> Applied | None:
+    """"营收贡献奖励加增长奖励一共多少": each payment the question names, from the best rule that
+    pays it (its own words, else its unit's), summed. None unless a total of two or more named
+    payments is asked and each has an amount."""
+    if not has(ask.text, "total"):
+        return None
+    paid = lexicon()["reward_words"]
+    names = list(dict.fromkeys(m.group(0) for w in paid
+                               for m in re.finditer(rf"[\u3400-\u9fff]{{2}}{re.escape(w)}", ask.text)))
+    names = sorted((n for n in names if not any(n != o and n in o for o in names)), key=ask.text.find)
+    amounts = [a for _, a in scored if a.result.endswith("元") and not a.result.startswith("还差")
+               and not isinstance(a.rule, Threshold)]
+    if len(names) < 2 or not amounts:
+        return None
+    texts = {(c.doc_id, c.article): c.text for chunks in by_doc.values() for c in chunks}
+    by_name: dict[str, Applied] = {}
+    # a payment a rule's own words name is taken first; the others from the units that name them
+    for name in sorted(names, key=lambda n: not any(n in a.rule.subject + a.rule.phrase for a in amounts)):
+        own = [a for a in amounts if name in a.rule.subject + a.rule.phrase]
+        near = [a for a in amounts if name in texts.get((a.rule.doc_id, a.rule.unit), "")]
+        found = next((a for a in [*own, *near] if all(a.rule != p.rule for p in by_name.values())), None)
+        if found is None:
+            return None
+        by_name[name] = found
+    picked = [by_name[n] for n in names]
+    if len({a.rule.doc_id for a in picked}) > 1:
+        return None
+    from assistant.calc.numbers import parse_quantity
+
+    try:
+        values = [parse_quantity(a.result, "amount").number for a in picked]
+    except CalcError:
+        return None
+    sum_all = sum(values, Decimal(0))
+    line = f"合计{show(sum_all, '元')}（" + " + ".join(a.result for a in picked) + "）"
+    step = " + ".join(a.result for a in picked) + f" = {show(sum_all, '元')}"
+    first = picked[0]
+    return replace(first, fit=sum(a.fit for a in picked), lines=(line, *(x for a in picked for x in a.lines)),
+                   steps=(*(x for a in picked for x in a.steps), step), result=show(sum_all, "元"),
+                   inputs={k: v for a in picked for k, v in a.inputs.items()},
+                   also=tuple(dict.fromkeys(u for a in picked for u in a.units if u != first.units[0])),
+                   used=tuple(dict.fromkeys(q for a in picked for q in a.used)))
 
 
 _SPLIT = re.compile(r"由(?P<a>[^，。；由]+?)[和与](?P<b>[^，。；]+?)按照?(?P<x>\d+)[:：](?P<y>\d+)的?比例(?:分担|承担|负担)")
@@ -223,7 +368,19 @@ def _counted(applied: Applied, ask: Ask) -> int:
     for it ("输送普通员工的，每人400元" rather than "…技能人才的，每人1200元")."""
     if not isinstance(applied.rule, PerUnitCapped):
         return 0
+    if applied.rule.amount.unit == "%":
+        # "第一年实际租金一共15万": the rate whose base the amount's words name
+        read = applied.inputs.get("读取", "").split("、")
+        return sum(len(bigrams(ask.before(q) + ask.after(q)) & bigrams(applied.rule.base))
+                   for q in ask.figures if q.kind == "amount" and q.text in read)
     return sum(len(_chars(ask.after(q)) & _chars(applied.rule.subject)) for q in applied.used if q.kind == "count")
+
+
+def _bound(applied: Applied, ask: Ask) -> int:
+    """"园区建筑面积5800平": how much the words of the figures a bar read name its measure."""
+    if not isinstance(applied.rule, Threshold):
+        return 0
+    return sum(len(bigrams(ask.before(q) + ask.after(q)) & bigrams(applied.rule.subject)) for q in applied.used)
 
 
 def _with_referring(applied: Applied, rule: Rule, ask: Ask, doc_chunks: Sequence[Chunk]) -> Applied:

@@ -59,6 +59,8 @@ def _cap(c: Cap) -> dict[str, Any]:
     out: dict[str, Any] = {"value": shown(c.figure), "op": c.op, "scope": c.scope, "phrase": c.phrase}
     if c.of:
         out["of"] = c.of
+    if c.when:
+        out["when"] = c.when
     if c.figure.label:
         out["article"] = c.figure.label
     return out

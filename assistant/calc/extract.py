@@ -68,7 +68,10 @@ _PER_RE = re.compile(
     r"(?P<per>平方米|人次|人|名|家|户|个|场)(?:[\u4e00-\u9fff]{0,4}?每(?P<f2>[月年次]))?(?P<gap>[^，。；每\d]{0,12})$"
 )
 _SLASH_RE = re.compile(r"^/(?P<per>家|人|平方米|个|户)")
-_RATE_RE = re.compile(r"按照?(?P<base>[^，。；]{1,24}?)的$")
+# "按照实际投入的30%", and each rate of a list "按照第一年实际租金的70%、第二年实际租金的50%"
+_RATE_RE = re.compile(r"(?:按照?|%、)(?P<base>[^，。；%]{1,24}?)的$")
+# a table row's rate cell after its bar ("年度外包合同额500万元以上合同额的2%")
+_ROW_RATE_RE = re.compile(r"以上(?P<base>[^，。；%的按]{1,12})的$")
 
 
 def _per_unit(doc_id: str, label: str, text: str, q: Quantity, op: tuple[str, str] | None) -> Rule | None:
@@ -90,10 +93,13 @@ def _per_unit(doc_id: str, label: str, text: str, q: Quantity, op: tuple[str, st
                                  as_figure(q), per, freq, op is not None,
                                  years=(_YEAR_NUMS.index(year.group(1)) + 1,) if year else ())
     if q.kind == "percent" and op is None:
-        m = _RATE_RE.search(before)
+        m = _RATE_RE.search(before) or _ROW_RATE_RE.search(before)
         if m:
+            base = m.group("base")
+            year = re.match(f"第([{_YEAR_NUMS}])年(?=.)", base)  # "第二年实际租金的50%": the rate of that year
             return PerUnitCapped(doc_id, label, text[clause:phrase_end], _reward_subject(text, end),
-                                 as_figure(q), "", "", False, base=trim(m.group("base")))
+                                 as_figure(q), "", "", False, base=trim(base[year.end():] if year else base),
+                                 years=(_YEAR_NUMS.index(year.group(1)) + 1,) if year else ())
     return None
 
 
@@ -312,6 +318,7 @@ def extract_unit(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[C
     caps: list[Cap] = []
     longest: list[tuple[Threshold, int]] = []  # "期限最长N年", with the start of its sentence
     lump: list[Quantity] = []  # "一次性奖励3万元": a sum per qualifying case
+    last: tuple[int, int, int, str] | None = None  # the last rate: its clause, end, rules made, unit
     for q in quantities(text):
         s, e = q.span
         if any(a <= s < b for a, b in [*used, *facts]):
@@ -326,10 +333,22 @@ def extract_unit(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[C
         if share is not None:
             caps.append(share)
             continue
+        raised = _raised_cap(text, q) if op is None else None
+        if raised is not None:
+            caps.append(raised)
+            continue
+        cap = _row_cap(text, q, last) if op is None and last and per_units else None
+        if cap is not None and last is not None:
+            # "合同额的2%每家每年30万元": the cap cell of the rate's own row
+            made = last[2]
+            per_units[-made:] = [(replace(p, caps=(*p.caps, cap)), at) for p, at in per_units[-made:]]
+            used.append(q.span)
+            continue
         pu = _per_unit(doc_id, label, text, q, op_word if op else None)
         if isinstance(pu, PerUnitCapped):
             each, span = _by_year(text, q, pu)
             per_units += [(p, clause_start(text, s, SENTENCE_END)) for p in each]
+            last = (clause_start(text, s), span[1], len(each), pu.per)
             used.append(span)
             continue
         if op is None:
@@ -403,6 +422,39 @@ def _share_cap(text: str, q: Quantity) -> Cap | None:
     phrase = LEADING_MARK.sub("", text[clause:clause_end(text, q.span[1])])
     return Cap(as_figure(q), ops()[m.group("w")], trim(text[clause:clause + m.start()]), phrase,
                trim(m.group("of")), m.group("w"))
+
+
+def _row_cap(text: str, q: Quantity, last: tuple[int, int, int, str]) -> Cap | None:
+    """A figure right after a rate in the same clause with no word of its own between but what
+    it caps ("合同额的2%每家每年30万元", "每月每平方米25元补贴面积300平方米", "每人1万元每家每年
+    20万元"): a table row's cap cell, in the rate's unit or in 元."""
+    clause, end, _, per = last
+    s, e = q.span
+    between = text[end:s]
+    if clause_start(text, s) != clause or not between or re.search(r"[，,；;。\d]", between):
+        return None
+    if any(w in between for w in lexicon()["rate_words"]) or re.search(f"(?:{alt(lexicon()['reward_words'])})$", between):
+        return None
+    if not (q.kind == "amount" or (q.kind in ("area", "count") and q.unit == per)):
+        return None
+    return Cap(as_figure(q, text), "<=", trim(between), LEADING_MARK.sub("", text[clause:clause_end(text, e)]), "", "")
+
+
+def _raised_cap(text: str, q: Quantity) -> Cap | None:
+    """"首次入驻且在岗从业人员达到20人以上的，补贴面积上限提高至600平方米": a cap for those the
+    clause before names (`when`), in place of the general one."""
+    s, e = q.span
+    clause = clause_start(text, s)
+    before = text[clause:s]
+    word = next((w for w in lexicon()["raise_words"] if before.endswith(w)), None)
+    if word is None or q.kind not in ("area", "count", "amount"):
+        return None
+    cond_start = clause_start(text, max(clause - 1, 0))
+    condition = text[cond_start:clause].rstrip("，,")
+    if not condition.endswith("的"):
+        return None
+    phrase = LEADING_MARK.sub("", text[cond_start:clause_end(text, e)])
+    return Cap(as_figure(q, text), "<=", trim(before[:-len(word)]), phrase, "", word, trim(condition[:-1]))
 
 
 def _has_rate_later(text: str, pos: int) -> bool:

@@ -6,6 +6,7 @@ assistant.calc.extract: "连续经营未满2年退出产业园的，退回已享
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 
 from assistant.calc.extract_text import LEADING_MARK, NUM, alt, lexicon, trim
@@ -42,9 +43,12 @@ def refunds(doc_id: str, label: str, text: str, used: list[tuple[int, int]]) -> 
         if below is None:
             continue
         after = rest[verb.end():]
+        if after[:1] in "：:":
+            continue  # "按照下列规定退回：…": the rows that follow say what is paid back
         share: Figure | None = None
         whole: Figure | None = None
         pct = re.match(r"(?P<what>[^，。；%]*?)的(?P<p>\d+(?:\.\d+)?%)", after)
+        bare = re.match(r"(?P<what>)(?P<p>\d+(?:\.\d+)?%)", after)  # "其中…满2年不满3年的，退回50%"
         prop = re.search(rf"未满[^，。；]{{0,4}}?(?:占(?P<n>(?:{NUM}){_SPAN}))?的比例$", rest[:verb.start()])
         # "退回已享受的全部扶持资金", or "应当全额退回落户奖励"
         every = re.search(whole_words, after) or re.search(f"(?:{whole_words})$", rest[:verb.start()])
@@ -57,12 +61,34 @@ def refunds(doc_id: str, label: str, text: str, used: list[tuple[int, int]]) -> 
         elif every:
             share = Figure(Decimal(1), "%", every.group())
             received = re.split("[，,]", after)[0]
+        elif bare and out:
+            # a row inside the sentence before: of what that sentence pays back
+            share = Figure(Decimal(bare.group("p")[:-1]) / 100, "%", bare.group("p"))
+            received = out[-1].received
+        elif re.match(alt(w for w in lex["refund_generic"] if w.startswith("已")), after):
+            # "退回已享受的房租补贴和营收奖励": what was received, with no share — the whole of it
+            received = re.split("[，,]", after)[0]
+            share = Figure(Decimal(1), "%", verb.group())
         else:
             continue
-        end = m.end() + verb.end() + len(received) + (len(pct.group(0)) - len(pct.group("what")) if pct else 0)
+        if bare and not pct and out and received == out[-1].received:
+            end = m.end() + verb.end() + len(bare.group(0))
+        else:
+            end = m.end() + verb.end() + len(received) + (len(pct.group(0)) - len(pct.group("what")) if pct else 0)
         phrase = LEADING_MARK.sub("", text[_sentence_start(text, m.start()):end].strip())
         out.append(Refund(doc_id, label, phrase, trim(received) or trim(m.group("rest")), below, above, share, whole,
                           trim(received)))
+    return _narrowed(out)
+
+
+def _narrowed(found: list[Refund]) -> list[Refund]:
+    """"不满3年迁出的，退回…，其中满2年不满3年迁出的，退回50%": the sentence's own share holds
+    only below the row written inside it (不满2年)."""
+    out = []
+    for r in found:
+        inner = [o.above for o in found if o is not r and r.above is None and o.above is not None
+                 and o.below.value == r.below.value and o.below.unit == r.below.unit and o.above.unit == r.below.unit]
+        out.append(replace(r, below=min(inner, key=lambda f: f.value)) if inner else r)
     return out
 
 

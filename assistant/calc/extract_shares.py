@@ -9,10 +9,19 @@ from decimal import Decimal
 
 from assistant.calc.extract_types import DueDate, Figure, Installments
 
-_YEARS = r"第[一二三四五]年(?:、第[一二三四五]年)*"
+# "第一年、第二年", or the year of the event and the next ("认定当年拨付60%，次年…拨付40%")
+_YEARS = r"(?:第[一二三四五]年|当年|次年)(?:、第[一二三四五]年)*"
 _PAID = r"发放|拨付|兑现|支付"
 _SHARE = re.compile(rf"(?P<y>{_YEARS})(?P<mid>[^。；%]{{0,30}}?)(?:{_PAID})(?:其余|剩余)?(?P<p>\d+(?:\.\d+)?%)")
 _LEADING = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]|[①-⑳])\s*")
+
+
+def year_numbers(words: str) -> tuple[int, ...]:
+    """"第二年、第三年" → (2, 3); "当年" (of the event) → (1,); "次年" → (2,)."""
+    out = []
+    for m in re.finditer(r"第([一二三四五])年|(当年)|(次年)", words):
+        out.append("一二三四五".index(m.group(1)) + 1 if m.group(1) else 1 if m.group(2) else 2)
+    return tuple(out)
 
 
 def installments(doc_id: str, label: str, text: str) -> list[Installments]:
@@ -21,7 +30,7 @@ def installments(doc_id: str, label: str, text: str) -> list[Installments]:
         return []
     shares: list[tuple[tuple[int, ...], Figure]] = []
     for m in found:
-        years = tuple("一二三四五".index(y) + 1 for y in re.findall(r"第([一二三四五])年", m.group("y")))
+        years = year_numbers(m.group("y"))
         share = Figure(Decimal(m.group("p")[:-1]) / 100, "%", m.group("p"))
         shares.append((years, share))
     whole = sum((share.value * len(years) for years, share in shares), Decimal(0))

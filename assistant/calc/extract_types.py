@@ -54,6 +54,7 @@ class Cap:
     phrase: str
     of: str = ""  # a share cap: "不超过当年实际缴纳租金的50%" → 当年实际缴纳租金
     basis: str = ""  # the boundary words: "最高、不超过"
+    when: str = ""  # a cap raised for some ("…达到20人以上的，补贴面积上限提高至600平方米"): the condition
 
 
 @dataclass(frozen=True)
@@ -250,7 +251,8 @@ def _reread(fig: Figure) -> Decimal | None:
 
         if fig.text in lexicon()["half_words"]:
             return Decimal("0.5")  # "减半执行"
-        return Decimal(1) if fig.text in lexicon()["whole_words"] else None  # "全额退回": 100%
+        # "全额退回", or the verb alone ("退回已享受的房租补贴"): 100%
+        return Decimal(1) if fig.text in [*lexicon()["whole_words"], *lexicon()["refund_verbs"]] else None
     if fig.unit in ("次", "届"):
         return count_of(fig.text[:-1])
     if fig.text.startswith("每") and fig.unit in ("年", "月", "季度"):

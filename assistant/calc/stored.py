@@ -43,7 +43,7 @@ from assistant.types import Chunk
 RULES_FILE = "rules.json"
 # Bump when the extractor reads text differently: stored rules of unchanged documents are then
 # extracted again instead of reused.
-EXTRACTOR_VERSION = 12
+EXTRACTOR_VERSION = 15
 EXTRACTED = "extracted"
 REVIEWED = "reviewed"
 _CLASSES: dict[str, type[Rule]] = {
@@ -85,7 +85,8 @@ def _bound(d: Mapping[str, Any] | None) -> Bound | None:
 
 
 def _cap(d: Mapping[str, Any]) -> Cap:
-    return Cap(_must_fig(d["figure"]), d["op"], d["scope"], d["phrase"], d.get("of", ""), d.get("basis", ""))
+    return Cap(_must_fig(d["figure"]), d["op"], d["scope"], d["phrase"], d.get("of", ""), d.get("basis", ""),
+               d.get("when", ""))
 
 
 def rule_from_json(data: Mapping[str, Any]) -> Rule:
