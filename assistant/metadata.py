@@ -26,7 +26,9 @@ DOC_NUMBER = re.compile(
 _DATE = re.compile(rf"({_N}{{4}})\s*年\s*({_N}{{1,3}})\s*月\s*({_N}{{1,3}})\s*日")
 _DATE_LINE = re.compile(rf"^(?:(?:发布|印发|发文|成文)日期[:：]?\s*)?{_DATE.pattern}$")
 _DRAFT = re.compile(rf"(第[{CN_DIGITS}\d]+稿|征求意见稿|送审稿|讨论稿|草案|征求意见)")
-_TITLE_END = re.compile(r"(办法|措施|规定|细则|方案|意见|条例|规则|制度|规划|通知|决定|指南)(（[^）]*）)?$")
+_TITLE_END = re.compile(r"(办法|措施|规定|细则|方案|意见|条例|规则|制度|规划|通知|决定|指南|清单|问答|汇编|解读)(（[^）]*）)?$")
+# A notice wrapped around the policy: [issuer]关于印发《…》的通知 / 关于发布《…》的通知.
+_WRAPPER = re.compile(r"关于(?:印发|发布|公布|下发|转发)《")
 _ISSUER_END = re.compile(r"(厅|局|委员会|委|政府|办公室|办公厅)$")
 _FORCE = r"(?:施行|实施|执行|生效|试行)"
 _VALID_FROM = re.compile(rf"自\s*({_DATE.pattern})\s*起\s*{_FORCE}")
@@ -55,7 +57,7 @@ def extract_metadata(doc_id: str, paragraphs: Sequence[str]) -> DocumentMeta:
     titles = [
         p for p in header
         if _TITLE_END.search(p) and not _SENTENCE_PUNCT.search(p) and len(p) <= 60
-        and not ("关于印发《" in p and p.endswith("通知"))
+        and not (_WRAPPER.search(p) and p.endswith("通知"))
     ]
     # The policy's own title is the last title-like line before the body; the notice
     # wrapper ([issuer]关于印发《…》的通知) comes first and is only a fallback.
@@ -198,7 +200,7 @@ def _supersedes(body: str) -> tuple[str, ...]:
 
 
 def _wrapped_title(header: str) -> str | None:
-    match = re.search(r"印发《([^》]+)》", header)
+    match = re.search(r"(?:印发|发布|公布|下发|转发)《([^》]+)》", header)
     return match.group(1) if match else None
 
 

@@ -27,6 +27,15 @@ def test_document_number_forms(number: str) -> None:
     assert meta(f"某市人力资源服务产业园管理办法\n{number}").doc_number == number
 
 
+@pytest.mark.parametrize("verb", ["印发", "发布", "公布"])
+def test_a_list_or_a_q_and_a_inside_a_notice_is_titled_by_its_own_title(verb: str) -> None:
+    """关于发布《…惠企政策清单（2026年版）》的通知 wraps the policy; its own title line names it."""
+    own = "某市人力资源服务产业园惠企政策清单（2026年版）"
+    m = meta(f"某市人力资源和社会保障局关于{verb}《{own}》的通知\n某人社发〔2026〕8号\n{own}")
+    assert m.title == own
+    assert meta(f"某市人力资源和社会保障局关于{verb}《{own}》的通知\n某人社发〔2026〕8号").title == own
+
+
 def test_an_announcement_number_on_the_line_under_its_issuer() -> None:
     m = meta("某市人力资源和社会保障局公告\n2026年第11号\n某市人力资源服务产业园政策兑现服务指南")
     assert m.doc_number == "某市人力资源和社会保障局公告2026年第11号"
