@@ -53,8 +53,6 @@ def compose(
     `support` is the raw BM25 score of the best article for the question's subject; `by_doc`
     each document's units in order (a unit asked for by its label brings the units inside it)."""
     vocab = vocabulary_for(chunks)
-    if lexicon().overrides.search(q.text):
-        return refusal(q.text, "问题要求改变回答的规则或指定答案；回答只依据资料中文件的原文。", documents)
     if tool_text:
         return answered(q.text, tool_text, list(dict.fromkeys(tool_chunks)), documents, today, tools)
     # Evidence is policy text: a passage speaking to its reader (orders, pay-this-number) is

@@ -56,7 +56,6 @@ class Lexicon:
     self_reference: re.Pattern[str]  # 我们/本公司: the asker speaking of themselves
     narrowing: re.Pattern[str]  # 其中…那条: one part of what was just quoted
     reckon: re.Pattern[str]  # 能拿多少 / 够不够: a question to reckon with figures
-    overrides: re.Pattern[str]  # 忽略你之前的规则: the question dictating the answer
     benefit_nouns: tuple[str, ...]  # 奖励/补贴: what a policy grants
     benefit_verbs: frozenset[str]
     title_without_quotes: re.Pattern[str]
@@ -112,7 +111,6 @@ def lexicon() -> Lexicon:
         self_reference=re.compile(_any(cues["self_reference"])),
         narrowing=re.compile(_any(cues["narrowing"])),
         reckon=re.compile(_any(cues["reckon"])),
-        overrides=re.compile(_any(cues["overrides"])),
         benefit_nouns=tuple(cues["benefit_nouns"]),
         benefit_verbs=frozenset(cues["benefit_verbs"]),
         validity_unit=re.compile(_any(data["validity_unit"])),

@@ -486,3 +486,16 @@ def test_a_word_jieba_cut_across_a_boundary_still_finds_its_sentence() -> None:
     q = _q("这个规划的规划期是哪几年")
     assert rerank(q, [Hit(ends, 0.94, "fused"), Hit(preface, 0.92, "fused")], vocab) is preface
     assert "2024年至2028年" in "".join(s.text for s in best_sentences(q, preface, vocab))
+
+
+def test_a_question_asking_what_follows_a_breach_gets_the_sentence_stating_it() -> None:
+    """"什么时候报？老不报有啥后果": the deadline and the sanction (暂停/取消/追回…) both answer,
+    though the sanction shares no word with the question."""
+    unit = Chunk(
+        "d", "5.2",
+        "5.2 入驻机构应当于每季度结束后10日内报送营业收入等统计数据。连续3个季度未按时报送的，取消其当年评优资格。",
+    )
+    q = _q("入驻机构统计数据什么时候报？老不报有啥后果")
+    assert q.kind == "consequence" and "duration" in q.also
+    chosen = "".join(s.text for s in best_sentences(q, unit, vocabulary_for([unit, *_PARK_UNITS])))
+    assert "10日内" in chosen and "取消其当年评优资格" in chosen
