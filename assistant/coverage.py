@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from assistant.index import tokenize
 from assistant.lexicon import lexicon
@@ -126,7 +127,8 @@ def _nouns(part: str, q: Question, vocab: Vocabulary, texts: Sequence[str]) -> t
     missing = []
     known = 0
     at = 0
-    for token in posseg.lcut(part, HMM=False):
+    tokens = posseg.lcut(part, HMM=False)
+    for token in tokens:
         start, at = at, at + len(token.word)
         word = token.word.strip().lower()
         if (
@@ -145,7 +147,83 @@ def _nouns(part: str, q: Question, vocab: Vocabulary, texts: Sequence[str]) -> t
             known += 1
         else:
             missing.append(word)
+    missing.extend(run for run in _single_character_runs(tokens) if not _abbreviates(run, vocab, q.intent.doc_ids, texts))
     return missing, known
+
+
+# Tags a character of a run may carry: noun, measure (个税), direction (规上) — what a short
+# name is cut into; verbs (报到市), pronouns, particles and numerals end a run.
+_RUN_TAGS = ("n", "j", "l", "q", "f", "g", "b", "s")
+# Tags after which a measure starts a quantity, not a name ("多少天内": 天 is a day)
+_QUANTITY_TAGS = ("m",)
+
+
+def _single_character_runs(tokens: Sequence[Any]) -> list[str]:
+    """Short forms jieba does not know, cut into single characters ("个税" as 个/税, "规上入统"
+    as 规/上/入/统): runs of two or more one-character tokens, at least one of them a noun. A
+    noun tested character by character would never be missing: every character occurs
+    somewhere in the documents."""
+    lex = lexicon()
+    runs: list[list[Any]] = []
+    current: list[Any] = []
+    previous = None
+    for token in (*tokens, None):
+        word = token.word.strip() if token is not None else ""
+        measure = (
+            token is not None and not current and token.flag.startswith("q")
+            and previous is not None and previous.flag.startswith(_QUANTITY_TAGS)
+        )
+        if (
+            token is not None
+            and len(word) == 1
+            and token.flag.startswith(_RUN_TAGS)
+            and not measure
+            and not lex.asking.search(word)
+            and word not in lex.question_words
+        ):
+            current.append(token)
+            previous = token
+            continue
+        previous = token
+        if len(current) >= 2 and any(t.flag.startswith(lex.noun_tags) for t in current):
+            runs.append(current)
+        current = []
+    return ["".join(t.word for t in run) for run in runs]
+
+
+_ABBREVIATION_GAP = 3  # characters of the full form a short form may skip between two of its own
+
+
+def _sounds_in(word: str, texts: Sequence[str]) -> bool:
+    """Whether the texts have `word` typed with a homophone (木溪 for 沐溪): a name a pinyin
+    input method got wrong is still the name."""
+    from pypinyin import lazy_pinyin
+
+    sound = lazy_pinyin(list(word))
+    size = len(sound)
+    for text in texts:
+        spoken = lazy_pinyin(list(text))
+        if any(spoken[i : i + size] == sound for i in range(len(spoken) - size + 1)):
+            return True
+    return False
+
+
+def _abbreviates(run: str, vocab: Vocabulary, doc_ids: Sequence[str], texts: Sequence[str]) -> bool:
+    """Whether the documents have what a run of characters says: the run read as one or more
+    short forms of two or more characters ("高管个税" as 高管 + 个税), each a word they have or
+    a full form it shortens — its characters in order with a few between (房补 in 房租补贴,
+    个税 in 个人所得税)."""
+
+    def known(short: str) -> bool:
+        if _word_known(short, vocab, doc_ids) or any(short in t for t in texts):
+            return True
+        spread = re.compile(f".{{0,{_ABBREVIATION_GAP}}}".join(map(re.escape, short)))
+        return any(spread.search(t) for t in texts) or _sounds_in(short, texts)
+
+    readable = [True] + [False] * len(run)  # readable[i]: run[:i] splits into known short forms
+    for end in range(2, len(run) + 1):
+        readable[end] = any(readable[start] and known(run[start:end]) for start in range(end - 1))
+    return readable[-1]
 
 
 def _miscut(text: str, start: int, end: int, vocab: Vocabulary, doc_ids: Sequence[str]) -> bool:

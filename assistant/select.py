@@ -32,6 +32,7 @@ class Sentence:
     paragraph: str
     position: int
     header: str = ""  # a table row's header row ("指标｜单一园区｜多个园区"): what its cells mean
+    lead: str = ""  # a list item's introduction ("申请认定市级产业园，应当具备以下条件："): what it is about
 
 
 # A table row as the loaders and ingest write it: cells between ｜ or " | ".
@@ -46,6 +47,7 @@ def split_sentences(chunk: Chunk) -> list[Sentence]:
     """Sentences in document order; a table row is one sentence, read with its table's header."""
     out: list[Sentence] = []
     header = ""
+    intro = ""  # the paragraph introducing the numbered items that follow it
     for paragraph in chunk.text.split("\n"):
         if is_table_row(paragraph):
             if not header:
@@ -55,9 +57,14 @@ def split_sentences(chunk: Chunk) -> list[Sentence]:
                 out.append(Sentence(paragraph.strip(), paragraph, len(out), header))
             continue
         header = ""
+        if outline.match_marker(paragraph) is None or paragraph.rstrip().endswith(("：", ":")):
+            intro = ""
+        lead = strip_label(intro)
         for piece in _SENTENCE_END.split(paragraph):
             if piece.strip():
-                out.append(Sentence(piece.strip(), paragraph, len(out)))
+                out.append(Sentence(piece.strip(), paragraph, len(out), lead=lead))
+        if paragraph.rstrip().endswith(("：", ":")):
+            intro = paragraph
     return out
 
 
@@ -89,10 +96,13 @@ def search_tokens(text: str) -> list[str]:
 _FOCUS_REACH = 4  # characters after the question word ("多久拨付") where its focus stands
 
 
-def question_tokens(q: Question) -> list[str]:
+def question_tokens(q: Question, vocab: Vocabulary | None = None) -> list[str]:
     """The question's search words, the one right after its question word counted twice:
-    in "审核公示完了多久拨付" what is asked is 拨付, the rest is context."""
+    in "审核公示完了多久拨付" what is asked is 拨付, the rest is context. With `vocab`, a word
+    jieba cut across a boundary ("规划期是" as 规划/期是) brings the documents' word it cut (规划期)."""
     tokens = search_tokens(q.topic)
+    if vocab is not None:
+        tokens += [w for w in dict.fromkeys(w for t in tokens for w in _recut(q.topic, t, vocab)) if w not in tokens]
     if not q.kind:
         return tokens
     asked = lexicon().kind(q.kind).asks.search(q.topic)
@@ -103,8 +113,30 @@ def question_tokens(q: Question) -> list[str]:
     return tokens + focus[:1]
 
 
-def score_sentence(sentence: Sentence, tokens: Sequence[str], vocab: Vocabulary, kind: str | None) -> float:
-    read = sentence.header + sentence.text  # a row's cells mean what its header says
+def _recut(topic: str, token: str, vocab: Vocabulary) -> list[str]:
+    """For a token the documents never use, the cut of the question that gives its first
+    character to the word before: "规划期是哪几年" cut as 规划/期是 also reads 规划期 (and 划期). A
+    sentence having one of them as text has the word jieba cut. (Not the other way: the
+    last character of "哪一级" is not the start of the 级人力 of "市级人力资源".)"""
+    at = topic.find(token)
+    if len(token) < 2 or at < 0 or vocab.known(token):
+        return []
+    end = at + len(token)
+    return [topic[a : end - 1] for a in (at - 2, at - 1) if a >= 0 and _is_word(topic[a : end - 1])]
+
+
+def _is_word(text: str) -> bool:
+    return not re.search(r"[\s，,。？?！!；;：:、]", text) and not lexicon().asking.search(text)
+
+
+def score_sentence(
+    sentence: Sentence, tokens: Sequence[str], vocab: Vocabulary, kind: str | None, in_context: bool = False
+) -> float:
+    """How well a sentence answers: the weight of the question's words it has, more when it
+    states the asked kind. A row's cells mean what its header says; `in_context`, a list item
+    also means what its introduction says — for choosing between units; within a unit the
+    introduction is a sentence of its own and brings its items when chosen."""
+    read = sentence.header + (sentence.lead if in_context else "") + sentence.text
     score = sum(vocab.idf(t) for t in tokens if t in read)
     if kind and lexicon().kind(kind).states.search(sentence.text):
         score *= 1.5
@@ -135,7 +167,7 @@ def best_sentences(q: Question, chunk: Chunk, vocab: Vocabulary, limit: int = 2)
     if not sentences:
         return []
     sentences = [s for s in sentences if not is_heading(s, chunk)] or sentences
-    tokens = question_tokens(q)
+    tokens = question_tokens(q, vocab)
     scored = sorted(
         ((score_sentence(s, tokens, vocab, q.kind), s) for s in sentences),
         key=lambda pair: (-pair[0], pair[1].position),
@@ -167,7 +199,7 @@ def _best_for_clause(q: Question, kind: str, sentences: Sequence[Sentence], voca
     """The best sentence stating `kind`, scored by the words of the clause that asks it."""
     spec = lexicon().kind(kind)
     clause = next((c for c in re.split(r"[，,？?；;]", q.topic) if spec.asks.search(c)), "")
-    tokens = search_tokens(clause) or question_tokens(q)
+    tokens = search_tokens(clause) or question_tokens(q, vocab)
     own = sorted(
         ((score_sentence(s, tokens, vocab, kind), s) for s in sentences if spec.states.search(s.text)),
         key=lambda pair: (-pair[0], pair[1].position),
@@ -205,7 +237,7 @@ _MAX_GAP = 3
 def direct_answer(q: Question, sentences: Sequence[Sentence], vocab: Vocabulary) -> str:
     """The clauses of the chosen sentences that carry the answer, verbatim, in order and
     contiguous: "…自收到申请之日起45日内，组织对产业园进行评估。" rather than the whole item."""
-    tokens = question_tokens(q)
+    tokens = question_tokens(q, vocab)
     clauses = [c for s in sentences for c in clauses_of(strip_label(s.text))]
     if len(clauses) <= 2:
         return ""
@@ -369,13 +401,17 @@ def targets(q: Question, hits: Sequence[Hit], vocab: Vocabulary) -> list[Chunk]:
 
 
 def rerank(q: Question, hits: Sequence[Hit], vocab: Vocabulary) -> Chunk:
-    tokens = question_tokens(q)
+    tokens = question_tokens(q, vocab)
     sentence_scores = [
-        max((score_sentence(s, tokens, vocab, q.kind) for s in split_sentences(h.chunk)), default=0.0) for h in hits
+        max((score_sentence(s, tokens, vocab, q.kind, in_context=True) for s in split_sentences(h.chunk)), default=0.0)
+        for h in hits
     ]
     top_sentence = max(sentence_scores) or 1.0
     top_hit = max(h.score for h in hits) or 1.0
-    combined = [0.5 * s / top_sentence + 0.5 * h.score / top_hit for s, h in zip(sentence_scores, hits, strict=True)]
+    combined = [
+        0.5 * s / top_sentence + 0.5 * h.score / top_hit + _about(q, h.chunk)
+        for s, h in zip(sentence_scores, hits, strict=True)
+    ]
     # 最高/最低 asked, and the best unit states no table of tiers — nor a bound, unless the tier
     # itself is asked (最高一档) — it may only point to the table ("按附件2的标准给予奖励"):
     # a table of tiers among the next answers it
@@ -387,3 +423,23 @@ def rerank(q: Question, hits: Sequence[Hit], vocab: Vocabulary) -> Chunk:
         if tiered:
             return hits[max(tiered, key=lambda i: (combined[i], -i))].chunk
     return hits[best].chunk
+
+
+# How much a unit gains among the first hits for being about what is asked, not only
+# mentioning it: its own heading is what the question names ("2.2 装修补贴。" asked
+# 装修补贴咋算, beside a unit on refunds that names 装修补贴 in passing), or it is a list and
+# a list is asked (a 申报材料清单 asked 要准备哪些材料, beside a unit on when to apply).
+ABOUT_PREFERENCE = 0.25
+
+
+def _about(q: Question, chunk: Chunk) -> float:
+    gain = 0.0
+    first = next(iter(split_sentences(chunk)), None)
+    if first is not None and is_heading(first, chunk):
+        name = strip_label(first.text).rstrip("。．.：:")
+        if len(name) >= 2 and name in q.topic:
+            gain += ABOUT_PREFERENCE
+    if q.wants_list and sum(outline.match_marker(p) is not None for p in chunk.text.split("\n")[1:]) >= 2:
+        gain += ABOUT_PREFERENCE
+    return gain
+

@@ -111,3 +111,29 @@ def test_a_one_character_modifier_of_a_known_word_is_known_but_stray_characters_
 def test_a_clause_naming_nothing_does_not_make_a_question_answerable() -> None:
     # "每平米补多少" names no thing; the other clause asks about 物业费, which is missing
     assert _missing("有物业费补贴吗，每平米补多少") == ["物业费"]
+
+
+TAX = Chunk(
+    "t", "第八条",
+    "第八条 高级管理人员按照其个人所得税地方留成部分的50%给予奖励。入驻机构首次纳入规模以上统计的，给予奖励5万元。"
+    "享受房租补贴的机构3年内迁出的，应当退回。",
+)
+
+
+def test_a_short_form_cut_into_characters_is_missing_unless_the_text_has_its_full_form() -> None:
+    # jieba cuts 个税 as 个/税 and 规上入统 as 规/上/入/统: each character occurs somewhere, the
+    # short form does not — in RENT/REWARD nothing is a 个人所得税
+    assert "个税" in _missing("园区企业个税返还比例是多少")
+    # where the text has the full form (个人所得税, 房租补贴), the short form is not missing
+    assert unknown_asked(_q("高管个税奖励比例是多少"), vocabulary_for([TAX]), [TAX.text]) == []
+    assert unknown_asked(_q("拿了房补以后迁出要退回吗"), vocabulary_for([TAX]), [TAX.text]) == []
+    # a short form the text has as written is not missing either
+    assert "规上" not in _missing("规上企业要培育多少家")
+    # one the text has not, in any order with a few characters between, is (the verbs after it,
+    # 入统, end the run: verbs never decide coverage)
+    assert unknown_asked(_q("规上入统奖励多少"), vocabulary_for([RENT]), [RENT.text]) == ["规上"]
+    # a measure after a number is a quantity, not a name ("多少天内"); a name typed with a
+    # homophone (木溪 for 沐溪) is the name
+    assert _missing("收到申请以后多少天内要报送自评情况") == []
+    sited = [Chunk("m", "第一条", "第一条 沐溪县对零工市场给予运营补助。")]
+    assert unknown_asked(_q("木溪零工市场补助多少"), vocabulary_for(sited), [sited[0].text]) == []

@@ -399,3 +399,103 @@ def test_a_list_the_unit_only_points_to_is_answered_with_the_annex() -> None:
     answer = compose(q, [Hit(how, 1.0, "fused")], docs, [how, annex], dt.date(2026, 12, 2), by_doc={"d": [how, annex]})
     assert "信用承诺书" in answer.answer and {c.article for c in answer.citations} == {"七", "附件"}
     assert understand(route("这个办法到哪天为止", docs)).about_validity
+
+
+def test_how_much_of_a_ratio_asks_a_percent_not_an_amount() -> None:
+    """"各退多少比例" / "补贴比例是多少" ask a ratio: the sentence stating a percent answers,
+    not one stating yuan."""
+    unit = Chunk(
+        "d", "第九条",
+        "第九条 房租补贴每家每年最高不超过8万元。不满2年迁出的，退回已享受房租补贴的40%。",
+    )
+    vocab = vocabulary_for([unit])
+    for question in ("迁出的话房租补贴要退多少比例", "房租补贴退回比例是多少"):
+        q = _q(question)
+        assert q.kind == "percent"
+        assert "40%" in "".join(s.text for s in best_sentences(q, unit, vocab))
+    assert _q("房租补贴最多多少").kind == "amount"
+
+
+def test_a_list_item_is_read_with_the_introduction_it_answers_under() -> None:
+    """"（一）园区建筑面积不少于6000平方米" says nothing of 市级产业园 by itself; its introduction
+    ("申请认定市级产业园，应当具备以下条件：") does. Asked the 市级产业园's area, that item
+    answers — not a sentence elsewhere that names 市级产业园 and some other area."""
+    from assistant.select import rerank
+    from assistant.types import Hit
+
+    conditions = Chunk(
+        "d", "第7条",
+        "第7条 申请认定市级产业园，应当具备以下条件：\n（一）园区建筑面积不少于6000平方米；\n（二）有专门的运营机构。",
+    )
+    rent = Chunk("d", "第10条", "第10条 入驻市级产业园且入驻面积不少于80平方米的机构，给予3年房租补贴。")
+    vocab = vocabulary_for([conditions, rent])
+    q = _q("市级产业园的面积要求是多少平方米")
+    assert rerank(q, [Hit(conditions, 0.8, "fused"), Hit(rent, 0.7, "fused")], vocab) is conditions
+    assert "6000平方米" in "".join(s.text for s in best_sentences(q, conditions, vocab))
+
+
+# Other units of a policy, so that words every unit uses (产业园, 入驻机构, 补贴) weigh little
+_PARK_UNITS = [
+    Chunk("d", f"第{n}条", f"第{n}条 入驻产业园的机构{topic}，给予补贴。")
+    for n, topic in enumerate(("租用办公用房", "引进人才", "营业收入增长", "开展培训", "举办招聘活动", "申报市级产业园"))
+]
+
+
+def test_a_unit_whose_heading_the_question_names_is_about_it() -> None:
+    """Asked 装修补贴咋算, the unit headed 装修补贴 answers — not a unit on refunds that names
+    装修补贴 in passing among more of the question's words."""
+    from assistant.select import rerank
+    from assistant.types import Hit
+
+    refund = Chunk(
+        "d", "6.4",
+        "6.4 入驻机构享受房租补贴或者装修补贴后不满3年迁出产业园的，退回已享受的全部房租补贴和装修补贴。",
+    )
+    fitting = Chunk("d", "2.2", "2.2 装修补贴。入驻机构自行装修办公用房的，按照实际装修投入的30%给予一次性补贴。")
+    vocab = vocabulary_for([refund, fitting, *_PARK_UNITS])
+    q = _q("产业园的装修补贴咋算的")
+    assert rerank(q, [Hit(refund, 1.0, "fused"), Hit(fitting, 0.97, "fused")], vocab) is fitting
+
+
+def test_a_list_question_is_answered_by_a_unit_that_is_a_list() -> None:
+    """Asked 要准备哪些材料, the 申报材料清单 (a numbered list) answers — not the article on
+    when to apply, though it shares more words."""
+    from assistant.select import rerank
+    from assistant.types import Hit
+
+    when = Chunk("d", "第五条", "第五条 市级产业园每年集中申报一次，申报时间为每年3月1日至3月31日。")
+    annex = Chunk(
+        "d", "附件1",
+        "附件1：申报材料清单\n1. 产业园申报表；\n2. 园区建设发展规划；\n3. 入驻机构名单。\n以上材料一式3份。",
+    )
+    vocab = vocabulary_for([when, annex, *_PARK_UNITS])
+    q = _q("申报市级产业园要准备哪些材料")
+    assert q.wants_list
+    assert rerank(q, [Hit(when, 1.0, "fused"), Hit(annex, 0.75, "fused")], vocab) is annex
+
+
+def test_a_word_jieba_cut_across_a_boundary_still_finds_its_sentence() -> None:
+    """"规划期是哪几年" is cut 规划/期是: the sentence saying 规划期 answers, not one saying only
+    规划 with a year in it."""
+    from assistant.select import rerank
+    from assistant.types import Hit
+
+    ends = Chunk("d", "附则2", "2.本规划自印发之日起实施，有效期至2028年12月31日。")
+    preface = Chunk("d", "序言", "为推动人力资源服务业发展，编制本规划。规划期为2024年至2028年。")
+    vocab = vocabulary_for([ends, preface, *_PARK_UNITS])
+    q = _q("这个规划的规划期是哪几年")
+    assert rerank(q, [Hit(ends, 0.94, "fused"), Hit(preface, 0.92, "fused")], vocab) is preface
+    assert "2024年至2028年" in "".join(s.text for s in best_sentences(q, preface, vocab))
+
+
+def test_a_question_asking_what_follows_a_breach_gets_the_sentence_stating_it() -> None:
+    """"什么时候报？老不报有啥后果": the deadline and the sanction (暂停/取消/追回…) both answer,
+    though the sanction shares no word with the question."""
+    unit = Chunk(
+        "d", "5.2",
+        "5.2 入驻机构应当于每季度结束后10日内报送营业收入等统计数据。连续3个季度未按时报送的，取消其当年评优资格。",
+    )
+    q = _q("入驻机构统计数据什么时候报？老不报有啥后果")
+    assert q.kind == "consequence" and "duration" in q.also
+    chosen = "".join(s.text for s in best_sentences(q, unit, vocabulary_for([unit, *_PARK_UNITS])))
+    assert "10日内" in chosen and "取消其当年评优资格" in chosen
