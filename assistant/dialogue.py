@@ -41,8 +41,9 @@ MAX_QUESTION_CHARS = 2000
 MAX_HISTORY_TURNS = 6
 
 _CITED_TITLE = re.compile(r"依据《([^》]+)》")
-# the unit an answer quotes first: 依据《title》（文号）label：“… / 《title》label规定：
-_CITED_UNIT = re.compile(r"《([^》]+)》(?:（[^）]*）)?([^\s：:“《》，。]{1,30}?)(?:规定)?[：:]")
+# the unit an answer quotes first: 依据《title》（文号）label：“… / 《title》label规定：; the
+# document's own 文号 is taken off what follows the title, as a label may be bracketed too (（四）)
+_CITED_UNIT = re.compile(r"《([^》]+)》([^\s：:“《》，。]{1,60}?)(?:规定)?[：:]")
 # steps that only exist inside a unit (项, 款, 点, (一), (1), ①): read in the unit in focus
 _INNER_STEPS = frozenset({"xiang", "kuan", "item", "（cn）", "（ar）", "circ"})
 
@@ -104,10 +105,13 @@ def _cited_documents(answer: str, index: Index) -> tuple[str, ...]:
 
 def _relative_to(label: str, kind: str) -> str:
     """Where an inner reference after a quoted unit points: "第三项" after 第二十二条 is that
-    article's third item; "第3点" after 二（二）2 is its sibling 二（二）3 (a point after a point)."""
+    article's third item, "第2点" after （四） a point of it; "第3点" after 二（二）2 is its
+    sibling 二（二）3 (a point after a point)."""
     path = outline.label_path(label)
     last = path[-1][0] if path else ""
-    if path and last not in ("tiao", "bufen", "zhang", "jie") and (kind == last or kind == "item"):
+    # a point is inside a heading-level unit (（四）, 二) or an article, beside a point or an item
+    heading = ("tiao", "bufen", "zhang", "jie", "cn", "（cn）")
+    if path and last not in heading[:4] and (kind == last or (kind == "item" and last not in heading)):
         return outline.render_label(path[:-1])
     return label
 
@@ -211,7 +215,8 @@ def _read(question: str, state: DialogueState, index: Index) -> tuple[str, str, 
             return question, "fresh", None  # a question of its own about a document it names
         # "那聊城呢？": the new document, the previous subject
         return f"{intent.question} {_carried_topic(previous, index)}", "document", None
-    if lexicon().across_documents.search(intent.question):
+    if lexicon().across_documents.search(intent.question) and not lexicon().anaphora.search(intent.question):
+        # "哪些文件有…" asks across documents; "它替代的是哪个文件" asks of the one in focus
         return question, "fresh", None
     if elliptical:
         merged = _replace_figures(previous, intent.question)
