@@ -119,8 +119,10 @@ def _relative_to(label: str, kind: str) -> str:
 def _cited_units(answer: str, index: Index) -> tuple[tuple[str, str], ...]:
     by_title = {meta.title: doc_id for doc_id, meta in index.documents.items()}
     units = []
-    for title, label in _CITED_UNIT.findall(answer):
+    for title, after in _CITED_UNIT.findall(answer):
         doc_id = by_title.get(title)
+        number = index.documents[doc_id].doc_number if doc_id else None
+        label = after.removeprefix(f"（{number}）") if number else after
         own = index.doc_positions.get(doc_id or "")
         if own is None or label not in index.label_positions:
             continue

@@ -42,6 +42,13 @@ def test_a_bracketed_label_after_the_title_is_the_unit_quoted_not_a_document_num
     assert state is not None and state.unit == (LX, "（三）")
 
 
+def test_the_document_number_before_a_bracketed_label_is_not_part_of_the_label(chain: AnswerChain) -> None:
+    title = chain.index.documents[LX].title
+    answered = f"入驻机构…给予营收奖励。\n\n依据《{title}》（岭管发〔2026〕9号）（二）：“入驻机构上一年度营业收入…”"
+    state = state_after([["岭溪营收奖励怎么给", answered]], chain.index)
+    assert state is not None and state.unit == (LX, "（二）")
+
+
 def test_a_point_after_a_heading_unit_is_a_point_inside_it(chain: AnswerChain) -> None:
     answer, _ = talk(chain, "岭溪新区通知（三）讲的什么", "第2点呢")
     assert "（三）" in answer.notes["understood_as"]
