@@ -6,7 +6,8 @@ turn is itself read in its conversation first, so "那聊城呢" after "那1.2�
 question still carries the 柳州 subject with 1.2亿.
 
 Transitions (tests/test_dialogue.py, tests/test_dialogue_state.py):
-- names another document, nothing else of its own ("那聊城呢") → that document, the subject kept;
+- names another document, nothing else of its own ("那聊城呢", "榆泽的呢") → that document, the
+  subject kept;
 - names a unit only ("第二十一条呢", "第二款呢") → that unit in the documents in focus;
 - gives new figures ("如果是8亿呢", "第三年呢") → the previous question with the figure of the
   same role replaced (role = kind of figure and the noun said with it; ordinals by measure);
@@ -210,6 +211,8 @@ def _read(question: str, state: DialogueState, index: Index) -> tuple[str, str, 
     elliptical = (
         bool(lexicon().follow_up.match(intent.question))
         or (not intent.doc_ids and len(own_subject) <= 1)
+        # "榆泽呢" / "在砚北新区呢": a document named and nothing asked of it
+        or (bool(intent.doc_ids) and not own_subject and not _gives_figures(intent.question) and not asked_kind(intent.topic))
         or bool(lexicon().anaphora.search(intent.question))
     )
     if intent.doc_ids:
@@ -246,10 +249,10 @@ def _read(question: str, state: DialogueState, index: Index) -> tuple[str, str, 
 
 def _carried_topic(previous: str, index: Index) -> str:
     """What the previous question asked, without its documents and the words of an earlier
-    switch ("那 呢 园区企业营业收入…" → "园区企业营业收入…")."""
+    switch ("那 呢 园区企业营业收入…" → "园区企业营业收入…"; "桐崖的市级…" → "市级…")."""
     topic = route(previous, index.documents).topic
     while True:
-        bare = lexicon().follow_up.sub("", topic.lstrip(" 呢？?，,")).lstrip(" 呢？?，,")
+        bare = lexicon().follow_up.sub("", topic.lstrip(" 呢？?，,的")).lstrip(" 呢？?，,的")
         if bare == topic:
             return topic
         topic = bare

@@ -30,10 +30,41 @@ LINGXI = """岭溪新区管理委员会关于促进人力资源服务业发展�
 """
 LX = "lingxi-2026-hr-notice"
 
+SHIHE = """石河市人力资源服务产业园扶持办法
+第一条　为支持人力资源服务产业园发展，制定本办法。
+第二条　入驻机构上一年度营业收入达到3000万元以上不满1亿元的，给予营收奖励15万元；达到1亿元以上的，给予营收奖励40万元。
+第三条　入驻机构按照每月每平方米10元给予房租补贴，每家机构每年最高不超过6万元。
+第四条　本办法自2026年1月1日起施行，有效期5年。
+"""
+SH = "shihe-2026-hr-park-measures"
+
 
 @pytest.fixture(scope="module")
 def chain(tmp_path_factory: pytest.TempPathFactory) -> AnswerChain:
     return chain_over(tmp_path_factory.mktemp("dialogue-carry"), {LX: LINGXI})
+
+
+@pytest.fixture(scope="module")
+def two(tmp_path_factory: pytest.TempPathFactory) -> AnswerChain:
+    return chain_over(tmp_path_factory.mktemp("dialogue-switch"), {LX: LINGXI, SH: SHIHE})
+
+
+@pytest.mark.parametrize("turn", ["石河呢", "石河的呢？", "在石河呢"])
+def test_a_document_named_with_nothing_asked_of_it_switches_documents_and_keeps_the_subject(
+    two: AnswerChain, turn: str
+) -> None:
+    answer, history = talk(two, "岭溪新区营收6000万能拿多少营收奖励", turn)
+    state = state_after(history, two.index)
+    assert state is not None and state.read_as == "document"
+    assert "6000万" in answer.notes["understood_as"]
+    assert [c.doc_id for c in answer.citations] == [SH]
+    assert "15万元" in answer.answer
+
+
+def test_a_switch_carries_the_subject_without_the_earlier_document_s_words(two: AnswerChain) -> None:
+    answer, _ = talk(two, "岭溪新区的房租补贴怎么给", "那石河呢")
+    assert "的房租" not in answer.notes["understood_as"]
+    assert "每月每平方米10元" in answer.answer
 
 
 def test_a_bracketed_label_after_the_title_is_the_unit_quoted_not_a_document_number(chain: AnswerChain) -> None:
