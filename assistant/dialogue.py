@@ -310,7 +310,11 @@ def _with_own_figures(question: str, state: DialogueState, figures: tuple[tuple[
 
 def _asks_other_than_figures(question: str, previous: str) -> bool:
     """Whether a turn asks a kind of fact the figures added before do not bear on: a period
-    ("分几年给"), a body, a deadline — not an amount, a verdict or nothing named."""
+    ("分几年给"), a body, a deadline — not an amount, a verdict or nothing named. A turn giving
+    figures and asking whether they suffice ("我们在山区，建筑面积6000平方米够不够") asks a
+    verdict on them, whatever kind the noun of its figure names (面积 here)."""
+    if _gives_figures(question) and lexicon().reckon.search(question):
+        return False
     kind = asked_kind(question)
     return kind is not None and kind not in ("amount", "benefit") and kind != asked_kind(previous)
 

@@ -34,7 +34,10 @@ SHIHE = """石河市人力资源服务产业园扶持办法
 第一条　为支持人力资源服务产业园发展，制定本办法。
 第二条　入驻机构上一年度营业收入达到3000万元以上不满1亿元的，给予营收奖励15万元；达到1亿元以上的，给予营收奖励40万元。
 第三条　入驻机构按照每月每平方米10元给予房租补贴，每家机构每年最高不超过6万元。
-第四条　本办法自2026年1月1日起施行，有效期5年。
+第四条　申请认定市级产业园，应当具备下列条件：
+（一）园区建筑面积不少于8000平方米；
+（二）入驻人力资源服务机构不少于20家。
+第五条　本办法自2026年1月1日起施行，有效期5年。
 """
 SH = "shihe-2026-hr-park-measures"
 
@@ -65,6 +68,16 @@ def test_a_switch_carries_the_subject_without_the_earlier_document_s_words(two: 
     answer, _ = talk(two, "岭溪新区的房租补贴怎么给", "那石河呢")
     assert "的房租" not in answer.notes["understood_as"]
     assert "每月每平方米10元" in answer.answer
+
+
+def test_figures_asked_whether_they_suffice_keep_the_subject_in_focus(two: AnswerChain) -> None:
+    # two words of its own (郊区, 建筑面积) and 面积 naming the figure: still a verdict on the
+    # conditions just asked about, not a new subject
+    answer, history = talk(two, "石河产业园认定要什么条件", "我们园区在郊区，建筑面积6000平方米够不够")
+    state = state_after(history, two.index)
+    assert state is not None and state.read_as == "added"
+    assert "认定" in answer.notes["understood_as"]
+    assert "还差2000平方米" in answer.answer
 
 
 def test_a_bracketed_label_after_the_title_is_the_unit_quoted_not_a_document_number(chain: AnswerChain) -> None:
