@@ -6,7 +6,8 @@ turn is itself read in its conversation first, so "那聊城呢" after "那1.2�
 question still carries the 柳州 subject with 1.2亿.
 
 Transitions (tests/test_dialogue.py, tests/test_dialogue_state.py):
-- names another document, nothing else of its own ("那聊城呢") → that document, the subject kept;
+- names another document, nothing else of its own ("那聊城呢", "榆泽的呢") → that document, the
+  subject kept;
 - names a unit only ("第二十一条呢", "第二款呢") → that unit in the documents in focus;
 - gives new figures ("如果是8亿呢", "第三年呢") → the previous question with the figure of the
   same role replaced (role = kind of figure and the noun said with it; ordinals by measure);
@@ -41,8 +42,9 @@ MAX_QUESTION_CHARS = 2000
 MAX_HISTORY_TURNS = 6
 
 _CITED_TITLE = re.compile(r"依据《([^》]+)》")
-# the unit an answer quotes first: 依据《title》（文号）label：“… / 《title》label规定：
-_CITED_UNIT = re.compile(r"《([^》]+)》(?:（[^）]*）)?([^\s：:“《》，。]{1,30}?)(?:规定)?[：:]")
+# the unit an answer quotes first: 依据《title》（文号）label：“… / 《title》label规定：; the
+# document's own 文号 is taken off what follows the title, as a label may be bracketed too (（四）)
+_CITED_UNIT = re.compile(r"《([^》]+)》([^\s：:“《》，。]{1,60}?)(?:规定)?[：:]")
 # steps that only exist inside a unit (项, 款, 点, (一), (1), ①): read in the unit in focus
 _INNER_STEPS = frozenset({"xiang", "kuan", "item", "（cn）", "（ar）", "circ"})
 
@@ -104,10 +106,13 @@ def _cited_documents(answer: str, index: Index) -> tuple[str, ...]:
 
 def _relative_to(label: str, kind: str) -> str:
     """Where an inner reference after a quoted unit points: "第三项" after 第二十二条 is that
-    article's third item; "第3点" after 二（二）2 is its sibling 二（二）3 (a point after a point)."""
+    article's third item, "第2点" after （四） a point of it; "第3点" after 二（二）2 is its
+    sibling 二（二）3 (a point after a point)."""
     path = outline.label_path(label)
     last = path[-1][0] if path else ""
-    if path and last not in ("tiao", "bufen", "zhang", "jie") and (kind == last or kind == "item"):
+    # a point is inside a heading-level unit (（四）, 二) or an article, beside a point or an item
+    heading = ("tiao", "bufen", "zhang", "jie", "cn", "（cn）")
+    if path and last not in heading[:4] and (kind == last or (kind == "item" and last not in heading)):
         return outline.render_label(path[:-1])
     return label
 
@@ -115,8 +120,10 @@ def _relative_to(label: str, kind: str) -> str:
 def _cited_units(answer: str, index: Index) -> tuple[tuple[str, str], ...]:
     by_title = {meta.title: doc_id for doc_id, meta in index.documents.items()}
     units = []
-    for title, label in _CITED_UNIT.findall(answer):
+    for title, after in _CITED_UNIT.findall(answer):
         doc_id = by_title.get(title)
+        number = index.documents[doc_id].doc_number if doc_id else None
+        label = after.removeprefix(f"（{number}）") if number else after
         own = index.doc_positions.get(doc_id or "")
         if own is None or label not in index.label_positions:
             continue
@@ -204,6 +211,8 @@ def _read(question: str, state: DialogueState, index: Index) -> tuple[str, str, 
     elliptical = (
         bool(lexicon().follow_up.match(intent.question))
         or (not intent.doc_ids and len(own_subject) <= 1)
+        # "榆泽呢" / "在砚北新区呢": a document named and nothing asked of it
+        or (bool(intent.doc_ids) and not own_subject and not _gives_figures(intent.question) and not asked_kind(intent.topic))
         or bool(lexicon().anaphora.search(intent.question))
     )
     if intent.doc_ids:
@@ -211,7 +220,8 @@ def _read(question: str, state: DialogueState, index: Index) -> tuple[str, str, 
             return question, "fresh", None  # a question of its own about a document it names
         # "那聊城呢？": the new document, the previous subject
         return f"{intent.question} {_carried_topic(previous, index)}", "document", None
-    if lexicon().across_documents.search(intent.question):
+    if lexicon().across_documents.search(intent.question) and not lexicon().anaphora.search(intent.question):
+        # "哪些文件有…" asks across documents; "它替代的是哪个文件" asks of the one in focus
         return question, "fresh", None
     if elliptical:
         merged = _replace_figures(previous, intent.question)
@@ -239,10 +249,10 @@ def _read(question: str, state: DialogueState, index: Index) -> tuple[str, str, 
 
 def _carried_topic(previous: str, index: Index) -> str:
     """What the previous question asked, without its documents and the words of an earlier
-    switch ("那 呢 园区企业营业收入…" → "园区企业营业收入…")."""
+    switch ("那 呢 园区企业营业收入…" → "园区企业营业收入…"; "桐崖的市级…" → "市级…")."""
     topic = route(previous, index.documents).topic
     while True:
-        bare = lexicon().follow_up.sub("", topic.lstrip(" 呢？?，,")).lstrip(" 呢？?，,")
+        bare = lexicon().follow_up.sub("", topic.lstrip(" 呢？?，,的")).lstrip(" 呢？?，,的")
         if bare == topic:
             return topic
         topic = bare
@@ -300,7 +310,11 @@ def _with_own_figures(question: str, state: DialogueState, figures: tuple[tuple[
 
 def _asks_other_than_figures(question: str, previous: str) -> bool:
     """Whether a turn asks a kind of fact the figures added before do not bear on: a period
-    ("分几年给"), a body, a deadline — not an amount, a verdict or nothing named."""
+    ("分几年给"), a body, a deadline — not an amount, a verdict or nothing named. A turn giving
+    figures and asking whether they suffice ("我们在山区，建筑面积6000平方米够不够") asks a
+    verdict on them, whatever kind the noun of its figure names (面积 here)."""
+    if _gives_figures(question) and lexicon().reckon.search(question):
+        return False
     kind = asked_kind(question)
     return kind is not None and kind not in ("amount", "benefit") and kind != asked_kind(previous)
 

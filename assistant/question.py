@@ -119,7 +119,7 @@ def content_words(text: str) -> list[str]:
     lex = lexicon()
     words = []
     # HMM off: only dictionary words; HMM "new words" are mostly mis-cuts of colloquial text
-    for token in posseg.lcut(text, HMM=False):
+    for token in (t for piece in _around_figures(text) for t in posseg.lcut(piece, HMM=False)):
         word = token.word.strip().lower()
         # a code such as "5A" is a subject; bare numbers and single letters are not
         is_code = bool(re.fullmatch(r"(?=.*\d)(?=.*[a-z])[\da-z]{2,}", word))
@@ -133,6 +133,24 @@ def content_words(text: str) -> list[str]:
             continue
         words.append(word)
     return list(dict.fromkeys(words))
+
+
+def _around_figures(text: str) -> list[str]:
+    """The text cut at its figures, so that no word runs across a figure's end: "6000万能拿多少"
+    is 6000万 / 能拿多少, not a word 万能."""
+    from assistant.calc.numbers import extract_quantities
+    from assistant.errors import CalcError
+
+    try:
+        spans = [q.span for q in extract_quantities(text)]
+    except CalcError:
+        return [text]
+    pieces, at = [], 0
+    for start, end in sorted(spans):
+        if start >= at:
+            pieces.append(text[at:start])
+            at = end
+    return [p for p in (*pieces, text[at:]) if p]
 
 
 def date_in(question: str) -> dt.date | None:
