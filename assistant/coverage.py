@@ -73,8 +73,10 @@ def refusal_reason(
                 return f"资料中没有《{title}》这份文件的全文。"
     if any(h.via == "exact" for h in hits):
         return None
-    if intent.foreign_places and not intent.doc_ids:
-        return f"资料中没有{'、'.join(intent.foreign_places)}的政策文件。"
+    # a place no document belongs to, unless some document's text names it (a 临港分园 of a city)
+    foreign = [p for p in intent.foreign_places if not vocab.known(p)]
+    if foreign and not intent.doc_ids:
+        return f"资料中没有{'、'.join(foreign)}的政策文件。"
     if not hits:
         return "没有检索到相关条款。"
     texts = _texts(q, hits, by_doc or {})

@@ -4,6 +4,8 @@ words, equivalents and words jieba cut across a boundary are not such things."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from assistant.coverage import asked_parts, refusal_reason, unknown_asked, unknown_share
 from assistant.question import Question, understand
 from assistant.route import route
@@ -137,3 +139,20 @@ def test_a_short_form_cut_into_characters_is_missing_unless_the_text_has_its_ful
     assert _missing("收到申请以后多少天内要报送自评情况") == []
     sited = [Chunk("m", "第一条", "第一条 沐溪县对零工市场给予运营补助。")]
     assert unknown_asked(_q("木溪零工市场补助多少"), vocabulary_for(sited), [sited[0].text]) == []
+
+
+def test_a_place_a_documents_text_names_is_not_foreign(tmp_path: Path) -> None:
+    """"临港分园" is part of a city's park, named in its text though no document belongs to 临港:
+    a question about it is answered; a place neither names nor holds is still refused."""
+    from .conftest import chain_over
+
+    text = """栖川市人力资源服务产业园扶持办法
+栖人社发〔2026〕5号
+一、房租补贴
+入驻核心园的机构，补贴面积不超过400平方米；入驻临港分园的，补贴面积上限放宽至600平方米。
+二、附则
+本办法自2026年1月1日起施行。
+"""
+    chain = chain_over(tmp_path, {"qichuan-measures": text})
+    assert "600平方米" in chain.ask("入驻临港分园的话，房补面积上限是多少？").answer
+    assert chain.ask("北川市产业园房补面积上限是多少？").answer.startswith("未找到相关规定")
