@@ -67,6 +67,8 @@ def refusal_reason(
 ) -> str | None:
     """Why the corpus cannot answer this question, or None when it can."""
     intent = q.intent
+    if earlier := _earlier_version_asked(intent.question, intent.doc_ids, documents):
+        return earlier
     if not intent.doc_ids:
         for title in named_titles(intent.question):
             if not any(_same_title(title, meta) for meta in documents.values()):
@@ -265,6 +267,37 @@ def named_titles(question: str) -> list[str]:
     if not titles:
         titles = [m.group(0) for m in lexicon().title_without_quotes.finditer(question)]
     return titles
+
+
+_EARLIER = r"(?:原来|原先|之前|以前|修改前|旧|老|原)"
+_POLICY_NOUN = re.compile(r"(办法|措施|规定|细则|方案|意见|条例|规则|规划|通知|决定|指南|清单|问答|汇编)(?:（[^）]*）)?$")
+
+
+def _earlier_version_asked(question: str, doc_ids: Sequence[str], documents: Mapping[str, DocumentMeta]) -> str | None:
+    """The question asks about the version a named document replaced ("墨垣2024年版清单") or
+    amends ("枫渚原来那个扶持办法第三条"), and the library does not hold it: say so and name the
+    document that stands in its place, rather than quote the newer text as if it were the old."""
+    for doc_id in doc_ids:
+        meta = documents[doc_id]
+        amended = re.findall(r"修改《([^》]+)》", meta.title)
+        replaced = [t for t in meta.supersedes if _POLICY_NOUN.search(t)]
+        for title in (*replaced, *amended):
+            held = any(m.superseded_by == doc_id or m.title == title for m in documents.values() if m.doc_id != doc_id)
+            if held or not _names_earlier(question, title, meta):
+                continue
+            how = "修改" if title in amended else "替代"
+            return f"资料中没有《{title}》的全文，只有{how}它的《{meta.title}》（{meta.doc_number or meta.doc_id}）。"
+    return None
+
+
+def _names_earlier(question: str, title: str, meta: DocumentMeta) -> bool:
+    """By a year only its title has ("2024年版"), or by "原来/旧" and its kind of document."""
+    own_years = set(re.findall(r"(?:19|20)\d{2}", meta.title))
+    noun = m.group(1) if (m := _POLICY_NOUN.search(title)) else "办法"
+    for year in set(re.findall(r"(?:19|20)\d{2}", title)) - own_years:
+        if re.search(rf"{year}\s*年?\s*(?:版|的?[^，。？?\d]{{0,4}}{noun})", question):
+            return True
+    return bool(re.search(rf"{_EARLIER}[^，。？?\d]{{0,6}}{noun}", question)) and not meta.title.endswith(noun)
 
 
 def _same_title(title: str, meta: DocumentMeta) -> bool:

@@ -156,3 +156,33 @@ def test_a_place_a_documents_text_names_is_not_foreign(tmp_path: Path) -> None:
     chain = chain_over(tmp_path, {"qichuan-measures": text})
     assert "600平方米" in chain.ask("入驻临港分园的话，房补面积上限是多少？").answer
     assert chain.ask("北川市产业园房补面积上限是多少？").answer.startswith("未找到相关规定")
+
+
+def test_an_earlier_version_the_library_lacks_is_named_not_quoted(tmp_path: Path) -> None:
+    """Asked about the version a document replaced (by its year) or amends (原来那个办法), the
+    answer says the library lacks it and names the newer document; the newer one still answers
+    its own questions, and a year of the asker's figures is no version."""
+    from .conftest import chain_over
+
+    listing = """某川市人力资源服务产业园惠企政策清单（2026年版）
+某人社发〔2026〕8号
+序号|政策事项|支持标准
+1|营业收入奖励|营业收入5000万元以上不满1亿元的，奖励20万元
+2|房租补贴|每月每平方米20元
+说明：
+1.本清单自发布之日起施行。《某川市人力资源服务产业园惠企政策清单（2024年版）》（某人社发〔2024〕18号）同时废止。
+2.本清单由市人社局负责解释。
+"""
+    decision = """某溪县人民政府关于修改《某溪县人力资源服务产业园扶持办法》的决定
+某政发〔2026〕9号
+县人民政府决定对《某溪县人力资源服务产业园扶持办法》作如下修改：
+一、将第六条修改为：“房租补贴按照每月每平方米20元执行。”
+二、本决定自2026年10月1日起施行。
+"""
+    chain = chain_over(tmp_path, {"mochuan-list": listing, "moxi-decision": decision})
+    old = chain.ask("某川2024年版清单的营收奖励标准是多少").answer
+    assert "没有《某川市人力资源服务产业园惠企政策清单（2024年版）》" in old and "2026年版" in old
+    assert "20万元" in chain.ask("某川我们2024年营收6000万，清单里营收奖励多少").answer
+    amended = chain.ask("某溪县原来那个扶持办法第三条写的啥").answer
+    assert "没有《某溪县人力资源服务产业园扶持办法》" in amended and "修改" in amended
+    assert "20元" in chain.ask("某溪决定把房租补贴改成多少了").answer
