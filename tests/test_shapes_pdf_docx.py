@@ -229,5 +229,9 @@ def test_unwrap_opens_a_line_for_units_of_the_documents_own_numbering() -> None:
     assert unwrap(fields) == fields
     rows = ["序号|事项|标准", "1|房租|" + full, "每月20元|全年", "2|装修|" + full + "|", "30万元", "3|奖励|一|", "说明："]
     assert unwrap(rows) == ["序号|事项|标准", f"1|房租|{full}每月20元|全年", f"2|装修|{full}|30万元", "3|奖励|一|", "说明："]
+    # a row's line ending its clause goes on with the rest of the row, bars and all
+    assert unwrap(["序号|事项|标准", "1|房租|" + full + "；", "奖励10万元|全年", "2|装修|一"]) == [
+        "序号|事项|标准", f"1|房租|{full}；奖励10万元|全年", "2|装修|一"
+    ]
     # "3|" out of order is a cell going on, not a row
     assert unwrap(["1|甲|" + full, "3|乙|", "2|丙|丁"]) == [f"1|甲|{full}3|乙|", "2|丙|丁"]
