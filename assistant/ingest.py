@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.errors import BadDocument
 from assistant.loaders import PARSED_SUFFIXES, Limits, extract_text
 from assistant.metadata import DOC_NUMBER, extract_metadata
-from assistant.outline import BULLET, STRUCTURAL, breaks_row, match_annex
+from assistant.outline import BULLET, STRUCTURAL, Marker, breaks_row, match_annex, own_markers
 from assistant.types import Document
 
 if TYPE_CHECKING:
@@ -47,6 +47,8 @@ _ARTEFACT = re.compile(r"\[bookmark:[^\]]*\]")
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _TERMINAL = tuple("。；：！？…”’」』）)")
 _SENTENCE_PUNCT = re.compile(r"[，。；：、]")
+# A reply labelled by a short word and a colon ("答：…") under a question.
+_REPLY = re.compile(r"^[\u4e00-\u9fff]{1,3}[：:]")
 # "发布日期：2025年3月10日" is a whole line, not a sentence broken after its colon.
 _ENDS_WITH_DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 def doc_id_for(path: Path) -> str:
@@ -135,18 +137,28 @@ def _unfinished(paragraph: str) -> bool:
 
 def clean_text(text: str) -> list[str]:
     """Paragraphs of the document, with lines broken mid-sentence joined again."""
+    lines = [normalise_line(raw_line) for raw_line in text.splitlines()]
+    own = own_markers([line for line in lines if line])
     paragraphs: list[str] = []
     previous = ""
-    for raw_line in text.splitlines():
-        line = normalise_line(raw_line)
+    for line in lines:
         if not line:
             continue
-        if paragraphs and _unfinished(paragraphs[-1]) and not _opens_line(previous, line):
+        if paragraphs and _unfinished(paragraphs[-1]) and not _opens_line(previous, line) \
+                and not _opens_own_line(own(previous), line, own(line)):
             paragraphs[-1] += line
         else:
             paragraphs.append(line)
         previous = line
     return paragraphs
+
+
+def _opens_own_line(previous: Marker | None, line: str, marker: Marker | None) -> bool:
+    """A unit of the document's own numbering (问3, 事项二, 【办理条件】, "3 | …", 说明：) opens a line,
+    as a common marker does; so does the reply ("答：…") under a question numbered so."""
+    if marker is not None:
+        return True
+    return previous is not None and previous.kind.startswith("pre:") and bool(_REPLY.match(line))
 
 
 def _opens_line(previous: str, line: str) -> bool:

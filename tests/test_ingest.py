@@ -86,6 +86,24 @@ def test_rows_of_a_table_written_as_lines_stay_rows() -> None:
     ]
 
 
+def test_units_of_a_documents_own_numbering_are_not_glued_to_an_unfinished_line() -> None:
+    """A field, a question numbered after its word, the reply under it and a row written with
+    bars open their own lines after a line left without a closing mark, as 一、 does; a line
+    broken mid-sentence inside a field still goes on."""
+    text = (
+        "事项一 入驻认定\n【办理条件】租用面积不少于150平方米、从业人员不少于8人\n【办理时限】10个工作日\n"
+        "事项二 房租补贴\n【补贴标准】每月每平方米25元，每年最高\n不超过12万元。"
+    )
+    assert clean_text(text) == [
+        "事项一入驻认定", "【办理条件】租用面积不少于150平方米、从业人员不少于8人", "【办理时限】10个工作日",
+        "事项二房租补贴", "【补贴标准】每月每平方米25元，每年最高不超过12万元。",
+    ]
+    qa = "问1：入驻面积、人员有什么要求\n答：面积不少于120平方米，人员\n问2：何时申报\n答：每年4月。"
+    assert clean_text(qa) == ["问1：入驻面积、人员有什么要求", "答：面积不少于120平方米，人员", "问2：何时申报", "答：每年4月。"]
+    rows = "现将政策事项、支持标准\n1|房租补贴|每月20元\n2｜装修补贴｜最高30万元"
+    assert clean_text(rows) == ["现将政策事项、支持标准", "1 | 房租补贴 | 每月20元", "2 | 装修补贴 | 最高30万元"]
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -17,8 +17,12 @@ import math
 import re
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.loaders.errors import Refusal
+
+if TYPE_CHECKING:
+    from assistant.outline import Marker
 
 # How many lines at each edge of a page may be furniture.
 _EDGE_LINES = 3
@@ -34,6 +38,8 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _TERMINAL = tuple("。；：！？…”’」』）)")
+# A reply labelled by a short word and a colon ("答：…") under a question.
+_REPLY = re.compile(r"^[\u4e00-\u9fff]{1,3}[：:]")
 
 
 def read_pdf_pages(path: Path, max_pages: int) -> list[str]:
@@ -157,12 +163,15 @@ def unwrap(lines: list[str]) -> list[str]:
 
     Whatever the widths say, a line never continues the one before when it opens a section
     ("1.2 申报条件"), a bulleted item ("● …", "——…") or the next row of a table written as
-    lines ("…：奖励80万元" / "年营业收入…"): clean_text keeps those apart in a .txt as well.
-    A figure at a line's start ("1.5万元…") is the sentence going on."""
-    from assistant.outline import STRUCTURAL
+    lines ("…：奖励80万元" / "年营业收入…"), or a unit of the document's own numbering (问3,
+    事项二, 【办理条件】, the next row "3|…" of a table written with bars): clean_text keeps those
+    apart in a .txt as well. A figure at a line's start ("1.5万元…") is the sentence going on."""
+    from assistant.outline import STRUCTURAL, own_markers
 
     if not lines:
         return []
+    own = own_markers([_bars(line.strip()) for line in lines])
+    rows = 0  # the number of the row of a table written with bars being read, 0 outside one
     indents = [line[:1].isspace() for line in lines]
     indents_mean_paragraphs = any(indents) and not all(indents)
     widths = sorted(_width(line.strip()) for line in lines)
@@ -178,15 +187,44 @@ def unwrap(lines: list[str]) -> list[str]:
             and _width(previous) >= full - 2.5
             and not (previous.endswith(_TERMINAL) and STRUCTURAL.match(text))
             and not _opens_line(previous, text, flush_start)
+            and not _opens_own_line(paragraphs[-1], previous, text, own(_bars(text)), rows)
         )
         if continues:
             glue = " " if previous[-1:].isascii() and text[:1].isascii() and previous[-1:].isalnum() else ""
             paragraphs[-1] += glue + text
         else:
             paragraphs.append(text)
+            marker = own(_bars(text))
+            rows = marker.number if marker is not None and marker.kind == "row" else 0
         flush_start = not continues and not (indents_mean_paragraphs and indented)
         previous = text
     return paragraphs
+
+
+def _bars(line: str) -> str:
+    """Column bars as ingest writes them (" | "), so a table's row reads as one."""
+    return re.sub(r"\s*[|｜\t]\s*", " | ", line)
+
+
+def _opens_own_line(paragraph: str, previous: str, text: str, marker: Marker | None, rows: int) -> bool:
+    """A unit of the document's own numbering opens a line even after a full one: a heading
+    numbered after its word (问3, 事项二) or named last once the line before has ended its sentence,
+    a field (【办理条件】) always, a table's next row (its number one more than the row being read),
+    the table's first line after prose that ended, a caption (说明：) after a row or an ended
+    sentence. A reply labelled after a question ("答：…" after "…？") opens a line too."""
+    ended = previous.endswith(_TERMINAL)
+    in_row = "|" in _bars(paragraph)
+    if marker is None:
+        if "|" in _bars(text) and not in_row:
+            return ended
+        return previous.endswith(("？", "?")) and bool(_REPLY.match(text))
+    if marker.kind == "field":
+        return True
+    if marker.kind == "row":
+        return marker.number == rows + 1
+    if marker.kind == "caption":
+        return ended or in_row
+    return ended
 
 
 def _opens_line(previous: str, text: str, flush_start: bool) -> bool:

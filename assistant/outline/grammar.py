@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 CN_DIGITS = "零〇一二三四五六七八九十百千两"
@@ -123,6 +123,19 @@ def _sequences(paragraphs: Sequence[str]) -> _Sequences:
     running = {w for w in words if all(a < b for a, b in zip(numbers[w], numbers[w][1:], strict=False))}
     fields = sum(1 for para in paragraphs if _FIELD.match(para)) >= 2
     return _Sequences(frozenset(words), frozenset(running), fields)
+
+
+def own_markers(paragraphs: Sequence[str]) -> Callable[[str], Marker | None]:
+    """The markers of a document's own numbering, found by reading it whole: a heading numbered
+    after its word (问3, 事项二) or named last (其他事项), a field (【办理条件】), a row of a table
+    written with bars ("3 | …"), a caption ("说明："). A line opening one is not the tail of the
+    line before; the common markers (一、, 1., 第X条) are `match_marker`'s."""
+    seq = _sequences(paragraphs)
+
+    def own(line: str) -> Marker | None:
+        return None if match_marker(line) else seq.marker(line)
+
+    return own
 
 
 def to_int(token: str) -> int | None:
