@@ -122,3 +122,8 @@ def test_what_a_document_replaces_by_title_and_number() -> None:
 def test_places_a_document_belongs_to_even_when_jieba_does_not_know_them(header: str, places: set[str]) -> None:
     assert places <= set(meta(header).places)
     assert "岚县" not in meta(header).places  # a piece of an unknown name is not a place
+
+
+def test_a_district_heading_a_title_is_its_place() -> None:
+    m = meta("栖湖区人力资源服务产业园政策兑现服务指南")
+    assert m.places[:1] == ("栖湖区",)
