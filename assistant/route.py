@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from assistant import outline
@@ -347,7 +347,11 @@ def hinted_documents(question: str, documents: Mapping[str, DocumentMeta]) -> tu
     return tuple(corpus.names[at].doc_id for at in sorted(hinted))
 
 
+@lru_cache(maxsize=4096)
 def places_in(question: str) -> tuple[str, ...]:
+    """Place names jieba tags in a question (HMM on: invented names too). Cached: a question is
+    routed more than once on its way (contextualise, dialogue, answer), and the tagger's Viterbi
+    pass is the dearest step of routing."""
     from assistant.warmstart import posseg_module
 
     not_places = lexicon().not_places
