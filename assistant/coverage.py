@@ -32,9 +32,10 @@ def unknown_share(q: Question, vocab: Vocabulary, texts: Sequence[str] = ()) -> 
     if not words:
         return 0.0, []
     topic = q.topic.lower()
+    # a verb of receiving (拿到, 领取) asks for an amount, whatever word the documents use for it
     unknown = [
         w for w in words
-        if not _known_as_any(w, vocab, q.intent.doc_ids)
+        if w not in lexicon().benefit_verbs and not _known_as_any(w, vocab, q.intent.doc_ids)
         and not (texts and (any(w in t for t in texts) or _miscut_in(topic, w, vocab, q.intent.doc_ids)))
     ]
     weight = {w: vocab.idf(w) for w in words}

@@ -186,3 +186,20 @@ def test_an_earlier_version_the_library_lacks_is_named_not_quoted(tmp_path: Path
     amended = chain.ask("某溪县原来那个扶持办法第三条写的啥").answer
     assert "没有《某溪县人力资源服务产业园扶持办法》" in amended and "修改" in amended
     assert "20元" in chain.ask("某溪决定把房租补贴改成多少了").answer
+
+
+def test_a_verb_of_receiving_the_documents_do_not_use_is_no_missing_subject(tmp_path: Path) -> None:
+    """"能拿到多少" where the text says 兑现: the asker's verb for getting an amount, not a subject
+    the documents lack."""
+    from .conftest import chain_over
+
+    text = """墨川市人力资源服务产业园惠企政策清单
+墨人社发〔2026〕3号
+一、总部落户奖励
+全国百强企业在本市设立区域总部的，一次性奖励80万元，分两年兑现：落户当年兑现50%，次年兑现50%。
+二、附则
+本清单自发布之日起施行。
+"""
+    chain = chain_over(tmp_path, {"mochuan-list": text})
+    answer = chain.ask("墨川落户当年能拿到多少").answer
+    assert not answer.startswith("未找到相关规定") and "落户当年兑现50%" in answer
