@@ -255,13 +255,14 @@ def _fitting_first(hits: list[Hit], intent: Intent, index: Index) -> list[Hit]:
     from assistant.calc.fit import fitting_units
     from assistant.settings import get_settings
 
-    units = fitting_units(intent.question, intent.doc_ids, hits, index, get_settings().today_or_now())
-    if not units:
-        return hits
     top = max((h.score for h in hits), default=1.0)
-    rank = {unit: i for i, unit in enumerate(units)}
     # only among hits the words nearly tie on: the figures pick a sibling, not another subject
-    first = sorted((h for h in hits if (h.chunk.doc_id, h.chunk.article) in rank and h.score >= FIT_SHARE * top),
+    near = [h for h in hits if h.score >= FIT_SHARE * top]
+    if len(near) < 2:
+        return hits
+    units = fitting_units(intent.question, intent.doc_ids, hits, index, get_settings().today_or_now())
+    rank = {unit: i for i, unit in enumerate(units)}
+    first = sorted((h for h in near if (h.chunk.doc_id, h.chunk.article) in rank),
                    key=lambda h: rank[(h.chunk.doc_id, h.chunk.article)])
     return [Hit(h.chunk, top, h.via) for h in first] + [h for h in hits if h not in first]
 
