@@ -118,6 +118,16 @@ def exact_positions(intent: Intent, index: Index, candidates: np.ndarray | None)
     return sorted((p for p in found if p in rank), key=rank.__getitem__)
 
 
+def _reference_counts(intent: Intent, index: Index) -> dict[int, int]:
+    """How many of the question's references name each unit of the named documents."""
+    pool = [c for d in intent.doc_ids for c in index.by_doc.get(d, [])]
+    counts: dict[int, int] = {}
+    for ref in intent.articles:
+        for chunk in resolve_refs((ref,), pool, named=True):
+            counts[index.position(chunk)] = counts.get(index.position(chunk), 0) + 1
+    return counts
+
+
 def _unnamed_positions(ref: ArticleRef, index: Index) -> list[int]:
     empty = np.zeros(0, dtype=np.int64)
     if ref.kind == "last":
@@ -207,7 +217,10 @@ class Retriever:
             return Hit(chunk, round(float(fused[i]), 4), _via(bm25[i], dense[i]))
 
         exact_set = set(local_exact)
-        ranked = sorted(local_exact, key=lambda i: -fused[i])
+        # a unit several references name ("第一项，把第六条改成啥了") before one only one names
+        named_by = _reference_counts(intent, index) if len(intent.articles) > 1 and intent.doc_ids else {}
+        ranked = sorted(local_exact, key=lambda i: (
+            -named_by.get(int(i) if positions is None else int(positions[i]), 1), -fused[i]))
         eligible = fused > 0
         eligible[local_exact] = False
         ranked += _top(fused, orders, eligible, k)

@@ -407,7 +407,8 @@ def route(question: str, documents: Mapping[str, DocumentMeta]) -> Intent:
         topic=topic_of(text, documents, named),
         doc_ids=named,
         hinted=hinted,
-        articles=parse_article_refs(text),
+        # a 文号's serial is no unit: "枫政发（2026）9号的附表" names 附表, not a point 9
+        articles=parse_article_refs(_DOC_NUMBER_REF.sub(lambda m: " " * len(m.group(0)), text)),
         places=places,
         foreign_places=foreign,
     )

@@ -271,10 +271,17 @@ AMENDMENT = """澄川县人民政府关于修改《澄川县人力资源服务�
 一、将第五条修改为：“入驻机构租用办公用房的，按照每月每平方米15元给予房租补贴，每年最高不超过5万元。”
 二、增加一条作为第九条：“入驻机构举办招聘会的，每场补贴3000元，每年最多补贴10场。”
 原第九条至第十二条相应顺延为第十条至第十三条。
-三、本决定自2026年5月1日起施行。
+三、本决定施行前已按原《办法》第五条享受房租补贴、补贴期未满的机构，剩余期限按照修改后的第五条执行。
+四、本决定自2026年5月1日起施行。
 澄川县人民政府
 2026年4月1日
 """
+
+
+def test_a_document_number_is_no_unit_reference() -> None:
+    from assistant.route import route
+
+    assert [a.label for a in route("枫政发（2026）9号的附表给我看下", {}).articles] == ["附表"]
 
 
 def test_an_article_of_a_decision_with_no_articles_is_the_item_that_writes_it(tmp_path: Path) -> None:
@@ -285,7 +292,9 @@ def test_an_article_of_a_decision_with_no_articles_is_the_item_that_writes_it(tm
     chain = chain_over(tmp_path, {"chengchuan-amendment": AMENDMENT})
     first = chain.retriever.retrieve("澄川那个修改决定新加的第九条原文")
     assert [h.chunk.article for h in first[:1]] == ["二"]
-    assert chain.retriever.retrieve("澄川修改决定第一项把第五条改成了什么")[0].chunk.article == "一"
+    # 一 and 三 both write 第五条; 一 is also the 第一项 asked, so it leads
+    both = chain.retriever.retrieve("澄川修改决定第一项，把第五条改成了什么？原文给我")
+    assert [h.chunk.article for h in both[:2]] == ["一", "三"]
 
 
 SIBLINGS = """岚溪县人力资源服务产业园扶持办法
