@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
@@ -361,6 +361,13 @@ def apply_per_unit(rule: PerUnitCapped, ask: Ask) -> Applied | None:
                 steps.append(f"{q.text}超过上限，按“{cap.phrase}”计{show(cap.figure)}")
                 n = cap.figure.value
                 bound.append(cap.figure.label)
+    if rule.yearly:
+        from assistant.calc.applied_yearly import by_year
+
+        rent = _share_base(rule, ask, q, Decimal(12)) if any(c.of for c in rule.caps) else None
+        yearly = by_year(rule, ask, q, n, rate, steps, rent)
+        if yearly is not None:
+            return replace(yearly, also=tuple(dict.fromkeys(b for b in bound if b and b != rule.unit)))
     total = rate * n
     calc = f"{show(rate, '元')} × {plain(n)}{rule.per}"
     months = _months(rule, ask)

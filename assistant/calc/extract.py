@@ -55,6 +55,7 @@ from assistant.calc.extract_types import (
     check,
     count_of,
 )
+from assistant.calc.extract_yearly import yearly_shares
 from assistant.calc.numbers import Quantity
 from assistant.errors import CalcError
 from assistant.types import Chunk
@@ -308,6 +309,8 @@ def extract_unit(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[C
     rules += installments(doc_id, label, text)
     rules += refunds(doc_id, label, text, used)
     rules += due_dates(doc_id, label, text)
+    yearly, spans = yearly_shares(text)
+    used += spans
     for find in (_periodic, _deadlines):
         found, spans = find(doc_id, label, text)
         rules += found
@@ -403,8 +406,10 @@ def extract_unit(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[C
                                        caps=tuple(caps)))
         return rules, []
     if per_units:
-        rules = [replace(r, caps=(*r.caps, *caps)) if isinstance(r, PerUnitCapped) else r
-                 for r in rules]
+        # a schedule of yearly shares is of the standard each paid-over-time amount states
+        rules = [replace(r, caps=(*r.caps, *caps),
+                         yearly=yearly if r.amount.unit == "元" and r.frequency and not r.years else r.yearly)
+                 if isinstance(r, PerUnitCapped) else r for r in rules]
         return rules, []
     return rules, caps
 
