@@ -332,6 +332,12 @@ def _of_year_asked(rule: PerUnitCapped, ask: Ask) -> bool:
 
 def apply_per_unit(rule: PerUnitCapped, ask: Ask) -> Applied | None:
     if rule.amount.unit == "%":
+        if rule.yearly:
+            from assistant.calc.applied_yearly import rate_by_year, years_asked
+
+            areas = [c for c in rule.caps if c.figure.unit == "平方米" and not c.when]
+            if years_asked(rule, ask):
+                return rate_by_year(rule, ask, areas)
         return _rate(rule, ask) if _of_year_asked(rule, ask) else None
     amount_caps = [c for c in rule.caps if c.figure.unit == "元" and not c.of]
     if has(ask.text, "headroom"):

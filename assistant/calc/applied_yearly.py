@@ -13,6 +13,7 @@ from assistant.calc.applied import Applied, Ask, has, show
 from assistant.calc.extract_types import Cap, PerUnitCapped
 from assistant.calc.numbers import Quantity, plain
 
+_CN = " 一二三四五"
 _YEAR_ASKED = re.compile(r"第([一二三四五])年")
 
 
@@ -49,14 +50,64 @@ def by_year(rule: PerUnitCapped, ask: Ask, q: Quantity, n: Decimal, rate: Decima
     full = rate * n * months
     month_said = f" × {plain(months)}个月" if months != 1 else ""
     steps = [*steps, f"每年标准：{show(rate, '元')} × {plain(n)}{rule.per}{month_said} = {show(full, '元')}"]
+    return _summed(rule, asked, full, steps, rent, {rule.per: q.text}, (q,))
+
+
+def rate_by_year(rule: PerUnitCapped, ask: Ask, area_caps: list[Cap]) -> Applied | None:
+    """"第一年按照实际缴纳租金的100%…，第二年、第三年按照…50%": a year's rent from the question
+    (a price per unit area and month × the area, held under the area caps, × 12; or a yearly sum
+    as given) times each year's rate. Only the rate of the first year asked answers, so that the
+    schedule is computed once."""
+    asked = years_asked(rule, ask)
+    if not asked or asked[0] not in rule.years:
+        return None
+    rent = _rent_of_year(ask, area_caps)
+    if rent is None:
+        return None
+    full, said, used = rent
+    steps = [f"{rule.base}（每年）：{said}"]
+    # the amounts read, as a rate of one year reads them (choose weighs their words against the base)
+    inputs = {rule.base: said, "读取": "、".join(q.text for q in used if q.kind == "amount")}
+    return _summed(rule, asked, full, steps, None, inputs, used)
+
+
+def _rent_of_year(ask: Ask, area_caps: list[Cap]) -> tuple[Decimal, str, tuple[Quantity, ...]] | None:
+    amounts = [a for a in ask.of("amount")]
+    if len(amounts) != 1:
+        return None
+    a = amounts[0]
+    around = ask.text[max(0, a.span[0] - 8):a.span[1] + 6]
+    monthly = "月" in around
+    areas = [q for q in ask.of("area")]
+    if re.search(r"每平|/平|每㎡|/㎡", around) and len(areas) == 1:
+        area = areas[0]
+        n, note = area.number, ""
+        for cap in area_caps:
+            if n > cap.figure.value:
+                n, note = cap.figure.value, f"（超过“{cap.phrase}”，按{show(cap.figure)}）"
+        months = Decimal(12) if monthly else Decimal(1)
+        rent = a.number * n * months
+        month_said = " × 12个月" if monthly else ""
+        return rent, f"{a.text} × {plain(n)}平方米{note}{month_said} = {show(rent, '元')}", (a, area)
+    if monthly:
+        return a.number * 12, f"{a.text} × 12个月 = {show(a.number * 12, '元')}", (a,)
+    return a.number, a.text, (a,)
+
+
+def _summed(rule: PerUnitCapped, asked: list[int], full: Decimal, steps: list[str],
+            rent: tuple[Decimal, str] | None, inputs: dict[str, str], used: tuple[Quantity, ...]) -> Applied:
+    """Each year asked: `full` × its share of the schedule, held under the caps of a year; then
+    the sum, held under a cap of all years."""
     sums = [c for c in rule.caps if c.figure.unit == "元" and not c.of]
     shares = [c for c in rule.caps if c.of and c.figure.unit == "%"]
     total, parts = Decimal(0), []
+    if rent is not None and shares:
+        steps.append(f"{shares[0].of}：{rent[1]}")
     for year in asked:
         share = next(f for years, f in rule.yearly if year in years)
         pay = full * share.value
         said = share.text if share.text.endswith("%") else f"{show(share)}（{share.text}）"
-        step = f"第{year}年：{show(full, '元')} × {said} = {show(pay, '元')}"
+        step = f"第{_CN[year]}年：{show(full, '元')} × {said} = {show(pay, '元')}"
         for cap in [c for c in sums if _of_a_year(c)]:
             if pay > cap.figure.value:
                 step += f"，超过“{cap.phrase}”，按{show(cap.figure)}"
@@ -71,17 +122,19 @@ def by_year(rule: PerUnitCapped, ask: Ask, q: Quantity, n: Decimal, rate: Decima
         steps.append(step)
         parts.append(pay)
         total += pay
-    if rent is not None and shares:
-        steps.insert(len(steps) - len(asked), f"{shares[0].of}：{rent[1]}")
     if len(asked) > 1:
         steps.append(" + ".join(show(p, "元") for p in parts) + f" = {show(total, '元')}")
     for cap in [c for c in sums if not _of_a_year(c)]:
         if total > cap.figure.value:
             steps.append(f"超过上限，按“{cap.phrase}”为{show(cap.figure)}")
             total = cap.figure.value
-    said = f"第{asked[0]}年" if len(asked) == 1 else f"{len(asked)}年合计"
     subject = rule.subject or "补贴"
-    line = f"{subject}{said}{show(total, '元')}（条文：“{rule.phrase}”）"
+    if len(asked) == 1:
+        said_years = f"第{_CN[asked[0]]}年"
+        line = f"{said_years}{subject}{show(total, '元')}（条文：“{rule.phrase}”）"
+    else:
+        said_years = f"{_CN[len(asked)]}年合计"
+        line = f"{subject}{said_years}{show(total, '元')}（条文：“{rule.phrase}”）"
     conditions = tuple(c.phrase for c in shares if rent is None)
-    return Applied(rule, 1, (line,), tuple(steps), {rule.per: q.text, "年度": said}, show(total, "元"),
-                   conditions, used=(q,))
+    return Applied(rule, len(used), (line,), tuple(steps), {**inputs, "年度": said_years}, show(total, "元"),
+                   conditions, used=used)
