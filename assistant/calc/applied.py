@@ -238,6 +238,9 @@ def apply_tiers(rule: Tiers, ask: Ask, related: dict[str, str]) -> Applied | Non
     steps = [f"{show(v, unit)} → {row.bounds}"]
     result = show(reward, "元")
     got = ask.of("amount", already=True)
+    # "前年营收4000万拿过10万奖励": of the figures already had, the one said as a payment
+    paid_words = [q for q in got if any(w in ask.before(q) + ask.after(q) for w in lexicon()["reward_words"])]
+    got = paid_words or got
     top_up = next((label for label, text in related.items() if any(w in text for w in words("top_up"))), None)
     also: tuple[str, ...] = ()
     refused = _no_top_up(related)
