@@ -482,7 +482,9 @@ def run_extracted(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.d
         return None
     ask = Ask(intent.question, figures, today)
     asks_minimum = has(ask.text, "minimum")  # "专业性产业园面积最低要多少": a scaled bar answers
-    if not figures and not (asks_minimum or has(ask.text, "next") or has(ask.text, "days_left")
+    # "申报截止以后最晚哪天审完": a date after the end of a window the document states
+    after_window = has(ask.text, "due") and any(w in ask.text for w in lexicon()["window_end_words"])
+    if not figures and not (asks_minimum or has(ask.text, "next") or has(ask.text, "days_left") or after_window
                             or re.search(r"季度|第.年|\d月", ask.text)):
         return None  # nothing to compute from: the article itself answers
     # several documents named: each answers for itself ("在澜江和在禾源各能拿多少")
