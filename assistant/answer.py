@@ -180,6 +180,22 @@ def _only_heading(chunk: Chunk) -> bool:
     )
 
 
+def _days_of_validity(text: str, meta: DocumentMeta, as_of: dt.date) -> str | None:
+    """"还有几天到期": the days from the date asked (or today) to the end of validity; "从实施到
+    到期总共几天": the days of the whole span, both ends counted. None when no days are asked."""
+    lex = lexicon()
+    until = meta.valid_until
+    if until is None or not lex.days_asked.search(text):
+        return None
+    if lex.days_whole.search(text) and meta.valid_from is not None:
+        days = (until - meta.valid_from).days + 1
+        return (f"自{cn_date(meta.valid_from)}至{cn_date(until)}共{days}天（含首尾两日）")
+    left = (until - as_of).days
+    if left < 0:
+        return f"已于{cn_date(until)}到期（截至{cn_date(as_of)}已过{-left}天）"
+    return f"距有效期届满（{cn_date(until)}）还有{left}天（自{cn_date(as_of)}算起）"
+
+
 def _status_answer(
     q: Question,
     hits: Sequence[Hit],
@@ -217,6 +233,9 @@ def _status_answer(
             as_of = q.as_of or today
             state = "仍在有效期内" if meta.valid_until >= as_of else "已过有效期，已失效"
             facts.append(f"截至{cn_date(as_of)}{state}（有效期至{cn_date(meta.valid_until)}）")
+            days = _days_of_validity(q.text, meta, as_of)
+            if days:
+                facts.insert(0, days)
             if meta.validity_rule:
                 facts.append(meta.validity_rule)
         elif not meta.is_draft:

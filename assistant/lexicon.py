@@ -56,6 +56,8 @@ class Lexicon:
     self_reference: re.Pattern[str]  # 我们/本公司: the asker speaking of themselves
     narrowing: re.Pattern[str]  # 其中…那条: one part of what was just quoted
     reckon: re.Pattern[str]  # 能拿多少 / 够不够: a question to reckon with figures
+    days_asked: re.Pattern[str]  # 还有几天到期: a count of days of a validity
+    days_whole: re.Pattern[str]  # 从实施到到期总共几天: the whole span, not the days left
     benefit_nouns: tuple[str, ...]  # 奖励/补贴: what a policy grants
     benefit_verbs: frozenset[str]
     title_without_quotes: re.Pattern[str]
@@ -111,6 +113,8 @@ def lexicon() -> Lexicon:
         self_reference=re.compile(_any(cues["self_reference"])),
         narrowing=re.compile(_any(cues["narrowing"])),
         reckon=re.compile(_any(cues["reckon"])),
+        days_asked=re.compile(_words(cues["days_asked"])),
+        days_whole=re.compile(_words(cues["days_whole"])),
         benefit_nouns=tuple(cues["benefit_nouns"]),
         benefit_verbs=frozenset(cues["benefit_verbs"]),
         validity_unit=re.compile(_any(data["validity_unit"])),

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
@@ -238,6 +238,9 @@ def apply_tiers(rule: Tiers, ask: Ask, related: dict[str, str]) -> Applied | Non
     steps = [f"{show(v, unit)} → {row.bounds}"]
     result = show(reward, "元")
     got = ask.of("amount", already=True)
+    # "前年营收4000万拿过10万奖励": of the figures already had, the one said as a payment
+    paid_words = [q for q in got if any(w in ask.before(q) + ask.after(q) for w in lexicon()["reward_words"])]
+    got = paid_words or got
     top_up = next((label for label, text in related.items() if any(w in text for w in words("top_up"))), None)
     also: tuple[str, ...] = ()
     refused = _no_top_up(related)
@@ -332,6 +335,12 @@ def _of_year_asked(rule: PerUnitCapped, ask: Ask) -> bool:
 
 def apply_per_unit(rule: PerUnitCapped, ask: Ask) -> Applied | None:
     if rule.amount.unit == "%":
+        if rule.yearly:
+            from assistant.calc.applied_yearly import rate_by_year, years_asked
+
+            areas = [c for c in rule.caps if c.figure.unit == "平方米" and not c.when]
+            if years_asked(rule, ask):
+                return rate_by_year(rule, ask, areas)
         return _rate(rule, ask) if _of_year_asked(rule, ask) else None
     amount_caps = [c for c in rule.caps if c.figure.unit == "元" and not c.of]
     if has(ask.text, "headroom"):
@@ -361,6 +370,13 @@ def apply_per_unit(rule: PerUnitCapped, ask: Ask) -> Applied | None:
                 steps.append(f"{q.text}超过上限，按“{cap.phrase}”计{show(cap.figure)}")
                 n = cap.figure.value
                 bound.append(cap.figure.label)
+    if rule.yearly:
+        from assistant.calc.applied_yearly import by_year
+
+        rent = _share_base(rule, ask, q, Decimal(12)) if any(c.of for c in rule.caps) else None
+        yearly = by_year(rule, ask, q, n, rate, steps, rent)
+        if yearly is not None:
+            return replace(yearly, also=tuple(dict.fromkeys(b for b in bound if b and b != rule.unit)))
     total = rate * n
     calc = f"{show(rate, '元')} × {plain(n)}{rule.per}"
     months = _months(rule, ask)
@@ -449,6 +465,8 @@ def _rate(rule: PerUnitCapped, ask: Ask) -> Applied | None:
         base = abs(a.number - b.number)
         steps = [f"{rule.base}：{a.text}与{b.text}相差{show(base, '元')}"]
         shown = {rule.base: show(base, "元")}
+    elif (each := _each_person(rule, ask, amounts)) is not None:
+        return each
     else:
         q = _pick(ask, amounts, rule.base)
         assert q is not None
@@ -479,7 +497,40 @@ def _rate(rule: PerUnitCapped, ask: Ask) -> Applied | None:
     return Applied(rule, 1, (line,), tuple(steps), shown, show(pay, "元"), used=tuple(used))
 
 
-_PER_UNIT_CAP = re.compile(r"每(?P<unit>平方米|[人家个名])(?!每)[^，。；]*?(?:最高|不超过|最多)")
+_PER_UNIT_CAP = re.compile(r"每(?:[\u4e00-\u9fff]{1,3}?(?:\d+|一))?(?P<unit>平方米|[人家个名])(?!每)[^，。；]*?(?:最高|不超过|最多)")
+
+
+def _each_person(rule: PerUnitCapped, ask: Ask, amounts: list[Quantity]) -> Applied | None:
+    """"引进了3个人才，首年年薪分别60万、120万、80万" and "年薪的5%…每引进1人最高不超过5万元，每家
+    机构每年最高不超过50万元": the rate of each person's sum, held under the cap per person, then
+    summed and held under the caps of the whole."""
+    per_person = [c for c in rule.caps if c.figure.unit == "元" and (m := _PER_UNIT_CAP.search(c.phrase))
+                  and m.group("unit") in ("人", "名")]
+    listed = [q for q in amounts if not ask.already(q)]
+    if not per_person or len(listed) < 2 or "分别" not in ask.text:
+        return None
+    cap = per_person[0]
+    steps, parts = [], []
+    for q in listed:
+        due = q.number * rule.amount.value
+        step = f"{q.text} × {show(rule.amount)} = {show(due, '元')}"
+        if due > cap.figure.value:
+            step += f"，超过“{cap.phrase}”，按{show(cap.figure)}"
+            due = cap.figure.value
+        steps.append(step)
+        parts.append(due)
+    total = sum(parts, Decimal(0))
+    steps.append(" + ".join(show(p, "元") for p in parts) + f" = {show(total, '元')}")
+    pay = total
+    for other in rule.caps:
+        if other is cap or other.figure.unit != "元" or (_PER_UNIT_CAP.search(other.phrase) and "每年" not in other.phrase):
+            continue
+        if pay > other.figure.value:
+            steps.append(f"超过上限，按“{other.phrase}”为{show(other.figure)}")
+            pay = other.figure.value
+    line = f"{rule.subject or '奖励'}合计{show(pay, '元')}（{len(listed)}人；条文：“{rule.phrase}”）"
+    shown = {rule.base: "、".join(q.text for q in listed), "读取": "、".join(q.text for q in listed)}
+    return Applied(rule, len(listed), (line,), tuple(steps), shown, show(pay, "元"), used=tuple(listed))
 
 
 def _cap_per_unit(cap: Any, ask: Ask) -> Quantity | None:

@@ -4,6 +4,7 @@ in, which count in the total too), and bars on an increase (assistant.calc.appli
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_CEILING, Decimal
 
 from assistant.calc.applied import (
@@ -18,7 +19,7 @@ from assistant.calc.applied import (
     show,
 )
 from assistant.calc.extract_types import Threshold
-from assistant.calc.numbers import format_value, plain
+from assistant.calc.numbers import Quantity, format_value, plain
 
 
 def apply_threshold(rule: Threshold, ask: Ask) -> Applied | None:
@@ -33,7 +34,7 @@ def apply_threshold(rule: Threshold, ask: Ask) -> Applied | None:
     if rule.op in ("<=", "<") and has(ask.text, "headroom"):
         return _left_under(rule, ask)
     found = [q for q in ask.figures if _fits_unit(q, bar.unit) and not ask.already(q)
-             and same_measure(ask, q, rule.subject)]
+             and same_measure(ask, q, rule.subject) and not _counting_period(ask, q)]
     q = _pick(ask, found, rule.subject)
     if q is None or _about(ask, q, rule.subject) == 0 and len(found) > 1:
         return None
@@ -55,6 +56,19 @@ def apply_threshold(rule: Threshold, ask: Ask) -> Applied | None:
         steps.append(f"{show(v, bar.unit)} − {show(bar)} = {show(over, bar.unit)}")
         result = f"超出{show(over, bar.unit)}"
     return Applied(rule, 1, (line,), tuple(steps), {rule.subject: q.text}, result, used=(q,))
+
+
+def _counting_period(ask: Ask, q: Quantity) -> bool:
+    """"一年给重点企业引进了3个人才": a duration followed in its clause by a count is the time the
+    count was made in, not a length a bar asks for (a contract of 一年)."""
+    if q.kind != "duration":
+        return False
+    later = [p for p in ask.figures if p.span[0] >= q.span[1]]
+    if not later:
+        return False
+    nxt = min(later, key=lambda p: p.span[0])
+    between = ask.text[q.span[1]:nxt.span[0]]
+    return nxt.kind == "count" and not re.search(r"[，,。；;、]", between)
 
 
 def _left_under(rule: Threshold, ask: Ask) -> Applied | None:

@@ -27,13 +27,42 @@ def _quarter_end(text: str) -> tuple[dt.date, str] | None:
     return end, m.group(0)
 
 
+def _shared(subject: str, start: str) -> bool:
+    """Whether the event a deadline runs from is another deadline's subject ("公示期满" and
+    "审核结果公示")."""
+    def pairs(text: str) -> set[str]:
+        return {text[i:i + 2] for i in range(len(text) - 1)}
+
+    return bool(pairs(subject) & pairs(start))
+
+
 def _window_end(rule: Deadline, ask: Ask, text: str) -> tuple[dt.date, str] | None:
     """"自申报截止之日起30个工作日内" and a yearly window in the same unit ("每年1月1日至1月31日和
     7月1日至7月31日"): the end of the window the question names by its month ("7月那批"), or of
-    the only one; in the year of today."""
+    the only one; in the year the question names, else of today. A step running from the end of
+    the step before it ("审核结果公示5个工作日。公示无异议的，…在公示期满后10个工作日内拨付") runs
+    from that step's last day, reckoned back to the window."""
+    from assistant.calc.extract import extract_unit
+
+    if not text:
+        return None
+    steps = [d for d in extract_unit(rule.doc_id, rule.unit, text)[0]
+             if isinstance(d, Deadline) and d.meaning in ("within", "publicity")]
+    return _start_of(rule, ask, text, steps)
+
+
+def _start_of(rule: Deadline, ask: Ask, text: str, steps: list[Deadline], depth: int = 0) -> tuple[dt.date, str] | None:
     from assistant.calc.extract import extract_unit, lexicon
 
-    if not text or not any(w in rule.start for w in lexicon()["window_end_words"]):
+    at = next((i for i, d in enumerate(steps) if d.phrase == rule.phrase), None)
+    before = steps[at - 1] if at else None
+    if before is not None and depth < len(steps) and (not rule.start or _shared(before.subject, rule.start)):
+        start = _start_of(before, ask, text, steps, depth + 1)
+        if start is None:
+            return None
+        end = _after(start[0], before.period)
+        return end, f"{start[1]}；{before.subject}{before.period.text}至{format_date(end)}期满"
+    if not any(w in rule.start for w in lexicon()["window_end_words"]):
         return None
     windows = [w for w in extract_unit(rule.doc_id, rule.unit, text)[0] if isinstance(w, Window) and w.start]
     named = [int(m.group(1)) for m in re.finditer(r"(?<!\d)(\d{1,2})月(?!\d)", ask.text)]
@@ -43,14 +72,28 @@ def _window_end(rule: Deadline, ask: Ask, text: str) -> tuple[dt.date, str] | No
         return None
     (w,) = windows
     month, day = divmod(int(w.end.value), 100)
-    year = ask.today.year
+    # "2027年的申报截止以后": the year the question names (a year alone, not a date), else this year
+    named_year = re.search(r"(?<!\d)(\d{4})年(?![\d一二三四五六七八九十]{1,2}月)", ask.text)
+    year = int(named_year.group(1)) if named_year else ask.today.year
     end = dt.date(year, month, day) if day else dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
     return end, f"{w.start.text if w.start else ''}至{w.end.text}申报截止（{format_date(end)}）"
 
 
-def apply_deadline(rule: Deadline, ask: Ask, related: dict[str, str] | None = None) -> Applied | None:
+def _after(start: dt.date, period: Figure) -> dt.date:
+    """The last day of a period counted from the day after `start`."""
     from assistant.calc.dates import add_months, add_working_days, add_years
 
+    n = int(period.value)
+    if period.unit == "工作日":
+        return add_working_days(start, n)[0]
+    if period.unit == "年":
+        return add_years(start, n)
+    if period.unit == "月":
+        return add_months(start, n)
+    return start + dt.timedelta(days=n)
+
+
+def apply_deadline(rule: Deadline, ask: Ask, related: dict[str, str] | None = None) -> Applied | None:
     if rule.meaning == "ban":
         return None
     start_q = _event_date(ask)
@@ -68,16 +111,8 @@ def apply_deadline(rule: Deadline, ask: Ask, related: dict[str, str] | None = No
         start, said = window
     else:
         return None
-    n = int(rule.period.value)
     unit = rule.period.unit
-    if unit == "工作日":
-        end, _, _ = add_working_days(start, n)
-    elif unit == "年":
-        end = add_years(start, n)
-    elif unit == "月":
-        end = add_months(start, n)
-    else:
-        end = start + dt.timedelta(days=n)
+    end = _after(start, rule.period)
     weekday = "一二三四五六日"[end.weekday()]
     step = f"{format_date(start)}起{rule.period.text}（不含当日）→ {format_date(end)}（周{weekday}）"
     line = f"{rule.subject}最晚在{format_date(end)}（周{weekday}）（条文：“{rule.phrase}”）"

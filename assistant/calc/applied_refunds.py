@@ -28,7 +28,9 @@ def received(what: str, ask: Ask, besides: Sequence[Quantity] = ()) -> list[Quan
     or every sum when the text names no payment in particular ("已享受的全部扶持资金")."""
     lex = lexicon()
     named = what
-    for w in sorted([*lex["refund_generic"], *lex["reward_words"], "的", "和", "及", "、"], key=len, reverse=True):
+    # "退回60%" (a row of a list whose lead names the sums): the verb names no payment
+    for w in sorted([*lex["refund_generic"], *lex["reward_words"], *lex["refund_verbs"], "的", "和", "及", "、"],
+                    key=len, reverse=True):
         named = named.replace(w, " ")
     paid = {c for w in lex["reward_words"] for c in w} | set(lex["question"]["filler"])
     own = set("".join(_CJK.findall(named))) - paid

@@ -111,9 +111,25 @@ def related_texts(rule: Rule, doc_chunks: Sequence[Chunk]) -> dict[str, str]:
     """The rule's unit and its sibling items (same parent), and the articles that refer to it
     when it is an annex ("按照附表2规定的标准给予…奖励"), label → text."""
     parent = _parent(rule.unit)
-    return {c.article: c.text for c in doc_chunks
-            if c.article == rule.unit or (parent is not None and _parent(c.article) == parent)
-            or c.article in referring(rule, doc_chunks)}
+    found = {c.article: c.text for c in doc_chunks
+             if c.article == rule.unit or (parent is not None and _parent(c.article) == parent)
+             or c.article in referring(rule, doc_chunks)}
+    if isinstance(rule, Tiers):
+        found |= _top_up_units(rule, doc_chunks)
+    return found
+
+
+def _top_up_units(rule: Tiers, doc_chunks: Sequence[Chunk]) -> dict[str, str]:
+    """A unit elsewhere in the document saying how a higher tier is paid after a lower one
+    ("营业收入首次跨入更高档次的，按照…与已获奖励的差额给予补足"; a Q&A answers it apart): one naming
+    a top-up word and the measure the table's unit names."""
+    from assistant.calc.applied import _measures
+
+    top = lexicon()["question"]["top_up"]
+    own = next((c.text for c in doc_chunks if c.article == rule.unit), "")
+    measure = _measures(own)
+    return {c.article: c.text for c in doc_chunks if c.article != rule.unit and any(w in c.text for w in top)
+            and measure & _measures(c.text) and own not in c.text}  # not a chapter holding the table
 
 
 _ANNEX = re.compile(r"^(?:附件|附表|附录)[\d一二三四五六七八九十]*$")
@@ -466,7 +482,9 @@ def run_extracted(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.d
         return None
     ask = Ask(intent.question, figures, today)
     asks_minimum = has(ask.text, "minimum")  # "专业性产业园面积最低要多少": a scaled bar answers
-    if not figures and not (asks_minimum or has(ask.text, "next") or has(ask.text, "days_left")
+    # "申报截止以后最晚哪天审完": a date after the end of a window the document states
+    after_window = has(ask.text, "due") and any(w in ask.text for w in lexicon()["window_end_words"])
+    if not figures and not (asks_minimum or has(ask.text, "next") or has(ask.text, "days_left") or after_window
                             or re.search(r"季度|第.年|\d月", ask.text)):
         return None  # nothing to compute from: the article itself answers
     # several documents named: each answers for itself ("在澜江和在禾源各能拿多少")

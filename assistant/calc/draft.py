@@ -107,6 +107,8 @@ def _per_unit(r: PerUnitCapped) -> dict[str, Any]:
         out["caps"] = [_cap(c) for c in r.caps if not money or c is not money[0]]
     if r.longest:
         out["longest"] = shown(r.longest)
+    if r.yearly:
+        out["yearly"] = [{"years": list(years), "share": shown(share)} for years, share in r.yearly]
     return out
 
 

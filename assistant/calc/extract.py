@@ -22,7 +22,7 @@ from pathlib import Path
 
 from assistant.calc.extract_refunds import refunds
 from assistant.calc.extract_scaled import scaled_bars
-from assistant.calc.extract_shares import due_dates, installments
+from assistant.calc.extract_shares import due_dates, installments, year_numbers
 from assistant.calc.extract_text import (
     LEADING_MARK,
     NUM,
@@ -55,6 +55,7 @@ from assistant.calc.extract_types import (
     check,
     count_of,
 )
+from assistant.calc.extract_yearly import yearly_shares
 from assistant.calc.numbers import Quantity
 from assistant.errors import CalcError
 from assistant.types import Chunk
@@ -97,9 +98,12 @@ def _per_unit(doc_id: str, label: str, text: str, q: Quantity, op: tuple[str, st
         if m:
             base = m.group("base")
             year = re.match(f"第([{_YEAR_NUMS}])年(?=.)", base)  # "第二年实际租金的50%": the rate of that year
+            # "第二年、第三年按照实际缴纳租金的50%": the years before the rate's 按照
+            ahead = re.search(f"第[{_YEAR_NUMS}]年(?:、第[{_YEAR_NUMS}]年)*$", before[:m.start()])
+            years = (_YEAR_NUMS.index(year.group(1)) + 1,) if year else year_numbers(ahead.group()) if ahead else ()
             return PerUnitCapped(doc_id, label, text[clause:phrase_end], _reward_subject(text, end),
                                  as_figure(q), "", "", False, base=trim(base[year.end():] if year else base),
-                                 years=(_YEAR_NUMS.index(year.group(1)) + 1,) if year else ())
+                                 years=years)
     return None
 
 
@@ -122,6 +126,21 @@ def _by_year(text: str, q: Quantity, pu: PerUnitCapped) -> tuple[list[PerUnitCap
     if len(numbers) != len(amounts):
         return [pu], (start, end)
     return [replace(pu, amount=a, years=(n,)) for n, a in zip(numbers, amounts, strict=True)], (start, end + more.end())
+
+
+def _rates_by_year(per_units: list[tuple[PerUnitCapped, int]]) -> list[tuple[PerUnitCapped, int]]:
+    """Rates of one base for the years of a schedule ("第一年按照实际缴纳租金的100%…，第二年、第三年
+    按照实际缴纳租金的50%…"), each year named once from the first on: each rate keeps the whole
+    schedule, so that a sum over the years can be paid year by year."""
+    rates = [p for p, _ in per_units if p.amount.unit == "%" and p.years and p.base]
+    bases = {p.base for p in rates}
+    if len(bases) != 1 or len(rates) < 2:
+        return per_units
+    named = sorted(y for p in rates for y in p.years)
+    if named != list(range(1, len(named) + 1)):
+        return per_units
+    schedule = tuple((p.years, p.amount) for p in sorted(rates, key=lambda p: p.years))
+    return [(replace(p, yearly=schedule) if p in rates else p, at) for p, at in per_units]
 
 
 def _variants(rates: list[PerUnitCapped], text: str) -> tuple[list[Variant], list[PerUnitCapped]]:
@@ -308,6 +327,8 @@ def extract_unit(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[C
     rules += installments(doc_id, label, text)
     rules += refunds(doc_id, label, text, used)
     rules += due_dates(doc_id, label, text)
+    yearly, spans = yearly_shares(text)
+    used += spans
     for find in (_periodic, _deadlines):
         found, spans = find(doc_id, label, text)
         rules += found
@@ -380,6 +401,7 @@ def extract_unit(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[C
         basis = "、".join(words)
         rules.append(Threshold(doc_id, label, text[clause:clause_end(text, e)], subject, op,
                                as_figure(q, text), basis, of, applies))
+    per_units = _rates_by_year(per_units)
     variants, kept = _variants([p for p, _ in per_units], text)
     per_units = [(p, at) for p, at in per_units if p in kept]
     if variants:
@@ -403,8 +425,10 @@ def extract_unit(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[C
                                        caps=tuple(caps)))
         return rules, []
     if per_units:
-        rules = [replace(r, caps=(*r.caps, *caps)) if isinstance(r, PerUnitCapped) else r
-                 for r in rules]
+        # a schedule of yearly shares is of the standard each paid-over-time amount states
+        rules = [replace(r, caps=(*r.caps, *caps),
+                         yearly=yearly if r.amount.unit == "元" and r.frequency and not r.years else r.yearly)
+                 if isinstance(r, PerUnitCapped) else r for r in rules]
         return rules, []
     return rules, caps
 

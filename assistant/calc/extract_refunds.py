@@ -31,6 +31,7 @@ def refunds(doc_id: str, label: str, text: str, used: list[tuple[int, int]]) -> 
     verbs = alt(lex["refund_verbs"])
     whole_words = alt(lex["whole_words"])
     out: list[Refund] = []
+    lead = ""  # "…应当退回已享受的房租补贴和装修补贴：": what the rows after the colon pay back
     for m in _CONDITION.finditer(text):
         if any(a <= m.start() < b for a, b in used):
             continue
@@ -43,7 +44,7 @@ def refunds(doc_id: str, label: str, text: str, used: list[tuple[int, int]]) -> 
         if below is None:
             continue
         after = rest[verb.end():]
-        if after[:1] in "：:":
+        if after.startswith(("：", ":")):
             continue  # "按照下列规定退回：…": the rows that follow say what is paid back
         share: Figure | None = None
         whole: Figure | None = None
@@ -71,7 +72,16 @@ def refunds(doc_id: str, label: str, text: str, used: list[tuple[int, int]]) -> 
             share = Figure(Decimal(1), "%", verb.group())
         else:
             continue
-        if bare and not pct and out and received == out[-1].received:
+        head = re.split("[：:]", received)
+        if len(head) > 1 and trim(head[0]):
+            lead = trim(head[0])  # a list of rows follows; the lead itself pays back nothing
+            continue
+        borrowed = not trim(received) and bool(lead)
+        if borrowed:
+            received = lead  # "不满1年迁出的，全额退回": of what the lead names
+        if borrowed and not bare:
+            end = m.end() + verb.end()
+        elif bare and not pct and out and received == out[-1].received:
             end = m.end() + verb.end() + len(bare.group(0))
         else:
             end = m.end() + verb.end() + len(received) + (len(pct.group(0)) - len(pct.group("what")) if pct else 0)

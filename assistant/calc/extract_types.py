@@ -123,12 +123,14 @@ class PerUnitCapped(Rule):
     longest: Figure | None = None  # "补贴期限最长2年"
     years: tuple[int, ...] = ()  # "第二年按照每月每平方米18元": the years of payment it is for
     variants: tuple[Variant, ...] = ()
+    # "第一年全额补贴，第二年按照50%补贴": the share of the standard paid in each year (the years, the share)
+    yearly: tuple[tuple[tuple[int, ...], Figure], ...] = ()
 
     kind = "per_unit_capped"
 
     def figures(self) -> tuple[Figure, ...]:
         return (self.amount, *(c.figure for c in self.caps), *([self.longest] if self.longest else []),
-                *(v.factor for v in self.variants))
+                *(v.factor for v in self.variants), *(share for _, share in self.yearly))
 
 
 @dataclass(frozen=True)

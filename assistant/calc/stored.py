@@ -43,7 +43,7 @@ from assistant.types import Chunk
 RULES_FILE = "rules.json"
 # Bump when the extractor reads text differently: stored rules of unchanged documents are then
 # extracted again instead of reused.
-EXTRACTOR_VERSION = 15
+EXTRACTOR_VERSION = 16
 EXTRACTED = "extracted"
 REVIEWED = "reviewed"
 _CLASSES: dict[str, type[Rule]] = {
@@ -108,7 +108,8 @@ def rule_from_json(data: Mapping[str, Any]) -> Rule:
                              caps=tuple(_cap(c) for c in data.get("caps", ())), longest=_fig(data.get("longest")),
                              years=tuple(data.get("years", ())),
                              variants=tuple(Variant(v["condition"], _must_fig(v["factor"]), v["phrase"])
-                                            for v in data.get("variants", ())))
+                                            for v in data.get("variants", ())),
+                             yearly=tuple((tuple(y), _must_fig(f)) for y, f in data.get("yearly", ())))
     if cls is Period:
         return Period(**base, every=_must_fig(data["every"]), times=_fig(data.get("times")))
     if cls is Window:
