@@ -77,7 +77,8 @@ def parse_article_refs(question: str) -> tuple[ArticleRef, ...]:
             refs.append(ArticleRef("最后", "last", ref))
         elif ref.position:
             refs.append(ArticleRef(ref.position, "section", ref))
-        elif ref.steps[0][0] in outline.CONTAINERS:
+        elif ref.steps[0][0] in outline.CONTAINERS and not (ref.steps[0][0] == "pian" and len(ref.steps) > 1):
+            # 第二章 names a chapter; 第二篇第三条 an article of a compilation's second policy
             refs.append(ArticleRef(outline.render_label(ref.steps[:1]), "chapter", ref))
         else:
             refs.append(ArticleRef(outline.render_label(ref.steps), "unit", ref))

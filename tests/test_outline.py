@@ -533,3 +533,32 @@ def test_references_to_units_numbered_after_their_word(question: str, expected: 
 def test_a_figure_after_a_sequence_word_is_no_reference() -> None:
     assert outline.find_references("问5万元能不能拿到") == ()
     assert outline.find_references("说明3个月内补正") == ()
+
+
+def test_a_compilation_of_policies_each_numbered_from_the_first_article() -> None:
+    """A 政策汇编: two policies each with its own 第一条…; labels keep them apart by their 篇
+    (第二篇第三条), or by their order when the compilation writes no 篇; "第三条" names both,
+    "第二篇第三条" one."""
+    policy = """第{n}条 为规范管理，制定本办法。
+第{m}条 入驻机构租用面积不少于100平方米。"""
+    with_volumes = "\n".join([
+        "某市人力资源服务产业园政策汇编", "第一篇 某市产业园入驻管理暂行办法",
+        policy.format(n="一", m="二"), "第二篇 某市产业园扶持资金管理暂行办法", policy.format(n="一", m="二"),
+    ])
+    assert labels(with_volumes) == ["第一篇第一条", "第一篇第二条", "第二篇第一条", "第二篇第二条"]
+    without = "\n".join([
+        "某市人力资源服务产业园政策汇编", "某市产业园入驻管理暂行办法", policy.format(n="一", m="二"),
+        "某市产业园扶持资金管理暂行办法", policy.format(n="一", m="二"),
+    ])
+    assert labels(without) == ["第一篇第一条", "第一篇第二条", "第二篇第一条", "第二篇第二条"]
+    units = labels(with_volumes)
+    (second,) = outline.find_references("第二篇第二条")
+    assert outline.resolve(second, units) == ["第二篇第二条"]
+    (either,) = outline.find_references("第二条")
+    assert outline.resolve(either, units) == ["第一篇第二条", "第二篇第二条"]
+    assert outline.is_label("第二篇第二条")
+
+
+def test_articles_numbered_once_keep_plain_labels_under_volumes() -> None:
+    text = "第一编 总则\n第一条 为规范管理，制定本办法。\n第二编 扶持\n第二条 给予补贴。"
+    assert labels(text) == ["第一条", "第二条"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 CN_DIGITS = "零〇一二三四五六七八九十百千两"
@@ -17,7 +17,7 @@ _NUM = rf"(?:{_CN}+|\d+)"
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 # Containers and articles of 条-structured documents, and 第X部分 of outlines.
-_ORDINAL = re.compile(rf"^第\s*({_NUM})\s*(编|章|节|条|部分)\s*(.*)$")
+_ORDINAL = re.compile(rf"^第\s*({_NUM})\s*(篇|编|章|节|条|部分)\s*(.*)$")
 _CN_ITEM = re.compile(rf"^({_CN}+)\s*(?:、|[．.](?!\d))\s*(.*)$")  # 一、 and 一. / 一．
 _CN_PAREN = re.compile(rf"^[（(]\s*({_CN}+)\s*[）)]\s*(.*)$")
 _AR_ITEM = re.compile(r"^(\d{1,3})\s*[．.、](?!\d)\s*(.*)$")
@@ -38,7 +38,7 @@ _ANNEX = re.compile(rf"^(附件|附表|附录)\s*({_NUM})?\s*(?:[:：]\s*(.*)|\s
 
 # The line that opens any structural unit; a broken line is never glued onto one of these.
 STRUCTURAL = re.compile(
-    rf"^(第\s*{_NUM}\s*(?:编|章|节|条|部分)|{_CN}+\s*(?:、|[．.](?!\d))|[（(]\s*(?:{_CN}+|\d{{1,3}})\s*[）)]"
+    rf"^(第\s*{_NUM}\s*(?:篇|编|章|节|条|部分)|{_CN}+\s*(?:、|[．.](?!\d))|[（(]\s*(?:{_CN}+|\d{{1,3}})\s*[）)]"
     rf"|\d{{1,3}}\s*[．.、](?!\d)|[{CIRCLED}]|\d{{1,2}}(?:[.．]\d{{1,2}}){{1,3}}(?![\d.．])[.．]?(?:\s+(?!\s|{_FIGURE_UNIT})|(?!{_FIGURE_UNIT})[^\s\d{_UNIT_CHARS}A-Za-z])"
     rf"|\d{{1,2}}[ \u3000]+(?![{_UNIT_CHARS}])[\u4e00-\u9fff][^，。；,;]{{0,24}}$)"
 )
@@ -65,7 +65,7 @@ _TITLE_LINE = re.compile(
     r"(办法|措施|规定|细则|方案|意见|条例|规则|制度|规划|通知|决定|公告|指南|清单|问答|汇编|解读)(（[^）]*）|\([^)]*\))?$"
 )
 
-CONTAINERS = ("bian", "zhang", "jie")
+CONTAINERS = ("pian", "bian", "zhang", "jie")
 
 # Headings numbered after a word of the document's own ("问1：…", "事项一 入驻机构认定", "措施3、…"):
 # a sequence when lines open with one word and a numeral counting 1, 2, … (see `_Sequences`).
@@ -182,7 +182,7 @@ def to_cn(value: int) -> str:
 class Marker:
     """What opens a line: its kind, value and how the label shows it."""
 
-    kind: str  # bian zhang jie tiao bufen | cn （cn） ar （ar） circ | annex
+    kind: str  # pian bian zhang jie tiao bufen | cn （cn） ar （ar） circ | annex
     number: int
     token: str  # as the label shows it: 第五条, 二, （一）, 1, （1）, ①, 第二部分, 附件1
     rest: str  # the line after the marker
@@ -193,7 +193,7 @@ def match_marker(line: str) -> Marker | None:
         number = to_int(m.group(1))
         if number is None:
             return None
-        kind = {"编": "bian", "章": "zhang", "节": "jie", "条": "tiao", "部分": "bufen"}[m.group(2)]
+        kind = {"篇": "pian", "编": "bian", "章": "zhang", "节": "jie", "条": "tiao", "部分": "bufen"}[m.group(2)]
         return Marker(kind, number, f"第{m.group(1)}{m.group(2)}", m.group(3))
     if m := _CN_ITEM.match(line):
         return _numbered("cn", m.group(1), m.group(1), m.group(2))
@@ -301,6 +301,8 @@ def _parse_articles(paragraphs: Sequence[str]) -> Outline:
     containers: dict[str, str] = {}
     current: Node | None = None
     started = False
+    volumes = _volumes(paragraphs)
+    prefix = ""  # 第二篇 of a compilation whose policies each start at 第一条
     for para in paragraphs:
         marker = match_marker(para)
         if marker and marker.kind in CONTAINERS:
@@ -311,7 +313,9 @@ def _parse_articles(paragraphs: Sequence[str]) -> Outline:
             current = None
         elif marker and marker.kind == "tiao":
             started = True
-            current = Node(marker.token, [para], (" / ".join(containers.values()),), "tiao")
+            if volumes is not None and marker.number == 1:
+                prefix = next(volumes, prefix)
+            current = Node(prefix + marker.token, [para], (" / ".join(containers.values()),), "tiao")
             outline.nodes.append(current)
         elif started and (annex := match_annex(para)):
             current = _annex(outline, annex, para)
@@ -321,6 +325,18 @@ def _parse_articles(paragraphs: Sequence[str]) -> Outline:
             else:
                 current.lines.append(para)
     return outline
+
+
+def _volumes(paragraphs: Sequence[str]) -> Iterator[str] | None:
+    """A compilation of policies each numbering its own articles from 第一条 (a 政策汇编): the
+    prefix that keeps each one's labels apart — its own 第X篇/第X编 when it has one, else 第N篇 in
+    order — one per 第一条; None when the articles are numbered once through the document."""
+    numbers = [m.number for p in paragraphs if (m := match_marker(p)) and m.kind == "tiao"]
+    if numbers.count(1) < 2:
+        return None
+    tops = [m.token for p in paragraphs if (m := match_marker(p)) and m.kind in ("pian", "bian")]
+    own = iter(tops) if len(tops) == numbers.count(1) else None
+    return own if own is not None else (f"第{to_cn(n)}篇" for n in range(1, numbers.count(1) + 1))
 
 
 def _annex(outline: Outline, marker: Marker, para: str) -> Node:

@@ -21,12 +21,12 @@ from assistant.outline.grammar import (
 
 # A label's path: 二（二）5 → (cn 2)(（cn） 2)(ar 5); 第五条（三） → (tiao 5)(（cn） 3).
 _STEP = re.compile(
-    rf"(\d{{1,2}}(?:[.．]\d{{1,2}}){{1,3}})(?![\d.．])|第\s*({_NUM})\s*(大点|大项|大条|大部分|小点|小项|小条|编|章|节|条|部分|段|款|项|点|目)"
+    rf"(\d{{1,2}}(?:[.．]\d{{1,2}}){{1,3}})(?![\d.．])|第\s*({_NUM})\s*(大点|大项|大条|大部分|小点|小项|小条|篇|编|章|节|条|部分|段|款|项|点|目)"
     rf"|[（(]\s*({_CN}+)\s*[）)]|[（(]\s*(\d{{1,3}})\s*[）)]"
     rf"|(附件|附表|附录)\s*({_NUM})?|([{CIRCLED}])|({_CN}+)(?=[、（(\d{CIRCLED}]|$)|(\d{{1,3}})"
 )
 _ORDINAL_KIND = {
-    "编": "bian", "章": "zhang", "节": "jie", "条": "tiao", "部分": "bufen", "段": "para",
+    "篇": "pian", "编": "bian", "章": "zhang", "节": "jie", "条": "tiao", "部分": "bufen", "段": "para",
     "款": "kuan", "项": "xiang", "点": "item", "目": "item",
     # "第二大点": a top-level 一、二、 heading, as people call it
     "大点": "cn", "大项": "cn", "大条": "cn", "大部分": "cn",
@@ -138,9 +138,10 @@ def path_matches(ref: Sequence[Step], unit: Sequence[Step], strict: bool = True)
     """Does a written reference name this unit? The reference is the unit's path or its tail
     ((二)5 names 二（二）5); a reference to an article's 项 or 款 names the article."""
     ref = [s for s in ref if s[0] not in ("kuan",)]
-    if unit and unit[0][0] == "tiao":
-        # 第五条（三） / 第五条第二款 cite inside the article: the article is the unit.
-        ref = ref[:1] if ref and ref[0][0] == "tiao" else ref
+    if unit and unit[-1][0] == "tiao":
+        # 第五条（三） / 第五条第二款 / 第二篇第五条第二款 cite inside the article: the article is the unit.
+        cut = next((k for k, step in enumerate(ref) if step[0] == "tiao"), None)
+        ref = ref[: cut + 1] if cut is not None else ref
     if not ref or len(ref) > len(unit):
         return False
     tail = unit[len(unit) - len(ref) :]
@@ -151,7 +152,7 @@ def path_matches(ref: Sequence[Step], unit: Sequence[Step], strict: bool = True)
 # 第三部分, 第二部分第1条, 第五条第（三）项, 第3段; bare numbers count only right after a bracket.
 _Q_STEP = re.compile(
     rf"(?<![\d.．])第?\s*(\d{{1,2}}(?:[.．]\d{{1,2}}){{1,3}})(?![\d.．]|\s*[{_UNIT_CHARS}])(?:\s*(?:条|节|款|项|点|部分))?"
-    rf"|第\s*({_NUM})\s*(大点|大项|大条|大部分|小点|小项|小条|编|章|节|条|部分|段|款|项|点|目)"
+    rf"|第\s*({_NUM})\s*(大点|大项|大条|大部分|小点|小项|小条|篇|编|章|节|条|部分|段|款|项|点|目)"
     rf"|第\s*[（(]\s*({_CN}+|\d{{1,3}})\s*[）)]\s*(项|款|目|点|条)"
     rf"|[（(]\s*({_CN}+)\s*[）)]|(?<=[）)分、])\s*(\d{{1,3}})(?![\d万千亿元年月日%.．份个人家名次天种类批期届])"
     rf"|[（(]\s*(\d{{1,3}})\s*[）)]"
@@ -299,8 +300,9 @@ def render_label(steps: Sequence[Step]) -> str:
     for i, (kind, n) in enumerate(steps):
         if kind == "xiang" and not (i and steps[i - 1][0] == "tiao"):
             kind = "item"  # 二（二）第5项 is the item 5, not an article's （五）
-        if kind in ("tiao", "zhang", "jie", "bian", "bufen", "kuan"):
-            word = {"tiao": "条", "zhang": "章", "jie": "节", "bian": "编", "bufen": "部分", "kuan": "款"}[kind]
+        if kind in ("tiao", "zhang", "jie", "bian", "pian", "bufen", "kuan"):
+            word = {"tiao": "条", "zhang": "章", "jie": "节", "bian": "编", "pian": "篇", "bufen": "部分",
+                    "kuan": "款"}[kind]
             out.append(f"第{to_cn(n)}{word}")
         elif kind == "para":
             out.append(f"第{n}段")
