@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from assistant.calc.applied import _CJK, Applied, Ask, _fits_unit, _measures, bigrams, show, words
 from assistant.calc.extract_shares import year_numbers
-from assistant.calc.extract_types import Installments, PerUnitCapped
+from assistant.calc.extract_types import Figure, Installments, PerUnitCapped
 from assistant.calc.numbers import Quantity, plain
 
 
@@ -132,16 +132,24 @@ def _own_words(counted: Sequence[PerUnitCapped], texts: dict[str, str]) -> list[
 _YEAR_ASKED = re.compile(r"第[一二三四五]年|当年|次年")
 
 
-def year_share(rule: Installments, ask: Ask, total: Decimal, said: str) -> tuple[str, str] | None:
-    """"认定当年先拨多少": the share of the year asked of a sum another rule computed (a line and
-    its step), or None when no year is asked or the schedule has none for it."""
+def _share_of_year_asked(rule: Installments, ask: Ask) -> tuple[re.Match[str], int, Figure] | None:
+    """The year the question asks of a schedule (第一年 / 当年 / 次年) and the schedule's share for
+    it; None when no year is asked or the schedule has none for it."""
     m = _YEAR_ASKED.search(ask.text)
     if m is None:
         return None
     year = year_numbers(m.group(0))[0]
     share = next((f for years, f in rule.shares if year in years), None)
-    if share is None:
+    return None if share is None else (m, year, share)
+
+
+def year_share(rule: Installments, ask: Ask, total: Decimal, said: str) -> tuple[str, str] | None:
+    """"认定当年先拨多少": the share of the year asked of a sum another rule computed (a line and
+    its step), or None when no year is asked or the schedule has none for it."""
+    asked = _share_of_year_asked(rule, ask)
+    if asked is None:
         return None
+    m, _, share = asked
     pay = total * share.value
     return (f"其中{m.group(0)}拨付{show(pay, '元')}（{said}的{share.text}；条文：“{rule.phrase}”）",
             f"{said} × {share.text} = {show(pay, '元')}")
@@ -152,13 +160,10 @@ def apply_installments(rule: Installments, ask: Ask, related: dict[str, str]) ->
     the unit (or a sibling item) states for the recipient the question names."""
     from assistant.calc.numbers import extract_quantities
 
-    m = _YEAR_ASKED.search(ask.text)
-    if m is None:
+    asked = _share_of_year_asked(rule, ask)
+    if asked is None:
         return None
-    year = year_numbers(m.group(0))[0]
-    share = next((f for years, f in rule.shares if year in years), None)
-    if share is None:
-        return None
+    m, year, share = asked
     # a figure naming a measure ("注册资本1200万") is what qualifies, not the sum paid
     given = [q for q in ask.of("amount") if not _measures(ask.before(q) + ask.after(q))]
     also: tuple[str, ...] = ()
