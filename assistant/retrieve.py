@@ -77,8 +77,8 @@ def _quoting(ref: ArticleRef, chunks: Sequence[Chunk]) -> list[Chunk]:
     第十二条", a 解读 of another text): the units that write that article, before any loose
     reading of its number."""
     steps = ref.ref.steps
-    if len(steps) != 1 or steps[0][0] != "tiao" or any(c.article.startswith("第") and c.article.endswith("条")
-                                                       for c in chunks):
+    if len(steps) != 1 or steps[0][0] != "tiao" or any(
+            [kind for kind, _ in outline.label_path(c.article)[-1:]] == ["tiao"] for c in chunks):
         return []
     n = steps[0][1]
     written = re.compile(rf"第(?:{outline.to_cn(n)}|{n})条(?![\d{outline.CN_DIGITS}])")

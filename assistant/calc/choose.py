@@ -21,7 +21,7 @@ from assistant.calc.applied import Applied, Ask, apply, bigrams, has, show
 from assistant.calc.applied_sums import apply_sum
 from assistant.calc.extract import lexicon
 from assistant.calc.extract_types import PerUnitCapped, Rule, ScaledBars, Threshold, Tiers
-from assistant.calc.numbers import plain
+from assistant.calc.numbers import Quantity, plain
 from assistant.errors import CalcError
 from assistant.types import Chunk, Hit, ToolCall
 
@@ -466,19 +466,26 @@ def _render(chosen: Sequence[Applied], titles: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+def asked_figures(question: str, today: dt.date) -> tuple[Quantity, ...] | None:
+    """The question's figures to compute with; None when they cannot be read. "一个硕士" /
+    "1家企业" names the subject, it is not a count to compute with."""
+    from assistant.calc.numbers import extract_quantities
+
+    try:
+        return tuple(q for q in extract_quantities(question, today=today) if not (q.kind == "count" and q.value == 1))
+    except CalcError:
+        return None
+
+
 def run_extracted(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.date) -> CalcOutcome | None:
     """The calculator on the rules found at ingest, for documents without reviewed rules."""
-    from assistant.calc.numbers import extract_quantities
     from assistant.calc_bridge import CalcOutcome
 
     rules = rules_of(index, hits)
     if not rules:
         return None
-    try:
-        # "一个硕士" / "1家企业" names the subject, it is not a count to compute with
-        figures = tuple(q for q in extract_quantities(intent.question, today=today)
-                        if not (q.kind == "count" and q.value == 1))
-    except CalcError:
+    figures = asked_figures(intent.question, today)
+    if figures is None:
         return None
     ask = Ask(intent.question, figures, today)
     asks_minimum = has(ask.text, "minimum")  # "专业性产业园面积最低要多少": a scaled bar answers

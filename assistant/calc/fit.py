@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from assistant.errors import CalcError
 from assistant.index import Index
 from assistant.types import Hit
 
@@ -21,16 +20,10 @@ def fitting_units(question: str, doc_ids: Sequence[str], hits: Sequence[Hit], in
     """(doc_id, label) of the units whose extracted rules the question's figures fit with a
     result, best first; none when the question gives no figure or no rule fits."""
     from assistant.calc.applied import Ask
-    from assistant.calc.choose import choose, rules_of
-    from assistant.calc.numbers import extract_quantities
+    from assistant.calc.choose import asked_figures, choose, rules_of
 
     rules = rules_of(index, hits)
-    if not rules:
-        return []
-    try:
-        figures = tuple(q for q in extract_quantities(question, today=today) if not (q.kind == "count" and q.value == 1))
-    except CalcError:
-        return []
+    figures = asked_figures(question, today) if rules else None
     if not figures:
         return []
     found = choose(rules, Ask(question, figures, today), hits, list(doc_ids)[:1] if len(doc_ids) == 1 else [],
