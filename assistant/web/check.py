@@ -8,8 +8,11 @@ is shown as 待核实, never as a green "met".
 
 from __future__ import annotations
 
+import atexit
+import functools
 import hashlib
 import re
+import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,7 +34,15 @@ GROUPS = (("amount", "金额"), ("count", "数量"), ("area", "面积"), ("perce
 # How a figure of each kind is written, when no rule states one for the input (see `_stated`).
 EXAMPLE = {"amount": "如 3000万元", "percent": "如 60%", "date": "如 2025-03-01"}
 _LIST_SPLIT = re.compile(r"[、,，;；\s]+")
-_FILES = Path(tempfile.mkdtemp(prefix="assistant-check-"))  # the template and results to download
+
+
+@functools.cache
+def _files() -> Path:
+    """The template and results to download: one folder per process, made when the tab is built
+    and removed when the process ends (an import alone leaves nothing in the temp folder)."""
+    folder = Path(tempfile.mkdtemp(prefix="assistant-check-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 @dataclass(frozen=True)
@@ -165,7 +176,7 @@ READ_CSV_JS = """async () => {
 def _batch(backend: Backend, labels: list[str]) -> None:
     """批量核对: a CSV in (one enterprise or park a row), every rule each row touches out, in
     the page and as a CSV to download; bad rows reported, the other rows computed."""
-    template = _FILES / "资格自检批量模板.csv"
+    template = _files() / "资格自检批量模板.csv"
     template.write_text(template_csv(labels), encoding="utf-8-sig")  # the BOM: Excel reads it as UTF-8
     with gr.Accordion("批量核对：上传 CSV（每行一家企业或园区）", open=False, elem_id="check-batch"):
         gr.Markdown(
@@ -191,7 +202,7 @@ def _batch(backend: Backend, labels: list[str]) -> None:
         except AssistantError as exc:
             return render.notice_html(chinese(str(exc)), "error"), "", gr.DownloadButton(value=None, interactive=False)
         text = outcome.csv_text
-        path = _FILES / f"资格自检结果-{hashlib.sha256(text.encode()).hexdigest()[:10]}.csv"
+        path = _files() / f"资格自检结果-{hashlib.sha256(text.encode()).hexdigest()[:10]}.csv"
         path.write_text(text, encoding="utf-8-sig")
         note, rows = batch_html(outcome)
         return note, rows, gr.DownloadButton(value=str(path), interactive=True)
