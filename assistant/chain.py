@@ -120,7 +120,9 @@ class AnswerChain:
     def _tools(self, state: dict[str, Any]) -> dict[str, Any]:
         from assistant.calc_bridge import run_calculator
 
-        if state["history"] and _asks_no_figure(state["question"]):
+        dialogue = state.get("dialogue")
+        if state["history"] and (_asks_no_figure(state["question"]) or (dialogue is not None and dialogue.read_as == "rule")):
+            # the text answers it: a fact asked of the rule in focus, not a sum of carried figures
             return {**state, "calc": None}
         return {**state, "calc": run_calculator(state["intent"], state["hits"], self.index, self.today)}
 

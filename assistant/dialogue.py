@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from assistant import outline
 from assistant.index import Index
@@ -35,6 +36,9 @@ from assistant.lexicon import lexicon
 from assistant.question import asked_kind, content_words
 from assistant.route import route
 from assistant.types import Chunk
+
+if TYPE_CHECKING:
+    from assistant.calc.numbers import Quantity
 
 MAX_QUESTION_CHARS = 2000
 # A follow-up needs the last few turns; a client may send any history, and every character of
@@ -75,6 +79,7 @@ READINGS = {
     "added": "同一问题，加上新的数字",
     "subject": "上文文件中的另一件事",
     "narrowed": "上文所引条款中的一项",
+    "rule": "上文所引规定的另一项内容",
     "carried": "接着上文的问题",
     "statement": "记下所说的情况",
 }
@@ -165,7 +170,7 @@ def read_turn(question: str, state: DialogueState | None, index: Index) -> Dialo
     if read_as in ("fresh", "subject"):
         effective = _with_own_figures(effective, state, figures)
     subject = state.subject or state.question
-    if read_as not in ("added", "carried", "figures"):
+    if read_as not in ("added", "carried", "figures", "rule"):
         subject = effective
     elif read_as == "figures":
         subject = _replace_figures(subject, question) or subject
@@ -175,7 +180,8 @@ def read_turn(question: str, state: DialogueState | None, index: Index) -> Dialo
         unit=state.unit,
         units=state.units,
         subject=subject,
-        kind=asked_kind(question) or state.kind,
+        # new figures ask what was asked before, whatever noun they are said with ("如果面积是800平呢")
+        kind=state.kind if read_as == "figures" else asked_kind(question) if read_as == "rule" else asked_kind(question) or state.kind,
         figures=_merge_figures(() if read_as == "fresh" else state.figures, figures),
         own_figures=_merge_own(state.own_figures, own),
         read_as=read_as,
@@ -207,7 +213,11 @@ def _read(question: str, state: DialogueState, index: Index) -> tuple[str, str, 
         narrowed = _narrowed_unit(own_subject, intent.question, state, index)
         if narrowed is not None:  # a part of the unit just quoted ("其中市级产业园那条呢")
             doc_id, label = narrowed
-            return f"《{index.documents[doc_id].title}》{label}{intent.question}", "narrowed", narrowed
+            return _in_unit(narrowed, intent.question, index), "narrowed", narrowed
+        stating = _rule_unit_stating(own_subject, intent.question, state, index)
+        if stating is not None:  # "上限呢" / "这个什么时候截止申请": another fact of the rule in focus
+            subject = "".join(content_words(route(state.subject or previous, index.documents).topic))
+            return _in_unit(stating, f"{subject}；{intent.question}", index), "rule", stating
     elliptical = (
         bool(lexicon().follow_up.match(intent.question))
         or (not intent.doc_ids and len(own_subject) <= 1)
@@ -218,8 +228,8 @@ def _read(question: str, state: DialogueState, index: Index) -> tuple[str, str, 
     if intent.doc_ids:
         if not elliptical:
             return question, "fresh", None  # a question of its own about a document it names
-        # "那聊城呢？": the new document, the previous subject
-        return f"{intent.question} {_carried_topic(previous, index)}", "document", None
+        # "那聊城呢？": the new document, the previous subject (figures and all)
+        return f"{_switch_words(intent.question)} {_carried_topic(previous, index)}", "document", None
     if lexicon().across_documents.search(intent.question) and not lexicon().anaphora.search(intent.question):
         # "哪些文件有…" asks across documents; "它替代的是哪个文件" asks of the one in focus
         return question, "fresh", None
@@ -248,14 +258,30 @@ def _read(question: str, state: DialogueState, index: Index) -> tuple[str, str, 
 
 
 def _carried_topic(previous: str, index: Index) -> str:
-    """What the previous question asked, without its documents and the words of an earlier
-    switch ("那 呢 园区企业营业收入…" → "园区企业营业收入…"; "桐崖的市级…" → "市级…")."""
+    """What the previous question asked, without its documents, the words of an earlier switch
+    ("那 呢 园区企业营业收入…" → "园区企业营业收入…"; "桐崖的市级…" → "市级…") and the kind of
+    document it was named by ("柳州措施里营收…" → "营收…")."""
+    lex = lexicon()
     topic = route(previous, index.documents).topic
     while True:
-        bare = lexicon().follow_up.sub("", topic.lstrip(" 呢？?，,的")).lstrip(" 呢？?，,的")
+        bare = lex.follow_up.sub("", topic.lstrip(" 呢？?，,的")).lstrip(" 呢？?，,的")
+        bare = lex.document_noun.sub("", bare, count=1) if lex.document_noun.match(bare) else bare
         if bare == topic:
             return topic
         topic = bare
+
+
+def _switch_words(turn: str) -> str:
+    """What a turn switching documents says of the new one, without the words that only make
+    it a follow-up: "那如果是在甄湄呢" → "在甄湄", "榆泽的呢？" → "榆泽"; those words read as a
+    condition ("如果是…") would bend the carried question."""
+    lex = lexicon()
+    words = turn.strip()
+    while True:
+        bare = lex.follow_up.sub("", words).lstrip("是 ，,").rstrip(" 呢？?。！!的")
+        if bare == words:
+            return words or turn
+        words = bare
 
 
 def is_statement(question: str) -> bool:
@@ -272,12 +298,22 @@ def is_statement(question: str) -> bool:
 def _figures(question: str) -> tuple[tuple[str, str], ...]:
     """(role, figure) a turn states: the role is the kind of figure and the noun written before it."""
     try:
-        from assistant.calc.numbers import extract_quantities
-
-        found = extract_quantities(question)
+        found = _quantities(question)
     except Exception:  # a bad figure: not a usable condition
         return ()
     return tuple((f"{q.kind}:{_noun_before(question, q.span[0])}", q.text) for q in found)
+
+
+def _quantities(text: str) -> list[Quantity]:
+    """The figures a turn gives, without one period said before a bound — "一年最多补几场" asks
+    per year, it does not say a year has passed ("入驻一年了" does)."""
+    from assistant.calc.numbers import extract_quantities
+
+    bound = lexicon().extreme
+    return [
+        q for q in extract_quantities(text)
+        if not (q.kind == "duration" and q.value == 1 and bound.match(text, q.span[1]))
+    ]
 
 
 def _noun_before(text: str, start: int) -> str:
@@ -335,6 +371,46 @@ def _narrowed_unit(
     if not scored or scored[0][0] < needed or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return None
     return doc_id, scored[0][1]
+
+
+def _rule_unit_stating(
+    subject: Sequence[str], question: str, state: DialogueState, index: Index
+) -> tuple[str, str] | None:
+    """A turn with no subject of its own asking one more fact of the rule just quoted — its cap
+    ("上限呢"), its deadline ("这个什么时候截止申请"), a count ("一年最多补几场"): the unit of that
+    rule stating it. The unit quoted, when it does; else the one unit beside it that does (a
+    rule's cap or deadline is often its next item), looked for under its parent first, then one
+    level up; None when none or several do, or when the turn names a subject of its own."""
+    lex = lexicon()
+    if not state.unit:
+        return None
+    leans = not subject or bool(lex.anaphora.search(question)) or bool(lex.follow_up.match(question))
+    extreme = lex.extreme.search(question)
+    kind = asked_kind(question)
+    if not leans or not (extreme or kind):
+        return None
+    states = (lex.bound_high if extreme.group(1) else lex.bound_low) if extreme else lex.kind(kind or "").states
+    doc_id, label = state.unit
+    units = {c.article: c.text for c in index.by_doc.get(doc_id, [])}
+    if label not in units:
+        return None
+    if states.search(units[label]):
+        return state.unit
+    path = outline.label_path(label)
+    for up in (1, 2):
+        if len(path) - up < 1:
+            return None
+        ancestor = path[: len(path) - up]
+        found = [
+            other for other, text in units.items()
+            if other != label and outline.label_path(other)[: len(ancestor)] == ancestor and states.search(text)
+        ]
+        if found:
+            # the turn's own words ("申请") choose among several; one left, or none is said
+            best = max(sum(w in units[f] for w in subject) for f in found)
+            found = [f for f in found if sum(w in units[f] for w in subject) == best]
+            return (doc_id, found[0]) if len(found) == 1 else None
+    return None
 
 
 def _parts_of(unit: tuple[str, str], index: Index, direct: bool = False) -> list[str]:
@@ -450,6 +526,15 @@ def _clause(text: str, figure: str) -> str:
     return next((c.strip() for c in re.split(r"[，,。；;！!？?]", text) if figure in c), figure)
 
 
+def _in_unit(unit: tuple[str, str], question: str, index: Index) -> str:
+    """The question asked of one unit, written so that the unit is read as named: a bare
+    heading numeral takes its 、 ("五、"), else "五招聘会" reads as words."""
+    doc_id, label = unit
+    path = outline.label_path(label)
+    mark = "、" if len(path) == 1 and path[0][0] == "cn" else ""
+    return f"《{index.documents[doc_id].title}》{label}{mark}{question}"
+
+
 def _in_documents(doc_ids: Sequence[str], question: str, index: Index) -> str:
     """The question, prefixed with the titles of the documents in focus."""
     titles = "".join(f"《{index.documents[d].title}》" for d in doc_ids if d in index.documents)
@@ -469,9 +554,7 @@ def _gives_figures(question: str) -> bool:
     """Whether a turn states figures of its own ("注册资本800万呢"): a condition added to the
     question before it, not a new subject."""
     try:
-        from assistant.calc.numbers import extract_quantities
-
-        return bool(extract_quantities(question))
+        return bool(_quantities(question))
     except Exception:  # a bad figure: not a usable condition
         return False
 
@@ -482,10 +565,8 @@ def _replace_figures(previous: str, follow_up: str, strict: bool = False) -> str
     follow-up says it. None when nothing is replaced. `strict`: a turn with words of its own
     replaces only a figure said with the same noun."""
     try:
-        from assistant.calc.numbers import extract_quantities
-
-        old = [(q.span, f"{q.kind}:{_noun_before(previous, q.span[0])}") for q in extract_quantities(previous)]
-        new = [(q.text, f"{q.kind}:{_noun_before(follow_up, q.span[0])}") for q in extract_quantities(follow_up)]
+        old = [(q.span, f"{q.kind}:{_noun_before(previous, q.span[0])}") for q in _quantities(previous)]
+        new = [(q.text, f"{q.kind}:{_noun_before(follow_up, q.span[0])}") for q in _quantities(follow_up)]
     except Exception:  # a bad figure in either turn: fall back to plain concatenation
         return None
     ordinal = lexicon().ordinal
@@ -495,9 +576,12 @@ def _replace_figures(previous: str, follow_up: str, strict: bool = False) -> str
         return None
     text = previous
     placed = 0
+    added = []  # figures of roles the previous question lacks, each with its noun ("员工60人")
     for figure, role in new:
         same = [o for o in old if _same_role(o[1], role) and (not strict or role.split(":", 1)[1] == o[1].split(":", 1)[1] != "")]
         if not same:
+            noun = role.split(":", 1)[1]
+            added.append(figure if noun in figure else f"{noun}{figure}")
             continue
         (start, end), _ = same[0]
         text = text[:start] + figure + text[end:]
@@ -506,7 +590,9 @@ def _replace_figures(previous: str, follow_up: str, strict: bool = False) -> str
         old = [(span if span[0] < start else (span[0] + shift, span[1] + shift), r) for span, r in old if span != (start, end)]
     if not placed:
         return None
-    return text if placed == len(new) else f"{text}；{follow_up}"
+    # the other figures join as conditions, not the turn's words around them: "如果面积是800平、
+    # 员工60人呢" adds 员工60人, and its 面积 must not pull the question to another rule
+    return text if not added else f"{text}；{'，'.join(added)}"
 
 
 def _same_role(old: str, new: str) -> bool:
