@@ -25,6 +25,7 @@ from assistant.select import (
     complete,
     direct_answer,
     extreme_entry,
+    ordinal_entry,
     is_heading,
     split_sentences,
     strip_label,
@@ -79,7 +80,7 @@ def compose(
         meta = documents[chunk.doc_id]
         sentences = best_sentences(q, chunk, vocab)
         quote = complete(q, sentences, chunk)
-        extreme = extreme_entry(q, chunk)
+        extreme = extreme_entry(q, chunk) or ordinal_entry(q, chunk)
         lead = direct_answer(q, sentences, vocab)
         if lead and len(chosen) > 1:  # one answer line per document
             lead = f"《{meta.title}》：{lead}"
@@ -115,7 +116,9 @@ def _lookup_answer(
         lead = ""
         if specific:
             sentences = best_sentences(q, whole, vocab)
-            lead = (direct_answer(q, sentences, vocab) or strip_label("".join(s.text for s in sentences))) + "\n\n"
+            lead = (
+                ordinal_entry(q, whole) or direct_answer(q, sentences, vocab) or strip_label("".join(s.text for s in sentences))
+            ) + "\n\n"
         parts.append(f"{lead}《{meta.title}》{label}规定：\n{whole.text}")
         cited.extend(units)
     if len({c.doc_id for c in exact}) > 1 and not q.intent.doc_ids:

@@ -229,7 +229,7 @@ def _read(question: str, state: DialogueState, index: Index) -> tuple[str, str, 
         if not elliptical:
             return question, "fresh", None  # a question of its own about a document it names
         # "那聊城呢？": the new document, the previous subject (figures and all)
-        return f"{_switch_words(intent.question)} {_carried_topic(previous, index)}", "document", None
+        return f"{_own_words(intent.question)} {_carried_topic(previous, index)}", "document", None
     if lexicon().across_documents.search(intent.question) and not lexicon().anaphora.search(intent.question):
         # "哪些文件有…" asks across documents; "它替代的是哪个文件" asks of the one in focus
         return question, "fresh", None
@@ -244,7 +244,9 @@ def _read(question: str, state: DialogueState, index: Index) -> tuple[str, str, 
             base = previous
             if not _gives_figures(intent.question) and _asks_other_than_figures(intent.question, previous):
                 base = state.subject or previous
-            return f"{base}；{intent.question}", "added" if _gives_figures(intent.question) else "carried", None
+            if _gives_figures(intent.question):  # "那营收正好5000万呢" adds 营收正好5000万
+                return f"{base}；{_own_words(intent.question)}", "added", None
+            return f"{base}；{intent.question}", "carried", None
     # a subject of its own ("那机构数量要多少家？"), in the documents of the conversation
     merged = _replace_figures(previous, intent.question, strict=True)
     if merged is not None:  # "营业收入8000万元呢" after "营业收入6000万元能奖多少"
@@ -271,10 +273,10 @@ def _carried_topic(previous: str, index: Index) -> str:
         topic = bare
 
 
-def _switch_words(turn: str) -> str:
-    """What a turn switching documents says of the new one, without the words that only make
-    it a follow-up: "那如果是在甄湄呢" → "在甄湄", "榆泽的呢？" → "榆泽"; those words read as a
-    condition ("如果是…") would bend the carried question."""
+def _own_words(turn: str) -> str:
+    """What a follow-up says of its own, without the words that only make it a follow-up:
+    "那如果是在甄湄呢" → "在甄湄", "榆泽的呢？" → "榆泽", "那营收正好5000万呢" → "营收正好5000万";
+    those words read as a condition ("如果是…") would bend the carried question."""
     lex = lexicon()
     words = turn.strip()
     while True:
@@ -378,13 +380,13 @@ def _rule_unit_stating(
 ) -> tuple[str, str] | None:
     """A turn with no subject of its own asking one more fact of the rule just quoted — its cap
     ("上限呢"), its deadline ("这个什么时候截止申请"), a count ("一年最多补几场"): the unit of that
-    rule stating it. The unit quoted, when it does; else the one unit beside it that does (a
+    rule stating it. The unit quoted, when it states that bound; else the one unit beside it that does (a
     rule's cap or deadline is often its next item), looked for under its parent first, then one
     level up; None when none or several do, or when the turn names a subject of its own."""
     lex = lexicon()
     if not state.unit:
         return None
-    leans = not subject or bool(lex.anaphora.search(question)) or bool(lex.follow_up.match(question))
+    leans = not subject or bool(lex.anaphora.search(question))  # "那营收奖励呢" has a subject
     extreme = lex.extreme.search(question)
     kind = asked_kind(question)
     if not leans or not (extreme or kind):
@@ -395,7 +397,9 @@ def _rule_unit_stating(
     if label not in units:
         return None
     if states.search(units[label]):
-        return state.unit
+        # its bound, said in the unit quoted ("一年最多补几场"); any other fact it states is
+        # the question carried on as before ("它每人给多少钱")
+        return state.unit if extreme else None
     path = outline.label_path(label)
     for up in (1, 2):
         if len(path) - up < 1:

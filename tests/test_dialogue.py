@@ -84,10 +84,11 @@ def test_nothing_of_its_own_is_appended_to_the_previous_question(chain: AnswerCh
 
 
 def test_figures_the_previous_question_lacked_are_added_to_it(chain: AnswerChain) -> None:
-    """"引进了3个呢" after a question with no figure: the subject stays, the figure joins it."""
+    """"引进了3个呢" after a question with no figure: the subject stays, the figure joins it
+    (without the 呢 that only made it a follow-up)."""
     answer, history = talk(chain, "桐溪引进博士的机构有什么补助", "引进了3个呢")
     understood = answer.notes["understood_as"]
-    assert understood.startswith("桐溪引进博士的机构有什么补助") and understood.endswith("引进了3个呢")
+    assert understood.startswith("桐溪引进博士的机构有什么补助") and understood.endswith("；引进了3个")
     assert (TX, "第四条") in _cited(answer)
 
 
