@@ -108,7 +108,11 @@ def lexicon() -> Lexicon:
         follow_up=re.compile(f"^({_any(cues['follow_up'])})"),
         across_documents=re.compile(_any(cues["across_documents"])),
         comparison=re.compile(_any(cues["comparison"])),
-        anaphora=re.compile(_any(cues["anaphora"])),
+        anaphora=re.compile(
+            _any(cues["anaphora"])
+            # a filler "那个，…" points at nothing
+            + f"|(?:{_words(data['demonstratives'])})(?!{_words(data['document_nouns'])}|[，,、\\s]|$)"
+        ),
         ordinal=re.compile(_any(cues["ordinal"])),
         turn_asking=re.compile(_any(cues["turn_asking"])),
         self_reference=re.compile(_any(cues["self_reference"])),
