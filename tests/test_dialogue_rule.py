@@ -29,7 +29,9 @@ LANCHUAN = """澜川市人力资源服务产业园扶持办法
 入驻机构输送劳动者签订1年以上劳动合同的，每人补贴200元，输送补贴每家机构每年最高不超过10万元；入驻机构举办专场招聘会，参会企业20家以上的，每场补贴2000元，每家机构每年最多补贴6场。
 四、申报兑现
 一是扶持资金每年申报一次，申报时间为每年10月8日至10月31日，申报上一年度发生的事项；二是市人力资源和社会保障局自申报截止之日起10个工作日内完成审核，审核结果公示5个工作日；三是入驻机构自入驻之日起不满2年迁出的，退回已享受补贴的50%。
-五、其他
+五、总部落户
+全国人力资源服务业百强企业在产业园设立区域总部的，给予一次性落户奖励40万元，分两年兑现：落户当年兑现60%，第二年兑现40%。
+六、其他
 本办法自2026年1月1日起施行，有效期3年。
 """
 LC = "lanchuan-2026-hr-park-measures"
@@ -114,3 +116,10 @@ def test_a_place_switch_keeps_the_calculation(chain: AnswerChain) -> None:
     assert "如果" not in understood and "办法里" not in understood and "1亿" in understood
     assert "22万元" in answer.answer
     assert _cited(answer) == {(LX, "第二条")}
+
+
+def test_a_turn_asking_a_period_and_a_sum_is_reckoned(chain: AnswerChain) -> None:
+    """"分几年给？第二年能拿多少": the period is in the text, the second year's sum is a
+    calculation on the amount in focus — the calculator is not skipped for the first part."""
+    answer, _ = talk(chain, "澜川百强总部落户奖励多少", "分几年给？第二年能拿多少")
+    assert "16万元" in answer.answer and answer.tools
