@@ -80,6 +80,7 @@ READINGS = {
     "subject": "上文文件中的另一件事",
     "narrowed": "上文所引条款中的一项",
     "rule": "上文所引规定的另一项内容",
+    "other": "同一问题，问另一项",
     "carried": "接着上文的问题",
     "statement": "记下所说的情况",
 }
@@ -247,6 +248,9 @@ def _read(question: str, state: DialogueState, index: Index) -> tuple[str, str, 
             if _gives_figures(intent.question):  # "那营收正好5000万呢" adds 营收正好5000万
                 return f"{base}；{_own_words(intent.question)}", "added", None
             return f"{base}；{intent.question}", "carried", None
+    same = _same_question_of(intent.question, state.subject or previous, index)
+    if same is not None:  # "地方财政贡献奖励呢" after "…营收奖励什么时候申报": asked of the new thing
+        return _in_documents(state.documents, same, index), "other", None
     # a subject of its own ("那机构数量要多少家？"), in the documents of the conversation
     merged = _replace_figures(previous, intent.question, strict=True)
     if merged is not None:  # "营业收入8000万元呢" after "营业收入6000万元能奖多少"
@@ -257,6 +261,32 @@ def _read(question: str, state: DialogueState, index: Index) -> tuple[str, str, 
         topic = route(state.subject or previous, index.documents).topic
         return _in_documents(state.documents, f"{topic}；{intent.question}", index), "added", None
     return _in_documents(state.documents, intent.question, index), "subject", None
+
+
+def _same_question_of(turn: str, previous: str, index: Index) -> str | None:
+    """"地方财政贡献奖励呢" after "柘泉营收奖励什么时候申报": a thing named and nothing asked of
+    it asks what was asked of the thing before — the previous question with the phrase ending in
+    the same head word (奖励; or a word meaning the same) in place of it: "地方财政贡献奖励什么时候
+    申报". None when the turn asks something itself, or the head is not in the previous question."""
+    lex = lexicon()
+    phrase = _own_words(turn)
+    asks = lex.turn_asking.search(phrase) or asked_kind(phrase) or lex.extreme.search(phrase)
+    words = content_words(phrase)
+    if not words or asks or _gives_figures(phrase) or not turn.rstrip("？?。 ").endswith("呢"):
+        return None
+    from assistant.warmstart import posseg_module
+
+    topic = _carried_topic(previous, index)
+    tokens = [t.word for t in posseg_module().lcut(topic, HMM=False)]
+    subject = set(content_words(topic))
+    heads = (words[-1], *lex.equivalents.get(words[-1], ()))
+    at = next((i for i, w in enumerate(tokens) if w in heads), None)
+    if at is None:
+        return None
+    start = at
+    while start > 0 and tokens[start - 1] in subject:
+        start -= 1  # the words before the head that say which one: 营收 of 营收奖励
+    return "".join([*tokens[:start], phrase, *tokens[at + 1 :]])
 
 
 def _carried_topic(previous: str, index: Index) -> str:
