@@ -286,6 +286,10 @@ def _same_question_of(turn: str, previous: str, index: Index) -> str | None:
     start = at
     while start > 0 and tokens[start - 1] in subject:
         start -= 1  # the words before the head that say which one: 营收 of 营收奖励
+    if start == at:
+        # nothing said which one before ("只设一个园区的…" → "设多个园区的呢"): the contrast is
+        # elsewhere in the question, and the turn is carried on as it is
+        return None
     return "".join([*tokens[:start], phrase, *tokens[at + 1 :]])
 
 

@@ -133,3 +133,6 @@ def test_another_thing_named_alone_is_asked_what_was_asked_before(chain: AnswerC
     assert answer.answer.startswith("四是3亿元（含）以上的，奖励70万元")
     history = [["澜川纳税奖励最高多少", "…"]]
     assert "纳税" not in contextualise("营收奖励怎么申请呢", history, chain.index)
+    # nothing said which one before the head: the contrast lies elsewhere, nothing is replaced
+    history = [["澜川只设一个园区的补贴面积上限是多少", "…"]]
+    assert "一个设多个" not in contextualise("设多个园区的呢", history, chain.index)
