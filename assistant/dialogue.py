@@ -5,7 +5,7 @@ question, or else cited by the assistant's own answer), the subject, the figures
 turn is itself read in its conversation first, so "那聊城呢" after "那1.2亿呢" after a 柳州
 question still carries the 柳州 subject with 1.2亿.
 
-Transitions (tests/test_dialogue.py, tests/test_dialogue_state.py):
+Transitions (tests/test_dialogue.py, tests/test_dialogue_state.py, tests/test_dialogue_rule.py):
 - names another document, nothing else of its own ("那聊城呢", "榆泽的呢") → that document, the
   subject kept;
 - names a unit only ("第二十一条呢", "第二款呢") → that unit in the documents in focus;
@@ -15,6 +15,10 @@ Transitions (tests/test_dialogue.py, tests/test_dialogue_state.py):
 - figures in words of their own ("介绍了80个…能拿多少") → reckoned under the subject in focus;
 - asks another kind of fact ("那分几年给") → the subject's question, without figures added since;
 - a subject inside the unit just quoted ("省级产业园要建到几家" after a list of goals) → that part;
+- another fact of the rule in focus, nothing named ("上限呢", "这个什么时候截止申请", "一年最多补
+  几场") → the unit of that rule stating it: the one quoted (for its bound) or the item beside it;
+- a thing named and nothing asked ("营收奖励呢" after "纳税奖励最高多少") → the previous question
+  asked of it, the phrase with the same head word replaced;
 - a subject of its own without a document ("那机构数量要多少家") → asked of the documents in focus;
 - nothing of its own ("能拿多少") → appended to the previous question;
 - figures and no question ("我们公司主营业务收入4500万元。") with nothing in focus → remembered and
