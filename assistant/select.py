@@ -318,31 +318,6 @@ def extreme_entry(q: Question, chunk: Chunk) -> str | None:
     return pick(entries, key=lambda e: e[0])[1].strip("，, ") + "。"
 
 
-def ordinal_entry(q: Question, chunk: Chunk) -> str | None:
-    """For "第三档" asked of a table of tiers — entries separated by ；, each with its bound and
-    its amount — that entry, counted in the order the unit lists them: "三是6000万元（含）至
-    2亿元（不含）的，奖励25万元"."""
-    lex = lexicon()
-    asked = next((m for m in lex.ordinal.finditer(q.topic) if lex.tier.fullmatch(m.group(1))), None)
-    if asked is None:
-        return None
-    nth = outline.to_int(asked.group(0)[1 : -len(asked.group(1))].removesuffix("个"))
-    from assistant.calc.numbers import extract_quantities
-    from assistant.errors import CalcError
-
-    entries = []
-    for segment in re.split(r"[；;。\n]", chunk.text):
-        try:
-            amounts = [x for x in extract_quantities(segment) if x.kind == "amount"]
-        except CalcError:
-            continue
-        if len(amounts) >= 2:  # a bound and what it brings; a lead naming only the threshold is not one
-            entries.append(strip_label(segment))
-    if len(entries) < 3 or not nth or nth > len(entries):  # not a table of tiers, or not that many
-        return None
-    return entries[nth - 1].strip("，, ") + "。"
-
-
 SHORT_ANNEX = 400  # characters: an annex this short is one table, quoted whole
 
 
@@ -468,3 +443,27 @@ def _about(q: Question, chunk: Chunk) -> float:
         gain += ABOUT_PREFERENCE
     return gain
 
+
+def ordinal_entry(q: Question, chunk: Chunk) -> str | None:
+    """For "第三档" asked of a table of tiers — entries separated by ；, each with its bound and
+    its amount — that entry, counted in the order the unit lists them: "三是6000万元（含）至
+    2亿元（不含）的，奖励25万元"."""
+    lex = lexicon()
+    asked = next((m for m in lex.ordinal.finditer(q.topic) if lex.tier.fullmatch(m.group(1))), None)
+    if asked is None:
+        return None
+    nth = outline.to_int(asked.group(0)[1 : -len(asked.group(1))].removesuffix("个"))
+    from assistant.calc.numbers import extract_quantities
+    from assistant.errors import CalcError
+
+    entries = []
+    for segment in re.split(r"[；;。\n]", chunk.text):
+        try:
+            amounts = [x for x in extract_quantities(segment) if x.kind == "amount"]
+        except CalcError:
+            continue
+        if len(amounts) >= 2:  # a bound and what it brings; a lead naming only the threshold is not one
+            entries.append(strip_label(segment))
+    if len(entries) < 3 or not nth or nth > len(entries):  # not a table of tiers, or not that many
+        return None
+    return entries[nth - 1].strip("，, ") + "。"
