@@ -80,10 +80,11 @@ def compose(
         meta = documents[chunk.doc_id]
         sentences = best_sentences(q, chunk, vocab)
         quote = complete(q, sentences, chunk)
-        extreme = extreme_entry(q, chunk) or ordinal_entry(q, chunk)
+        extreme = extreme_entry(q, chunk)
         lead = direct_answer(q, sentences, vocab)
         if lead and len(chosen) > 1:  # one answer line per document
             lead = f"《{meta.title}》：{lead}"
+        extreme = extreme or ordinal_entry(q, chunk)  # "第三档": that entry of the table
         if extreme:
             lead = extreme if len(chosen) == 1 else f"《{meta.title}》：{extreme}"
         elif len(chosen) == 1 and (missing := unstated_kind(q, chunk)):
