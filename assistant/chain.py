@@ -266,14 +266,10 @@ def _asks_no_figure(turn: str) -> bool:
     )
     from assistant.calc.numbers import extract_quantities
     from assistant.errors import CalcError
-    from assistant.lexicon import lexicon
     from assistant.question import asked_kind
 
     kind = asked_kind(turn)
     if kind not in ("who", "frequency", "duration", "condition") or has(turn, "due"):
-        return False
-    # "分几年给？第三年能拿多少": a part asking to reckon is a calculation all the same
-    if lexicon().reckon.search(turn) or any(asked_kind(part) == "amount" for part in re.split(r"[？?；;，,]", turn)):
         return False
     try:
         return not extract_quantities(turn)

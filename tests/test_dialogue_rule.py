@@ -118,13 +118,6 @@ def test_a_place_switch_keeps_the_calculation(chain: AnswerChain) -> None:
     assert _cited(answer) == {(LX, "第二条")}
 
 
-def test_a_turn_asking_a_period_and_a_sum_is_reckoned(chain: AnswerChain) -> None:
-    """"分几年给？第二年能拿多少": the period is in the text, the second year's sum is a
-    calculation on the amount in focus — the calculator is not skipped for the first part."""
-    answer, _ = talk(chain, "澜川百强总部落户奖励多少", "分几年给？第二年能拿多少")
-    assert "16万元" in answer.answer and answer.tools
-
-
 def test_another_thing_named_alone_is_asked_what_was_asked_before(chain: AnswerChain) -> None:
     """"营收奖励呢" after "…纳税奖励最高多少": the phrase ending in the same head word (奖励)
     is replaced, the rest of the question (最高多少) kept; a turn asking something itself is not."""
