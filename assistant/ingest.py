@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.errors import BadDocument
 from assistant.loaders import PARSED_SUFFIXES, Limits, extract_text
+from assistant.loaders.tables import table_rows
 from assistant.metadata import DOC_NUMBER, extract_metadata
 from assistant.outline import BULLET, STRUCTURAL, Marker, breaks_row, match_annex, own_markers
 from assistant.types import Document
@@ -137,7 +138,7 @@ def _unfinished(paragraph: str) -> bool:
 
 def clean_text(text: str) -> list[str]:
     """Paragraphs of the document, with lines broken mid-sentence joined again."""
-    lines = [normalise_line(raw_line) for raw_line in text.splitlines()]
+    lines = [normalise_line(raw_line) for raw_line in table_rows(text.splitlines())]
     own = own_markers([line for line in lines if line])
     paragraphs: list[str] = []
     previous = ""

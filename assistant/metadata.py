@@ -126,11 +126,33 @@ def add_years(day: dt.date, years: int = 0, months: int = 0) -> dt.date:
 
 
 def _header(paragraphs: Sequence[str]) -> list[str]:
-    """Lines before the body: everything up to the first chapter, article or outline item."""
-    for i, para in enumerate(paragraphs):
-        if STRUCTURAL.match(para):
-            return list(paragraphs[:i])
-    return list(paragraphs[:12])
+    """Lines before the body: everything up to the first chapter, article or outline item,
+    a title a page's width broke onto two lines read as one."""
+    end = next((i for i, para in enumerate(paragraphs) if STRUCTURAL.match(para)), min(len(paragraphs), 12))
+    lines: list[str] = []
+    for line in paragraphs[:end]:
+        if lines and _title_goes_on(lines[-1], line):
+            lines[-1] += line
+        else:
+            lines.append(line)
+    return lines
+
+
+def _title_goes_on(line: str, after: str) -> bool:
+    """A title set in large type wraps ("…关于推动人力资源服务业集聚发展的通" / "知"): the line
+    leaves a 《 open, or it is a long line that is no title alone and one with the next line.
+    An issuer line (…局, …文件), a 文号 or a date is never the first half of a title."""
+    if _SENTENCE_PUNCT.search(line + after) or DOC_NUMBER.search(line) or _DATE.search(line):
+        return False
+    if line.count("《") > line.count("》"):
+        return True
+    return (
+        len(line) >= 12
+        and not _TITLE_END.search(line)
+        and not _ISSUER_END.search(line)
+        and not line.endswith("文件")
+        and bool(_TITLE_END.search(line + after))
+    )
 
 
 _ANNOUNCER = re.compile(r"(公告|令|通告)$")

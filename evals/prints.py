@@ -84,7 +84,9 @@ def _build_pdf(source: Path, target: Path, total: int) -> int:
     template = PageTemplate("page", frames=[frame], onPage=header, onPageEnd=footer)
     pdf = BaseDocTemplate(str(target), pagesize=A4, pageTemplates=[template], title=source.stem,
                           author="", creator="evals.prints")
-    story = [Paragraph(escape(line), centred if i == 0 else body) for i, line in enumerate(lines)]
+    # A table's cells (tab-separated in the .txt) are set apart by two full-width spaces.
+    story = [Paragraph(escape(line.replace("\t", "\u3000\u3000")), centred if i == 0 else body)
+             for i, line in enumerate(lines)]
     pdf.build(story)
     return max(pages)
 
