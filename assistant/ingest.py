@@ -24,7 +24,7 @@ from assistant.outline import BULLET, STRUCTURAL, Marker, breaks_row, match_anne
 from assistant.types import Document
 
 if TYPE_CHECKING:
-    from assistant.index import IngestReport
+    from assistant.build import IngestReport
 
 SUPPORTED_SUFFIXES = (".txt", ".pdf", ".docx")
 MAX_BYTES = 20 * 1024 * 1024  # the default of Limits.max_bytes (ASSISTANT_MAX_FILE_MB)
@@ -310,7 +310,8 @@ def ingest_paths(
     Documents that were ingested from a scanned directory and whose file is gone are removed,
     so `assistant ingest corpus/` mirrors the folder; everything else already indexed stays.
     """
-    from assistant.index import build_index, read_manifest
+    from assistant.build import build_index
+    from assistant.index import read_manifest
 
     files, failed, dirs = collect_files(paths)
     limits = limits or Limits.from_settings()

@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from assistant import index as index_module
+from assistant import build as build_module
+from assistant.build import index_lock
 from assistant.cli import main
 from assistant.errors import BadQuestion
-from assistant.index import index_lock, read_manifest
+from assistant.index import read_manifest
 from assistant.ingest import ingest_paths
 
 from .conftest import CORPUS, TODAY
@@ -158,7 +159,7 @@ def test_second_ingest_waits_for_the_lock_then_writes(tmp_path: Path) -> None:
 
 def test_second_ingest_gives_up_with_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     index = tmp_path / "idx"
-    monkeypatch.setattr(index_module, "index_lock", functools.partial(index_lock, wait_seconds=0.5))
+    monkeypatch.setattr(build_module, "index_lock", functools.partial(index_lock, wait_seconds=0.5))
     with index_lock(index):
         result = CliRunner().invoke(
             main, ["ingest", str(LIAOCHENG_TXT), "--index", str(index)], env={"ASSISTANT_EMBEDDER": "hash"}
