@@ -24,6 +24,7 @@ import datetime as dt
 import re
 import sys
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 _SENTENCE = re.compile(r"[，。；：、！？]")
@@ -37,6 +38,16 @@ def lines_of(source: Path) -> list[str]:
 def _is_heading(line: str) -> bool:
     """A short line with no sentence punctuation: a section heading or the title."""
     return len(line) <= 24 and not _SENTENCE.search(line)
+
+
+def draw_centred(canvas: Any, font: str, size: int, y: float, text: str) -> None:
+    """A line of page furniture (running header, page number) centred across an A4 page."""
+    from reportlab.lib.pagesizes import A4
+
+    canvas.saveState()
+    canvas.setFont(font, size)
+    canvas.drawCentredString(A4[0] / 2, y, text)
+    canvas.restoreState()
 
 
 def make_pdf(source: Path, target: Path) -> None:
@@ -66,19 +77,12 @@ def _build_pdf(source: Path, target: Path, total: int) -> int:
     title = lines[0]
     pages: list[int] = []
 
-    def header(canvas: object, document: object) -> None:
-        canvas.saveState()  # type: ignore[attr-defined]
-        canvas.setFont(font, 9)  # type: ignore[attr-defined]
-        canvas.drawCentredString(A4[0] / 2, A4[1] - 15 * mm, title[:40])  # type: ignore[attr-defined]
-        canvas.restoreState()  # type: ignore[attr-defined]
+    def header(canvas: Any, document: object) -> None:
+        draw_centred(canvas, font, 9, A4[1] - 15 * mm, title[:40])
 
-    def footer(canvas: object, document: object) -> None:
-        page = canvas.getPageNumber()  # type: ignore[attr-defined]
-        pages.append(page)
-        canvas.saveState()  # type: ignore[attr-defined]
-        canvas.setFont(font, 10)  # type: ignore[attr-defined]
-        canvas.drawCentredString(A4[0] / 2, 12 * mm, f"- {page} -")  # type: ignore[attr-defined]
-        canvas.restoreState()  # type: ignore[attr-defined]
+    def footer(canvas: Any, document: object) -> None:
+        pages.append(canvas.getPageNumber())
+        draw_centred(canvas, font, 10, 12 * mm, f"- {pages[-1]} -")
 
     frame = Frame(28 * mm, 25 * mm, A4[0] - 54 * mm, A4[1] - 50 * mm, id="body")
     template = PageTemplate("page", frames=[frame], onPage=header, onPageEnd=footer)
