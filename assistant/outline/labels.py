@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from assistant.outline.grammar import (
     _CN,
@@ -164,8 +165,18 @@ _Q_STEP = re.compile(
     rf"|第\s*({_CN}{{1,3}}|\d{{1,3}})\s*个?({'|'.join(SEQUENCE_WORDS)})"
 )
 _Q_GAP = re.compile(r"^\s*、?\s*(下面|下的|里面|里的|中的|里|中|的|之|项下|部分的)?\s*(的)?\s*$")
-_LAST = re.compile(r"最后(一|那|这)?(段|条|款|项|点|部分|一块)|末尾|结尾(那|一)?段")
-_NAMED = (("序言", ("序言", "前言", "开头那段", "开头一段")), ("附则", ("附则",)))
+
+
+@lru_cache(maxsize=1)
+def _positions() -> tuple[re.Pattern[str], tuple[tuple[str, re.Pattern[str]], ...]]:
+    """The words naming a unit by where it stands (`positions.yaml`): the last unit, and the
+    named sections (序言, 附则) with the words for each."""
+    import yaml
+
+    data = yaml.safe_load(Path(__file__).with_name("positions.yaml").read_text(encoding="utf-8"))
+    last = re.compile("|".join(data["last"]))
+    named = (("序言", re.compile("|".join(data["preamble"]))), ("附则", re.compile("|".join(data["closing"]))))
+    return last, named
 
 
 @dataclass(frozen=True)
@@ -197,14 +208,13 @@ def find_references(text: str) -> tuple[Reference, ...]:
             close()
         run.extend((m.start(), m.end(), step) for step in steps)
     close()
-    if last := _LAST.search(text):
+    last_words, named = _positions()
+    if last := last_words.search(text):
         refs.append(Reference(last.group(0), (), "last", last.start(), last.end()))
-    for label, words in _NAMED:
-        for word in words:
-            if (at := text.find(word)) >= 0:
-                step = ("section", 1 if label == "序言" else 2)
-                refs.append(Reference(word, (step,), label, at, at + len(word)))
-                break
+    for label, words in named:
+        if found := words.search(text):
+            step = ("section", 1 if label == "序言" else 2)
+            refs.append(Reference(found.group(0), (step,), label, found.start(), found.end()))
     return tuple(refs)
 
 
