@@ -289,6 +289,28 @@ def resolve(ref: Reference, labels: Sequence[str], strict: bool | None = None) -
     return []
 
 
+def present_instead(steps: Sequence[Step], labels: Sequence[str]) -> tuple[tuple[Step, ...], list[tuple[Step, ...]]]:
+    """What a document has where a reference names nothing: the deepest unit the reference's
+    first steps do name (() for the document), and the units of the asked kind right inside it
+    as step paths from there (第三十条 of a 17-article text → (), [第一条 … 第十七条]; 第一篇第十二条 →
+    第一篇, [第一条 … 第九条]; 附件3 → (), [附件1, 附件2]); every kind there when none is of the
+    asked one."""
+    paths = [label_path(lb) for lb in labels]
+    for depth in range(len(steps) - 1, -1, -1):
+        parent = tuple(steps[:depth])
+        inside = [p for p in paths if len(p) > depth and (not parent or path_matches(parent, p[:depth], False))]
+        if inside:
+            break
+    else:
+        return (), []
+    asked = steps[depth] if depth < len(steps) else None
+    nexts = list(dict.fromkeys(p[depth : depth + 1] for p in inside))
+    if asked is not None:
+        same = [n for n in nexts if n[0][0] == asked[0] or _step_matches((asked[0], n[0][1]), n[0], False)]
+        nexts = same or nexts
+    return tuple(inside[0][:depth]), nexts
+
+
 def _loose(ref: Reference, paths: Sequence[tuple[str, tuple[Step, ...]]]) -> list[str]:
     """The loose reading names the shallowest units it fits: "第二点" of a text in 一.二.三.
     with ①② inside is 二 (or, when 二 is a heading alone, its points), not every ②."""
