@@ -58,10 +58,15 @@ def named_parts(question: str, parts: Sequence[Part]) -> tuple[Part, ...]:
     """The parts a question names by a name ending in a document noun (办法, 措施 …) whose
     characters run in order through one part's title and clearly fewer through any other's:
     "入驻扶持办法", "发展奖励暂行办法", the full title. "那两个暂行办法" names none."""
+    return tuple(dict.fromkeys(part for part, _ in _names(question, parts)))
+
+
+def _names(question: str, parts: Sequence[Part]) -> list[tuple[Part, str]]:
+    """(part, the words naming it) for each part name in the question."""
     titled = [p for p in parts if p.title]
     if len(titled) < 2:
-        return ()
-    found: list[Part] = []
+        return []
+    found: list[tuple[Part, str]] = []
     for noun in lexicon().document_noun.finditer(question):
         before = _NAME_BEFORE.search(question[: noun.start()])
         name = before.group(0) if before else ""
@@ -69,9 +74,9 @@ def named_parts(question: str, parts: Sequence[Part]) -> tuple[Part, ...]:
         best = max(reach.values())
         leaders = [p for p, n in reach.items() if n == best]
         runner_up = max((n for n in reach.values() if n < best), default=-1)
-        if len(leaders) == 1 and best >= 2 and best - runner_up >= _MARGIN and leaders[0] not in found:
-            found.append(leaders[0])
-    return tuple(found)
+        if len(leaders) == 1 and best >= 2 and best - runner_up >= _MARGIN:
+            found.append((leaders[0], name[len(name) - best :] + noun.group(0)))
+    return found
 
 
 def _explained(name: str, noun: str, title: str) -> int:
@@ -82,11 +87,6 @@ def _explained(name: str, noun: str, title: str) -> int:
         if all(ch in rest for ch in name[len(name) - k :] + noun):
             return k
     return -1
-
-
-def parts_named(question: str, doc_ids: Sequence[str], by_doc: Mapping[str, Sequence[Chunk]]) -> tuple[Part, ...]:
-    """The parts of the named documents the question names."""
-    return tuple(p for d in doc_ids for p in named_parts(question, parts_of(by_doc.get(d, ()))))
 
 
 def part_units(doc_id: str, named: Sequence[tuple[str, str]], units: Sequence[Chunk]) -> Sequence[Chunk]:
@@ -115,19 +115,33 @@ def part_name(part: Part) -> str:
 
 def within_parts(intent: Intent, by_doc: Mapping[str, Sequence[Chunk]]) -> Intent:
     """The question with the parts it names: an article it names without a part ("第五条") is
-    that part's article (第一篇第五条); a reference already naming a part, or a section (序言),
-    stays as written."""
-    named = parts_named(intent.question, intent.doc_ids, by_doc)
-    if not named:
+    that part's article (第一篇第五条), its 最后一条 the part's last; a reference already naming a
+    part, or a section (序言), stays as written."""
+    names = [found for d in intent.doc_ids for found in _names(intent.question, parts_of(by_doc.get(d, ())))]
+    if not names:
         return intent
+    named = tuple(dict.fromkeys(part for part, _ in names))
+    # a part's name picks its units, as a document's title does; it is no word to search for
+    topic = intent.topic
+    for _, words in names:
+        # the topic has lost the document's own names (its place) already: strip what is left
+        tail = next((words[k:] for k in range(len(words)) if words[k:] in topic), "")
+        topic = topic.replace(tail, " ") if len(tail) > 2 else topic
     articles: list[ArticleRef] = []
     for ref in intent.articles:
         steps = ref.ref.steps
+        if ref.kind == "last":  # "…暂行办法最后一条": the part's own last article
+            articles.extend(_naming(part.units[-1].article, ref) for part in named)
+            continue
         if ref.kind != "unit" or not steps or steps[0][0] in (*outline.CONTAINERS, "section"):
             articles.append(ref)
             continue
-        for part in named:
-            scoped = (part.step, *steps)
-            label = outline.render_label(scoped)
-            articles.append(ArticleRef(label, "unit", outline.Reference(ref.ref.text, scoped, "", ref.ref.start, ref.ref.end)))
-    return replace(intent, articles=tuple(dict.fromkeys(articles)), parts=tuple((p.doc_id, p.label) for p in named))
+        articles.extend(_naming(outline.render_label((part.step, *steps)), ref) for part in named)
+    return replace(intent, topic=re.sub(r"\s+", " ", topic).strip(), articles=tuple(dict.fromkeys(articles)),
+                   parts=tuple((p.doc_id, p.label) for p in named))
+
+
+def _naming(label: str, written: ArticleRef) -> ArticleRef:
+    """A reference to `label`, keeping where the question wrote it."""
+    ref = written.ref
+    return ArticleRef(label, "unit", outline.Reference(ref.text, outline.label_path(label), "", ref.start, ref.end))

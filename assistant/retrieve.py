@@ -172,8 +172,20 @@ class Retriever:
         """Positions of the chunks of the documents the question names; None: every chunk."""
         if not intent.doc_ids:
             return None
-        groups = [self.index.doc_positions[d] for d in intent.doc_ids if d in self.index.doc_positions]
+        groups = [self._named_positions(d, intent) for d in intent.doc_ids if d in self.index.doc_positions]
         return np.concatenate(groups) if groups else np.zeros(0, dtype=np.int64)
+
+    def _named_positions(self, doc_id: str, intent: Intent) -> np.ndarray:
+        """A named document's positions; only its named parts' when the question names parts of
+        a compilation by their own titles (入驻扶持办法 of a 政策汇编)."""
+        positions = self.index.doc_positions[doc_id]
+        if not any(d == doc_id for d, _ in intent.parts):
+            return np.asarray(positions)
+        from assistant.parts import part_units
+
+        units = self.index.by_doc.get(doc_id, ())
+        inside = part_units(doc_id, intent.parts, units)
+        return np.asarray(sorted(self.index.position(u) for u in inside), dtype=np.int64)
 
     def retrieve(self, question: str, k: int = 5, intent: Intent | None = None) -> list[Hit]:
         return self.search(question, k, intent).hits

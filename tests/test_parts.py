@@ -159,3 +159,20 @@ def test_a_unit_that_does_not_exist_is_declined_with_what_does(chain: AnswerChai
 )
 def test_units_that_exist_are_still_quoted(chain: AnswerChain, question: str, label: str) -> None:
     assert _cited(chain, question) == [label]
+
+
+@pytest.mark.parametrize(
+    ("question", "label"),
+    [
+        ("岚溪猎头引才奖励办法什么时候申报", "第二篇第四条"),
+        ("岚溪安居补助办法的最后一条", "第一篇第四条"),
+        ("岚溪安居补助暂行办法第三条", "第一篇第三条"),
+    ],
+)
+def test_a_named_part_is_searched_alone(chain: AnswerChain, question: str, label: str) -> None:
+    """A part named by its title is where the answer is looked for, as a named document is —
+    and its name is no search word: an article asked for by label is quoted, not excerpted."""
+    answer = chain.ask(question)
+    assert [c.article for c in answer.citations][:1] == [label], answer.answer
+    if "第三条" in question:
+        assert answer.answer.startswith("《"), answer.answer
