@@ -355,8 +355,8 @@ def _numbered(ref: ArticleRef) -> bool:
     """A reference by number written out as one (第十二条, 第三篇, 附件3, 二（九）, 问3) — not a
     position (序言, 最后一段), a lone bracketed number or a decimal that may be a figure."""
     steps = ref.ref.steps
-    if not steps or ref.kind == "last" or steps[0][0] == "section":
-        return False
+    if not steps or ref.kind == "last" or steps[0][0] == "section" or all(k == "kuan" for k, _ in steps):
+        return False  # a 款 alone is a paragraph of some article the question does not name
     text = ref.ref.text or ref.label
     if steps[0][0] == "dec":
         return "第" in text  # 1.2.3, but 79.5 is as likely a figure
