@@ -82,9 +82,7 @@ def extract_metadata(doc_id: str, paragraphs: Sequence[str]) -> DocumentMeta:
     draft = next((m.group(1) for p in cover if (m := _DRAFT.search(p)) and len(p) <= 20), None)
     if draft is None and (m := re.search(r"[（(]([^）)]*稿)[）)]$", title)):
         draft = m.group(1)
-    valid_from, from_rule = _valid_from(body, issue_date)
-    valid_until, until_rule = _valid_until(body, valid_from)
-    rules = "；".join(r for r in (from_rule, until_rule) if r)
+    valid_from, valid_until, rules = validity(body, issue_date)
     return DocumentMeta(
         doc_id=doc_id,
         title=title,
@@ -97,7 +95,7 @@ def extract_metadata(doc_id: str, paragraphs: Sequence[str]) -> DocumentMeta:
         draft_label=draft,
         supersedes=_supersedes(body),
         places=places_of(title, issuer or "", header[0] if header else ""),
-        validity_rule=rules or None,
+        validity_rule=rules,
     )
 
 
@@ -184,6 +182,15 @@ def _signature_date(paragraphs: Sequence[str]) -> dt.date | None:
         if _DATE_LINE.fullmatch(para):
             return parse_date(para)
     return None
+
+
+def validity(body: str, issue_date: dt.date | None) -> tuple[dt.date | None, dt.date | None, str | None]:
+    """(施行 date, end of validity, how a derived date was counted) as a text states them — a
+    whole document's, or one part's of a compilation whose parts each say their own."""
+    valid_from, from_rule = _valid_from(body, issue_date)
+    valid_until, until_rule = _valid_until(body, valid_from)
+    rules = "；".join(r for r in (from_rule, until_rule) if r)
+    return valid_from, valid_until, rules or None
 
 
 def _valid_from(body: str, issue_date: dt.date | None) -> tuple[dt.date | None, str | None]:
