@@ -305,7 +305,7 @@ def _carried_topic(previous: str, index: Index) -> str:
     topic = route(previous, index.documents).topic
     while True:
         bare = lex.follow_up.sub("", topic.lstrip(" 呢？?，,的")).lstrip(" 呢？?，,的")
-        bare = lex.document_noun.sub("", bare, count=1) if lex.document_noun.match(bare) else bare
+        bare = lex.named_by_kind.sub("", bare, count=1) if lex.named_by_kind.match(bare) else bare
         if bare == topic:
             return topic
         topic = bare

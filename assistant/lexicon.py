@@ -49,7 +49,8 @@ class Lexicon:
     levels: tuple[str, ...]
     level: re.Pattern[str]  # group 1: the level word
     level_document: re.Pattern[str]  # "自治区级的那个办法"
-    document_noun: re.Pattern[str]  # "措施里" / "那个办法中": a document named by its kind only
+    document_noun: re.Pattern[str]  # 办法/措施/意见 …: what ends a document's (or a part's) name
+    named_by_kind: re.Pattern[str]  # "措施里" / "那个办法中": a document named by its kind only
     comparison: re.Pattern[str]  # "…和…分别": a question about more than one document
     anaphora: re.Pattern[str]  # 它/其/该项: the previous turn's subject
     ordinal: re.Pattern[str]  # 第三年 / 第二档; group 1: the measure
@@ -129,7 +130,8 @@ def lexicon() -> Lexicon:
         level_document=re.compile(
             f"({_words(list(levels))})的?({_words(data['demonstratives'])})?({_words(data['document_nouns'])})"
         ),
-        document_noun=re.compile(
+        document_noun=re.compile(_words(data["document_nouns"])),
+        named_by_kind=re.compile(
             f"(?:{_words(data['demonstratives'])})?(?:{_words(data['document_nouns'])})(?:里面|里|中|上)?的?"
         ),
         title_without_quotes=re.compile(
