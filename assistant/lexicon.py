@@ -50,6 +50,7 @@ class Lexicon:
     level: re.Pattern[str]  # group 1: the level word
     level_document: re.Pattern[str]  # "自治区级的那个办法"
     document_noun: re.Pattern[str]  # 办法/措施/意见 …: what ends a document's (or a part's) name
+    part_pointer: re.Pattern[str]  # 那篇/这部分: what ends a part's name written without a document noun
     comparison: re.Pattern[str]  # "…和…分别": a question about more than one document
     anaphora: re.Pattern[str]  # 它/其/该项: the previous turn's subject
     ordinal: re.Pattern[str]  # 第三年 / 第二档; group 1: the measure
@@ -126,6 +127,7 @@ def lexicon() -> Lexicon:
             f"({_words(list(levels))})的?({_words(data['demonstratives'])})?({_words(data['document_nouns'])})"
         ),
         document_noun=re.compile(_words(data["document_nouns"])),
+        part_pointer=re.compile(_any(data["part_pointers"])),
         title_without_quotes=re.compile(
             rf"[\u4e00-\u9fff]{{8,}}(?:{_words(data['title_endings'])})(?:[（(]试行[)）])?"
         ),
