@@ -137,34 +137,10 @@ def named_inside(q: Question, unit: Chunk) -> Chunk | None:
         inside = next((steps[k:] for k in range(1, len(steps)) if outline.path_matches(steps[:k], own)
                        and (own[-1][0] != "tiao" or steps[k - 1][0] == "tiao")), ())
         if inside:
-            lines = _lines_of(unit.text.split("\n"), inside)
+            lines = outline.lines_within(unit.text.split("\n"), inside)
             if lines:
                 return Chunk(unit.doc_id, unit.article, "\n".join(lines), unit.chapter, unit.title, unit.order)
     return None
-
-
-def _lines_of(lines: Sequence[str], steps: Sequence[outline.Step]) -> list[str]:
-    """The lines of the part `steps` name, step by step: a 款 is a paragraph of the article's own
-    text with the items after it; an item its marked line with the deeper items under it."""
-    step, rest = steps[0], steps[1:]
-    marked = [(line, outline.match_marker(line.strip())) for line in lines if line.strip()]
-    if step[0] == "kuan":
-        starts = [k for k, (_, m) in enumerate(marked) if m is None or m.kind == "tiao"]
-        if not 0 < step[1] <= len(starts):
-            return []
-        k = starts[step[1] - 1]
-        end = next((j for j in starts if j > k), len(marked))
-    else:
-        item = next(((j, m) for j, (_, m) in enumerate(marked) if m is not None and m.kind != "tiao"
-                     and outline.path_matches([step], [(m.kind, m.number)], strict=False)), None)
-        if item is None:
-            return []
-        k, mark = item
-        # the item runs on over the deeper items under it, to its next sibling or plain paragraph
-        end = next((j for j in range(k + 1, len(marked))
-                    if (m := marked[j][1]) is None or m.kind in (mark.kind, "tiao")), len(marked))
-    found = [line for line, _ in marked[k:end]]
-    return _lines_of(found, rest) if rest and found else found
 
 
 def _named_units(exact: Sequence[Chunk], by_doc: Mapping[str, Sequence[Chunk]]) -> list[tuple[str, list[Chunk]]]:

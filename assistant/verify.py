@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
+from assistant import outline
 from assistant.citations import FoundCitation, Mention, UnitRef, find_citations, parse_units
 from assistant.errors import AssistantError
 from assistant.parts import Part, named_parts, part_meta, parts_of
@@ -285,13 +286,8 @@ def _matching(chunks: Sequence[Chunk], ref: ArticleRef) -> list[Chunk]:
 def _part_of(text: str, unit: UnitRef) -> str | None:
     """A 项 or 款 inside its article's text: the article is the citable unit (its items and
     paragraphs stay in it), so the part is read from the article."""
-    paragraphs = text.split("\n")
-    if unit.kind == "item":
-        return next((p for p in paragraphs if p.startswith(unit.part)), None)
-    # 款 are an article's paragraphs other than its numbered items
-    kuan = [p for p in paragraphs if not p.startswith(("（", "(")) and not p[:1].isdigit()]
-    n = int(unit.part)
-    return kuan[n - 1] if 0 < n <= len(kuan) else None
+    step = ("kuan", int(unit.part)) if unit.kind == "paragraph" else outline.label_path(unit.part)[0]
+    return "\n".join(outline.lines_within(text.split("\n"), [step])) or None
 
 
 def find_unit(chunks: Sequence[Chunk], unit: UnitRef) -> tuple[str, str] | None:
