@@ -116,16 +116,35 @@ def _lookup_answer(
         meta = documents[units[0].doc_id]
         whole = with_inside(units[0], by_doc) if len(units) == 1 else _joined(units)
         lead = ""
+        item = named_inside(q, units[0]) if len(units) == 1 else None
         if specific:
-            sentences = best_sentences(q, whole, vocab)
+            sentences = best_sentences(q, item or whole, vocab)
             lead = (
                 ordinal_entry(q, whole) or direct_answer(q, sentences, vocab) or strip_label("".join(s.text for s in sentences))
             ) + "\n\n"
+        elif item is not None:  # "第二条第（三）项": that item leads, the article follows whole
+            lead = f"{item.text}\n\n"
         parts.append(f"{lead}《{meta.title}》{label}规定：\n{whole.text}")
         cited.extend(units)
     if len({c.doc_id for c in exact}) > 1 and not q.intent.doc_ids:
         parts.insert(0, "多份文件都有这一条，分别是：")
     return answered(q.text, "\n\n".join(parts), cited, documents, today, ())
+
+
+def named_inside(q: Question, unit: Chunk) -> Chunk | None:
+    """The 项 or 款 a question names inside a unit it asks for ("第二条第（三）项", "第五条第二款"):
+    its lines within the unit's text (an item with the items under it; a 款 with its items), as a
+    unit of the same label; None when it names nothing inside the unit or the text has no such part."""
+    own = outline.label_path(unit.article)
+    for ref in q.intent.articles:
+        steps = ref.ref.steps
+        inside = next((steps[k:] for k in range(1, len(steps)) if outline.path_matches(steps[:k], own)
+                       and (own[-1][0] != "tiao" or steps[k - 1][0] == "tiao")), ())
+        if inside:
+            lines = outline.lines_within(unit.text.split("\n"), inside)
+            if lines:
+                return Chunk(unit.doc_id, unit.article, "\n".join(lines), unit.chapter, unit.title, unit.order)
+    return None
 
 
 def _named_units(exact: Sequence[Chunk], by_doc: Mapping[str, Sequence[Chunk]]) -> list[tuple[str, list[Chunk]]]:

@@ -125,6 +125,8 @@ class AnswerChain:
         if state["history"] and (_asks_no_figure(state["question"]) or (dialogue is not None and dialogue.read_as == "rule")):
             # the text answers it: a fact asked of the rule in focus, not a sum of carried figures
             return {**state, "calc": None}
+        if _counts_days_of_validity(state["understood"]):
+            return {**state, "calc": None}
         return {**state, "calc": run_calculator(state["intent"], state["hits"], self.index, self.today)}
 
     def _compose(self, state: dict[str, Any]) -> Answer:
@@ -274,6 +276,22 @@ def _asks_no_figure(turn: str) -> bool:
         return False
     try:
         return not extract_quantities(turn)
+    except CalcError:
+        return False
+
+
+def _counts_days_of_validity(q: Question) -> bool:
+    """"《…》还有多少天到期": the days left of a named document's (or part's) own validity, which
+    its 施行/有效期 unit answers — not a deadline or window the calculator finds in its articles.
+    Only a date may be given (the day to count from); any other figure is for the calculator."""
+    from assistant.calc.numbers import extract_quantities
+    from assistant.errors import CalcError
+    from assistant.lexicon import lexicon
+
+    if not (q.intent.doc_ids and q.about_validity and lexicon().days_asked.search(q.intent.question)):
+        return False
+    try:
+        return all(f.kind == "date" for f in extract_quantities(q.intent.question))
     except CalcError:
         return False
 

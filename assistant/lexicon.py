@@ -51,6 +51,7 @@ class Lexicon:
     level_document: re.Pattern[str]  # "自治区级的那个办法"
     document_noun: re.Pattern[str]  # 办法/措施/意见 …: what ends a document's (or a part's) name
     named_by_kind: re.Pattern[str]  # "措施里" / "那个办法中": a document named by its kind only
+    part_pointer: re.Pattern[str]  # 那篇/这部分: what ends a part's name written without a document noun
     comparison: re.Pattern[str]  # "…和…分别": a question about more than one document
     anaphora: re.Pattern[str]  # 它/其/该项: the previous turn's subject
     ordinal: re.Pattern[str]  # 第三年 / 第二档; group 1: the measure
@@ -134,6 +135,7 @@ def lexicon() -> Lexicon:
         named_by_kind=re.compile(
             f"(?:{_words(data['demonstratives'])})?(?:{_words(data['document_nouns'])})(?:里面|里|中|上)?的?"
         ),
+        part_pointer=re.compile(_any(data["part_pointers"])),
         title_without_quotes=re.compile(
             rf"[\u4e00-\u9fff]{{8,}}(?:{_words(data['title_endings'])})(?:[（(]试行[)）])?"
         ),

@@ -55,9 +55,10 @@ def _heading_title(unit: Chunk, step: outline.Step) -> str:
 
 
 def named_parts(question: str, parts: Sequence[Part]) -> tuple[Part, ...]:
-    """The parts a question names by a name ending in a document noun (办法, 措施 …) whose
-    characters run in order through one part's title and clearly fewer through any other's:
-    "入驻扶持办法", "发展奖励暂行办法", the full title. "那两个暂行办法" names none."""
+    """The parts a question names by a name ending in a document noun (办法, 措施 …) or a word
+    pointing at a part (那篇, 这部分) whose characters run in order through one part's title and
+    clearly fewer through any other's: "入驻扶持办法", "发展奖励那部分", the full title.
+    "那两个暂行办法" names none."""
     return tuple(dict.fromkeys(part for part, _ in _names(question, parts)))
 
 
@@ -66,16 +67,21 @@ def _names(question: str, parts: Sequence[Part]) -> list[tuple[Part, str]]:
     titled = [p for p in parts if p.title]
     if len(titled) < 2:
         return []
+    lex = lexicon()
+    # a name ends in a document noun the title ends with too ("入驻扶持办法"), or in a word
+    # pointing at a part, which no title holds ("入驻扶持那篇")
+    ends = [(m, m.group(0)) for m in lex.document_noun.finditer(question)]
+    ends += [(m, "") for m in lex.part_pointer.finditer(question)]
     found: list[tuple[Part, str]] = []
-    for noun in lexicon().document_noun.finditer(question):
-        before = _NAME_BEFORE.search(question[: noun.start()])
+    for end, noun in sorted(ends, key=lambda e: e[0].start()):
+        before = _NAME_BEFORE.search(question[: end.start()])
         name = before.group(0) if before else ""
-        reach = {p: _explained(name, noun.group(0), p.title) for p in titled}
+        reach = {p: _explained(name, noun, p.title) for p in titled}
         best = max(reach.values())
         leaders = [p for p, n in reach.items() if n == best]
         runner_up = max((n for n in reach.values() if n < best), default=-1)
         if len(leaders) == 1 and best >= 2 and best - runner_up >= _MARGIN:
-            found.append((leaders[0], name[len(name) - best :] + noun.group(0)))
+            found.append((leaders[0], name[len(name) - best :] + end.group(0)))
     return found
 
 

@@ -19,8 +19,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
+from assistant import outline
 from assistant.citations import FoundCitation, Mention, UnitRef, find_citations, parse_units
 from assistant.errors import AssistantError
+from assistant.parts import Part, named_parts, part_meta, parts_of
 from assistant.quotes import QuoteCheck, check_quote, closest_unit
 from assistant.retrieve import matches_ref
 from assistant.route import ArticleRef, named_documents
@@ -204,10 +206,18 @@ def _abbreviates(name: str, meta: DocumentMeta) -> bool:
     return all(ch in rest for ch in name)
 
 
-def resolve_document(mention: Mention, documents: Mapping[str, DocumentMeta]) -> tuple[str | None, str | None]:
+def resolve_document(
+    mention: Mention, documents: Mapping[str, DocumentMeta], by_doc: Mapping[str, Sequence[Chunk]] | None = None
+) -> tuple[str | None, str | None]:
     """(doc_id or None, problem) for a document as named: by 文号, title, wrapped title, a title
-    with a small typo, or a short name of a document the text names by place."""
+    with a small typo, or a short name of a document the text names by place — or, given the
+    documents' units, by the title of a policy a compilation bundles (its 第一篇, 第二篇 …)."""
     candidates = named_documents(mention.written, documents)
+    if mention.title and by_doc is not None and not any(_title_forms(documents[d]) & set(_names_in(mention.title))
+                                                         for d in candidates):
+        bundling = [d for d in candidates if cited_part(mention.title, by_doc.get(d, ())) is not None]
+        if len(bundling) == 1:
+            return _with_number(mention, bundling[0], documents)
     by_number = None
     if mention.doc_number:
         wanted = _norm_number(mention.doc_number)
@@ -231,11 +241,29 @@ def resolve_document(mention: Mention, documents: Mapping[str, DocumentMeta]) ->
     if by_number and by_title and by_number != by_title:
         other = documents[by_number]
         return by_title, f"文号{mention.doc_number}是《{other.title}》的文号，与标题不符"
-    if by_title and mention.doc_number and by_number is None:
-        own = documents[by_title].doc_number
-        if own:
-            return by_title, f"文号不符：引用写{mention.doc_number}，收录文件为{own}"
-    return by_number or by_title, None
+    if by_title:
+        return _with_number(mention, by_title, documents)
+    return by_number, None
+
+
+def _with_number(mention: Mention, doc_id: str, documents: Mapping[str, DocumentMeta]) -> tuple[str, str | None]:
+    """The document a title named, with a problem when the 文号 written beside it is not its own."""
+    own = documents[doc_id].doc_number
+    if mention.doc_number and own and _norm_number(mention.doc_number) != _norm_number(own):
+        return doc_id, f"文号不符：引用写{mention.doc_number}，收录文件为{own}"
+    return doc_id, None
+
+
+def cited_part(title: str, units: Sequence[Chunk]) -> Part | None:
+    """The policy of a compilation a citation names by its own title: the full title, or a short
+    name that only one part's title explains (see `assistant.parts`); None for any other document."""
+    parts = parts_of(units)
+    names = set(_names_in(title))
+    exact = [p for p in parts if _norm_title(p.title) in names]
+    if exact:
+        return exact[0]
+    named = named_parts(_norm_title(title), parts)
+    return named[0] if len(named) == 1 else None
 
 
 # ---------------------------------------------------------------- units
@@ -258,13 +286,8 @@ def _matching(chunks: Sequence[Chunk], ref: ArticleRef) -> list[Chunk]:
 def _part_of(text: str, unit: UnitRef) -> str | None:
     """A 项 or 款 inside its article's text: the article is the citable unit (its items and
     paragraphs stay in it), so the part is read from the article."""
-    paragraphs = text.split("\n")
-    if unit.kind == "item":
-        return next((p for p in paragraphs if p.startswith(unit.part)), None)
-    # 款 are an article's paragraphs other than its numbered items
-    kuan = [p for p in paragraphs if not p.startswith(("（", "(")) and not p[:1].isdigit()]
-    n = int(unit.part)
-    return kuan[n - 1] if 0 < n <= len(kuan) else None
+    step = ("kuan", int(unit.part)) if unit.kind == "paragraph" else outline.label_path(unit.part)[0]
+    return "\n".join(outline.lines_within(text.split("\n"), [step])) or None
 
 
 def find_unit(chunks: Sequence[Chunk], unit: UnitRef) -> tuple[str, str] | None:
@@ -306,12 +329,13 @@ def parse_label(label: str) -> UnitRef | None:
 # ---------------------------------------------------------------- status
 
 
-def document_status(index: Index, doc_id: str, today: dt.date) -> DocStatus:
+def document_status(index: Index, doc_id: str, today: dt.date, meta: DocumentMeta | None = None) -> DocStatus:
     """Index.status on `today`, made date-aware where it is not: a replacement replaces only
     once it is in force (not while a draft, not before its 施行 date), a draft past its own
-    有效期 is expired, and an in-force document within 60 days of its end is 即将到期."""
-    meta = index.documents[doc_id]
-    code: str = index.status(doc_id, today)
+    有效期 is expired, and an in-force document within 60 days of its end is 即将到期. `meta`
+    replaces the document's dates with a part's own (a policy of a compilation)."""
+    meta = meta or index.documents[doc_id]
+    code: str = meta.status(today)
     by_id = index.superseded_by(doc_id)
     by = index.documents[by_id] if by_id else None
     if code == "superseded" and by is not None and (
@@ -331,13 +355,16 @@ def document_status(index: Index, doc_id: str, today: dt.date) -> DocStatus:
 
 def check_citation(found: FoundCitation, index: Index, today: dt.date, text: str = "") -> CitationCheck:
     cited = text[found.start:found.end] if text else found.written
-    doc_id, doc_problem = resolve_document(found.mention, index.documents)
+    doc_id, doc_problem = resolve_document(found.mention, index.documents, index.by_doc)
     if doc_id is None:
         return CitationCheck(cited, found.start, found.end, "not_in_corpus",
                              title=found.mention.title, doc_number=found.mention.doc_number,
                              label=found.unit.label if found.unit else None, verdict="not_in_corpus")
     meta = index.documents[doc_id]
     chunks = index.by_doc.get(doc_id, [])
+    part = None
+    if found.mention.title and (part := cited_part(found.mention.title, chunks)) is not None:
+        chunks = list(part.units)  # 《…入驻扶持暂行办法》第三条: the 第三条 of that policy only
     problems = [doc_problem] if doc_problem else []
     unit_result: UnitResult = "not_cited"
     label = unit_text = None
@@ -346,10 +373,10 @@ def check_citation(found: FoundCitation, index: Index, today: dt.date, text: str
     if found.unit is not None:
         hit = find_unit(chunks, found.unit)
         if hit is None:
-            unit_result, label = "not_found", found.unit.label
+            unit_result, label = "not_found", f"{part.label if part else ''}{found.unit.label}"
             nearest = nearest_labels(chunks, found.unit.label)
             span = label_span(chunks)
-            problems.append(f"该文件没有{found.unit.label}")
+            problems.append(f"该文件没有{label}")
         else:
             unit_result, (label, unit_text) = "found", hit
     quote = None
@@ -374,7 +401,7 @@ def check_citation(found: FoundCitation, index: Index, today: dt.date, text: str
                 problems.append("引文与原文文字不同")
         elif quote.result == "not_found":
             problems.append("引文不在所引条款中" + (f"（见{quote.found_in}）" if quote.found_in else ""))
-    status = document_status(index, doc_id, today)
+    status = document_status(index, doc_id, today, part_meta(meta, part) if part else None)
     if status.code in ("expired", "superseded"):
         problems.append(f"文件{status.render()}")
     verdict: Verdict = "fail" if problems else ("warning" if status.code in ("draft", "expiring") else "ok")

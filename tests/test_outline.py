@@ -585,3 +585,23 @@ def test_units_named_by_where_they_stand(question: str, position: str, text: str
 
 def test_a_beginning_that_is_no_unit_is_not_a_reference() -> None:
     assert outline.find_references("以91开头的信用代码") == ()
+
+
+def test_lines_within_an_article_are_its_items_and_paragraphs() -> None:
+    article = [
+        "第六条　符合条件的机构，按照下列标准给予补助：",
+        "（一）年收入500万元以上的，补助5万元；",
+        "（二）年收入1000万元以上的，补助10万元：",
+        "1．新入驻的，另加2万元；",
+        "2．迁入总部的，另加3万元。",
+        "（三）年收入5000万元以上的，补助20万元。",
+        "补助每年申报一次。",
+    ]
+    from assistant.outline import lines_within
+
+    assert lines_within(article, [("（cn）", 1)]) == [article[1]]
+    assert lines_within(article, [("xiang", 2)]) == article[2:5]  # 第二项: with the points under it
+    assert lines_within(article, [("（cn）", 2), ("item", 2)]) == [article[4]]
+    assert lines_within(article, [("kuan", 1)]) == article[:6]  # a 款 with its items
+    assert lines_within(article, [("kuan", 2)]) == [article[6]]
+    assert lines_within(article, [("（cn）", 4)]) == [] and lines_within(article, [("kuan", 3)]) == []

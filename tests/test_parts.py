@@ -3,6 +3,8 @@ does — on policies written here, in the shapes the code must read (not any eva
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from assistant.chain import AnswerChain
@@ -36,11 +38,15 @@ COMPILATION = """岚溪市人力资源和社会保障局关于印发《岚溪市
 
 第一条　为鼓励猎头机构为本市企业引进高层次人才，制定本办法。
 
-第二条　猎头机构为本市企业引进年薪50万元以上人才的，每引进1人奖励2万元。
+第二条　猎头机构为本市企业引进高层次人才的，按照人才年薪给予奖励：
+（一）年薪50万元以上不满100万元的，每引进1人奖励2万元；
+（二）年薪100万元以上不满200万元的，每引进1人奖励4万元；
+（三）年薪200万元以上的，每引进1人奖励6万元。
+同一人才只奖励一次。
 
 第三条　同一机构每年获得的引才奖励不超过40万元。
 
-第四条　引才奖励每年申报一次，申报时间为每年9月。
+第四条　引才奖励每年申报一次，申报时间为每年9月1日至9月30日。审核通过的，在申报截止后15个工作日内拨付资金。
 
 第五条　本办法自2026年5月1日起施行，有效期2年。
 """
@@ -70,11 +76,27 @@ OUTLINE = """柏川县人力资源服务产业园提升行动方案
 """
 
 
+# A policy of its own (no compilation) with the same kind of payment deadline after a window.
+SINGLE = """溪桥市人力资源服务机构引才奖励办法
+
+溪人社规〔2026〕4号
+
+第一条　为鼓励人力资源服务机构引进人才，制定本办法。
+
+第二条　人力资源服务机构为本市企业引进年薪30万元以上人才的，每引进1人奖励1万元。
+
+第三条　引才奖励每年申报一次，申报时间为每年5月1日至5月31日。审核通过的，在申报截止后20个工作日内拨付资金。
+
+第四条　本办法自2026年1月1日起施行，有效期3年。
+"""
+
+
 @pytest.fixture(scope="module")
 def chain(tmp_path_factory: pytest.TempPathFactory) -> AnswerChain:
     folder = tmp_path_factory.mktemp("parts")
     return chain_over(folder, {
         "lanxi-compilation": COMPILATION, "tanzhou-rules": ARTICLES, "baichuan-plan": OUTLINE,
+        "xiqiao-reward": SINGLE,
     })
 
 
@@ -176,3 +198,83 @@ def test_a_named_part_is_searched_alone(chain: AnswerChain, question: str, label
     assert [c.article for c in answer.citations][:1] == [label], answer.answer
     if "第三条" in question:
         assert answer.answer.startswith("《"), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "until", "label"),
+    [
+        ("岚溪猎头机构引才奖励暂行办法还有多少天到期", "2028年4月30日", "第二篇第五条"),
+        ("岚溪青年人才安居补助暂行办法还有几天到期", "2029年2月28日", "第一篇第四条"),
+        ("溪桥引才奖励办法还有多少天到期", "2028年12月31日", "第四条"),
+    ],
+)
+def test_days_to_expiry_count_to_the_end_of_the_named_policy(chain: AnswerChain, question: str, until: str,
+                                                             label: str) -> None:
+    """The days left of a policy (or a compilation's part) run to the end of its own validity —
+    not to a payment deadline after its application window, which the calculator would find."""
+    answer = chain.ask(question)
+    assert [c.article for c in answer.citations] == [label], answer.answer
+    assert f"距有效期届满（{until}）还有" in answer.answer and not answer.tools, answer.answer
+
+
+def test_a_payment_deadline_is_still_reckoned(chain: AnswerChain) -> None:
+    answer = chain.ask("溪桥引才奖励办法申报截止后最晚哪天拨付资金")
+    assert answer.tools and "最晚" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "lead", "label"),
+    [
+        ("岚溪猎头引才奖励办法第二条第（三）项", "（三）年薪200万元以上的，每引进1人奖励6万元。", "第二篇第二条"),
+        ("岚溪猎头引才奖励办法第二条第二项奖励多少", "年薪100万元以上不满200万元的，每引进1人奖励4万元", "第二篇第二条"),
+        ("岚溪猎头引才奖励办法第二条第二款", "同一人才只奖励一次。", "第二篇第二条"),
+    ],
+)
+def test_an_item_named_inside_an_article_leads_the_answer(chain: AnswerChain, question: str, lead: str,
+                                                          label: str) -> None:
+    """"第二条第（三）项": that item first, then the article it is in, whole."""
+    answer = chain.ask(question)
+    assert [c.article for c in answer.citations] == [label]
+    assert answer.answer.startswith(lead), answer.answer
+    assert "（一）年薪50万元以上不满100万元的" in answer.answer  # the article follows whole
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("岚溪猎头引才那篇第三条", ["第二篇"]),
+        ("岚溪安居补助那部分什么时候到期", ["第一篇"]),
+        ("岚溪安居补助这一篇讲了什么", ["第一篇"]),
+        ("岚溪汇编第一篇第三条", []),
+        ("岚溪那篇暂行办法", []),
+    ],
+)
+def test_a_part_is_named_without_a_document_noun(chain: AnswerChain, question: str, named: list[str]) -> None:
+    parts = parts_of(chain.index.by_doc["lanxi-compilation"])
+    assert [p.label for p in named_parts(question, parts)] == named
+
+
+def test_a_part_named_without_a_document_noun_answers_from_that_part(chain: AnswerChain) -> None:
+    assert _cited(chain, "岚溪猎头引才那篇第三条") == ["第二篇第三条"]
+    answer = chain.ask("岚溪安居补助那部分什么时候到期")
+    assert [c.article for c in answer.citations] == ["第一篇第四条"], answer.answer
+
+
+def test_a_letter_citing_a_bundled_policy_is_checked_against_its_part(chain: AnswerChain) -> None:
+    """《…猎头机构引才奖励暂行办法》第三条 in a letter is the 第二篇第三条 of the compilation that
+    bundles it — its quote checked there, its status by that policy's own dates."""
+    from assistant.verify import verify_text
+
+    letter = (
+        "根据《岚溪市猎头机构引才奖励暂行办法》第三条“同一机构每年获得的引才奖励不超过40万元”，"
+        "以及《岚溪市青年人才安居补助暂行办法》第二条“给予一次性安居补助5万元”，"
+        "《岚溪市青年人才安居补助暂行办法》第七条另有规定。"
+    )
+    report = verify_text(letter, chain.index, dt.date(2026, 11, 24))
+    first, second, third = report.citations
+    assert (first.verdict, first.doc_id, first.label) == ("ok", "lanxi-compilation", "第二篇第三条")
+    assert first.status is not None and first.status.valid_until == dt.date(2028, 4, 30)
+    assert (second.verdict, second.label) == ("fail", "第一篇第二条")
+    assert second.quote is not None and second.quote.result == "differs"
+    assert second.status is not None and second.status.valid_until == dt.date(2029, 2, 28)
+    assert (third.unit, third.label) == ("not_found", "第一篇第七条")

@@ -16,6 +16,7 @@ from assistant.outline.grammar import (
     CIRCLED,
     CN_DIGITS,
     decimal_parts,
+    match_marker,
     to_cn,
     to_int,
 )
@@ -358,3 +359,28 @@ def render_label(steps: Sequence[Step]) -> str:
         else:
             out.append(str(n))
     return "".join(out)
+
+
+def lines_within(lines: Sequence[str], steps: Sequence[Step]) -> list[str]:
+    """The lines of the part `steps` name, step by step: a 款 is a paragraph of the article's own
+    text with the items after it; an item its marked line with the deeper items under it."""
+    step, rest = steps[0], steps[1:]
+    marked = [(line, match_marker(line.strip())) for line in lines if line.strip()]
+    if step[0] == "kuan":
+        starts = [k for k, (_, m) in enumerate(marked) if m is None or m.kind == "tiao"]
+        if not 0 < step[1] <= len(starts):
+            return []
+        k = starts[step[1] - 1]
+        end = next((j for j in starts if j > k), len(marked))
+    else:
+        item = next(((j, m) for j, (_, m) in enumerate(marked) if m is not None and m.kind != "tiao"
+                     and path_matches([step], [(m.kind, m.number)], strict=False)), None)
+        if item is None:
+            return []
+        k, mark = item
+        # the item runs on over the deeper items under it, to its next sibling or plain paragraph
+        end = next((j for j in range(k + 1, len(marked))
+                    if (m := marked[j][1]) is None or m.kind in (mark.kind, "tiao")), len(marked))
+    found = [line for line, _ in marked[k:end]]
+    # a deeper step is looked for below the part's own first line
+    return lines_within(found[1:], rest) if rest and len(found) > 1 else ([] if rest else found)
