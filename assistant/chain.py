@@ -16,16 +16,7 @@ from functools import cached_property, reduce
 from typing import TYPE_CHECKING, Any
 
 from assistant.answer import compose
-from assistant.dialogue import (
-    MAX_HISTORY_TURNS,
-    MAX_QUESTION_CHARS,
-    acknowledgement,
-    describe,
-    read_turn,
-    state_after,
-    subject_missing_from,
-    uncovered_subject,
-)
+from assistant.dialogue import MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, read_turn, state_after
 from assistant.errors import BadQuestion
 from assistant.index import Index
 from assistant.parts import within_parts
@@ -33,6 +24,8 @@ from assistant.question import Question, understand
 from assistant.retrieve import Retriever
 from assistant.route import route
 from assistant.types import Answer, Chunk, Citation, Hit, ToolCall
+from assistant.uncovered import subject_missing_from, uncovered_subject
+from assistant.understood import acknowledgement, describe
 
 if TYPE_CHECKING:
     from langchain_core.runnables import Runnable

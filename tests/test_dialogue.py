@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from assistant.chain import AnswerChain
-from assistant.dialogue import _relative_to, contextualise, state_after
+from assistant.dialogue import contextualise, state_after
+from assistant.followup import _relative_to
 from assistant.types import Answer
 
 from .conftest import chain_over, talk

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.chain import AnswerChain
-from assistant.dialogue import contextualise, is_statement, state_after
+from assistant.dialogue import contextualise, state_after
+from assistant.turn_figures import is_statement
 
 from .conftest import chain_over, talk
 
