@@ -61,6 +61,8 @@ class Lexicon:
     benefit_nouns: tuple[str, ...]  # 奖励/补贴: what a policy grants
     benefit_verbs: frozenset[str]
     title_without_quotes: re.Pattern[str]
+    document_noun: re.Pattern[str]  # 办法/措施/通知: a kind of policy document
+    demonstratives: tuple[str, ...]  # 那个/这份: a document already in mind
     not_places: frozenset[str]
     synonyms: tuple[tuple[str, str], ...]
     equivalents: dict[str, tuple[str, ...]]  # word → the others of its group
@@ -127,6 +129,8 @@ def lexicon() -> Lexicon:
         title_without_quotes=re.compile(
             rf"[\u4e00-\u9fff]{{8,}}(?:{_words(data['title_endings'])})(?:[（(]试行[)）])?"
         ),
+        document_noun=re.compile(_words(sorted(data["document_nouns"], key=len, reverse=True))),
+        demonstratives=tuple(data["demonstratives"]),
         not_places=frozenset(data["not_places"]),
         synonyms=tuple((a, b) for a, b in data["synonyms"]),
         equivalents={w: tuple(o for o in group if o != w) for group in data["equivalents"] for w in group},
