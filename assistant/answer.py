@@ -24,11 +24,12 @@ from assistant.select import (
     best_sentences,
     complete,
     direct_answer,
-    extreme_entry,
+    holding,
     is_heading,
     split_sentences,
     strip_label,
     targets,
+    tier_answer,
     unquoted_label,
     unstated_kind,
     vocabulary_for,
@@ -68,7 +69,11 @@ def compose(
         return refusal(q.text, reason, documents)
     if exact:
         return _lookup_answer(q, exact, documents, vocab, today, by_doc or {})
-    chosen = targets(q, hits, vocab)
+    chosen = targets(q, hits, vocab, by_doc or {})
+    # 最高一档 over tiers written as points of their own: the point holding that tier answers
+    tiers = {unit: tier_answer(q, unit, by_doc or {}) for unit in chosen}
+    chosen = list(dict.fromkeys(found[0] if (found := tiers[unit]) else unit for unit in chosen))
+    extremes = {found[0]: found[1] for found in tiers.values() if found}
     if q.wants_list:
         # a list the unit only points to ("申报材料具体见附件《申报材料清单》"): the annex lists it
         chosen = list(dict.fromkeys(u for unit in chosen for u in (unit, *_annex_pointed(unit, by_doc or {}))))
@@ -78,8 +83,10 @@ def compose(
         chunk = with_inside(unit, by_doc or {}) if q.wants_whole or _only_heading(unit) else unit
         meta = documents[chunk.doc_id]
         sentences = best_sentences(q, chunk, vocab)
+        extreme = extremes.get(unit)
+        if extreme:  # the quote shows the tier answered (with the sentence introducing the table)
+            sentences = holding(sentences, extreme, chunk)
         quote = complete(q, sentences, chunk)
-        extreme = extreme_entry(q, chunk)
         lead = direct_answer(q, sentences, vocab)
         if lead and len(chosen) > 1:  # one answer line per document
             lead = f"《{meta.title}》：{lead}"

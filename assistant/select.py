@@ -11,7 +11,7 @@ Rules (tested on synthetic units in tests/test_select.py):
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -318,6 +318,60 @@ def extreme_entry(q: Question, chunk: Chunk) -> str | None:
     return pick(entries, key=lambda e: e[0])[1].strip("，, ") + "。"
 
 
+def tier_family(chunk: Chunk, by_doc: Mapping[str, Sequence[Chunk]]) -> list[Chunk]:
+    """The unit with its parent and sibling points, in document order: the tiers of a table
+    written as points of their own (四.营收奖励：① … ② … ③ …), each a unit."""
+    path = outline.label_path(chunk.article)
+    if len(path) < 2:
+        return [chunk]
+    parent = path[:-1]
+    family = [
+        u
+        for u in by_doc.get(chunk.doc_id, ())
+        if (p := outline.label_path(u.article)) == parent or (len(p) == len(path) and p[:-1] == parent)
+    ]
+    return family if chunk in family else [chunk]
+
+
+def tier_answer(q: Question, chunk: Chunk, by_doc: Mapping[str, Sequence[Chunk]]) -> tuple[Chunk, str] | None:
+    """最高/最低 asked, answered by a table of tiers: (the unit holding the tier at that end, the
+    entry) — from the unit itself, or from the points beside it when each tier is a point of its
+    own ("最高一档" finding the note under the last point finds the last point). None when the
+    unit itself states a bound that answers (a cap: "每年最高不超过9万元") and no tier is asked."""
+    if q.extreme is None:
+        return None
+    own = extreme_entry(q, chunk)
+    if own is not None:
+        return chunk, own
+    if not lexicon().tier.search(q.topic) and bounds(chunk.text, q.extreme, q.kind):
+        return None
+    family = tier_family(chunk, by_doc)
+    if len(family) < 2:
+        return None
+    first = family[0]
+    joined = Chunk(first.doc_id, first.article, "\n".join(u.text for u in family), first.chapter, first.title, first.order)
+    entry = extreme_entry(q, joined)
+    if entry is None:
+        return None
+    core = entry.rstrip("。")
+    holder = next((u for u in family if core in u.text), chunk)
+    return holder, entry
+
+
+def holding(sentences: Sequence[Sentence], entry: str, chunk: Chunk) -> list[Sentence]:
+    """The chosen sentences with the one stating `entry` (a tier) in place of the others when
+    none of them states it — after the first, when that one introduces the table ("…给予一次性
+    奖励：")."""
+    core = entry.rstrip("。")
+    if any(core in s.text for s in sentences):
+        return list(sentences)
+    own = [s for s in split_sentences(chunk) if core in s.text]
+    if not own:
+        return list(sentences)
+    intro = [s for s in sentences[:1] if s.text.rstrip().endswith(("：", ":"))]
+    return sorted({*intro, own[0]}, key=lambda s: s.position)
+
+
 SHORT_ANNEX = 400  # characters: an annex this short is one table, quoted whole
 
 
@@ -387,7 +441,9 @@ def _lists(paragraphs: Sequence[str]) -> list[tuple[str, list[str]]]:
     return out
 
 
-def targets(q: Question, hits: Sequence[Hit], vocab: Vocabulary) -> list[Chunk]:
+def targets(
+    q: Question, hits: Sequence[Hit], vocab: Vocabulary, by_doc: Mapping[str, Sequence[Chunk]] | None = None
+) -> list[Chunk]:
     """The article(s) to answer from: the best one, or the best per named document.
 
     Among the first few hits (of each document), the article whose best sentence answers the
@@ -397,10 +453,10 @@ def targets(q: Question, hits: Sequence[Hit], vocab: Vocabulary) -> list[Chunk]:
         return []
     doc_ids = q.intent.doc_ids
     groups = [[h for h in hits if h.chunk.doc_id == d] for d in doc_ids] if len(doc_ids) > 1 else [list(hits)]
-    return [rerank(q, group[:RERANK_DEPTH], vocab) for group in groups if group]
+    return [rerank(q, group[:RERANK_DEPTH], vocab, by_doc or {}) for group in groups if group]
 
 
-def rerank(q: Question, hits: Sequence[Hit], vocab: Vocabulary) -> Chunk:
+def rerank(q: Question, hits: Sequence[Hit], vocab: Vocabulary, by_doc: Mapping[str, Sequence[Chunk]] | None = None) -> Chunk:
     tokens = question_tokens(q, vocab)
     sentence_scores = [
         max((score_sentence(s, tokens, vocab, q.kind, in_context=True) for s in split_sentences(h.chunk)), default=0.0)
@@ -419,7 +475,7 @@ def rerank(q: Question, hits: Sequence[Hit], vocab: Vocabulary) -> Chunk:
     top = hits[best].chunk
     asks_tier = bool(lexicon().tier.search(q.topic))
     if q.extreme and extreme_entry(q, top) is None and (asks_tier or not bounds(top.text, q.extreme, q.kind)):
-        tiered = [i for i, h in enumerate(hits) if extreme_entry(q, h.chunk) is not None]
+        tiered = [i for i, h in enumerate(hits) if tier_answer(q, h.chunk, by_doc or {}) is not None]
         if tiered:
             return hits[max(tiered, key=lambda i: (combined[i], -i))].chunk
     return hits[best].chunk

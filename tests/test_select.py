@@ -499,3 +499,36 @@ def test_a_question_asking_what_follows_a_breach_gets_the_sentence_stating_it() 
     assert q.kind == "consequence" and "duration" in q.also
     chosen = "".join(s.text for s in best_sentences(q, unit, vocabulary_for([unit, *_PARK_UNITS])))
     assert "10日内" in chosen and "取消其当年评优资格" in chosen
+
+
+def test_tiers_written_as_points_of_their_own_answer_the_top_tier_from_the_point_holding_it() -> None:
+    """最高一档 where each tier is a point (四.…：① ② ③), and the best hit is a note under the
+    last point: the point holding the top tier answers, with its condition."""
+    from assistant.select import targets, tier_answer
+    from assistant.types import Hit
+
+    parent = Chunk("d", "四", "四.规模奖励。入驻机构年度营业收入达到下列标准的，给予一次性奖励：")
+    low = Chunk("d", "四①", "①800万元（含）至2000万元（不含）的，奖励4万元；")
+    mid = Chunk("d", "四②", "②2000万元（含）至5000万元（不含）的，奖励9万元；")
+    top = Chunk("d", "四③", "③5000万元（含）以上的，奖励18万元。\n已获奖励后营业收入升档的，不再补差。")
+    note = Chunk("d", "五", "五.同一档次奖励只享受一次，升入更高档次的按差额补足。")
+    by_doc = {"d": [parent, low, mid, top, note]}
+    q = _q("规模奖励最高一档是多少")
+    assert tier_answer(q, top, by_doc) == (top, "5000万元（含）以上的，奖励18万元。")
+    assert tier_answer(q, low, by_doc) == (top, "5000万元（含）以上的，奖励18万元。")
+    assert tier_answer(_q("规模奖励最低一档是多少"), top, by_doc) == (low, "800万元（含）至2000万元（不含）的，奖励4万元。")
+    assert tier_answer(_q("规模奖励有哪几档"), top, by_doc) is None  # no end of the table asked
+    vocab = vocabulary_for(by_doc["d"])
+    hits = [Hit(note, 1.0, "fused"), Hit(mid, 0.7, "fused")]
+    assert targets(q, hits, vocab, by_doc) == [mid]  # a point of the table, not the note beside it
+
+
+def test_a_cap_stated_by_the_unit_is_not_replaced_by_its_neighbours_tiers() -> None:
+    """封顶 asked of a unit stating its own cap: the cap answers, not the largest figure nearby."""
+    from assistant.select import tier_answer
+
+    cap = Chunk("d", "二（一）②", "②房租补贴每家机构每年最高不超过12万元。")
+    rows = [Chunk("d", f"二（一）{m}", f"{m}第{n}年按每平方米{p}元补贴，合计不超过{a}万元。") for m, n, p, a in
+            (("①", "一", 30, 20), ("③", "二", 20, 30), ("④", "三", 10, 40))]
+    by_doc = {"d": [rows[0], cap, *rows[1:]]}
+    assert tier_answer(_q("房租补贴每年封顶多少"), cap, by_doc) is None
