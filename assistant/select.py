@@ -18,7 +18,7 @@ from typing import Any
 from assistant import outline
 from assistant.index import tokenize
 from assistant.lexicon import lexicon
-from assistant.question import Question
+from assistant.question import Question, asked_kind
 from assistant.types import Chunk, Hit
 from assistant.vocabulary import Vocabulary
 
@@ -33,6 +33,11 @@ class Sentence:
     position: int
     header: str = ""  # a table row's header row ("指标｜单一园区｜多个园区"): what its cells mean
     lead: str = ""  # a list item's introduction ("申请认定市级产业园，应当具备以下条件："): what it is about
+    scope: str = ""  # what the points of a run-in list (一是…；二是…) share: "到2028年底，一是…"
+
+
+# The points of a run-in list written inside one paragraph: 一是…；二是…；三是…
+_RUN_IN = re.compile(r"[一二三四五六七八九十]是")
 
 
 # A table row as the loaders and ingest write it: cells between ｜ or " | ".
@@ -60,9 +65,19 @@ def split_sentences(chunk: Chunk) -> list[Sentence]:
         if outline.match_marker(paragraph) is None or paragraph.rstrip().endswith(("：", ":")):
             intro = ""
         lead = strip_label(intro)
+        scope = ""
         for piece in _SENTENCE_END.split(paragraph):
-            if piece.strip():
-                out.append(Sentence(piece.strip(), paragraph, len(out), lead=lead))
+            if not piece.strip():
+                continue
+            text = piece.strip()
+            first = _RUN_IN.search(text)
+            if first is not None and first.start() > 0 and text[first.start()] == "一":
+                scope = strip_label(text[: first.start()])  # said once, before the first point
+                out.append(Sentence(text, paragraph, len(out), lead=lead))
+            elif first is not None and first.start() == 0:
+                out.append(Sentence(text, paragraph, len(out), lead=lead, scope=scope))
+            else:
+                out.append(Sentence(text, paragraph, len(out), lead=lead))
         if paragraph.rstrip().endswith(("：", ":")):
             intro = paragraph
     return out
@@ -136,7 +151,7 @@ def score_sentence(
     states the asked kind. A row's cells mean what its header says; `in_context`, a list item
     also means what its introduction says — for choosing between units; within a unit the
     introduction is a sentence of its own and brings its items when chosen."""
-    read = sentence.header + (sentence.lead if in_context else "") + sentence.text
+    read = sentence.header + sentence.scope + (sentence.lead if in_context else "") + sentence.text
     score = sum(vocab.idf(t) for t in tokens if t in read)
     if kind and lexicon().kind(kind).states.search(sentence.text):
         score *= 1.5
@@ -192,14 +207,33 @@ def best_sentences(q: Question, chunk: Chunk, vocab: Vocabulary, limit: int = 2)
         best = _best_for_clause(q, kind, sentences, vocab) if kind else None
         if best is not None and best not in chosen:
             chosen.append(best)
+    # questions asked one after another ("入园面积要求多少？百强的分支机构呢"): each its best
+    # sentence, by its own words; a part asking no kind of its own asks the one before it
+    kind = q.kind
+    for part in _asked_parts(q.topic) if q.kind else ():
+        kind = asked_kind(part) or kind
+        best = _best_stating(search_tokens(part), kind, sentences, vocab) if kind else None
+        if best is not None and best not in chosen:
+            chosen.append(best)
     return sorted(chosen, key=lambda s: s.position)
+
+
+def _asked_parts(topic: str) -> list[str]:
+    """The questions of a message asking more than one, each ended by its question mark."""
+    parts = [p for p in re.split(r"[？?]", topic) if search_tokens(p)]
+    return parts if len(parts) >= 2 else []
 
 
 def _best_for_clause(q: Question, kind: str, sentences: Sequence[Sentence], vocab: Vocabulary) -> Sentence | None:
     """The best sentence stating `kind`, scored by the words of the clause that asks it."""
     spec = lexicon().kind(kind)
     clause = next((c for c in re.split(r"[，,？?；;]", q.topic) if spec.asks.search(c)), "")
-    tokens = search_tokens(clause) or question_tokens(q, vocab)
+    return _best_stating(search_tokens(clause) or question_tokens(q, vocab), kind, sentences, vocab)
+
+
+def _best_stating(tokens: Sequence[str], kind: str, sentences: Sequence[Sentence], vocab: Vocabulary) -> Sentence | None:
+    """The best sentence stating `kind`, scored by `tokens`."""
+    spec = lexicon().kind(kind)
     own = sorted(
         ((score_sentence(s, tokens, vocab, kind), s) for s in sentences if spec.states.search(s.text)),
         key=lambda pair: (-pair[0], pair[1].position),
@@ -453,7 +487,19 @@ def targets(
         return []
     doc_ids = q.intent.doc_ids
     groups = [[h for h in hits if h.chunk.doc_id == d] for d in doc_ids] if len(doc_ids) > 1 else [list(hits)]
-    return [rerank(q, group[:RERANK_DEPTH], vocab, by_doc or {}) for group in groups if group]
+    return [rerank(q, _candidates(q, group), vocab, by_doc or {}) for group in groups if group]
+
+
+def _candidates(q: Question, group: Sequence[Hit]) -> list[Hit]:
+    """The first few hits; when none of them states the asked kind (no date among them for "每年
+    啥时候报"), also the first later hit that does."""
+    first = list(group[:RERANK_DEPTH])
+    if not q.kind:
+        return first
+    states = lexicon().kind(q.kind).states
+    if any(states.search(h.chunk.text) for h in first):
+        return first
+    return first + [h for h in group[RERANK_DEPTH:] if states.search(h.chunk.text)][:1]
 
 
 def rerank(q: Question, hits: Sequence[Hit], vocab: Vocabulary, by_doc: Mapping[str, Sequence[Chunk]] | None = None) -> Chunk:

@@ -496,7 +496,7 @@ def test_a_question_asking_what_follows_a_breach_gets_the_sentence_stating_it() 
         "5.2 入驻机构应当于每季度结束后10日内报送营业收入等统计数据。连续3个季度未按时报送的，取消其当年评优资格。",
     )
     q = _q("入驻机构统计数据什么时候报？老不报有啥后果")
-    assert q.kind == "consequence" and "duration" in q.also
+    assert q.kind == "consequence" and "date" in q.also
     chosen = "".join(s.text for s in best_sentences(q, unit, vocabulary_for([unit, *_PARK_UNITS])))
     assert "10日内" in chosen and "取消其当年评优资格" in chosen
 
@@ -532,3 +532,38 @@ def test_a_cap_stated_by_the_unit_is_not_replaced_by_its_neighbours_tiers() -> N
             (("①", "一", 30, 20), ("③", "二", 20, 30), ("④", "三", 10, 40))]
     by_doc = {"d": [rows[0], cap, *rows[1:]]}
     assert tier_answer(_q("房租补贴每年封顶多少"), cap, by_doc) is None
+
+
+def test_questions_asked_one_after_another_each_get_their_sentence() -> None:
+    """"X面积要求多少？Y的呢": both asked parts answer from the unit, the second asking the same kind."""
+    unit = Chunk("d", "一（二）1", "（1）场地要求：实际租用办公面积不少于200平方米；省级龙头企业设立的分公司不少于90平方米。")
+    _, quote = _answer("入驻面积要求多少？龙头企业的分公司呢", unit)
+    assert "不少于200平方米" in quote and "不少于90平方米" in quote
+
+
+def test_the_points_of_a_run_in_list_share_what_is_said_before_the_first() -> None:
+    """"到2030年底，一是…；二是…家；三是…家次": a count asked with the year finds the point about
+    机构, read with the year said once before 一是 — not a later point matching only 年."""
+    unit = Chunk(
+        "d", "一",
+        "一、发展目标\n到2030年底，一是园区面积达到2万平方米；二是入驻服务机构不少于40家；"
+        "三是机构年营业收入达到9亿元，年服务企业不少于5000家次。",
+    )
+    q = _q("到2030年要引进多少家机构")
+    chosen = best_sentences(q, unit, vocabulary_for([unit]))
+    assert chosen[0].text == "二是入驻服务机构不少于40家；"
+
+
+def test_when_asks_for_a_day_or_window_not_a_yearly_amount() -> None:
+    """"每年啥时候报" asks a date: the sentence naming days answers, not "每年最高不超过…"; a unit
+    stating one is looked for past the first few hits when none of them does."""
+    from assistant.select import targets
+    from assistant.types import Hit
+
+    reward = [Chunk("d", f"第{n}条", f"第{n}条 对{w}达到{a}万元以上的，给予奖励，每家机构每年最高不超过{c}万元。")
+              for n, w, a, c in (("二", "营业收入", 1000, 50), ("三", "纳税", 40, 45), ("四", "营收增量", 500, 20))]
+    window = Chunk("d", "第六条", "第六条 本办法规定的奖励每年申报一次，申报时间为每年5月1日至5月31日。")
+    q = _q("营收奖励、纳税奖励每年啥时候报")
+    assert q.kind == "date"
+    hits = [Hit(c, 1.0 - i / 10, "fused") for i, c in enumerate([*reward, window])]
+    assert targets(q, hits, vocabulary_for([*reward, window])) == [window]
