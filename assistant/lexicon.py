@@ -41,6 +41,7 @@ class Lexicon:
     tier: re.Pattern[str]
     bound_high: re.Pattern[str]
     bound_low: re.Pattern[str]
+    every_benefit: re.Pattern[str]
     wants_list: re.Pattern[str]
     follow_up: re.Pattern[str]  # anchored at the start
     across_documents: re.Pattern[str]
@@ -105,6 +106,7 @@ def lexicon() -> Lexicon:
         tier=re.compile(_any(cues["tier"])),
         bound_high=re.compile(_any(cues["bound_high"])),
         bound_low=re.compile(_any(cues["bound_low"])),
+        every_benefit=re.compile(_any(cues["every_benefit"])),
         wants_list=re.compile(_any(cues["list"])),
         follow_up=re.compile(f"^({_any(cues['follow_up'])})"),
         across_documents=re.compile(_any(cues["across_documents"])),

@@ -182,6 +182,8 @@ def best_sentences(q: Question, chunk: Chunk, vocab: Vocabulary, limit: int = 2)
     if not sentences:
         return []
     sentences = [s for s in sentences if not is_heading(s, chunk)] or sentences
+    if (cap := overall_cap(q, chunk)) is not None:
+        return [cap]
     tokens = question_tokens(q, vocab)
     scored = sorted(
         ((score_sentence(s, tokens, vocab, q.kind), s) for s in sentences),
@@ -222,6 +224,23 @@ def _asked_parts(topic: str) -> list[str]:
     """The questions of a message asking more than one, each ended by its question mark."""
     parts = [p for p in re.split(r"[？?]", topic) if search_tokens(p)]
     return parts if len(parts) >= 2 else []
+
+
+def overall_cap(q: Question, chunk: Chunk) -> Sentence | None:
+    """最高/封顶 asked naming nothing the cap over every benefit does not also name ("一家机构一年
+    封顶多少"): that cap ("同一入驻机构每年享受各项扶持资金合计不超过60万元") answers, not the cap
+    of one benefit."""
+    if q.extreme != "max" or not q.subject or lexicon().tier.search(q.topic):
+        return None
+    every = lexicon().every_benefit
+    return next(
+        (
+            s
+            for s in split_sentences(chunk)
+            if every.search(s.text) and bounds(s.text, "max", "amount") and all(w in s.text for w in q.subject)
+        ),
+        None,
+    )
 
 
 def _best_for_clause(q: Question, kind: str, sentences: Sequence[Sentence], vocab: Vocabulary) -> Sentence | None:
@@ -487,7 +506,11 @@ def targets(
         return []
     doc_ids = q.intent.doc_ids
     groups = [[h for h in hits if h.chunk.doc_id == d] for d in doc_ids] if len(doc_ids) > 1 else [list(hits)]
-    return [rerank(q, _candidates(q, group), vocab, by_doc or {}) for group in groups if group]
+    return [_overall_cap_unit(q, group) or rerank(q, _candidates(q, group), vocab, by_doc or {}) for group in groups if group]
+
+
+def _overall_cap_unit(q: Question, group: Sequence[Hit]) -> Chunk | None:
+    return next((h.chunk for h in group if overall_cap(q, h.chunk) is not None), None)
 
 
 def _candidates(q: Question, group: Sequence[Hit]) -> list[Hit]:

@@ -567,3 +567,21 @@ def test_when_asks_for_a_day_or_window_not_a_yearly_amount() -> None:
     assert q.kind == "date"
     hits = [Hit(c, 1.0 - i / 10, "fused") for i, c in enumerate([*reward, window])]
     assert targets(q, hits, vocabulary_for([*reward, window])) == [window]
+
+
+def test_a_cap_asked_naming_only_the_recipient_is_the_cap_over_every_benefit() -> None:
+    """"一家机构一年封顶多少" names no benefit: the cap over all of them answers, wherever it
+    stands among the hits; "房补一年封顶多少" keeps the cap of the benefit it names."""
+    from assistant.select import targets
+    from assistant.types import Hit
+
+    rent = Chunk("d", "三", "三、房租补贴每家机构每年最高不超过6万元。")
+    talent = Chunk("d", "六", "六、证书奖励和生活补助每家机构每年合计不超过4万元。")
+    total = Chunk("d", "七", "七、一是每年申报一次；二是同一入驻机构每年享受各项扶持资金合计不超过50万元。")
+    units = [rent, talent, total]
+    hits = [Hit(c, 1.0 - i / 10, "fused") for i, c in enumerate(units)]
+    vocab = vocabulary_for(units)
+    q = _q("一家机构一年封顶多少")
+    assert targets(q, hits, vocab) == [total]
+    assert [s.text for s in best_sentences(q, total, vocab)] == ["二是同一入驻机构每年享受各项扶持资金合计不超过50万元。"]
+    assert targets(_q("房租补贴一年封顶多少"), hits, vocab) == [rent]
