@@ -384,8 +384,27 @@ def topic_of(question: str, documents: Mapping[str, DocumentMeta], named: Sequen
             text = _without_title_part(text, documents[doc_id].title)
     text = re.sub(r"[《》]", " ", text)
     for everyday, statutory in lexicon().synonyms:
-        text = text.replace(everyday, statutory)
+        if everyday in text:
+            text = _replace_words(text, everyday, statutory)
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _replace_words(text: str, everyday: str, statutory: str) -> str:
+    """`everyday` replaced where it is written as itself, not where it is part of a word across
+    its edge: 房补 in "房补退不退" but not in "购房补贴" (购房/补贴)."""
+    from assistant.warmstart import jieba_module
+
+    cuts, at = set(), 0
+    for token in jieba_module().lcut(text, HMM=False):
+        cuts.update(range(at + 1, at + len(token)))  # positions inside a word
+        at += len(token)
+    out, start = [], 0
+    for m in re.finditer(re.escape(everyday), text):
+        if m.start() in cuts or m.end() in cuts:
+            continue
+        out.append(text[start : m.start()] + statutory)
+        start = m.end()
+    return "".join(out) + text[start:]
 
 
 def _without_title_part(text: str, title: str) -> str:

@@ -163,3 +163,11 @@ def test_a_named_documents_kind_written_with_part_of_its_title_is_not_the_subjec
     assert "实施办法" not in intent.topic and "那个" not in intent.topic
     assert not understand(intent).about_validity
     assert understand(route("甲市的办法什么时候开始实施", docs)).about_validity
+
+
+def test_an_everyday_word_is_rewritten_only_where_written_as_itself() -> None:
+    """房补 → 房租补贴 in "房补退不退", never inside another word (购房补贴 is 购房 + 补贴)."""
+    from assistant.route import topic_of
+
+    assert "房租补贴" in topic_of("第一年房补能拿多少", {})
+    assert topic_of("高层次人才购房补贴有多少", {}) == "高层次人才购房补贴有多少"
