@@ -30,6 +30,7 @@ from assistant.select import (
     strip_label,
     targets,
     tier_answer,
+    under_named_heading,
     unquoted_label,
     unstated_kind,
     vocabulary_for,
@@ -69,6 +70,8 @@ def compose(
         return refusal(q.text, reason, documents)
     if exact:
         return _lookup_answer(q, exact, documents, vocab, today, by_doc or {})
+    if q.wants_whole and (under := under_named_heading(q, hits, by_doc or {})):
+        return _lookup_answer(q, under, documents, vocab, today, by_doc or {})
     chosen = targets(q, hits, vocab, by_doc or {})
     # 最高一档 over tiers written as points of their own: the point holding that tier answers
     tiers = {unit: tier_answer(q, unit, by_doc or {}) for unit in chosen}

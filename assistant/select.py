@@ -494,6 +494,25 @@ def _lists(paragraphs: Sequence[str]) -> list[tuple[str, list[str]]]:
     return out
 
 
+def under_named_heading(q: Question, hits: Sequence[Hit], by_doc: Mapping[str, Sequence[Chunk]]) -> list[Chunk]:
+    """The units under a heading the question names by its words ("档次标准那段原文" of points ①
+    … ④ under "（1）档次标准"), in document order — the deepest heading named, over the first
+    hits' headings; [] when none is named."""
+    text = q.text + q.topic
+    named: list[tuple[int, str, str]] = []  # (depth, doc_id, heading path)
+    for hit in hits[:RERANK_DEPTH]:
+        path = [p.strip() for p in hit.chunk.chapter.split(" / ")] if hit.chunk.chapter else []
+        for depth in range(len(path), 0, -1):
+            name = strip_label(path[depth - 1]).rstrip("。．.：:")
+            if 2 <= len(name) <= 12 and name in text:
+                named.append((depth, hit.chunk.doc_id, " / ".join(path[:depth])))
+                break
+    if not named:
+        return []
+    _, doc_id, prefix = max(named, key=lambda n: n[0])
+    return [u for u in by_doc.get(doc_id, ()) if u.chapter == prefix or u.chapter.startswith(prefix + " / ")]
+
+
 def targets(
     q: Question, hits: Sequence[Hit], vocab: Vocabulary, by_doc: Mapping[str, Sequence[Chunk]] | None = None
 ) -> list[Chunk]:

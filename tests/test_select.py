@@ -585,3 +585,22 @@ def test_a_cap_asked_naming_only_the_recipient_is_the_cap_over_every_benefit() -
     assert targets(q, hits, vocab) == [total]
     assert [s.text for s in best_sentences(q, total, vocab)] == ["二是同一入驻机构每年享受各项扶持资金合计不超过50万元。"]
     assert targets(_q("房租补贴一年封顶多少"), hits, vocab) == [rent]
+
+
+def test_a_heading_named_by_its_words_brings_every_unit_under_it() -> None:
+    """"营收奖励的档次标准那段原文": the points under the deepest heading the question names
+    ("（1）档次标准"), not the note beside them under the wider one ("1.营收奖励")."""
+    from assistant.select import under_named_heading
+    from assistant.types import Hit
+
+    wide, deep = "二、扶持内容 / 1.营收奖励", "二、扶持内容 / 1.营收奖励 / （1）档次标准"
+    points = [Chunk("d", f"二1（1）{m}", f"{m}营业收入{a}亿元以上的，奖励{r}万元；", deep) for m, a, r in
+              (("①", 1, 10), ("②", 3, 30), ("③", 6, 60))]
+    note = Chunk("d", "二1（2）", "（2）补差规则。同一档次只奖励一次。", wide)
+    other = Chunk("d", "三", "三、其他。本办法自印发之日起施行。")
+    by_doc = {"d": [*points, note, other]}
+    hits = [Hit(note, 1.0, "fused"), Hit(points[2], 0.9, "fused")]
+    q = _q("营收奖励的档次标准那段原文发我")
+    assert under_named_heading(q, hits, by_doc) == points
+    assert under_named_heading(_q("营收奖励那部分原文发我"), hits, by_doc) == [*points, note]
+    assert under_named_heading(_q("补差规则原文"), [Hit(other, 1.0, "fused")], by_doc) == []
