@@ -394,13 +394,14 @@ def _replace_words(text: str, everyday: str, statutory: str) -> str:
     its edge: 房补 in "房补退不退" but not in "购房补贴" (购房/补贴)."""
     from assistant.warmstart import jieba_module
 
-    cuts, at = set(), 0
+    spans, at = [], 0
     for token in jieba_module().lcut(text, HMM=False):
-        cuts.update(range(at + 1, at + len(token)))  # positions inside a word
+        spans.append((at, at + len(token)))
         at += len(token)
     out, start = [], 0
     for m in re.finditer(re.escape(everyday), text):
-        if m.start() in cuts or m.end() in cuts:
+        # a word running across one edge of it (购房|补贴 across 房补), not one holding it (各县区)
+        if any(a < m.start() < b < m.end() or m.start() < a < m.end() < b for a, b in spans):
             continue
         out.append(text[start : m.start()] + statutory)
         start = m.end()

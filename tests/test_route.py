@@ -171,3 +171,4 @@ def test_an_everyday_word_is_rewritten_only_where_written_as_itself() -> None:
 
     assert "房租补贴" in topic_of("第一年房补能拿多少", {})
     assert topic_of("高层次人才购房补贴有多少", {}) == "高层次人才购房补贴有多少"
+    assert "各县（市、区）" in topic_of("各县区的自评情况啥时候报", {})  # a word holding it is rewritten
