@@ -16,22 +16,19 @@ from assistant import outline
 from assistant.addressed import addressed_to_reader
 from assistant.coverage import refusal_reason
 from assistant.lexicon import lexicon
+from assistant.passage import complete, holding, under_named_heading, unquoted_label
 from assistant.question import Question
 from assistant.render import answered, cn_date, refusal, source_line
 from assistant.retrieve import validity_unit
 from assistant.select import (
     Vocabulary,
     best_sentences,
-    complete,
     direct_answer,
-    holding,
     is_heading,
     split_sentences,
     strip_label,
     targets,
     tier_answer,
-    under_named_heading,
-    unquoted_label,
     unstated_kind,
     vocabulary_for,
 )

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+from assistant.passage import complete, unquoted_label
 from assistant.question import Question, understand
 from assistant.route import route
 from assistant.select import (
     best_sentences,
     bounds,
-    complete,
     direct_answer,
     extreme_entry,
-    unquoted_label,
     unstated_kind,
     vocabulary_for,
 )
@@ -590,7 +589,7 @@ def test_a_cap_asked_naming_only_the_recipient_is_the_cap_over_every_benefit() -
 def test_a_heading_named_by_its_words_brings_every_unit_under_it() -> None:
     """"营收奖励的档次标准那段原文": the points under the deepest heading the question names
     ("（1）档次标准"), not the note beside them under the wider one ("1.营收奖励")."""
-    from assistant.select import under_named_heading
+    from assistant.passage import under_named_heading
     from assistant.types import Hit
 
     wide, deep = "二、扶持内容 / 1.营收奖励", "二、扶持内容 / 1.营收奖励 / （1）档次标准"
