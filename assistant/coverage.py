@@ -83,12 +83,14 @@ def refusal_reason(
     if not hits:
         return "没有检索到相关条款。"
     texts = _texts(q, hits, by_doc or {})
+    # the documents asked of, when the question names them: "《…》没有关于“个税”的规定"
+    where = "".join(f"《{documents[d].title}》" for d in intent.doc_ids if d in documents) or "资料中"
     share, unknown = unknown_share(q, vocab, texts)
     if share >= UNKNOWN_SHARE_LIMIT and support < SUPPORT_LIMIT:
-        return f"资料中没有关于“{'、'.join(unknown)}”的规定。"
+        return f"{where}没有关于“{'、'.join(unknown)}”的规定。"
     missing = unknown_asked(q, vocab, texts)
     if missing:
-        return f"资料中没有关于“{'、'.join(missing)}”的规定。"
+        return f"{where}没有关于“{'、'.join(missing)}”的规定。"
     return None
 
 

@@ -42,6 +42,11 @@ def test_the_refusal_names_the_missing_thing() -> None:
     meta = {"d": DocumentMeta(doc_id="d", title="某市产业园管理办法")}
     reason = refusal_reason(q, hits, meta, vocabulary_for(UNITS), support=9.0, by_doc={"d": UNITS})
     assert reason is not None and "物业费" in reason
+    # asked of a named document, the refusal names it
+    docs = {"d": DocumentMeta(doc_id="d", title="某市产业园管理办法", places=("某市",))}
+    named = understand(route("某市管理办法里入驻机构的物业费每平方米多少钱", docs))
+    reason = refusal_reason(named, hits, docs, vocabulary_for(UNITS), support=9.0, by_doc={"d": UNITS})
+    assert reason == "《某市产业园管理办法》没有关于“物业费”的规定。"
 
 
 def test_a_clause_that_only_sets_the_scene_is_not_what_is_asked() -> None:
