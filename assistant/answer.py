@@ -16,6 +16,7 @@ from assistant import outline
 from assistant.addressed import addressed_to_reader
 from assistant.coverage import refusal_reason
 from assistant.lexicon import lexicon
+from assistant.parts import part_meta, part_name, parts_of
 from assistant.passage import complete, holding, under_named_heading, unquoted_label
 from assistant.question import Question
 from assistant.render import answered, cn_date, refusal, source_line
@@ -216,9 +217,7 @@ def _status_answer(
     doc_ids = list(q.intent.doc_ids) or ([hits[0].chunk.doc_id] if hits else [])
     parts: list[str] = []
     cited: list[Chunk] = []
-    for doc_id in doc_ids:
-        meta = documents[doc_id]
-        own = by_doc.get(doc_id, ())
+    for name, meta, own in _status_subjects(q, doc_ids, documents, by_doc):
         validity = validity_unit(own)
         facts = []
         if meta.is_draft:
@@ -250,7 +249,26 @@ def _status_answer(
         if not facts:
             continue
         where = f"{source_line(meta, cited[-1].article)}" if cited else f"《{meta.title}》"
-        parts.append(f"《{meta.title}》：" + "；".join(facts) + f"。\n{where}。")
+        parts.append(f"{name}：" + "；".join(facts) + f"。\n{where}。")
     if not parts:
         return None
     return answered(q.text, "\n\n".join(parts), cited, documents, today, ())
+
+
+def _status_subjects(
+    q: Question, doc_ids: Sequence[str], documents: Mapping[str, DocumentMeta], by_doc: Mapping[str, Sequence[Chunk]]
+) -> list[tuple[str, DocumentMeta, Sequence[Chunk]]]:
+    """What a validity question is about, as (name, metadata, units): each named
+    document; for a compilation, each part the question names (every part when it names
+    none), with the part's own dates."""
+    subjects = []
+    for doc_id in doc_ids:
+        meta = documents[doc_id]
+        own = by_doc.get(doc_id, ())
+        parts = parts_of(own)
+        if not parts:
+            subjects.append((f"《{meta.title}》", meta, own))
+            continue
+        named = [p for p in parts if (doc_id, p.label) in q.intent.parts] or list(parts)
+        subjects.extend((f"《{meta.title}》{part_name(p)}", part_meta(meta, p), p.units) for p in named)
+    return subjects

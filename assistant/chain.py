@@ -28,6 +28,7 @@ from assistant.dialogue import (
 )
 from assistant.errors import BadQuestion
 from assistant.index import Index
+from assistant.parts import within_parts
 from assistant.question import Question, understand
 from assistant.retrieve import Retriever
 from assistant.route import route
@@ -109,7 +110,7 @@ class AnswerChain:
         return {**state, "effective": dialogue.question, "dialogue": dialogue}
 
     def _route(self, state: dict[str, Any]) -> dict[str, Any]:
-        intent = route(state["effective"], self.index.documents)
+        intent = within_parts(route(state["effective"], self.index.documents), self.index.by_doc)
         return {**state, "intent": intent, "understood": understand(intent)}
 
     def _retrieve(self, state: dict[str, Any]) -> dict[str, Any]:

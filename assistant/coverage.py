@@ -9,9 +9,11 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from assistant import outline
 from assistant.index import tokenize
 from assistant.lexicon import lexicon
 from assistant.question import Question, content_words
+from assistant.route import ArticleRef
 from assistant.types import Chunk, DocumentMeta, Hit
 from assistant.vocabulary import Vocabulary
 
@@ -76,6 +78,8 @@ def refusal_reason(
                 return f"资料中没有《{title}》这份文件的全文。"
     if any(h.via == "exact" for h in hits):
         return None
+    if absent := absent_units(q, documents, by_doc or {}):
+        return absent
     # a place no document belongs to, unless some document's text names it (a 临港分园 of a city)
     foreign = [p for p in intent.foreign_places if not vocab.known(p)]
     if foreign and not intent.doc_ids:
@@ -347,3 +351,69 @@ def _same_title(title: str, meta: DocumentMeta) -> bool:
         return True
     # "聊城市级产业园管理办法": a shortened title that still names the document's place
     return any(place in title for place in meta.places)
+
+
+def absent_units(q: Question, documents: Mapping[str, DocumentMeta], by_doc: Mapping[str, Sequence[Chunk]]) -> str | None:
+    """A unit the question names by its number (第三十条, 第三篇, 附件3, 二（九）) that no named
+    document has: said plainly, with what the document has there — never a neighbour quoted
+    in its place. Only when every numbered reference of the question names nothing."""
+    from assistant.parts import part_name, parts_of
+    from assistant.retrieve import resolve_refs
+
+    intent = q.intent
+    refs = [r for r in intent.articles if _numbered(r)]
+    if not intent.doc_ids or not refs or len(refs) < len(intent.articles):
+        return None
+    pool = [c for d in intent.doc_ids for c in by_doc.get(d, ())]
+    if not pool or resolve_refs(refs, pool, named=True):
+        return None
+    said = []
+    for doc_id in intent.doc_ids:
+        units = by_doc.get(doc_id, ())
+        if not units:
+            continue
+        parts = {p.step: p for p in parts_of(units)}
+        ref = refs[0]
+        within, present = outline.present_instead(ref.ref.steps, [u.article for u in units])
+        where = "该文件"
+        if within:
+            part = parts.get(within[0]) if len(within) == 1 else None
+            where = part_name(part) if part else outline.render_label(within)
+        names = [outline.render_label(p) for p in present]
+        if present and all(p[0] in parts for p in present):
+            names = [part_name(parts[p[0]]) for p in present]
+        has = f"{where}只有{_span(names)}" if names else ""
+        asked = ref.ref.steps[-1][0]
+        if asked in outline.ANNEXES and not any(p[0][0] in outline.ANNEXES for p in present):
+            has = f"{where}没有附件"  # not "只有第一条…": the annexes asked for are none at all
+        said.append(f"《{documents[doc_id].title}》没有{ref.label}" + (f"，{has}" if has else "") + "。")
+    return "".join(said) or None
+
+
+def _numbered(ref: ArticleRef) -> bool:
+    """A reference by number written out as one (第十二条, 第三篇, 附件3, 二（九）, 问3) — not a
+    position (序言, 最后一段), a lone bracketed number or a decimal that may be a figure."""
+    steps = ref.ref.steps
+    if not steps or ref.kind == "last" or steps[0][0] == "section" or all(k == "kuan" for k, _ in steps):
+        return False  # a 款 alone is a paragraph of some article the question does not name
+    text = ref.ref.text or ref.label
+    if steps[0][0] == "dec":
+        return "第" in text  # 1.2.3, but 79.5 is as likely a figure
+    return len(steps) > 1 or "第" in text or text.startswith(outline.ANNEXES) or steps[0][0].startswith("pre:")
+
+
+def _span(names: Sequence[str]) -> str:
+    """第一条至第九条 for a run of three or more; else the names, 、-separated."""
+    if len(names) >= 3 and _consecutive(names):
+        return f"{names[0]}至{names[-1]}（共{len(names)}个）"
+    shown = names[:8]
+    return "、".join(shown) + ("等" if len(names) > len(shown) else "")
+
+
+def _consecutive(names: Sequence[str]) -> bool:
+    paths = [outline.label_path(n) for n in names]
+    if any(not p for p in paths):
+        return False
+    kinds = {p[-1][0] for p in paths}
+    numbers = [p[-1][1] for p in paths]
+    return len(kinds) == 1 and numbers == list(range(numbers[0], numbers[0] + len(numbers)))

@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.errors import BadDocument
 from assistant.loaders import PARSED_SUFFIXES, Limits, extract_text
+from assistant.loaders.tables import table_rows
 from assistant.metadata import DOC_NUMBER, extract_metadata
 from assistant.outline import BULLET, STRUCTURAL, Marker, breaks_row, match_annex, own_markers
 from assistant.types import Document
 
 if TYPE_CHECKING:
-    from assistant.index import IngestReport
+    from assistant.build import IngestReport
 
 SUPPORTED_SUFFIXES = (".txt", ".pdf", ".docx")
 MAX_BYTES = 20 * 1024 * 1024  # the default of Limits.max_bytes (ASSISTANT_MAX_FILE_MB)
@@ -137,7 +138,7 @@ def _unfinished(paragraph: str) -> bool:
 
 def clean_text(text: str) -> list[str]:
     """Paragraphs of the document, with lines broken mid-sentence joined again."""
-    lines = [normalise_line(raw_line) for raw_line in text.splitlines()]
+    lines = [normalise_line(raw_line) for raw_line in table_rows(text.splitlines())]
     own = own_markers([line for line in lines if line])
     paragraphs: list[str] = []
     previous = ""
@@ -309,7 +310,8 @@ def ingest_paths(
     Documents that were ingested from a scanned directory and whose file is gone are removed,
     so `assistant ingest corpus/` mirrors the folder; everything else already indexed stays.
     """
-    from assistant.index import build_index, read_manifest
+    from assistant.build import build_index
+    from assistant.index import read_manifest
 
     files, failed, dirs = collect_files(paths)
     limits = limits or Limits.from_settings()

@@ -50,6 +50,7 @@ class Lexicon:
     levels: tuple[str, ...]
     level: re.Pattern[str]  # group 1: the level word
     level_document: re.Pattern[str]  # "自治区级的那个办法"
+    document_noun: re.Pattern[str]  # 办法/措施/意见 …: what ends a document's (or a part's) name
     comparison: re.Pattern[str]  # "…和…分别": a question about more than one document
     anaphora: re.Pattern[str]  # 它/其/该项: the previous turn's subject
     ordinal: re.Pattern[str]  # 第三年 / 第二档; group 1: the measure
@@ -62,7 +63,6 @@ class Lexicon:
     benefit_nouns: tuple[str, ...]  # 奖励/补贴: what a policy grants
     benefit_verbs: frozenset[str]
     title_without_quotes: re.Pattern[str]
-    document_noun: re.Pattern[str]  # 办法/措施/通知: a kind of policy document
     demonstratives: tuple[str, ...]  # 那个/这份: a document already in mind
     not_places: frozenset[str]
     synonyms: tuple[tuple[str, str], ...]
@@ -128,10 +128,10 @@ def lexicon() -> Lexicon:
         level_document=re.compile(
             f"({_words(list(levels))})的?({_words(data['demonstratives'])})?({_words(data['document_nouns'])})"
         ),
+        document_noun=re.compile(_words(data["document_nouns"])),
         title_without_quotes=re.compile(
             rf"[\u4e00-\u9fff]{{8,}}(?:{_words(data['title_endings'])})(?:[（(]试行[)）])?"
         ),
-        document_noun=re.compile(_words(sorted(data["document_nouns"], key=len, reverse=True))),
         demonstratives=tuple(data["demonstratives"]),
         not_places=frozenset(data["not_places"]),
         synonyms=tuple((a, b) for a, b in data["synonyms"]),

@@ -78,7 +78,7 @@ class Library:
             return self._put(source, source.name, upload_provenance(by), replace)
 
     def delete(self, doc_id: str, by: str) -> Change:
-        from assistant.index import build_index
+        from assistant.build import build_index
 
         with self._lock:
             entry = self.entries().get(doc_id)
@@ -209,7 +209,8 @@ class Library:
 def update_provenance(index_dir: Path, doc_id: str, **fields: Any) -> dict[str, Any]:
     """Change one document's provenance (e.g. reviewed=True) in the live manifest, no rebuild.
     Writing the manifest is what tells running apps to reload."""
-    from assistant.index import index_lock, read_manifest, write_json
+    from assistant.build import index_lock, write_json
+    from assistant.index import read_manifest
 
     with index_lock(index_dir):
         manifest = read_manifest(index_dir)

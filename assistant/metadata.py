@@ -82,9 +82,7 @@ def extract_metadata(doc_id: str, paragraphs: Sequence[str]) -> DocumentMeta:
     draft = next((m.group(1) for p in cover if (m := _DRAFT.search(p)) and len(p) <= 20), None)
     if draft is None and (m := re.search(r"[（(]([^）)]*稿)[）)]$", title)):
         draft = m.group(1)
-    valid_from, from_rule = _valid_from(body, issue_date)
-    valid_until, until_rule = _valid_until(body, valid_from)
-    rules = "；".join(r for r in (from_rule, until_rule) if r)
+    valid_from, valid_until, rules = validity(body, issue_date)
     return DocumentMeta(
         doc_id=doc_id,
         title=title,
@@ -97,7 +95,7 @@ def extract_metadata(doc_id: str, paragraphs: Sequence[str]) -> DocumentMeta:
         draft_label=draft,
         supersedes=_supersedes(body),
         places=places_of(title, issuer or "", header[0] if header else ""),
-        validity_rule=rules or None,
+        validity_rule=rules,
     )
 
 
@@ -126,11 +124,33 @@ def add_years(day: dt.date, years: int = 0, months: int = 0) -> dt.date:
 
 
 def _header(paragraphs: Sequence[str]) -> list[str]:
-    """Lines before the body: everything up to the first chapter, article or outline item."""
-    for i, para in enumerate(paragraphs):
-        if STRUCTURAL.match(para):
-            return list(paragraphs[:i])
-    return list(paragraphs[:12])
+    """Lines before the body: everything up to the first chapter, article or outline item,
+    a title a page's width broke onto two lines read as one."""
+    end = next((i for i, para in enumerate(paragraphs) if STRUCTURAL.match(para)), min(len(paragraphs), 12))
+    lines: list[str] = []
+    for line in paragraphs[:end]:
+        if lines and _title_goes_on(lines[-1], line):
+            lines[-1] += line
+        else:
+            lines.append(line)
+    return lines
+
+
+def _title_goes_on(line: str, after: str) -> bool:
+    """A title set in large type wraps ("…关于推动人力资源服务业集聚发展的通" / "知"): the line
+    leaves a 《 open, or it is a long line that is no title alone and one with the next line.
+    An issuer line (…局, …文件), a 文号 or a date is never the first half of a title."""
+    if _SENTENCE_PUNCT.search(line + after) or DOC_NUMBER.search(line) or _DATE.search(line):
+        return False
+    if line.count("《") > line.count("》"):
+        return True
+    return (
+        len(line) >= 12
+        and not _TITLE_END.search(line)
+        and not _ISSUER_END.search(line)
+        and not line.endswith("文件")
+        and bool(_TITLE_END.search(line + after))
+    )
 
 
 _ANNOUNCER = re.compile(r"(公告|令|通告)$")
@@ -162,6 +182,15 @@ def _signature_date(paragraphs: Sequence[str]) -> dt.date | None:
         if _DATE_LINE.fullmatch(para):
             return parse_date(para)
     return None
+
+
+def validity(body: str, issue_date: dt.date | None) -> tuple[dt.date | None, dt.date | None, str | None]:
+    """(施行 date, end of validity, how a derived date was counted) as a text states them — a
+    whole document's, or one part's of a compilation whose parts each say their own."""
+    valid_from, from_rule = _valid_from(body, issue_date)
+    valid_until, until_rule = _valid_until(body, valid_from)
+    rules = "；".join(r for r in (from_rule, until_rule) if r)
+    return valid_from, valid_until, rules or None
 
 
 def _valid_from(body: str, issue_date: dt.date | None) -> tuple[dt.date | None, str | None]:

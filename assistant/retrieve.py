@@ -172,8 +172,20 @@ class Retriever:
         """Positions of the chunks of the documents the question names; None: every chunk."""
         if not intent.doc_ids:
             return None
-        groups = [self.index.doc_positions[d] for d in intent.doc_ids if d in self.index.doc_positions]
+        groups = [self._named_positions(d, intent) for d in intent.doc_ids if d in self.index.doc_positions]
         return np.concatenate(groups) if groups else np.zeros(0, dtype=np.int64)
+
+    def _named_positions(self, doc_id: str, intent: Intent) -> np.ndarray:
+        """A named document's positions; only its named parts' when the question names parts of
+        a compilation by their own titles (入驻扶持办法 of a 政策汇编)."""
+        positions = self.index.doc_positions[doc_id]
+        if not any(d == doc_id for d, _ in intent.parts):
+            return np.asarray(positions)
+        from assistant.parts import part_units
+
+        units = self.index.by_doc.get(doc_id, ())
+        inside = part_units(doc_id, intent.parts, units)
+        return np.asarray(sorted(self.index.position(u) for u in inside), dtype=np.int64)
 
     def retrieve(self, question: str, k: int = 5, intent: Intent | None = None) -> list[Hit]:
         return self.search(question, k, intent).hits
@@ -182,7 +194,10 @@ class Retriever:
         """Exact lookup first, then BM25 + dense fused over the candidates; only the top k
         become `Hit`s."""
         index = self.index
-        intent = intent or route(question, index.documents)
+        if intent is None:
+            from assistant.parts import within_parts
+
+            intent = within_parts(route(question, index.documents), index.by_doc)
         positions = self.candidate_positions(intent)
         size = len(index.chunks) if positions is None else positions.size
         if size == 0:
@@ -236,7 +251,7 @@ class Retriever:
             ranked = lead + [i for i in ranked if i not in lead]
         hits = [hit(i) for i in ranked[:k]]
         if intent.doc_ids and not exact and lexicon().validity.search(query):
-            hits = _status_first(hits, index.by_doc.get(intent.doc_ids[0], ()), k)
+            hits = _status_first(hits, _validity_units(intent, index), k)
         elif not exact and len({h.chunk.doc_id for h in hits[:1]} | set(intent.doc_ids)) == 1:
             hits = _fitting_first(hits, intent, index)
         return Retrieval(hits, support, embed)
@@ -248,14 +263,29 @@ def validity_unit(units: Sequence[Chunk]) -> Chunk | None:
     return next((c for c in reversed(units) if pattern.search(c.text)), None)
 
 
+def _validity_units(intent: Intent, index: Index) -> list[Chunk]:
+    """The units stating when the first named document applies: one per part of a compilation
+    (each part states its own), those of the parts the question names when it names some."""
+    from assistant.parts import part_units, parts_of
+
+    doc_id = intent.doc_ids[0]
+    units = index.by_doc.get(doc_id, ())
+    parts = parts_of(units)
+    if not parts:
+        unit = validity_unit(units)
+        return [unit] if unit is not None else []
+    named = part_units(doc_id, intent.parts, units)
+    found = [validity_unit(p.units) for p in parts if any(u in named for u in p.units)]
+    return [u for u in found if u is not None]
+
+
 def _status_first(hits: list[Hit], units: Sequence[Chunk], k: int) -> list[Hit]:
-    """Asked whether a named document applies (有效期/施行/废止), the unit stating it ranks
-    first — it is what the answer cites — wherever the words put it."""
-    unit = validity_unit(units)
-    if unit is None:
+    """Asked whether a named document applies (有效期/施行/废止), the units stating it rank
+    first — they are what the answer cites — wherever the words put them."""
+    if not units:
         return hits
     top = max((h.score for h in hits), default=1.0)
-    return [Hit(unit, top, "fused"), *(h for h in hits if h.chunk != unit)][:k]
+    return [*(Hit(u, top, "fused") for u in units), *(h for h in hits if h.chunk not in units)][:k]
 
 
 FIT_SHARE = 0.8

@@ -51,6 +51,8 @@ class Intent:
     articles: tuple[ArticleRef, ...]
     places: tuple[str, ...]  # every place named
     foreign_places: tuple[str, ...]  # places named that no document belongs to
+    # parts of a compilation the question names by their own title: (doc_id, 第一篇), see `parts`
+    parts: tuple[tuple[str, str], ...] = ()
 
 
 _T2S = None

@@ -223,14 +223,14 @@ def store_missing_tables(index_dir: Path, manifest: dict[str, Any], progress: Ca
     """An index built before its tables were stored (or by a program whose tables differ) gets
     them on the next ingest, without re-embedding: new files in the live generation, then the
     manifest rewritten. Runs under the lock; readers keep what they opened."""
-    from assistant.index import _load_chunks, write_json
+    from assistant.build import load_chunks, write_json
 
     gen_dir = index_dir / manifest["generation"]
     reason = stale_reason(gen_dir, manifest)
     if reason is None:
         return
     progress(f"storing the index's tables ({reason})")
-    chunks = _load_chunks(gen_dir)
+    chunks = load_chunks(gen_dir)
     updated = {**manifest, "tables": write_tables(gen_dir, chunks, manifest_documents(manifest["documents"]))}
     write_json(gen_dir / "manifest.json", updated)
     write_json(index_dir / "manifest.json", updated)

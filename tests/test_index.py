@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant import index as index_module
+from assistant import build as build_module
+from assistant.build import index_lock
 from assistant.errors import IndexBusy, IndexMismatch, IndexMissing
-from assistant.index import Index, index_lock, read_manifest
+from assistant.index import Index, read_manifest
 from assistant.ingest import ingest_paths
 from assistant.retrieve import Retriever
 
@@ -90,7 +91,7 @@ def test_crash_mid_build_leaves_previous_index_answering(
     def crash(*_: object) -> None:
         raise KeyboardInterrupt("killed mid-ingest")
 
-    monkeypatch.setattr(index_module, "_write_bm25", crash)
+    monkeypatch.setattr(build_module, "_write_bm25", crash)
     with pytest.raises(KeyboardInterrupt):
         ingest_paths([corpus_copy], idx, "hash", today=TODAY)
     assert json.loads((idx / "manifest.json").read_text()) == before

@@ -127,3 +127,20 @@ def test_places_a_document_belongs_to_even_when_jieba_does_not_know_them(header:
 def test_a_district_heading_a_title_is_its_place() -> None:
     m = meta("栖湖区人力资源服务产业园政策兑现服务指南")
     assert m.places[:1] == ("栖湖区",)
+
+
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        (["砚北新区管理委员会关于推动人力资源服务业集聚发展的通", "知"], "砚北新区管理委员会关于推动人力资源服务业集聚发展的通知"),
+        (["某市人民政府办公室关于印发《某市人力资源服务业集", "聚发展三年行动计划（2025—2027年）》的通知", "某政办发〔2025〕12号",
+          "某市人力资源服务业集聚发展三年行动计划（2025—2027年）"], "某市人力资源服务业集聚发展三年行动计划（2025—2027年）"),
+    ],
+)
+def test_a_title_a_page_broke_onto_two_lines_reads_as_one(lines: list[str], title: str) -> None:
+    assert meta("\n".join(lines)).title == title
+
+
+def test_an_issuer_line_over_the_title_is_not_part_of_it() -> None:
+    header = "某市人力资源和社会保障局文件\n某市人力资源服务产业园管理办法\n某人社发〔2024〕3号"
+    assert meta(header).title == "某市人力资源服务产业园管理办法"

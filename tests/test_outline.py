@@ -562,3 +562,26 @@ def test_a_compilation_of_policies_each_numbered_from_the_first_article() -> Non
 def test_articles_numbered_once_keep_plain_labels_under_volumes() -> None:
     text = "第一编 总则\n第一条 为规范管理，制定本办法。\n第二编 扶持\n第二条 给予补贴。"
     assert labels(text) == ["第一条", "第二条"]
+
+
+@pytest.mark.parametrize(
+    ("question", "position", "text"),
+    [
+        ("那个意见开头说为什么要出台的那一段", "序言", "开头"),
+        ("开头那段讲什么", "序言", "开头那段"),
+        ("这个办法的前言", "序言", "前言"),
+        ("开篇写了啥", "序言", "开篇"),
+        ("文件开头讲了什么", "序言", "开头"),
+        ("附则怎么说", "附则", "附则"),
+        ("结尾那段", "last", "结尾那段"),
+    ],
+)
+def test_units_named_by_where_they_stand(question: str, position: str, text: str) -> None:
+    """The preamble, the closing paragraph and the last unit named by words (positions.yaml),
+    not numbers; only the naming words are the reference, what is asked of it stays."""
+    (ref,) = outline.find_references(question)
+    assert (ref.position, ref.text) == (position, text)
+
+
+def test_a_beginning_that_is_no_unit_is_not_a_reference() -> None:
+    assert outline.find_references("以91开头的信用代码") == ()

@@ -182,3 +182,34 @@ def test_policies_of_other_shapes_read_alike_from_txt_pdf_and_word(doc: str, kin
     assert [c.article for c in other_chunks] == [c.article for c in txt_chunks]
     assert [_squash(c.text) for c in other_chunks] == [_squash(c.text) for c in txt_chunks]
     assert other.meta == from_txt.meta
+
+
+def test_a_line_opening_with_closing_punctuation_goes_on_and_an_indented_line_holds_two_cells_fewer() -> None:
+    full = "一" * 30
+    # a renderer without 禁则 pushes "，" to the next line: it can only be the sentence going on
+    assert unwrap([f" {full[:12]}", "，二二二。", f" {full}", "三三。"]) == [f"{full[:12]}，二二二。", f"{full}三三。"]
+    # a paragraph's indented first line is full two cells short of the others; quotes count as a full cell
+    assert unwrap([f" {full[:25]}“一", "四四”。", f" {full}", full, "五。"]) == [
+        f"{full[:25]}“一四四”。", f"{full}{full}五。"
+    ]
+    # a short indented line that is not full still ends its paragraph
+    assert unwrap([f" {full[:20]}", "六六。", f" {full}", "七。"]) == [full[:20], "六六。", f"{full}七。"]
+
+
+def test_a_table_set_without_rules_keeps_its_columns_from_pdf_and_txt() -> None:
+    from assistant.ingest import clean_text
+    from assistant.loaders.tables import table_rows
+
+    rows = ["项目　　　条件或档次　　　　标准", "房租补贴　　第一年　　　　每月每平方米25元",
+            "营收奖励　　5000万元（含）至1.5亿元（不含）　　25万元", "数字化补助　　项目投入50万元以上　　—"]
+    assert clean_text("\n".join(["附件2", "奖励标准表", *rows, "注：以上标准按年度执行。"]))[2:6] == [
+        "项目 | 条件或档次 | 标准", "房租补贴 | 第一年 | 每月每平方米25元",
+        "营收奖励 | 5000万元（含）至1.5亿元（不含） | 25万元", "数字化补助 | 项目投入50万元以上 | —",
+    ]
+    # prose, spaced headings, labelled articles and a lone line with blanks are not tables
+    prose = ["总　则", "第九条 本办法自2026年4月1日起施行。", "第十条 由市人社局负责解释。",
+             "建筑面积不低于 4000 平方米，", "使用面积 3000 平方米"]
+    assert table_rows(prose) == prose
+    assert table_rows([" 第一档 1000万元 5万元", " 第二档 3000万元 12万元"]) == [
+        " 第一档\t1000万元\t5万元", " 第二档\t3000万元\t12万元"
+    ]

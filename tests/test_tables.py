@@ -12,9 +12,10 @@ import numpy as np
 import pytest
 
 from assistant import tables as tables_module
+from assistant.build import write_json
 from assistant.chain import AnswerChain
 from assistant.errors import IndexMismatch
-from assistant.index import Index, read_manifest, write_json
+from assistant.index import Index, read_manifest
 from assistant.ingest import ingest_paths
 from assistant.retrieve import Retriever
 from assistant.route import build_routing

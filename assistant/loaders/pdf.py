@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.loaders.errors import Refusal
+from assistant.loaders.tables import table_rows
 
 if TYPE_CHECKING:
     from assistant.outline import Marker
@@ -38,6 +39,14 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _TERMINAL = tuple("。；：！？…”’」』）)")
+# Punctuation that closes a clause or a bracket never begins a line in print (禁则); a renderer
+# without that rule pushes it to the next line's start, where it can only be the line going on.
+_CLOSING = tuple("，。、；：！？）》」』”’")
+# Characters whose width Unicode leaves to the font ("A"): a CJK font sets quotes, dashes and
+# the ellipsis a full cell wide.
+_AMBIGUOUS_WIDE = "“”‘’…—·"
+# A paragraph's first line, indented two characters (公文 style), holds two cells fewer.
+_INDENT_CELLS = 2.0
 # A reply labelled by a short word and a colon ("答：…") under a question.
 _REPLY = re.compile(r"^[\u4e00-\u9fff]{1,3}[：:]")
 
@@ -110,7 +119,9 @@ def pdf_text(pages: list[str]) -> str:
     body: list[str] = []
     for lines in page_lines:
         body.extend(strip_furniture(lines, running))
-    return "\n".join(unwrap(body))
+    return "\n".join(unwrap(table_rows(body)))
+
+
 
 
 def _key(line: str) -> str:
@@ -154,8 +165,9 @@ def strip_furniture(lines: list[str], running: set[str]) -> list[str]:
 
 
 def _width(line: str) -> float:
-    """Printed width in CJK character cells: wide characters 1, the rest about half."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in line)
+    """Printed width in CJK character cells: wide characters 1 (quotes and dashes too, as a
+    CJK font sets them), the rest about half."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" or ch in _AMBIGUOUS_WIDE else 0.5 for ch in line)
 
 
 def unwrap(lines: list[str]) -> list[str]:
@@ -179,15 +191,19 @@ def unwrap(lines: list[str]) -> list[str]:
     paragraphs: list[str] = []
     previous = ""
     flush_start = False  # the previous line began its paragraph without the indent of prose
+    previous_indented = False
     for line, indented in zip(lines, indents, strict=True):
         text = line.strip()
-        continues = (
-            bool(previous)
-            and not (indents_mean_paragraphs and indented)
-            and _width(previous) >= full - 2.5
-            and not (previous.endswith(_TERMINAL) and STRUCTURAL.match(text))
-            and not _opens_line(previous, text, flush_start)
-            and not _opens_own_line(paragraphs[-1], previous, text, own(_bars(text)), rows)
+        room = full - 2.5 - (_INDENT_CELLS if indents_mean_paragraphs and previous_indented else 0.0)
+        continues = bool(previous) and (
+            text.startswith(_CLOSING)
+            or (
+                not (indents_mean_paragraphs and indented)
+                and _width(previous) >= room
+                and not (previous.endswith(_TERMINAL) and STRUCTURAL.match(text))
+                and not _opens_line(previous, text, flush_start)
+                and not _opens_own_line(paragraphs[-1], previous, text, own(_bars(text)), rows)
+            )
         )
         if continues:
             glue = " " if previous[-1:].isascii() and text[:1].isascii() and previous[-1:].isalnum() else ""
@@ -197,7 +213,7 @@ def unwrap(lines: list[str]) -> list[str]:
             marker = own(_bars(text))
             rows = marker.number if marker is not None and marker.kind == "row" else 0
         flush_start = not continues and not (indents_mean_paragraphs and indented)
-        previous = text
+        previous, previous_indented = text, indented
     return paragraphs
 
 

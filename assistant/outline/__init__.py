@@ -45,6 +45,7 @@ from assistant.outline.labels import (
     is_within,
     label_path,
     path_matches,
+    present_instead,
     render_label,
     resolve,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "own_markers",
     "parse",
     "path_matches",
+    "present_instead",
     "render_label",
     "resolve",
     "small_numeral",

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from assistant.outline.grammar import (
     _CN,
@@ -164,8 +165,18 @@ _Q_STEP = re.compile(
     rf"|第\s*({_CN}{{1,3}}|\d{{1,3}})\s*个?({'|'.join(SEQUENCE_WORDS)})"
 )
 _Q_GAP = re.compile(r"^\s*、?\s*(下面|下的|里面|里的|中的|里|中|的|之|项下|部分的)?\s*(的)?\s*$")
-_LAST = re.compile(r"最后(一|那|这)?(段|条|款|项|点|部分|一块)|末尾|结尾(那|一)?段")
-_NAMED = (("序言", ("序言", "前言", "开头那段", "开头一段")), ("附则", ("附则",)))
+
+
+@lru_cache(maxsize=1)
+def _positions() -> tuple[re.Pattern[str], tuple[tuple[str, re.Pattern[str]], ...]]:
+    """The words naming a unit by where it stands (`positions.yaml`): the last unit, and the
+    named sections (序言, 附则) with the words for each."""
+    import yaml
+
+    data = yaml.safe_load(Path(__file__).with_name("positions.yaml").read_text(encoding="utf-8"))
+    last = re.compile("|".join(data["last"]))
+    named = (("序言", re.compile("|".join(data["preamble"]))), ("附则", re.compile("|".join(data["closing"]))))
+    return last, named
 
 
 @dataclass(frozen=True)
@@ -197,14 +208,13 @@ def find_references(text: str) -> tuple[Reference, ...]:
             close()
         run.extend((m.start(), m.end(), step) for step in steps)
     close()
-    if last := _LAST.search(text):
+    last_words, named = _positions()
+    if last := last_words.search(text):
         refs.append(Reference(last.group(0), (), "last", last.start(), last.end()))
-    for label, words in _NAMED:
-        for word in words:
-            if (at := text.find(word)) >= 0:
-                step = ("section", 1 if label == "序言" else 2)
-                refs.append(Reference(word, (step,), label, at, at + len(word)))
-                break
+    for label, words in named:
+        if found := words.search(text):
+            step = ("section", 1 if label == "序言" else 2)
+            refs.append(Reference(found.group(0), (step,), label, found.start(), found.end()))
     return tuple(refs)
 
 
@@ -277,6 +287,28 @@ def resolve(ref: Reference, labels: Sequence[str], strict: bool | None = None) -
         if len(found) == 1 and not any(is_within(lb, found[0]) for lb in labels):
             return found
     return []
+
+
+def present_instead(steps: Sequence[Step], labels: Sequence[str]) -> tuple[tuple[Step, ...], list[tuple[Step, ...]]]:
+    """What a document has where a reference names nothing: the deepest unit the reference's
+    first steps do name (() for the document), and the units of the asked kind right inside it
+    as step paths from there (第三十条 of a 17-article text → (), [第一条 … 第十七条]; 第一篇第十二条 →
+    第一篇, [第一条 … 第九条]; 附件3 → (), [附件1, 附件2]); every kind there when none is of the
+    asked one."""
+    paths = [label_path(lb) for lb in labels]
+    for depth in range(len(steps) - 1, -1, -1):
+        parent = tuple(steps[:depth])
+        inside = [p for p in paths if len(p) > depth and (not parent or path_matches(parent, p[:depth], False))]
+        if inside:
+            break
+    else:
+        return (), []
+    asked = steps[depth] if depth < len(steps) else None
+    nexts = list(dict.fromkeys(p[depth : depth + 1] for p in inside))
+    if asked is not None:
+        same = [n for n in nexts if n[0][0] == asked[0] or _step_matches((asked[0], n[0][1]), n[0], False)]
+        nexts = same or nexts
+    return tuple(inside[0][:depth]), nexts
 
 
 def _loose(ref: Reference, paths: Sequence[tuple[str, tuple[Step, ...]]]) -> list[str]:
