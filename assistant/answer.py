@@ -25,6 +25,7 @@ from assistant.select import (
     Vocabulary,
     best_sentences,
     direct_answer,
+    extreme_entry,
     is_heading,
     split_sentences,
     strip_label,
@@ -74,7 +75,8 @@ def compose(
     # 最高一档 over tiers written as points of their own: the point holding that tier answers
     tiers = {unit: tier_answer(q, unit, by_doc or {}) for unit in chosen}
     chosen = list(dict.fromkeys(found[0] if (found := tiers[unit]) else unit for unit in chosen))
-    extremes = {found[0]: found[1] for found in tiers.values() if found}
+    # the top of a table of amounts leads no answer to "面积上限" or "最多几家" (the table is quoted)
+    extremes = {found[0]: found[1] for found in tiers.values() if found and q.kind in (None, "amount")}
     if q.wants_list:
         # a list the unit only points to ("申报材料具体见附件《申报材料清单》"): the annex lists it
         chosen = list(dict.fromkeys(u for unit in chosen for u in (unit, *_annex_pointed(unit, by_doc or {}))))
@@ -85,7 +87,8 @@ def compose(
         meta = documents[chunk.doc_id]
         sentences = best_sentences(q, chunk, vocab)
         extreme = extremes.get(unit)
-        if extreme:  # the quote shows the tier answered (with the sentence introducing the table)
+        if extreme and extreme_entry(q, chunk) is None:
+            # a tier found among the points beside the unit: the quote shows the point answering
             sentences = holding(sentences, extreme, chunk)
         quote = complete(q, sentences, chunk)
         lead = direct_answer(q, sentences, vocab)

@@ -603,3 +603,23 @@ def test_a_heading_named_by_its_words_brings_every_unit_under_it() -> None:
     assert under_named_heading(q, hits, by_doc) == points
     assert under_named_heading(_q("营收奖励那部分原文发我"), hits, by_doc) == [*points, note]
     assert under_named_heading(_q("补差规则原文"), [Hit(other, 1.0, "fused")], by_doc) == []
+
+
+def test_the_top_of_a_table_of_amounts_leads_no_answer_about_an_area() -> None:
+    """"补贴面积上限" asked of a table of amounts and areas: the table is quoted, and no reward
+    tier is put forward as the answer."""
+    import datetime as dt
+
+    from assistant.answer import compose
+    from assistant.types import DocumentMeta, Hit
+
+    table = Chunk(
+        "d", "附件2",
+        "附件2 扶持标准表\n项目 | 条件或档次 | 标准 | 上限\n房租补贴 | 第一年 | 每月每平方米25元 | 补贴面积300平方米\n"
+        "营收奖励 | 1000万元（含）至5000万元（不含） | 10万元 | —\n营收奖励 | 5000万元（含）至5亿元（不含） | 40万元 | —\n"
+        "营收奖励 | 5亿元（含）以上 | 100万元 | —",
+    )
+    docs = {"d": DocumentMeta(doc_id="d", title="某区扶持通知")}
+    answer = compose(_q("房租补贴的补贴面积上限是多少"), [Hit(table, 1.0, "fused")], docs, [table],
+                     dt.date(2026, 6, 1), by_doc={"d": [table]})
+    assert "300平方米" in answer.answer and not answer.answer.startswith("营收奖励")
