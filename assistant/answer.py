@@ -17,13 +17,13 @@ from assistant.addressed import addressed_to_reader
 from assistant.coverage import refusal_reason
 from assistant.lexicon import lexicon
 from assistant.parts import part_meta, part_name, parts_of
+from assistant.passage import complete, holding, under_named_heading, unquoted_label
 from assistant.question import Question
 from assistant.render import answered, cn_date, refusal, source_line
 from assistant.retrieve import validity_unit
 from assistant.select import (
     Vocabulary,
     best_sentences,
-    complete,
     direct_answer,
     extreme_entry,
     is_heading,
@@ -31,7 +31,7 @@ from assistant.select import (
     split_sentences,
     strip_label,
     targets,
-    unquoted_label,
+    tier_answer,
     unstated_kind,
     vocabulary_for,
 )
@@ -70,7 +70,14 @@ def compose(
         return refusal(q.text, reason, documents)
     if exact:
         return _lookup_answer(q, exact, documents, vocab, today, by_doc or {})
-    chosen = targets(q, hits, vocab)
+    if q.wants_whole and (under := under_named_heading(q, hits, by_doc or {})):
+        return _lookup_answer(q, under, documents, vocab, today, by_doc or {})
+    chosen = targets(q, hits, vocab, by_doc or {})
+    # 最高一档 over tiers written as points of their own: the point holding that tier answers
+    tiers = {unit: tier_answer(q, unit, by_doc or {}) for unit in chosen}
+    chosen = list(dict.fromkeys(found[0] if (found := tiers[unit]) else unit for unit in chosen))
+    # the top of a table of amounts leads no answer to "面积上限" or "最多几家" (the table is quoted)
+    extremes = {found[0]: found[1] for found in tiers.values() if found and q.kind in (None, "amount")}
     if q.wants_list:
         # a list the unit only points to ("申报材料具体见附件《申报材料清单》"): the annex lists it
         chosen = list(dict.fromkeys(u for unit in chosen for u in (unit, *_annex_pointed(unit, by_doc or {}))))
@@ -80,8 +87,11 @@ def compose(
         chunk = with_inside(unit, by_doc or {}) if q.wants_whole or _only_heading(unit) else unit
         meta = documents[chunk.doc_id]
         sentences = best_sentences(q, chunk, vocab)
+        extreme = extremes.get(unit)
+        if extreme and extreme_entry(q, chunk) is None:
+            # a tier found among the points beside the unit: the quote shows the point answering
+            sentences = holding(sentences, extreme, chunk)
         quote = complete(q, sentences, chunk)
-        extreme = extreme_entry(q, chunk)
         lead = direct_answer(q, sentences, vocab)
         if lead and len(chosen) > 1:  # one answer line per document
             lead = f"《{meta.title}》：{lead}"

@@ -265,7 +265,7 @@ def _asks_no_figure(turn: str) -> bool:
     from assistant.question import asked_kind
 
     kind = asked_kind(turn)
-    if kind not in ("who", "frequency", "duration", "condition") or has(turn, "due"):
+    if kind not in ("who", "frequency", "date", "duration", "condition") or has(turn, "due"):
         return False
     try:
         return not extract_quantities(turn)

@@ -87,12 +87,14 @@ def refusal_reason(
     if not hits:
         return "没有检索到相关条款。"
     texts = _texts(q, hits, by_doc or {})
+    # the documents asked of, when the question names them: "《…》没有关于“个税”的规定"
+    where = "".join(f"《{documents[d].title}》" for d in intent.doc_ids if d in documents) or "资料中"
     share, unknown = unknown_share(q, vocab, texts)
     if share >= UNKNOWN_SHARE_LIMIT and support < SUPPORT_LIMIT:
-        return f"资料中没有关于“{'、'.join(unknown)}”的规定。"
+        return f"{where}没有关于“{'、'.join(unknown)}”的规定。"
     missing = unknown_asked(q, vocab, texts)
     if missing:
-        return f"资料中没有关于“{'、'.join(missing)}”的规定。"
+        return f"{where}没有关于“{'、'.join(missing)}”的规定。"
     return None
 
 
@@ -286,23 +288,60 @@ def _earlier_version_asked(question: str, doc_ids: Sequence[str], documents: Map
         meta = documents[doc_id]
         amended = re.findall(r"修改《([^》]+)》", meta.title)
         replaced = [t for t in meta.supersedes if _POLICY_NOUN.search(t)]
+        numbers = [_bare(t) for t in meta.supersedes if not _POLICY_NOUN.search(t) and re.search(r"\d+号$", t)]
         for title in (*replaced, *amended):
             held = any(m.superseded_by == doc_id or m.title == title for m in documents.values() if m.doc_id != doc_id)
-            if held or not _names_earlier(question, title, meta):
+            if held or not (_names_earlier(question, title, meta) or any(n in _bare(question) for n in numbers)):
                 continue
             how = "修改" if title in amended else "替代"
             return f"资料中没有《{title}》的全文，只有{how}它的《{meta.title}》（{meta.doc_number or meta.doc_id}）。"
+        if later := _later_version_asked(question, meta, documents):
+            return later
     return None
 
 
+def _bare(text: str) -> str:
+    """A 文号 without its brackets' shape: 〔2021〕, [2021], （2021） and 【2021】 read alike."""
+    return re.sub(r"[〔〕\[\]（）()【】\s]", "", text)
+
+
 def _names_earlier(question: str, title: str, meta: DocumentMeta) -> bool:
-    """By a year only its title has ("2024年版"), or by "原来/旧" and its kind of document."""
+    """By a year only its title has ("2024年版"), or by "原来/旧" and its kind of document —
+    written with the words of the old title's end the newer one lacks ("原来那个暂行办法" of a
+    暂行办法 replaced by an 实施办法)."""
     own_years = set(re.findall(r"(?:19|20)\d{2}", meta.title))
     noun = m.group(1) if (m := _POLICY_NOUN.search(title)) else "办法"
     for year in set(re.findall(r"(?:19|20)\d{2}", title)) - own_years:
         if re.search(rf"{year}\s*年?\s*(?:版|的?[^，。？?\d]{{0,4}}{noun})", question):
             return True
-    return bool(re.search(rf"{_EARLIER}[^，。？?\d]{{0,6}}{noun}", question)) and not meta.title.endswith(noun)
+    said = re.search(rf"{_EARLIER}[^，。？?\d]{{0,6}}{noun}", question)
+    if said is None:
+        return False
+    ending = title[: len(title) - len(noun)][-2:] + noun  # 暂行办法
+    return not meta.title.endswith(noun) or (ending in said.group(0) and not meta.title.endswith(ending))
+
+
+def _later_version_asked(question: str, meta: DocumentMeta, documents: Mapping[str, DocumentMeta]) -> str | None:
+    """The question asks for a version of a named document issued after it ("2027年的新通知"
+    of a 2025 通知) and the library holds none: say what it does hold, not quote the old text
+    as the new one."""
+    if meta.superseded_by and meta.superseded_by in documents:
+        return None
+    noun = m.group(1) if (m := _POLICY_NOUN.search(meta.title)) else None
+    if noun is None:
+        return None
+    own = " ".join(filter(None, (meta.title, meta.doc_number, str(meta.valid_from or ""))))
+    newest = max((int(y) for y in re.findall(r"(?:19|20)\d{2}", own)), default=None)
+    if newest is None:
+        return None
+    for m in re.finditer(rf"((?:19|20)\d{{2}})\s*年?\s*(?:的|版)?\s*新[^，。？?\d]{{0,3}}{noun}", question):
+        if int(m.group(1)) > newest:
+            until = f"，有效期至{meta.valid_until.year}年{meta.valid_until.month}月{meta.valid_until.day}日" if meta.valid_until else ""
+            return (
+                f"资料中没有{m.group(1)}年的新{noun}；库中只有《{meta.title}》"
+                f"（{meta.doc_number or meta.doc_id}）{until}。"
+            )
+    return None
 
 
 def _same_title(title: str, meta: DocumentMeta) -> bool:

@@ -41,6 +41,7 @@ class Lexicon:
     tier: re.Pattern[str]
     bound_high: re.Pattern[str]
     bound_low: re.Pattern[str]
+    every_benefit: re.Pattern[str]
     wants_list: re.Pattern[str]
     follow_up: re.Pattern[str]  # anchored at the start
     across_documents: re.Pattern[str]
@@ -64,6 +65,7 @@ class Lexicon:
     benefit_nouns: tuple[str, ...]  # 奖励/补贴: what a policy grants
     benefit_verbs: frozenset[str]
     title_without_quotes: re.Pattern[str]
+    demonstratives: tuple[str, ...]  # 那个/这份: a document already in mind
     not_places: frozenset[str]
     synonyms: tuple[tuple[str, str], ...]
     equivalents: dict[str, tuple[str, ...]]  # word → the others of its group
@@ -106,6 +108,7 @@ def lexicon() -> Lexicon:
         tier=re.compile(_any(cues["tier"])),
         bound_high=re.compile(_any(cues["bound_high"])),
         bound_low=re.compile(_any(cues["bound_low"])),
+        every_benefit=re.compile(_any(cues["every_benefit"])),
         wants_list=re.compile(_any(cues["list"])),
         follow_up=re.compile(f"^({_any(cues['follow_up'])})"),
         across_documents=re.compile(_any(cues["across_documents"])),
@@ -139,6 +142,7 @@ def lexicon() -> Lexicon:
         title_without_quotes=re.compile(
             rf"[\u4e00-\u9fff]{{8,}}(?:{_words(data['title_endings'])})(?:[（(]试行[)）])?"
         ),
+        demonstratives=tuple(data["demonstratives"]),
         not_places=frozenset(data["not_places"]),
         synonyms=tuple((a, b) for a, b in data["synonyms"]),
         equivalents={w: tuple(o for o in group if o != w) for group in data["equivalents"] for w in group},

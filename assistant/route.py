@@ -381,10 +381,53 @@ def topic_of(question: str, documents: Mapping[str, DocumentMeta], named: Sequen
             continue
         if word in text:
             text = text.replace(word, " ")
+    for doc_id in named:
+        if doc_id in documents:
+            text = _without_title_part(text, documents[doc_id].title)
     text = re.sub(r"[《》]", " ", text)
     for everyday, statutory in lexicon().synonyms:
-        text = text.replace(everyday, statutory)
+        if everyday in text:
+            text = _replace_words(text, everyday, statutory)
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _replace_words(text: str, everyday: str, statutory: str) -> str:
+    """`everyday` replaced where it is written as itself, not where it is part of a word across
+    its edge: 房补 in "房补退不退" but not in "购房补贴" (购房/补贴)."""
+    from assistant.warmstart import jieba_module
+
+    spans, at = [], 0
+    for token in jieba_module().lcut(text, HMM=False):
+        spans.append((at, at + len(token)))
+        at += len(token)
+    out, start = [], 0
+    for m in re.finditer(re.escape(everyday), text):
+        # a word running across one edge of it (购房|补贴 across 房补), not one holding it (各县区)
+        if any(a < m.start() < b < m.end() or m.start() < a < m.end() < b for a, b in spans):
+            continue
+        out.append(text[start : m.start()] + statutory)
+        start = m.end()
+    return "".join(out) + text[start:]
+
+
+def _without_title_part(text: str, title: str) -> str:
+    """A named document's own kind written with a part of its title ("那个实施办法" of a
+    "…扶持资金管理实施办法") names that document: it is no subject, and its 实施 asks nothing
+    about validity. The longest run of the title ending in a document noun is cut, with a
+    demonstrative before it."""
+    lex = lexicon()
+    for m in list(lex.document_noun.finditer(text)):
+        start = m.start()
+        while start > 0 and text[start - 1 : m.end()] in title:
+            start -= 1
+        if start == m.start():
+            continue  # the noun alone ("办法") is a question word already
+        for word in lex.demonstratives:
+            if text[:start].endswith(word):
+                start -= len(word)
+                break
+        text = text[:start] + " " * (m.end() - start) + text[m.end():]
+    return text
 
 
 def route(question: str, documents: Mapping[str, DocumentMeta]) -> Intent:

@@ -3,22 +3,25 @@
 Rules (tested on synthetic units in tests/test_select.py):
 - the unit answering is the one whose best sentence answers best among the first few hits;
 - a sentence stating the asked kind (an amount, a period, an area …) wins over one that does not;
-- a list question gets every item of the list; a sentence introducing a list brings its items;
-- 最高/最低 asked of a table of tiers answers with the entry at that end, condition included;
+- 最高/最低 asked of a table of tiers answers with the entry at that end, condition included — from
+  the points beside a unit when each tier is a point of its own; a cap asked naming only the
+  recipient is the cap over every benefit;
+- questions asked one after another (？) each get their sentence;
 - the direct answer is the answering clauses, verbatim, never a label alone.
+What is quoted around them is `assistant.passage`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from assistant import outline
 from assistant.index import tokenize
 from assistant.lexicon import lexicon
-from assistant.question import Question
+from assistant.question import Question, asked_kind
 from assistant.types import Chunk, Hit
 from assistant.vocabulary import Vocabulary
 
@@ -33,6 +36,11 @@ class Sentence:
     position: int
     header: str = ""  # a table row's header row ("指标｜单一园区｜多个园区"): what its cells mean
     lead: str = ""  # a list item's introduction ("申请认定市级产业园，应当具备以下条件："): what it is about
+    scope: str = ""  # what the points of a run-in list (一是…；二是…) share: "到2028年底，一是…"
+
+
+# The points of a run-in list written inside one paragraph: 一是…；二是…；三是…
+_RUN_IN = re.compile(r"[一二三四五六七八九十]是")
 
 
 # A table row as the loaders and ingest write it: cells between ｜ or " | ".
@@ -60,9 +68,19 @@ def split_sentences(chunk: Chunk) -> list[Sentence]:
         if outline.match_marker(paragraph) is None or paragraph.rstrip().endswith(("：", ":")):
             intro = ""
         lead = strip_label(intro)
+        scope = ""
         for piece in _SENTENCE_END.split(paragraph):
-            if piece.strip():
-                out.append(Sentence(piece.strip(), paragraph, len(out), lead=lead))
+            if not piece.strip():
+                continue
+            text = piece.strip()
+            first = _RUN_IN.search(text)
+            if first is not None and first.start() > 0 and text[first.start()] == "一":
+                scope = strip_label(text[: first.start()])  # said once, before the first point
+                out.append(Sentence(text, paragraph, len(out), lead=lead))
+            elif first is not None and first.start() == 0:
+                out.append(Sentence(text, paragraph, len(out), lead=lead, scope=scope))
+            else:
+                out.append(Sentence(text, paragraph, len(out), lead=lead))
         if paragraph.rstrip().endswith(("：", ":")):
             intro = paragraph
     return out
@@ -136,7 +154,7 @@ def score_sentence(
     states the asked kind. A row's cells mean what its header says; `in_context`, a list item
     also means what its introduction says — for choosing between units; within a unit the
     introduction is a sentence of its own and brings its items when chosen."""
-    read = sentence.header + (sentence.lead if in_context else "") + sentence.text
+    read = sentence.header + sentence.scope + (sentence.lead if in_context else "") + sentence.text
     score = sum(vocab.idf(t) for t in tokens if t in read)
     if kind and lexicon().kind(kind).states.search(sentence.text):
         score *= 1.5
@@ -167,6 +185,8 @@ def best_sentences(q: Question, chunk: Chunk, vocab: Vocabulary, limit: int = 2)
     if not sentences:
         return []
     sentences = [s for s in sentences if not is_heading(s, chunk)] or sentences
+    if (cap := overall_cap(q, chunk)) is not None:
+        return [cap]
     tokens = question_tokens(q, vocab)
     scored = sorted(
         ((score_sentence(s, tokens, vocab, q.kind), s) for s in sentences),
@@ -192,14 +212,50 @@ def best_sentences(q: Question, chunk: Chunk, vocab: Vocabulary, limit: int = 2)
         best = _best_for_clause(q, kind, sentences, vocab) if kind else None
         if best is not None and best not in chosen:
             chosen.append(best)
+    # questions asked one after another ("入园面积要求多少？百强的分支机构呢"): each its best
+    # sentence, by its own words; a part asking no kind of its own asks the one before it
+    kind = q.kind
+    for part in _asked_parts(q.topic) if q.kind else ():
+        kind = asked_kind(part) or kind
+        best = _best_stating(search_tokens(part), kind, sentences, vocab) if kind else None
+        if best is not None and best not in chosen:
+            chosen.append(best)
     return sorted(chosen, key=lambda s: s.position)
+
+
+def _asked_parts(topic: str) -> list[str]:
+    """The questions of a message asking more than one, each ended by its question mark."""
+    parts = [p for p in re.split(r"[？?]", topic) if search_tokens(p)]
+    return parts if len(parts) >= 2 else []
+
+
+def overall_cap(q: Question, chunk: Chunk) -> Sentence | None:
+    """最高/封顶 asked naming nothing the cap over every benefit does not also name ("一家机构一年
+    封顶多少"): that cap ("同一入驻机构每年享受各项扶持资金合计不超过60万元") answers, not the cap
+    of one benefit."""
+    if q.extreme != "max" or not q.subject or lexicon().tier.search(q.topic):
+        return None
+    every = lexicon().every_benefit
+    return next(
+        (
+            s
+            for s in split_sentences(chunk)
+            if every.search(s.text) and bounds(s.text, "max", "amount") and all(w in s.text for w in q.subject)
+        ),
+        None,
+    )
 
 
 def _best_for_clause(q: Question, kind: str, sentences: Sequence[Sentence], vocab: Vocabulary) -> Sentence | None:
     """The best sentence stating `kind`, scored by the words of the clause that asks it."""
     spec = lexicon().kind(kind)
     clause = next((c for c in re.split(r"[，,？?；;]", q.topic) if spec.asks.search(c)), "")
-    tokens = search_tokens(clause) or question_tokens(q, vocab)
+    return _best_stating(search_tokens(clause) or question_tokens(q, vocab), kind, sentences, vocab)
+
+
+def _best_stating(tokens: Sequence[str], kind: str, sentences: Sequence[Sentence], vocab: Vocabulary) -> Sentence | None:
+    """The best sentence stating `kind`, scored by `tokens`."""
+    spec = lexicon().kind(kind)
     own = sorted(
         ((score_sentence(s, tokens, vocab, kind), s) for s in sentences if spec.states.search(s.text)),
         key=lambda pair: (-pair[0], pair[1].position),
@@ -264,16 +320,6 @@ def unstated_kind(q: Question, chunk: Chunk) -> str:
     return kind.noun
 
 
-def unquoted_label(quote: str, chunk: Chunk) -> str:
-    """The quote without its leading marker when that marker is the cited label's own
-    ("第十五条 …" cited as 第十五条): the label is already said beside it."""
-    first, newline, after = quote.partition("\n")  # a quote may go on with a list's items
-    marker = outline.match_marker(first)
-    if marker and chunk.article.endswith(marker.token):
-        return marker.rest.strip() + newline + after
-    return quote
-
-
 def clauses_of(text: str) -> list[str]:
     """Split at ，；。 outside brackets: "（牵头单位：市人社局，责任单位：…）" stays whole."""
     out, depth, start = [], 0, 0
@@ -318,76 +364,49 @@ def extreme_entry(q: Question, chunk: Chunk) -> str | None:
     return pick(entries, key=lambda e: e[0])[1].strip("，, ") + "。"
 
 
-SHORT_ANNEX = 400  # characters: an annex this short is one table, quoted whole
+def tier_family(chunk: Chunk, by_doc: Mapping[str, Sequence[Chunk]]) -> list[Chunk]:
+    """The unit with its parent and sibling points, in document order: the tiers of a table
+    written as points of their own (四.营收奖励：① … ② … ③ …), each a unit."""
+    path = outline.label_path(chunk.article)
+    if len(path) < 2:
+        return [chunk]
+    parent = path[:-1]
+    family = [
+        u
+        for u in by_doc.get(chunk.doc_id, ())
+        if (p := outline.label_path(u.article)) == parent or (len(p) == len(path) and p[:-1] == parent)
+    ]
+    return family if chunk in family else [chunk]
 
 
-def complete(q: Question, sentences: Sequence[Sentence], chunk: Chunk) -> str:
-    """The quote: the chosen sentences, grown to the whole list when the question asks for a
-    list or the sentence introduces one ("提交如下申报材料：" + 1．… 5．…)."""
-    if not sentences:
-        return ""
-    if q.wants_whole:
-        return chunk.text  # 原文 / 全文 / 讲了什么: the unit as written
-    rows = [s for s in sentences if s.header]
-    if not rows and len(chunk.text) <= SHORT_ANNEX and outline.match_annex(chunk.text.split("\n")[0]):
-        return chunk.text  # a short annex (a table of figures and its notes) reads as a whole
-    if rows:
-        # table rows are quoted under their header, one per line, so each cell can be read
-        lines: list[str] = []
-        for s in sentences:  # in document order, each row's header before it once
-            if s.header and s.header not in lines:
-                lines.append(s.header)
-            if s.text not in lines:
-                lines.append(s.text)
-        return "\n".join(lines)
-    paragraphs = chunk.text.split("\n")
-    if q.wants_list:
-        for intro, items in _lists(paragraphs):
-            if any(s.paragraph in (intro, *items) for s in sentences):
-                return "\n".join((intro, *items))
-        chosen = list(dict.fromkeys(s.paragraph for s in sentences))
-        text = "\n".join(chosen)
-    else:
-        # a sentence introducing a list brings its items, wherever it stands among the chosen
-        # ("按照以下标准给予租金补贴：" + 第一年… 第三年…, then "补贴面积…不超过400平方米")
-        pieces: list[str] = []
-        brought: set[str] = set()  # item paragraphs already quoted under their list's intro
-        for s in sentences:
-            if s.paragraph in brought:
-                continue
-            pieces.append(s.text)
-            if s is not sentences[-1] and s.text.endswith("：") and s.paragraph in paragraphs:
-                items = _items_after(paragraphs, paragraphs.index(s.paragraph))
-                brought.update(items)
-                pieces.extend(("\n", "\n".join(items), "\n") if items else ())
-        text = "".join(pieces).rstrip("\n")
-    last = sentences[-1]
-    if last.text.endswith("：") or (q.wants_list and last.paragraph.endswith("：")):
-        items = _items_after(paragraphs, paragraphs.index(last.paragraph))
-        if items:
-            text += "\n" + "\n".join(items)
-    return text
+def tier_answer(q: Question, chunk: Chunk, by_doc: Mapping[str, Sequence[Chunk]]) -> tuple[Chunk, str] | None:
+    """最高/最低 asked, answered by a table of tiers: (the unit holding the tier at that end, the
+    entry) — from the unit itself, or from the points beside it when each tier is a point of its
+    own ("最高一档" finding the note under the last point finds the last point). None when the
+    unit itself states a bound that answers (a cap: "每年最高不超过9万元") and no tier is asked."""
+    if q.extreme is None:
+        return None
+    own = extreme_entry(q, chunk)
+    if own is not None:
+        return chunk, own
+    if not lexicon().tier.search(q.topic) and bounds(chunk.text, q.extreme, q.kind):
+        return None
+    family = tier_family(chunk, by_doc)
+    if len(family) < 2:
+        return None
+    first = family[0]
+    joined = Chunk(first.doc_id, first.article, "\n".join(u.text for u in family), first.chapter, first.title, first.order)
+    entry = extreme_entry(q, joined)
+    if entry is None:
+        return None
+    core = entry.rstrip("。")
+    holder = next((u for u in family if core in u.text), chunk)
+    return holder, entry
 
 
-def _items_after(paragraphs: Sequence[str], intro: int) -> list[str]:
-    items = []
-    for para in paragraphs[intro + 1 :]:
-        if outline.match_marker(para) is None:  # the list's items, whatever their numbering
-            break
-        items.append(para)
-    return items
-
-
-def _lists(paragraphs: Sequence[str]) -> list[tuple[str, list[str]]]:
-    """Each list in a unit: a paragraph ending in ： and the numbered paragraphs after it."""
-    out = []
-    for i, para in enumerate(paragraphs):
-        if para.rstrip().endswith(("：", ":")) and (items := _items_after(paragraphs, i)):
-            out.append((para, items))
-    return out
-
-
-def targets(q: Question, hits: Sequence[Hit], vocab: Vocabulary) -> list[Chunk]:
+def targets(
+    q: Question, hits: Sequence[Hit], vocab: Vocabulary, by_doc: Mapping[str, Sequence[Chunk]] | None = None
+) -> list[Chunk]:
     """The article(s) to answer from: the best one, or the best per named document.
 
     Among the first few hits (of each document), the article whose best sentence answers the
@@ -397,10 +416,26 @@ def targets(q: Question, hits: Sequence[Hit], vocab: Vocabulary) -> list[Chunk]:
         return []
     doc_ids = q.intent.doc_ids
     groups = [[h for h in hits if h.chunk.doc_id == d] for d in doc_ids] if len(doc_ids) > 1 else [list(hits)]
-    return [rerank(q, group[:RERANK_DEPTH], vocab) for group in groups if group]
+    return [_overall_cap_unit(q, group) or rerank(q, _candidates(q, group), vocab, by_doc or {}) for group in groups if group]
 
 
-def rerank(q: Question, hits: Sequence[Hit], vocab: Vocabulary) -> Chunk:
+def _overall_cap_unit(q: Question, group: Sequence[Hit]) -> Chunk | None:
+    return next((h.chunk for h in group if overall_cap(q, h.chunk) is not None), None)
+
+
+def _candidates(q: Question, group: Sequence[Hit]) -> list[Hit]:
+    """The first few hits; when none of them states the asked kind (no date among them for "每年
+    啥时候报"), also the first later hit that does."""
+    first = list(group[:RERANK_DEPTH])
+    if not q.kind:
+        return first
+    states = lexicon().kind(q.kind).states
+    if any(states.search(h.chunk.text) for h in first):
+        return first
+    return first + [h for h in group[RERANK_DEPTH:] if states.search(h.chunk.text)][:1]
+
+
+def rerank(q: Question, hits: Sequence[Hit], vocab: Vocabulary, by_doc: Mapping[str, Sequence[Chunk]] | None = None) -> Chunk:
     tokens = question_tokens(q, vocab)
     sentence_scores = [
         max((score_sentence(s, tokens, vocab, q.kind, in_context=True) for s in split_sentences(h.chunk)), default=0.0)
@@ -419,7 +454,7 @@ def rerank(q: Question, hits: Sequence[Hit], vocab: Vocabulary) -> Chunk:
     top = hits[best].chunk
     asks_tier = bool(lexicon().tier.search(q.topic))
     if q.extreme and extreme_entry(q, top) is None and (asks_tier or not bounds(top.text, q.extreme, q.kind)):
-        tiered = [i for i, h in enumerate(hits) if extreme_entry(q, h.chunk) is not None]
+        tiered = [i for i, h in enumerate(hits) if tier_answer(q, h.chunk, by_doc or {}) is not None]
         if tiered:
             return hits[max(tiered, key=lambda i: (combined[i], -i))].chunk
     return hits[best].chunk

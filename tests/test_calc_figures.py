@@ -144,3 +144,19 @@ def test_a_date_without_its_year_takes_the_given_today() -> None:
 def test_a_modifier_before_a_measure_word_names_the_figure(text: str, field: str) -> None:
     (q,) = label_quantities(text)
     assert q.field == field
+
+
+def test_a_figure_asked_about_or_a_span_naming_a_tier_is_no_input() -> None:
+    """"顶格都是80万吗" asks whether the text says 80万, "满2年不满3年" names a tier by its own
+    condition: neither is the asker's value; "营收是6000万，能拿多少" gives one."""
+    import datetime as dt
+
+    from assistant.calc.choose import asked_figures
+
+    today = dt.date(2026, 6, 1)
+    assert asked_figures("甲市和乙市营收奖励顶格都是80万吗", today) == ()
+    assert asked_figures("奖励是不是80万", today) == ()
+    assert asked_figures("享受补贴满2年不满3年迁走退多少", today) == ()
+    assert asked_figures("营收3000万至5000万的奖励多少", today) == ()
+    given = asked_figures("我们营收是6000万，能拿多少", today)
+    assert given is not None and [str(q.value) for q in given] == ["60000000"]

@@ -42,6 +42,11 @@ def test_the_refusal_names_the_missing_thing() -> None:
     meta = {"d": DocumentMeta(doc_id="d", title="某市产业园管理办法")}
     reason = refusal_reason(q, hits, meta, vocabulary_for(UNITS), support=9.0, by_doc={"d": UNITS})
     assert reason is not None and "物业费" in reason
+    # asked of a named document, the refusal names it
+    docs = {"d": DocumentMeta(doc_id="d", title="某市产业园管理办法", places=("某市",))}
+    named = understand(route("某市管理办法里入驻机构的物业费每平方米多少钱", docs))
+    reason = refusal_reason(named, hits, docs, vocabulary_for(UNITS), support=9.0, by_doc={"d": UNITS})
+    assert reason == "《某市产业园管理办法》没有关于“物业费”的规定。"
 
 
 def test_a_clause_that_only_sets_the_scene_is_not_what_is_asked() -> None:
@@ -203,3 +208,36 @@ def test_a_verb_of_receiving_the_documents_do_not_use_is_no_missing_subject(tmp_
     chain = chain_over(tmp_path, {"mochuan-list": text})
     answer = chain.ask("墨川落户当年能拿到多少").answer
     assert not answer.startswith("未找到相关规定") and "落户当年兑现50%" in answer
+
+
+def test_a_replaced_version_named_by_its_number_or_a_later_version_is_declined(tmp_path: Path) -> None:
+    """Asked of the version a document replaced — by its 文号, or as 原来那个暂行办法 beside an
+    实施办法 — or of a version issued after the one the library holds ("2028年的新通知"), the
+    answer declines and names what the library holds instead of quoting the text it has."""
+    from .conftest import chain_over
+
+    measures = """某洲市人力资源服务产业园扶持资金管理实施办法
+某人社规〔2026〕5号
+一、房租补贴
+入驻机构按照每月每平方米25元给予房租补贴。
+二、施行日期
+本办法自2026年7月1日起施行，有效期5年。《某洲市人力资源服务产业园扶持资金管理暂行办法》（某人社规〔2021〕9号）同时废止。
+"""
+    notice = """某溆市人力资源和社会保障局
+关于支持人力资源服务产业园入驻机构发展的通知
+某溆人社发〔2025〕6号
+各区人力资源和社会保障局，某溆人力资源服务产业园管理中心：
+1.房租补贴每家机构每年最高不超过9万元。
+2.本通知自2025年1月21日起施行，有效期至2027年1月20日。
+
+某溆市人力资源和社会保障局
+2025年1月15日
+"""
+    chain = chain_over(tmp_path, {"mozhou-measures": measures, "moxu-notice": notice})
+    by_number = chain.ask("某洲原来那个暂行办法（某人社规[2021]9号）第一条房补标准是多少")
+    assert not by_number.answered and "替代它的《某洲市人力资源服务产业园扶持资金管理实施办法》" in by_number.answer
+    assert not chain.ask("某洲原来的暂行办法房补标准是多少").answered
+    assert "25元" in chain.ask("某洲实施办法房补标准是多少").answer
+    later = chain.ask("某溆2028年的新通知出来了吗，新标准是多少")
+    assert not later.answered and "库中只有《关于支持人力资源服务产业园入驻机构发展的通知》" in later.answer
+    assert chain.ask("某溆通知房补每年最高多少").answered

@@ -149,3 +149,26 @@ def test_an_announcement_number_named_with_a_shortened_issuer() -> None:
     assert named_documents("人社局公告2026年第11号里的办理条件", docs) == ("a",)
     assert named_documents("人社局公告2025年第11号里的办理条件", docs) == ()
     assert named_documents("人社局令2026年第11号", docs) == ()
+
+
+def test_a_named_documents_kind_written_with_part_of_its_title_is_not_the_subject() -> None:
+    """"甲市那个实施办法" names the document; its 实施 asks nothing about validity and its words
+    are no subject. A document noun the title does not end with stays in the topic."""
+    from assistant.question import understand
+    from assistant.types import DocumentMeta
+
+    docs = {"a": DocumentMeta(doc_id="a", title="甲市人力资源服务产业园扶持资金管理实施办法", places=("甲市",))}
+    intent = route("甲市那个实施办法对高管有没有奖励", docs)
+    assert intent.doc_ids == ("a",)
+    assert "实施办法" not in intent.topic and "那个" not in intent.topic
+    assert not understand(intent).about_validity
+    assert understand(route("甲市的办法什么时候开始实施", docs)).about_validity
+
+
+def test_an_everyday_word_is_rewritten_only_where_written_as_itself() -> None:
+    """房补 → 房租补贴 in "房补退不退", never inside another word (购房补贴 is 购房 + 补贴)."""
+    from assistant.route import topic_of
+
+    assert "房租补贴" in topic_of("第一年房补能拿多少", {})
+    assert topic_of("高层次人才购房补贴有多少", {}) == "高层次人才购房补贴有多少"
+    assert "各县（市、区）" in topic_of("各县区的自评情况啥时候报", {})  # a word holding it is rewritten

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+from assistant.passage import complete, unquoted_label
 from assistant.question import Question, understand
 from assistant.route import route
 from assistant.select import (
     best_sentences,
     bounds,
-    complete,
     direct_answer,
     extreme_entry,
-    unquoted_label,
     unstated_kind,
     vocabulary_for,
 )
@@ -496,6 +495,131 @@ def test_a_question_asking_what_follows_a_breach_gets_the_sentence_stating_it() 
         "5.2 入驻机构应当于每季度结束后10日内报送营业收入等统计数据。连续3个季度未按时报送的，取消其当年评优资格。",
     )
     q = _q("入驻机构统计数据什么时候报？老不报有啥后果")
-    assert q.kind == "consequence" and "duration" in q.also
+    assert q.kind == "consequence" and "date" in q.also
     chosen = "".join(s.text for s in best_sentences(q, unit, vocabulary_for([unit, *_PARK_UNITS])))
     assert "10日内" in chosen and "取消其当年评优资格" in chosen
+
+
+def test_tiers_written_as_points_of_their_own_answer_the_top_tier_from_the_point_holding_it() -> None:
+    """最高一档 where each tier is a point (四.…：① ② ③), and the best hit is a note under the
+    last point: the point holding the top tier answers, with its condition."""
+    from assistant.select import targets, tier_answer
+    from assistant.types import Hit
+
+    parent = Chunk("d", "四", "四.规模奖励。入驻机构年度营业收入达到下列标准的，给予一次性奖励：")
+    low = Chunk("d", "四①", "①800万元（含）至2000万元（不含）的，奖励4万元；")
+    mid = Chunk("d", "四②", "②2000万元（含）至5000万元（不含）的，奖励9万元；")
+    top = Chunk("d", "四③", "③5000万元（含）以上的，奖励18万元。\n已获奖励后营业收入升档的，不再补差。")
+    note = Chunk("d", "五", "五.同一档次奖励只享受一次，升入更高档次的按差额补足。")
+    by_doc = {"d": [parent, low, mid, top, note]}
+    q = _q("规模奖励最高一档是多少")
+    assert tier_answer(q, top, by_doc) == (top, "5000万元（含）以上的，奖励18万元。")
+    assert tier_answer(q, low, by_doc) == (top, "5000万元（含）以上的，奖励18万元。")
+    assert tier_answer(_q("规模奖励最低一档是多少"), top, by_doc) == (low, "800万元（含）至2000万元（不含）的，奖励4万元。")
+    assert tier_answer(_q("规模奖励有哪几档"), top, by_doc) is None  # no end of the table asked
+    vocab = vocabulary_for(by_doc["d"])
+    hits = [Hit(note, 1.0, "fused"), Hit(mid, 0.7, "fused")]
+    assert targets(q, hits, vocab, by_doc) == [mid]  # a point of the table, not the note beside it
+
+
+def test_a_cap_stated_by_the_unit_is_not_replaced_by_its_neighbours_tiers() -> None:
+    """封顶 asked of a unit stating its own cap: the cap answers, not the largest figure nearby."""
+    from assistant.select import tier_answer
+
+    cap = Chunk("d", "二（一）②", "②房租补贴每家机构每年最高不超过12万元。")
+    rows = [Chunk("d", f"二（一）{m}", f"{m}第{n}年按每平方米{p}元补贴，合计不超过{a}万元。") for m, n, p, a in
+            (("①", "一", 30, 20), ("③", "二", 20, 30), ("④", "三", 10, 40))]
+    by_doc = {"d": [rows[0], cap, *rows[1:]]}
+    assert tier_answer(_q("房租补贴每年封顶多少"), cap, by_doc) is None
+
+
+def test_questions_asked_one_after_another_each_get_their_sentence() -> None:
+    """"X面积要求多少？Y的呢": both asked parts answer from the unit, the second asking the same kind."""
+    unit = Chunk("d", "一（二）1", "（1）场地要求：实际租用办公面积不少于200平方米；省级龙头企业设立的分公司不少于90平方米。")
+    _, quote = _answer("入驻面积要求多少？龙头企业的分公司呢", unit)
+    assert "不少于200平方米" in quote and "不少于90平方米" in quote
+
+
+def test_the_points_of_a_run_in_list_share_what_is_said_before_the_first() -> None:
+    """"到2030年底，一是…；二是…家；三是…家次": a count asked with the year finds the point about
+    机构, read with the year said once before 一是 — not a later point matching only 年."""
+    unit = Chunk(
+        "d", "一",
+        "一、发展目标\n到2030年底，一是园区面积达到2万平方米；二是入驻服务机构不少于40家；"
+        "三是机构年营业收入达到9亿元，年服务企业不少于5000家次。",
+    )
+    q = _q("到2030年要引进多少家机构")
+    chosen = best_sentences(q, unit, vocabulary_for([unit]))
+    assert chosen[0].text == "二是入驻服务机构不少于40家；"
+
+
+def test_when_asks_for_a_day_or_window_not_a_yearly_amount() -> None:
+    """"每年啥时候报" asks a date: the sentence naming days answers, not "每年最高不超过…"; a unit
+    stating one is looked for past the first few hits when none of them does."""
+    from assistant.select import targets
+    from assistant.types import Hit
+
+    reward = [Chunk("d", f"第{n}条", f"第{n}条 对{w}达到{a}万元以上的，给予奖励，每家机构每年最高不超过{c}万元。")
+              for n, w, a, c in (("二", "营业收入", 1000, 50), ("三", "纳税", 40, 45), ("四", "营收增量", 500, 20))]
+    window = Chunk("d", "第六条", "第六条 本办法规定的奖励每年申报一次，申报时间为每年5月1日至5月31日。")
+    q = _q("营收奖励、纳税奖励每年啥时候报")
+    assert q.kind == "date"
+    hits = [Hit(c, 1.0 - i / 10, "fused") for i, c in enumerate([*reward, window])]
+    assert targets(q, hits, vocabulary_for([*reward, window])) == [window]
+
+
+def test_a_cap_asked_naming_only_the_recipient_is_the_cap_over_every_benefit() -> None:
+    """"一家机构一年封顶多少" names no benefit: the cap over all of them answers, wherever it
+    stands among the hits; "房补一年封顶多少" keeps the cap of the benefit it names."""
+    from assistant.select import targets
+    from assistant.types import Hit
+
+    rent = Chunk("d", "三", "三、房租补贴每家机构每年最高不超过6万元。")
+    talent = Chunk("d", "六", "六、证书奖励和生活补助每家机构每年合计不超过4万元。")
+    total = Chunk("d", "七", "七、一是每年申报一次；二是同一入驻机构每年享受各项扶持资金合计不超过50万元。")
+    units = [rent, talent, total]
+    hits = [Hit(c, 1.0 - i / 10, "fused") for i, c in enumerate(units)]
+    vocab = vocabulary_for(units)
+    q = _q("一家机构一年封顶多少")
+    assert targets(q, hits, vocab) == [total]
+    assert [s.text for s in best_sentences(q, total, vocab)] == ["二是同一入驻机构每年享受各项扶持资金合计不超过50万元。"]
+    assert targets(_q("房租补贴一年封顶多少"), hits, vocab) == [rent]
+
+
+def test_a_heading_named_by_its_words_brings_every_unit_under_it() -> None:
+    """"营收奖励的档次标准那段原文": the points under the deepest heading the question names
+    ("（1）档次标准"), not the note beside them under the wider one ("1.营收奖励")."""
+    from assistant.passage import under_named_heading
+    from assistant.types import Hit
+
+    wide, deep = "二、扶持内容 / 1.营收奖励", "二、扶持内容 / 1.营收奖励 / （1）档次标准"
+    points = [Chunk("d", f"二1（1）{m}", f"{m}营业收入{a}亿元以上的，奖励{r}万元；", deep) for m, a, r in
+              (("①", 1, 10), ("②", 3, 30), ("③", 6, 60))]
+    note = Chunk("d", "二1（2）", "（2）补差规则。同一档次只奖励一次。", wide)
+    other = Chunk("d", "三", "三、其他。本办法自印发之日起施行。")
+    by_doc = {"d": [*points, note, other]}
+    hits = [Hit(note, 1.0, "fused"), Hit(points[2], 0.9, "fused")]
+    q = _q("营收奖励的档次标准那段原文发我")
+    assert under_named_heading(q, hits, by_doc) == points
+    assert under_named_heading(_q("营收奖励那部分原文发我"), hits, by_doc) == [*points, note]
+    assert under_named_heading(_q("补差规则原文"), [Hit(other, 1.0, "fused")], by_doc) == []
+
+
+def test_the_top_of_a_table_of_amounts_leads_no_answer_about_an_area() -> None:
+    """"补贴面积上限" asked of a table of amounts and areas: the table is quoted, and no reward
+    tier is put forward as the answer."""
+    import datetime as dt
+
+    from assistant.answer import compose
+    from assistant.types import DocumentMeta, Hit
+
+    table = Chunk(
+        "d", "附件2",
+        "附件2 扶持标准表\n项目 | 条件或档次 | 标准 | 上限\n房租补贴 | 第一年 | 每月每平方米25元 | 补贴面积300平方米\n"
+        "营收奖励 | 1000万元（含）至5000万元（不含） | 10万元 | —\n营收奖励 | 5000万元（含）至5亿元（不含） | 40万元 | —\n"
+        "营收奖励 | 5亿元（含）以上 | 100万元 | —",
+    )
+    docs = {"d": DocumentMeta(doc_id="d", title="某区扶持通知")}
+    answer = compose(_q("房租补贴的补贴面积上限是多少"), [Hit(table, 1.0, "fused")], docs, [table],
+                     dt.date(2026, 6, 1), by_doc={"d": [table]})
+    assert "300平方米" in answer.answer and not answer.answer.startswith("营收奖励")

@@ -468,13 +468,19 @@ def _render(chosen: Sequence[Applied], titles: dict[str, str]) -> str:
 
 def asked_figures(question: str, today: dt.date) -> tuple[Quantity, ...] | None:
     """The question's figures to compute with; None when they cannot be read. "一个硕士" /
-    "1家企业" names the subject, it is not a count to compute with."""
+    "1家企业" names the subject, it is not a count to compute with; nor is a figure the question
+    asks about ("都是90万吗") or a span naming a tier by its condition ("满1年不满2年")."""
+    from assistant.calc.figures import checked_or_span
     from assistant.calc.numbers import extract_quantities
 
     try:
-        return tuple(q for q in extract_quantities(question, today=today) if not (q.kind == "count" and q.value == 1))
+        figures = extract_quantities(question, today=today)
     except CalcError:
         return None
+    named = checked_or_span(question, figures)
+    return tuple(
+        q for i, q in enumerate(figures) if i not in named and not (q.kind == "count" and q.value == 1)
+    )
 
 
 def run_extracted(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.date) -> CalcOutcome | None:

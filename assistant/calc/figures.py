@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
@@ -68,6 +68,29 @@ _BAR_AFTER = re.compile(r"^[ \t]*(?:的|这个|这条|这一)?(?:标准|要求|�
 # …or a question particle after it when a verb of reaching comes before: "要达到60%吗", "超过了4000平方米没有".
 _BAR_ASKED = re.compile(r"^[ \t]*了?(?:吗|么|没有|没)(?:$|[？?，,。！!])")
 _REACH = re.compile(r"达到|满足|超过|要求|需要|必须|够|到了")
+# A figure the question checks against the text, not one it gives: "顶格都是90万吗", "是不是90万".
+_CHECKED_BEFORE = re.compile(r"(?:是不是|是否为|是否是)[ \t]*$")
+_CHECKED_SAID = re.compile(r"是[ \t]*$")
+_CHECKED_AFTER = re.compile(r"^[ \t]*(?:吗|么|嘛)")
+# Two figures written as one span ("满1年不满2年", "3000万至5000万"): the condition of a tier
+# named by its own words, not a value to compute with.
+_SPAN_BETWEEN = re.compile(r"^[ \t]*(?:（含）|\(含\)|以上)?[ \t]*(?:不满|不足|不到|至|到|~|～|－|—|-)[ \t]*$")
+
+
+def checked_or_span(text: str, figures: Sequence[Quantity]) -> set[int]:
+    """Positions in `figures` of those the question names rather than gives: a figure it asks
+    about ("都是90万吗") and both ends of a span written as a tier's condition ("满1年不满2年")."""
+    out: set[int] = set()
+    for i, q in enumerate(figures):
+        before, after = text[: q.span[0]], text[q.span[1] :]
+        if _CHECKED_BEFORE.search(before) or (_CHECKED_SAID.search(before) and _CHECKED_AFTER.match(after)):
+            out.add(i)
+    for i, (a, b) in enumerate(zip(figures, figures[1:], strict=False)):
+        if a.kind == b.kind and a.kind != "date" and _SPAN_BETWEEN.match(text[a.span[1] : b.span[0]]):
+            out.update((i, i + 1))
+    return out
+
+
 # Inputs whose value follows from others: a figure equal to a rule's bar for such an input, when
 # the question also gives what it follows from, is the bar quoted, not a second value.
 _DERIVED_FROM: dict[str, tuple[tuple[str, str], ...]] = {
