@@ -376,6 +376,9 @@ def apply_per_unit(rule: PerUnitCapped, ask: Ask) -> Applied | None:
         rent = _share_base(rule, ask, q, Decimal(12)) if any(c.of for c in rule.caps) else None
         yearly = by_year(rule, ask, q, n, rate, steps, rent)
         if yearly is not None:
+            # the schedule's item and the items of the caps that held a year are cited with the rule
+            said = "；".join(yearly.steps)
+            bound += [f.label for _, f in rule.yearly] + [c.figure.label for c in rule.caps if c.phrase in said]
             return replace(yearly, also=tuple(dict.fromkeys(b for b in bound if b and b != rule.unit)))
     total = rate * n
     calc = f"{show(rate, '元')} × {plain(n)}{rule.per}"
