@@ -36,3 +36,22 @@ def test_a_step_runs_from_the_end_of_the_step_before(chain: AnswerChain) -> None
     answer = chain.ask("莲山2027年申报截止以后，县财政局最晚哪天拨付资金")
     first = answer.answer.splitlines()[0]
     assert "拨付资金" in first and "2027年4月" not in first, answer.answer
+
+
+MO = "moling-2027-hr-park-measures"
+MOLING = """墨陵市人力资源服务产业园入驻扶持办法
+
+第一条　入驻机构按照每月每平方米15元给予房租补贴。
+
+第二条　入驻机构首次申请房租补贴的，应当自入驻满3个月之日起15个工作日内提出，逾期不予受理。
+"""
+
+
+def test_a_count_runs_from_the_day_an_event_is_that_long_past(tmp_path_factory: pytest.TempPathFactory) -> None:
+    moling = chain_over(tmp_path_factory.mktemp("elapsed"), {MO: MOLING})
+    # 2026-04-20 + 3 months = 2026-07-20 (a Monday); 15 working days from 7-21 (no holiday in
+    # July or August): 7-21…7-24, 7-27…7-31, 8-3…8-7, 8-10
+    answer = moling.ask("墨陵，我们2026年4月20日入驻的，首次申请房租补贴最晚哪天提出？")
+    first = answer.answer.splitlines()[0]
+    assert "2026年8月10日" in first, answer.answer
+    assert "2026年7月20日" in answer.answer
