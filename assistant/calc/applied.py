@@ -129,6 +129,15 @@ def show(fig: Figure | Decimal, unit: str = "") -> str:
     return format_value(_KIND_OF_UNIT.get(unit, "count"), value, unit)
 
 
+def show_sum(d: Decimal) -> str:
+    """A payment as the answer's first line says it: in 万元 as the documents write them, and in 元
+    as well when 万元 would need more than two decimals (7.056万元（70560元）)."""
+    said = show(d, "元")
+    if said.endswith("万元") and "." in said and len(said[:-2].split(".")[1]) > 2:
+        return f"{said}（{plain(d)}元）"
+    return said
+
+
 def _fits_unit(q: Quantity, unit: str) -> bool:
     """Whether a question's figure is measured in a rule's unit."""
     kind = _KIND_OF_UNIT.get(unit, "count")
@@ -408,7 +417,7 @@ def apply_per_unit(rule: PerUnitCapped, ask: Ask) -> Applied | None:
             pay = limit
             bound.append(cap.figure.label)
     word = "最多" if rule.ceiling else ""
-    line = f"{rule.subject or '补贴'}{word}{show(pay, '元')}（条文：“{rule.phrase}”）"
+    line = f"{rule.subject or '补贴'}{word}{show_sum(pay)}（条文：“{rule.phrase}”）"
     conditions = tuple(c.phrase for c in rule.caps if c.of and c.phrase not in checked)
     # a cap written in a sibling item is cited with the rule
     also = tuple(dict.fromkeys(label for label in bound if label and label != rule.unit))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from assistant.calc.applied import Applied, Ask, has, show
+from assistant.calc.applied import Applied, Ask, has, show, show_sum
 from assistant.calc.extract_types import Cap, PerUnitCapped
 from assistant.calc.numbers import Quantity, plain
 
@@ -144,10 +144,10 @@ def _summed(rule: PerUnitCapped, asked: list[int], full: Decimal, steps: list[st
     subject = rule.subject or "补贴"
     if len(asked) == 1:
         said_years = f"第{_CN[asked[0]]}年"
-        line = f"{said_years}{subject}{show(total, '元')}（条文：“{rule.phrase}”）"
+        line = f"{said_years}{subject}{show_sum(total)}（条文：“{rule.phrase}”）"
     else:
         said_years = f"{_CN[len(asked)]}年合计"
-        line = f"{subject}{said_years}{show(total, '元')}（条文：“{rule.phrase}”）"
+        line = f"{subject}{said_years}{show_sum(total)}（条文：“{rule.phrase}”）"
     conditions = tuple(c.phrase for c in shares if rent is None)
     return Applied(rule, len(used), (line,), tuple(steps), {**inputs, "年度": said_years}, show(total, "元"),
                    conditions, used=used)

@@ -89,11 +89,11 @@ def _per_unit(doc_id: str, label: str, text: str, q: Quantity, op: tuple[str, st
         if m and (op is None or any(w in before for w in lexicon()["rate_words"])):
             per = "人" if m.group("per") == "名" else m.group("per")
             freq = m.group("f1") or m.group("f2") or ""
-            # "第一年按照…25元、第二年按照…20元": the year nearest before the rate is its own
-            named = re.findall(f"第([{_YEAR_NUMS}])年", before)
+            # "第一年按照…25元、第二年、第三年按照…20元": the years nearest before the rate are its own
+            named = re.findall(f"第[{_YEAR_NUMS}]年(?:、第[{_YEAR_NUMS}]年)*", before)
             return PerUnitCapped(doc_id, label, text[clause:phrase_end], _reward_subject(text, end),
                                  as_figure(q), per, freq, op is not None,
-                                 years=(_YEAR_NUMS.index(named[-1]) + 1,) if named else ())
+                                 years=year_numbers(named[-1]) if named else ())
     if q.kind == "percent" and op is None:
         m = _RATE_RE.search(before) or _ROW_RATE_RE.search(before)
         if m:
