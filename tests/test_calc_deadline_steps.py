@@ -55,3 +55,25 @@ def test_a_count_runs_from_the_day_an_event_is_that_long_past(tmp_path_factory: 
     first = answer.answer.splitlines()[0]
     assert "2026年8月10日" in first, answer.answer
     assert "2026年7月20日" in answer.answer
+
+
+def test_a_date_after_the_window_answers_only_a_question_asking_a_day() -> None:
+    import datetime as dt
+
+    from assistant.calc.applied import Ask
+    from assistant.calc.applied_dates import apply_deadline
+    from assistant.calc.extract import extract_unit
+    from assistant.calc.extract_types import Deadline
+    from assistant.calc.numbers import extract_quantities
+
+    text = LIANSHAN.splitlines()[4]
+    review = next(r for r in extract_unit(LI, "第二条", text)[0] if isinstance(r, Deadline) and "审核" in r.subject)
+    today = dt.date(2027, 1, 5)
+
+    def ask(question: str) -> Ask:
+        return Ask(question, tuple(extract_quantities(question, today=today)), today)
+
+    # "一年最多补几场" asks a count: no date is computed from the window's end
+    assert apply_deadline(review, ask("一年最多补几场"), {"第二条": text}) is None
+    got = apply_deadline(review, ask("县人社局最晚哪天审完"), {"第二条": text})
+    assert got is not None and got.result.startswith("2027年4月")

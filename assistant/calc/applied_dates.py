@@ -116,7 +116,9 @@ def apply_deadline(rule: Deadline, ask: Ask, related: dict[str, str] | None = No
         return None
     start_q = _event_date(ask)
     quarter = _quarter_end(ask.text) if "季度" in rule.start else None
-    window = _window_end(rule, ask, (related or {}).get(rule.unit, "")) if start_q is None else None
+    # with no date given, a date after a window's end answers only a question asking a day
+    window = (_window_end(rule, ask, (related or {}).get(rule.unit, ""))
+              if start_q is None and has(ask.text, "due") else None)
     if start_q is None and has(ask.text, "next"):
         return None  # "下一次什么时候": the window's next opening answers, not a date after its end
     if start_q is None and has(ask.text, "span") and not has(ask.text, "due"):
