@@ -144,7 +144,7 @@ def _rates_by_year(per_units: list[tuple[PerUnitCapped, int]]) -> list[tuple[Per
     return [(replace(p, yearly=schedule) if p in rates else p, at) for p, at in per_units]
 
 
-def _amounts_by_year(per_units: list[tuple[PerUnitCapped, int]]) -> list[tuple[PerUnitCapped, int]]:
+def _amounts_by_year(per_units: list[tuple[PerUnitCapped, int]], text: str) -> list[tuple[PerUnitCapped, int]]:
     """Amounts per unit for the years of a schedule ("第一年按照每月每平方米22元补贴，第二年按照每月
     每平方米18元补贴，第三年…12元"), each year named once from the first on, one unit counted: one
     rule, the first year's amount with the whole schedule, so that the years asked are each paid
@@ -158,7 +158,11 @@ def _amounts_by_year(per_units: list[tuple[PerUnitCapped, int]]) -> list[tuple[P
         return per_units
     first, at = ordered[0]
     schedule = tuple((p.years, p.amount) for p, _ in ordered)
-    merged = replace(first, years=(), yearly=schedule)
+    # the phrase runs from the first year's rate to the last year's, when they follow one another
+    start, last = text.find(first.phrase), ordered[-1][0].phrase
+    end = text.find(last, start) + len(last) if start >= 0 and text.find(last, start) >= 0 else -1
+    phrase = text[start:end] if end > start >= 0 and len(text[start:end]) <= 200 else first.phrase
+    merged = replace(first, phrase=phrase, years=(), yearly=schedule)
     dropped = {id(p) for p, _ in dated}
     return [(merged, at) if p is first else (p, a) for p, a in per_units if p is first or id(p) not in dropped]
 
@@ -421,7 +425,7 @@ def extract_unit(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[C
         basis = "、".join(words)
         rules.append(Threshold(doc_id, label, text[clause:clause_end(text, e)], subject, op,
                                as_figure(q, text), basis, of, applies))
-    per_units = _amounts_by_year(_rates_by_year(per_units))
+    per_units = _amounts_by_year(_rates_by_year(per_units), text)
     variants, kept = _variants([p for p, _ in per_units], text)
     per_units = [(p, at) for p, at in per_units if p in kept]
     if variants:
