@@ -323,7 +323,7 @@ def _months(rule: PerUnitCapped, ask: Ask) -> tuple[Decimal, str] | None:
     asked = re.sub(rf"(?:{'|'.join(words('month_words'))})(?=每|[\d一二三四五六七八九十两])", "", ask.text)
     if durations:
         months, said = _value(durations[0], "月"), durations[0].text
-    elif any(w in asked for w in words("month_words")):
+    elif _asks_a_month(ask):
         return Decimal(1), "每月"
     elif has(ask.text, "year_words"):
         months, said = Decimal(12), "一年12个月"
@@ -334,6 +334,12 @@ def _months(rule: PerUnitCapped, ask: Ask) -> tuple[Decimal, str] | None:
         if months > limit:
             return limit, f"{said}，期限最长{rule.longest.text}"
     return months, said
+
+
+def _asks_a_month(ask: Ask) -> bool:
+    """"每个月能拿多少": a month word asking, not one saying what a figure is ("租金每月每平45块")."""
+    asked = re.sub(rf"(?:{'|'.join(words('month_words'))})(?=每|[\d一二三四五六七八九十两])", "", ask.text)
+    return any(w in asked for w in words("month_words"))
 
 
 def _of_year_asked(rule: PerUnitCapped, ask: Ask) -> bool:
@@ -379,6 +385,16 @@ def apply_per_unit(rule: PerUnitCapped, ask: Ask) -> Applied | None:
                 steps.append(f"{q.text}超过上限，按“{cap.phrase}”计{show(cap.figure)}")
                 n = cap.figure.value
                 bound.append(cap.figure.label)
+    if rule.yearly and rule.amount.unit == "元" and any(f.unit == "元" for _, f in rule.yearly) and _asks_a_month(ask):
+        # "第二年每个月能拿多少": that year's own amount, for a month
+        from assistant.calc.applied_yearly import years_asked
+
+        asked = years_asked(rule, ask)
+        year = asked[0] if len(asked) == 1 else 1
+        own = next((f for ys, f in rule.yearly if year in ys), None)
+        if own is not None and rule.amount.value:
+            rate = rate * own.value / rule.amount.value
+            rule = replace(rule, amount=own, yearly=())
     if rule.yearly:
         from assistant.calc.applied_yearly import by_year
 
