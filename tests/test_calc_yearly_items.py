@@ -110,3 +110,19 @@ def chain(tmp_path_factory: pytest.TempPathFactory) -> AnswerChain:
 def test_each_year_is_paid_at_its_own_amount_or_share(chain: AnswerChain, question: str, expected: str) -> None:
     answer = chain.ask(question)
     assert expected in answer.answer.splitlines()[0], answer.answer
+
+
+def test_an_amount_naming_only_the_payment_word_is_named_by_its_heading() -> None:
+    text = LUXI.splitlines()[8]
+    chunk = Chunk(doc_id=LU, article="二（一）1（1）", text=text, title="t",
+                  chapter="二、扶持内容 / （一）房租补贴 / 1.补贴标准")
+    (rent,) = [r for r in extract_chunks([chunk]).rules if isinstance(r, PerUnitCapped)]
+    assert rent.subject == "房租补贴"  # not "补贴", and not the heading 补贴标准
+
+
+def test_a_follow_up_with_an_area_stays_with_the_rent(chain: AnswerChain) -> None:
+    from .conftest import talk
+
+    # 装修补贴 also pays by area; the conversation is about 房补 (房租补贴): 500 × 30 × 12 = 18万 → 10万
+    answer, _ = talk(chain, "芦溪主园区租了200平，第一年房补多少", "如果面积是600平、员工45人呢")
+    assert "房租补贴10万元" in answer.answer.splitlines()[0], answer.answer

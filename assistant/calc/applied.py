@@ -319,8 +319,6 @@ def _months(rule: PerUnitCapped, ask: Ask) -> tuple[Decimal, str] | None:
     if rule.frequency != "月":
         return None
     durations = [q for q in ask.of("duration") if q.unit in ("月", "年")]
-    # "租金每月每平45块": a month word before a figure says what the figure is, not what is asked
-    asked = re.sub(rf"(?:{'|'.join(words('month_words'))})(?=每|[\d一二三四五六七八九十两])", "", ask.text)
     if durations:
         months, said = _value(durations[0], "月"), durations[0].text
     elif _asks_a_month(ask):

@@ -536,6 +536,7 @@ def extract_chunks(chunks: Sequence[Chunk]) -> Extraction:
                             for other, other_rules, caps in per_unit if _cousins(chunk.article, other.article)
                             for c in _lent(other_rules, caps)]
         for r in rules:
+            r = _named_by_heading(r, chunk.chapter)
             # A sibling's cap ("（3）…每家机构每年不超过30万元") binds items with no cap of their own.
             own_cap = any(c.figure.unit == "元" for c in getattr(r, "caps", ()))
             if isinstance(r, (PerUnitCapped, Tiers)) and sibling_caps and not own_cap:
@@ -572,6 +573,19 @@ def extract_chunks(chunks: Sequence[Chunk]) -> Extraction:
         else:
             kept.append(r)
     return Extraction(tuple(kept), tuple(dropped))
+
+
+def _named_by_heading(rule: Rule, chapter: str) -> Rule:
+    """"1.房租补贴 / （1）补贴标准 / ①…给予补贴": an amount whose own words name only the payment word
+    is named by the nearest heading above it that names a payment."""
+    paid = lexicon()["reward_words"]
+    if not isinstance(rule, PerUnitCapped) or trim(rule.subject) not in ("", *paid):
+        return rule
+    for heading in reversed(chapter.split(" / ")):
+        name = trim(LEADING_MARK.sub("", heading.strip()))
+        if name.endswith(tuple(paid)) and name not in paid and len(name) <= 12:
+            return replace(rule, subject=name)
+    return rule
 
 
 def _sibling_schedules(rules: list[Rule], per_unit: list[tuple[Chunk, list[Rule], list[Cap]]]) -> list[Rule]:
