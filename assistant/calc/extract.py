@@ -579,9 +579,11 @@ def _named_by_heading(rule: Rule, chapter: str) -> Rule:
     """"1.房租补贴 / （1）补贴标准 / ①…给予补贴": an amount whose own words name only the payment word
     is named by the nearest heading above it that names a payment."""
     paid = lexicon()["reward_words"]
-    if not isinstance(rule, PerUnitCapped) or trim(rule.subject) not in ("", *paid):
-        return rule
-    for heading in reversed(chapter.split(" / ")):
+    if not isinstance(rule, PerUnitCapped) or rule.amount.unit != "元" or not rule.per \
+            or trim(rule.subject) not in ("", *paid):
+        return rule  # a rate's base names what it pays
+    # the two headings nearest above it: a group's heading further up names a kind of payments
+    for heading in reversed(chapter.split(" / ")[-2:]):
         name = trim(LEADING_MARK.sub("", heading.strip()))
         if name.endswith(tuple(paid)) and name not in paid and len(name) <= 12:
             return replace(rule, subject=name)
