@@ -264,8 +264,10 @@ def _asks_no_figure(turn: str) -> bool:
     from assistant.errors import CalcError
     from assistant.question import asked_kind
 
-    kind = asked_kind(turn)
-    if kind not in ("who", "frequency", "date", "duration", "condition") or has(turn, "due"):
+    # each question the turn asks ("分几年给？第三年能拿多少" asks an amount too)
+    asked = [p for p in re.split(r"[？?！!。；;]", turn) if p.strip()] or [turn]
+    if any(asked_kind(p) not in ("who", "frequency", "date", "duration", "condition") for p in asked) \
+            or has(turn, "due"):
         return False
     try:
         return not extract_quantities(turn)

@@ -123,7 +123,8 @@ def test_lanjiang_articles_and_annex_table() -> None:
     assert table.rows[-1].bounds == "1亿元及以上"
     # per-unit amounts and their caps
     rent = find(ex, PerUnitCapped, "第十三条", per="平方米", frequency="月")
-    assert sorted(r.amount.value for r in rent) == [15, 30]
+    # one rule paying each year its own amount: 30元 the first year, 15元 the second and third
+    assert [[(years, f.value) for years, f in r.yearly] for r in rent] == [[((1,), 30), ((2, 3), 15)]]
     # the area cap, and the share cap "租金补贴金额不超过实际缴纳租金的50%" (of the rent paid)
     assert all(caps(r) == {(Decimal(500), "平方米", ""), (Decimal("0.5"), "%", "")} and r.longest.value == 3
                for r in rent)

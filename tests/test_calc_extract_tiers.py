@@ -112,3 +112,16 @@ def test_a_worded_table_one_row_per_item_keeps_each_row_in_its_item() -> None:
     found = [r for r in extract_chunks(chunks).rules if isinstance(r, Tiers)]
     assert len(found) == 1
     assert [r.reward.label for r in found[0].rows] == ["第二部分（一）", "第二部分（二）"]
+
+
+def test_rows_naming_the_year_their_measure_is_of_are_one_table_across_items() -> None:
+    # "上一年度" reads as a duration (一年) but is the year the measure is of, not a bound
+    items = [("三（一）2（1）①", "①上一年度营业收入1000万元以上不满4000万元的，奖励5万元；"),
+             ("三（一）2（1）②", "②上一年度营业收入4000万元以上不满1亿元的，奖励12万元；"),
+             ("三（一）2（1）③", "③上一年度营业收入1亿元以上的，奖励30万元。")]
+    chunks = [Chunk(doc_id="synthetic", article=label, text=text, title="t") for label, text in items]
+    (table,) = [r for r in extract_chunks(chunks).rules if isinstance(r, Tiers)]
+    assert [r.reward.label for r in table.rows] == [label for label, _ in items]
+    assert [r.reward.text for r in table.rows] == ["5万元", "12万元", "30万元"]
+    got = apply(table, _ask("上一年度营业收入正好4000万，奖励多少"))
+    assert got is not None and got.result == "12万元"

@@ -53,12 +53,14 @@ def _cited(answer: Answer) -> set[str]:
 
 def test_rates_by_year_carry_their_year_and_the_branch_variant(rules: list) -> None:
     rent = [r for r in rules if isinstance(r, PerUnitCapped) and r.unit == "第三条"]
-    assert [(r.years, r.amount.text) for r in rent] == [((1,), "20元"), ((2,), "15元"), ((3,), "10元")]
+    # one rule, the first year's amount with the schedule of every year's
+    assert [[(years, f.text) for years, f in r.yearly] for r in rent] == [[((1,), "20元"), ((2,), "15元"),
+                                                                           ((3,), "10元")]]
     assert all([(v.condition, v.factor.text) for v in r.variants] == [("入驻分园", "70%")] for r in rent)
     # the variant is no payment of its own
     assert not [r for r in rules if isinstance(r, PerUnitCapped) and r.unit == "第三条" and r.amount.unit == "%"]
     listed = [r for r in rules if isinstance(r, PerUnitCapped) and r.unit == "第九条"]
-    assert [(r.years, r.amount.text) for r in listed] == [((1,), "12元"), ((2,), "6元")]
+    assert [[(years, f.text) for years, f in r.yearly] for r in listed] == [[((1,), "12元"), ((2,), "6元")]]
 
 
 def test_a_table_of_cells_is_read_with_its_column_header(rules: list) -> None:

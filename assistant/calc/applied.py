@@ -129,6 +129,15 @@ def show(fig: Figure | Decimal, unit: str = "") -> str:
     return format_value(_KIND_OF_UNIT.get(unit, "count"), value, unit)
 
 
+def show_sum(d: Decimal) -> str:
+    """A payment as the answer's first line says it: in 万元 as the documents write them, and in 元
+    as well when 万元 would need more than two decimals (7.056万元（70560元）)."""
+    said = show(d, "元")
+    if said.endswith("万元") and "." in said and len(said[:-2].split(".")[1]) > 2:
+        return f"{said}（{plain(d)}元）"
+    return said
+
+
 def _fits_unit(q: Quantity, unit: str) -> bool:
     """Whether a question's figure is measured in a rule's unit."""
     kind = _KIND_OF_UNIT.get(unit, "count")
@@ -310,11 +319,9 @@ def _months(rule: PerUnitCapped, ask: Ask) -> tuple[Decimal, str] | None:
     if rule.frequency != "月":
         return None
     durations = [q for q in ask.of("duration") if q.unit in ("月", "年")]
-    # "租金每月每平45块": a month word before a figure says what the figure is, not what is asked
-    asked = re.sub(rf"(?:{'|'.join(words('month_words'))})(?=每|[\d一二三四五六七八九十两])", "", ask.text)
     if durations:
         months, said = _value(durations[0], "月"), durations[0].text
-    elif any(w in asked for w in words("month_words")):
+    elif _asks_a_month(ask):
         return Decimal(1), "每月"
     elif has(ask.text, "year_words"):
         months, said = Decimal(12), "一年12个月"
@@ -325,6 +332,12 @@ def _months(rule: PerUnitCapped, ask: Ask) -> tuple[Decimal, str] | None:
         if months > limit:
             return limit, f"{said}，期限最长{rule.longest.text}"
     return months, said
+
+
+def _asks_a_month(ask: Ask) -> bool:
+    """"每个月能拿多少": a month word asking, not one saying what a figure is ("租金每月每平45块")."""
+    asked = re.sub(rf"(?:{'|'.join(words('month_words'))})(?=每|[\d一二三四五六七八九十两])", "", ask.text)
+    return any(w in asked for w in words("month_words"))
 
 
 def _of_year_asked(rule: PerUnitCapped, ask: Ask) -> bool:
@@ -370,12 +383,25 @@ def apply_per_unit(rule: PerUnitCapped, ask: Ask) -> Applied | None:
                 steps.append(f"{q.text}超过上限，按“{cap.phrase}”计{show(cap.figure)}")
                 n = cap.figure.value
                 bound.append(cap.figure.label)
+    if rule.yearly and rule.amount.unit == "元" and any(f.unit == "元" for _, f in rule.yearly) and _asks_a_month(ask):
+        # "第二年每个月能拿多少": that year's own amount, for a month
+        from assistant.calc.applied_yearly import years_asked
+
+        asked = years_asked(rule, ask)
+        year = asked[0] if len(asked) == 1 else 1
+        own = next((f for ys, f in rule.yearly if year in ys), None)
+        if own is not None and rule.amount.value:
+            rate = rate * own.value / rule.amount.value
+            rule = replace(rule, amount=own, yearly=())
     if rule.yearly:
         from assistant.calc.applied_yearly import by_year
 
         rent = _share_base(rule, ask, q, Decimal(12)) if any(c.of for c in rule.caps) else None
         yearly = by_year(rule, ask, q, n, rate, steps, rent)
         if yearly is not None:
+            # the schedule's item and the items of the caps that held a year are cited with the rule
+            said = "；".join(yearly.steps)
+            bound += [f.label for _, f in rule.yearly] + [c.figure.label for c in rule.caps if c.phrase in said]
             return replace(yearly, also=tuple(dict.fromkeys(b for b in bound if b and b != rule.unit)))
     total = rate * n
     calc = f"{show(rate, '元')} × {plain(n)}{rule.per}"
@@ -405,7 +431,7 @@ def apply_per_unit(rule: PerUnitCapped, ask: Ask) -> Applied | None:
             pay = limit
             bound.append(cap.figure.label)
     word = "最多" if rule.ceiling else ""
-    line = f"{rule.subject or '补贴'}{word}{show(pay, '元')}（条文：“{rule.phrase}”）"
+    line = f"{rule.subject or '补贴'}{word}{show_sum(pay)}（条文：“{rule.phrase}”）"
     conditions = tuple(c.phrase for c in rule.caps if c.of and c.phrase not in checked)
     # a cap written in a sibling item is cited with the rule
     also = tuple(dict.fromkeys(label for label in bound if label and label != rule.unit))

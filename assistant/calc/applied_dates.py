@@ -79,6 +79,24 @@ def _start_of(rule: Deadline, ask: Ask, text: str, steps: list[Deadline], depth:
     return end, f"{w.start.text if w.start else ''}至{w.end.text}申报截止（{format_date(end)}）"
 
 
+_ELAPSED = re.compile(r"满(?P<n>\d+|[一二两三四五六七八九十]+)(?P<u>个月|年|日|天|个工作日)$")
+
+
+def _elapsed(start: str) -> Figure | None:
+    """The time an event must be past before a count starts ("入驻满6个月" → 6个月), or None."""
+    from assistant.calc.numbers import parse_duration
+    from assistant.errors import CalcError
+
+    m = _ELAPSED.search(start)
+    if m is None:
+        return None
+    try:
+        q = parse_duration(m.group()[1:])
+    except CalcError:
+        return None
+    return Figure(q.number, q.unit, m.group()[1:])
+
+
 def _after(start: dt.date, period: Figure) -> dt.date:
     """The last day of a period counted from the day after `start`."""
     from assistant.calc.dates import add_months, add_working_days, add_years
@@ -98,12 +116,19 @@ def apply_deadline(rule: Deadline, ask: Ask, related: dict[str, str] | None = No
         return None
     start_q = _event_date(ask)
     quarter = _quarter_end(ask.text) if "季度" in rule.start else None
-    window = _window_end(rule, ask, (related or {}).get(rule.unit, "")) if start_q is None else None
+    # with no date given, a date after a window's end answers only a question asking a day
+    window = (_window_end(rule, ask, (related or {}).get(rule.unit, ""))
+              if start_q is None and has(ask.text, "due") else None)
     if start_q is None and has(ask.text, "next"):
         return None  # "下一次什么时候": the window's next opening answers, not a date after its end
     if start_q is None and has(ask.text, "span") and not has(ask.text, "due"):
         return None  # "几天内要答复" with no date: the time limit itself answers, as the text states it
-    if start_q is not None:
+    offset = _elapsed(rule.start) if start_q is not None else None
+    if start_q is not None and offset is not None:
+        # "自入驻满6个月之日起20个工作日内": the count runs from the day the event is that long past
+        start = _after(start_q.day, offset)
+        said = f"{start_q.text}{offset.text}之日（{format_date(start)}）"
+    elif start_q is not None:
         start, said = start_q.day, start_q.text
     elif quarter is not None:
         start, said = quarter[0], f"{quarter[1]}结束（{format_date(quarter[0])}）"
@@ -115,6 +140,8 @@ def apply_deadline(rule: Deadline, ask: Ask, related: dict[str, str] | None = No
     end = _after(start, rule.period)
     weekday = "一二三四五六日"[end.weekday()]
     step = f"{format_date(start)}起{rule.period.text}（不含当日）→ {format_date(end)}（周{weekday}）"
+    if offset is not None and start_q is not None:
+        step = f"{format_date(start_q.day)}起{offset.text}至{format_date(start)}；{step}"
     line = f"{rule.subject}最晚在{format_date(end)}（周{weekday}）（条文：“{rule.phrase}”）"
     if rule.meaning == "publicity":
         line = f"{rule.subject}自{said}起{rule.period.text}，至{format_date(end)}（周{weekday}）期满（条文：“{rule.phrase}”）"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from assistant.calc.applied import Applied, Ask, has, show
+from assistant.calc.applied import Applied, Ask, has, show, show_sum
 from assistant.calc.extract_types import Cap, PerUnitCapped
 from assistant.calc.numbers import Quantity, plain
 
@@ -49,6 +49,13 @@ def by_year(rule: PerUnitCapped, ask: Ask, q: Quantity, n: Decimal, rate: Decima
     months = Decimal(12) if rule.frequency == "月" else Decimal(1)
     full = rate * n * months
     month_said = f" × {plain(months)}个月" if months != 1 else ""
+    if any(f.unit == "元" for _, f in rule.yearly):
+        # a schedule of amounts: each year's own amount × the units × the months
+        # a variant of the standard ("入驻分园的，按照…标准的70%") scales each year's amount
+        factor = rate / rule.amount.value if rule.amount.value else Decimal(1)
+        scaled = f" × {plain(factor * 100)}%" if factor != 1 else ""
+        return _summed(rule, asked, full, steps, rent, {rule.per: q.text}, (q,),
+                       (factor * n * months, f"{scaled} × {plain(n)}{rule.per}{month_said}"))
     steps = [*steps, f"每年标准：{show(rate, '元')} × {plain(n)}{rule.per}{month_said} = {show(full, '元')}"]
     return _summed(rule, asked, full, steps, rent, {rule.per: q.text}, (q,))
 
@@ -95,9 +102,11 @@ def _rent_of_year(ask: Ask, area_caps: list[Cap]) -> tuple[Decimal, str, tuple[Q
 
 
 def _summed(rule: PerUnitCapped, asked: list[int], full: Decimal, steps: list[str],
-            rent: tuple[Decimal, str] | None, inputs: dict[str, str], used: tuple[Quantity, ...]) -> Applied:
-    """Each year asked: `full` × its share of the schedule, held under the caps of a year; then
-    the sum, held under a cap of all years."""
+            rent: tuple[Decimal, str] | None, inputs: dict[str, str], used: tuple[Quantity, ...],
+            counted: tuple[Decimal, str] | None = None) -> Applied:
+    """Each year asked: `full` × its share of the schedule (or, for a schedule of amounts, that
+    year's amount × `counted`: the units × the months, as said), held under the caps of a year;
+    then the sum, held under a cap of all years."""
     sums = [c for c in rule.caps if c.figure.unit == "元" and not c.of]
     shares = [c for c in rule.caps if c.of and c.figure.unit == "%"]
     total, parts = Decimal(0), []
@@ -105,9 +114,13 @@ def _summed(rule: PerUnitCapped, asked: list[int], full: Decimal, steps: list[st
         steps.append(f"{shares[0].of}：{rent[1]}")
     for year in asked:
         share = next(f for years, f in rule.yearly if year in years)
-        pay = full * share.value
-        said = share.text if share.text.endswith("%") else f"{show(share)}（{share.text}）"
-        step = f"第{_CN[year]}年：{show(full, '元')} × {said} = {show(pay, '元')}"
+        if share.unit == "元" and counted is not None:
+            pay = share.value * counted[0]
+            step = f"第{_CN[year]}年：{share.text}{counted[1]} = {show(pay, '元')}"
+        else:
+            pay = full * share.value
+            said = share.text if share.text.endswith("%") else f"{show(share)}（{share.text}）"
+            step = f"第{_CN[year]}年：{show(full, '元')} × {said} = {show(pay, '元')}"
         for cap in [c for c in sums if _of_a_year(c)]:
             if pay > cap.figure.value:
                 step += f"，超过“{cap.phrase}”，按{show(cap.figure)}"
@@ -131,10 +144,10 @@ def _summed(rule: PerUnitCapped, asked: list[int], full: Decimal, steps: list[st
     subject = rule.subject or "补贴"
     if len(asked) == 1:
         said_years = f"第{_CN[asked[0]]}年"
-        line = f"{said_years}{subject}{show(total, '元')}（条文：“{rule.phrase}”）"
+        line = f"{said_years}{subject}{show_sum(total)}（条文：“{rule.phrase}”）"
     else:
         said_years = f"{_CN[len(asked)]}年合计"
-        line = f"{subject}{said_years}{show(total, '元')}（条文：“{rule.phrase}”）"
+        line = f"{subject}{said_years}{show_sum(total)}（条文：“{rule.phrase}”）"
     conditions = tuple(c.phrase for c in shares if rent is None)
     return Applied(rule, len(used), (line,), tuple(steps), {**inputs, "年度": said_years}, show(total, "元"),
                    conditions, used=used)

@@ -305,6 +305,16 @@ def _paid_by_year(best: Applied, candidates: Sequence[Rule], ask: Ask) -> Applie
     return best
 
 
+def _calls(text: str, name: str) -> bool:
+    """Whether a text names a payment the question names: as written, or with a few words between
+    what is paid for and the payment word ("营收奖励" and "营收贡献奖励")."""
+    if name in text:
+        return True
+    word = next((w for w in lexicon()["reward_words"] if name.endswith(w)), None)
+    head = name[:-len(word)] if word else ""
+    return bool(head) and re.search(rf"{re.escape(head)}[\u3400-\u9fff]{{0,4}}?{re.escape(word or '')}", text) is not None
+
+
 def _named_total(scored: Sequence[tuple[tuple[int, ...], Applied]], ask: Ask,
                  by_doc: Mapping[str, list[Chunk]]) -> Applied | None:
     """"营收贡献奖励加增长奖励一共多少": each payment the question names, from the best rule that
@@ -323,9 +333,9 @@ def _named_total(scored: Sequence[tuple[tuple[int, ...], Applied]], ask: Ask,
     texts = {(c.doc_id, c.article): c.text for chunks in by_doc.values() for c in chunks}
     by_name: dict[str, Applied] = {}
     # a payment a rule's own words name is taken first; the others from the units that name them
-    for name in sorted(names, key=lambda n: not any(n in a.rule.subject + a.rule.phrase for a in amounts)):
-        own = [a for a in amounts if name in a.rule.subject + a.rule.phrase]
-        near = [a for a in amounts if name in texts.get((a.rule.doc_id, a.rule.unit), "")]
+    for name in sorted(names, key=lambda n: not any(_calls(a.rule.subject + a.rule.phrase, n) for a in amounts)):
+        own = [a for a in amounts if _calls(a.rule.subject + a.rule.phrase, name)]
+        near = [a for a in amounts if _calls(texts.get((a.rule.doc_id, a.rule.unit), ""), name)]
         found = next((a for a in [*own, *near] if all(a.rule != p.rule for p in by_name.values())), None)
         if found is None:
             return None

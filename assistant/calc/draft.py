@@ -108,7 +108,9 @@ def _per_unit(r: PerUnitCapped) -> dict[str, Any]:
     if r.longest:
         out["longest"] = shown(r.longest)
     if r.yearly:
-        out["yearly"] = [{"years": list(years), "share": shown(share)} for years, share in r.yearly]
+        # a share of the standard each year, or (a schedule of amounts) each year's own amount
+        out["yearly"] = [{"years": list(years), "amount" if share.unit == "元" else "share": shown(share)}
+                         for years, share in r.yearly]
     return out
 
 

@@ -89,10 +89,11 @@ def _per_unit(doc_id: str, label: str, text: str, q: Quantity, op: tuple[str, st
         if m and (op is None or any(w in before for w in lexicon()["rate_words"])):
             per = "人" if m.group("per") == "名" else m.group("per")
             freq = m.group("f1") or m.group("f2") or ""
-            year = re.search(f"第([{_YEAR_NUMS}])年", before)
+            # "第一年按照…25元、第二年、第三年按照…20元": the years nearest before the rate are its own
+            named = re.findall(f"第[{_YEAR_NUMS}]年(?:、第[{_YEAR_NUMS}]年)*", before)
             return PerUnitCapped(doc_id, label, text[clause:phrase_end], _reward_subject(text, end),
                                  as_figure(q), per, freq, op is not None,
-                                 years=(_YEAR_NUMS.index(year.group(1)) + 1,) if year else ())
+                                 years=year_numbers(named[-1]) if named else ())
     if q.kind == "percent" and op is None:
         m = _RATE_RE.search(before) or _ROW_RATE_RE.search(before)
         if m:
@@ -141,6 +142,29 @@ def _rates_by_year(per_units: list[tuple[PerUnitCapped, int]]) -> list[tuple[Per
         return per_units
     schedule = tuple((p.years, p.amount) for p in sorted(rates, key=lambda p: p.years))
     return [(replace(p, yearly=schedule) if p in rates else p, at) for p, at in per_units]
+
+
+def _amounts_by_year(per_units: list[tuple[PerUnitCapped, int]], text: str) -> list[tuple[PerUnitCapped, int]]:
+    """Amounts per unit for the years of a schedule ("第一年按照每月每平方米22元补贴，第二年按照每月
+    每平方米18元补贴，第三年…12元"), each year named once from the first on, one unit counted: one
+    rule, the first year's amount with the whole schedule, so that the years asked are each paid
+    at their own amount (and capped) before they are summed."""
+    dated = [(p, at) for p, at in per_units if p.amount.unit == "元" and p.years and p.per and not p.yearly]
+    if len(dated) < 2 or len({(p.per, p.frequency) for p, _ in dated}) != 1:
+        return per_units
+    ordered = sorted(dated, key=lambda pa: pa[0].years)
+    named = [y for p, _ in ordered for y in p.years]
+    if named != list(range(1, len(named) + 1)):
+        return per_units
+    first, at = ordered[0]
+    schedule = tuple((p.years, p.amount) for p, _ in ordered)
+    # the phrase runs from the first year's rate to the last year's, when they follow one another
+    start, last = text.find(first.phrase), ordered[-1][0].phrase
+    end = text.find(last, start) + len(last) if start >= 0 and text.find(last, start) >= 0 else -1
+    phrase = text[start:end] if end > start >= 0 and len(text[start:end]) <= 200 else first.phrase
+    merged = replace(first, phrase=phrase, years=(), yearly=schedule)
+    dropped = {id(p) for p, _ in dated}
+    return [(merged, at) if p is first else (p, a) for p, a in per_units if p is first or id(p) not in dropped]
 
 
 def _variants(rates: list[PerUnitCapped], text: str) -> tuple[list[Variant], list[PerUnitCapped]]:
@@ -401,7 +425,7 @@ def extract_unit(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[C
         basis = "、".join(words)
         rules.append(Threshold(doc_id, label, text[clause:clause_end(text, e)], subject, op,
                                as_figure(q, text), basis, of, applies))
-    per_units = _rates_by_year(per_units)
+    per_units = _amounts_by_year(_rates_by_year(per_units), text)
     variants, kept = _variants([p for p, _ in per_units], text)
     per_units = [(p, at) for p, at in per_units if p in kept]
     if variants:
@@ -427,7 +451,8 @@ def extract_unit(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[C
     if per_units:
         # a schedule of yearly shares is of the standard each paid-over-time amount states
         rules = [replace(r, caps=(*r.caps, *caps),
-                         yearly=yearly if r.amount.unit == "元" and r.frequency and not r.years else r.yearly)
+                         yearly=yearly if r.amount.unit == "元" and r.frequency and not r.years and not r.yearly
+                         else r.yearly)
                  if isinstance(r, PerUnitCapped) else r for r in rules]
         return rules, []
     return rules, caps
@@ -496,23 +521,37 @@ def extract_chunks(chunks: Sequence[Chunk]) -> Extraction:
         rules, caps = extract_unit(chunk.doc_id, chunk.article, chunk.text)
         per_unit.append((chunk, rules, caps))
     out: list[Rule] = []
+    lenders = {id(chunk) for chunk, rules, caps in per_unit if caps and _only_caps(rules, caps)}
     for chunk, rules, _ in per_unit:
         parent = parent_of(chunk.article)
         # Only an item that is nothing but caps lends them to its siblings; "此项…总额不超过"
         # beside a rule of its own stays with that item.
         sibling_caps = [replace(c, figure=replace(c.figure, label=other.article))
                         for other, other_rules, caps in per_unit if other is not chunk and parent is not None
-                        and not other_rules and parent_of(other.article) == parent for c in caps]
+                        and id(other) in lenders and parent_of(other.article) == parent for c in caps]
+        if not sibling_caps and any(isinstance(r, PerUnitCapped) for r in rules):
+            # "（1）补贴标准 ①…每月每平方米25元…" and "（2）补贴限额 ①补贴面积…不超过400平方米": the caps
+            # of the items under a sibling heading bind the rates under this one
+            sibling_caps = [replace(c, figure=replace(c.figure, label=other.article))
+                            for other, other_rules, caps in per_unit if _cousins(chunk.article, other.article)
+                            for c in _lent(other_rules, caps)]
         for r in rules:
+            r = _named_by_heading(r, chunk.chapter)
             # A sibling's cap ("（3）…每家机构每年不超过30万元") binds items with no cap of their own.
             own_cap = any(c.figure.unit == "元" for c in getattr(r, "caps", ()))
             if isinstance(r, (PerUnitCapped, Tiers)) and sibling_caps and not own_cap:
                 amount_caps = [c for c in sibling_caps if c.figure.unit == "元" or isinstance(r, PerUnitCapped)]
                 r = replace(r, caps=(*r.caps, *amount_caps))
             out.append(r)
+    out = _sibling_schedules(out, per_unit)
     out += tiers_across_items(per_unit)
     out += scaled_bars(chunks, out)
     out = _sibling_count_caps(out)
+    # A lender's bars that are only the condition of its own raised cap ("…达到50人以上的，补贴
+    # 面积上限提高至700平方米") are read with that cap, not as rules of their own.
+    conditions = {(chunk.article, c.phrase) for chunk, _, caps in per_unit if id(chunk) in lenders for c in caps if c.when}
+    out = [r for r in out if not (isinstance(r, Threshold) and any(
+        a == r.unit and r.phrase in phrase for a, phrase in conditions))]
     # A cap that no rate or table takes is a ceiling in its own right.
     taken = {(c.figure.label, c.phrase) for r in out if isinstance(r, (PerUnitCapped, Tiers)) for c in r.caps}
     for chunk, rules, caps in per_unit:
@@ -534,6 +573,66 @@ def extract_chunks(chunks: Sequence[Chunk]) -> Extraction:
         else:
             kept.append(r)
     return Extraction(tuple(kept), tuple(dropped))
+
+
+def _named_by_heading(rule: Rule, chapter: str) -> Rule:
+    """"1.房租补贴 / （1）补贴标准 / ①…给予补贴": an amount whose own words name only the payment word
+    is named by the nearest heading above it that names a payment."""
+    paid = lexicon()["reward_words"]
+    if not isinstance(rule, PerUnitCapped) or rule.amount.unit != "元" or not rule.per \
+            or trim(rule.subject) not in ("", *paid):
+        return rule  # a rate's base names what it pays
+    # the two headings nearest above it: a group's heading further up names a kind of payments
+    for heading in reversed(chapter.split(" / ")[-2:]):
+        name = trim(LEADING_MARK.sub("", heading.strip()))
+        if name.endswith(tuple(paid)) and name not in paid and len(name) <= 12:
+            return replace(rule, subject=name)
+    return rule
+
+
+def _sibling_schedules(rules: list[Rule], per_unit: list[tuple[Chunk, list[Rule], list[Cap]]]) -> list[Rule]:
+    """"（1）…按照每月每平方米18元的标准给予房租补贴" and "（2）补贴期限…最长3年：第一年按标准全额补贴，
+    第二年按标准的60%补贴…": a schedule of yearly shares in a sibling item with no amount of its
+    own is the schedule of the standard paid over time."""
+    schedules = [(chunk.article, found) for chunk, own, _ in per_unit
+                 if not any(isinstance(r, PerUnitCapped) for r in own)
+                 for found in [yearly_shares(chunk.text)[0]] if found]
+    if not schedules:
+        return rules
+    out: list[Rule] = []
+    for r in rules:
+        if isinstance(r, PerUnitCapped) and r.amount.unit == "元" and r.frequency and not r.years and not r.yearly:
+            parent = parent_of(r.unit)
+            mine = [(label, s) for label, s in schedules if parent is not None and parent_of(label) == parent]
+            if len(mine) == 1:
+                label, schedule = mine[0]
+                r = replace(r, yearly=tuple((years, replace(f, label=label)) for years, f in schedule))
+        out.append(r)
+    return out
+
+
+def _only_caps(rules: list[Rule], caps: list[Cap]) -> bool:
+    """An item that is nothing but caps: no rule of its own but bars that are the condition of
+    one of its raised caps."""
+    return all(isinstance(r, Threshold) and any(c.when and r.phrase in c.phrase for c in caps) for r in rules)
+
+
+def _lent(rules: list[Rule], caps: list[Cap]) -> list[Cap]:
+    """The caps an item of nothing but ceilings lends ("①补贴面积每家机构最高不超过400平方米；…达到
+    50人以上的，补贴面积上限提高至700平方米"): its caps and its ceilings read as caps; none when it
+    has a rule of its own."""
+    ceilings = [r for r in rules if isinstance(r, Threshold) and r.op in ("<=", "<")]
+    rest = [r for r in rules if r not in ceilings]
+    if not (caps or ceilings) or not _only_caps(rest, caps):
+        return []
+    return [*caps, *(Cap(t.value, t.op, t.subject, LEADING_MARK.sub("", t.phrase), t.of, t.basis) for t in ceilings)]
+
+
+def _cousins(label: str, other: str) -> bool:
+    """Items under two sibling headings of one parent ("1（1）①" and "1（2）②")."""
+    mine, theirs = parent_of(label), parent_of(other)
+    return (mine is not None and theirs is not None and mine != theirs and len(mine) == len(theirs) > 1
+            and mine[:-1] == theirs[:-1])
 
 
 def _sibling_count_caps(rules: list[Rule]) -> list[Rule]:

@@ -272,6 +272,8 @@ def _worded_row(seg: str) -> _Row | None:
         if q.kind not in _BOUND_KINDS:
             continue
         found = _bound_of(cond, q)
+        if found is None and q.kind == "duration":
+            continue  # "上一年度营业收入…": the year the measure is of, not a bound
         if found is None or found[0] in bounds:
             return None
         bounds[found[0]] = found[1]

@@ -43,7 +43,7 @@ from assistant.types import Chunk
 RULES_FILE = "rules.json"
 # Bump when the extractor reads text differently: stored rules of unchanged documents are then
 # extracted again instead of reused.
-EXTRACTOR_VERSION = 16
+EXTRACTOR_VERSION = 17
 EXTRACTED = "extracted"
 REVIEWED = "reviewed"
 _CLASSES: dict[str, type[Rule]] = {
@@ -205,7 +205,9 @@ def extracted_rules(gen_dir: Path, reviewed_docs: set[str] | frozenset[str] = fr
 
 def own_units(rule: Rule) -> set[str]:
     """The units a rule is read from: its unit, or for a table written one row per item, any
-    row's item."""
+    row's item, or for an amount paid by a schedule of yearly shares in a sibling item, that item."""
+    if isinstance(rule, PerUnitCapped):
+        return {rule.unit} | {f.label for _, f in rule.yearly if f.label}
     return {rule.unit} | ({f.label for f in rule.figures() if f.label} if isinstance(rule, Tiers) else set())
 
 
