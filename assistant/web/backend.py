@@ -82,6 +82,11 @@ class Backend:
         if follow is not None:
             chain.without_llm().ask(follow.follow_up, [[follow.question, ""]])
         self._examples = tuple(e.question for e in examples)
+        # A place written with a typo or a homophone (黄溪 for 篁溪) is matched by pinyin, whose
+        # dictionaries (~0.3 s) load on first use: at start-up, not in someone's first answer.
+        from pypinyin import lazy_pinyin
+
+        lazy_pinyin("园区")
         return chain
 
     def _manifest_stamp(self) -> tuple[int, int] | None:
