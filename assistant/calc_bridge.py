@@ -148,7 +148,7 @@ _SUBJECTS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
 def compare_requirements(intent: Intent, index: Index) -> CalcOutcome | None:
     """"广西单园区的面积下限和聊城核心区面积下限相差多少": each document's requirement on the
     subject the question names, side by side, and their difference — computed, not read."""
-    from assistant.calc.numbers import format_value
+    from assistant.calc.number_format import format_value
     from assistant.calc.rules import load_rules
 
     rules = _by_park_shape([r for r in load_rules() if r.kind == "thresholds"], intent.question)

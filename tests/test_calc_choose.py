@@ -17,7 +17,7 @@ import pytest
 
 from assistant.calc.applied import Ask
 from assistant.calc.choose import UNREVIEWED, choose, rules_of
-from assistant.calc.numbers import extract_quantities
+from assistant.calc.quantities_in_text import extract_quantities
 from assistant.chain import AnswerChain
 from assistant.index import Index
 from assistant.types import Answer, Hit

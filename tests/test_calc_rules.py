@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.calc.numbers import KINDS, extract_quantities
+from assistant.calc.numbers import KINDS
+from assistant.calc.quantities_in_text import extract_quantities
 from assistant.calc.rules import INPUTS, Rule, boundary_of, load_rules
 from assistant.errors import CalcError
 from assistant.ingest import load_document

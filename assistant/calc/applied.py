@@ -37,7 +37,8 @@ from assistant.calc.extract_types import (
     Tiers,
     Window,
 )
-from assistant.calc.numbers import Quantity, format_value, plain
+from assistant.calc.number_format import format_value, plain
+from assistant.calc.numbers import Quantity
 
 OPS_TEXT = {">=": "不低于", ">": "超过", "<=": "不超过", "<": "低于"}
 _KIND_OF_UNIT = {"元": "amount", "平方米": "area", "%": "percent", "年": "duration", "月": "duration",
@@ -443,7 +444,7 @@ def _holds(condition: str, ask: Ask, counted: Quantity) -> bool:
     """Whether the question meets a condition a raised cap is for ("首次入驻且在岗从业人员达到20人
     以上"): each bar in it that a figure of its unit speaks to is met, and one at least is."""
     from assistant.calc.extract_text import ops, prefix_op
-    from assistant.calc.numbers import extract_quantities
+    from assistant.calc.quantities_in_text import extract_quantities
 
     checked = False
     for bar in extract_quantities(condition):

@@ -21,7 +21,8 @@ from assistant.calc.applied import Applied, Ask, apply, bigrams, has, show
 from assistant.calc.applied_sums import apply_sum
 from assistant.calc.extract import lexicon
 from assistant.calc.extract_types import PerUnitCapped, Rule, ScaledBars, Threshold, Tiers
-from assistant.calc.numbers import Quantity, plain
+from assistant.calc.number_format import plain
+from assistant.calc.numbers import Quantity
 from assistant.errors import CalcError
 from assistant.types import Chunk, Hit, ToolCall
 
@@ -481,7 +482,7 @@ def asked_figures(question: str, today: dt.date) -> tuple[Quantity, ...] | None:
     "1家企业" names the subject, it is not a count to compute with; nor is a figure the question
     asks about ("都是90万吗") or a span naming a tier by its condition ("满1年不满2年")."""
     from assistant.calc.figures import checked_or_span
-    from assistant.calc.numbers import extract_quantities
+    from assistant.calc.quantities_in_text import extract_quantities
 
     try:
         figures = extract_quantities(question, today=today)

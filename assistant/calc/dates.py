@@ -16,14 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.calc.engine import CalcResult, _base
-from assistant.calc.numbers import (
-    Quantity,
-    format_date,
-    parse_date,
-    parse_duration,
-    parse_quantity,
-    with_year,
-)
+from assistant.calc.number_format import format_date
+from assistant.calc.numbers import Quantity, parse_date, parse_duration, parse_quantity, with_year
 from assistant.calc.rules import Rule
 from assistant.errors import CalcError
 

@@ -33,7 +33,7 @@ from assistant.calc.extract_types import (
     Tiers,
     Window,
 )
-from assistant.calc.numbers import format_value
+from assistant.calc.number_format import format_value
 
 STATUS = "extracted"
 STATUS_NOTE = "按条文自动识别，未经人工核对"

@@ -13,13 +13,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from assistant.calc.numbers import (
-    Quantity,
-    format_gap,
-    format_value,
-    plain,
-    to_months,
-)
+from assistant.calc.number_format import format_gap, format_value, plain, to_months
+from assistant.calc.numbers import Quantity
 from assistant.calc.rules import (
     BRANCH_INPUTS,
     INPUTS,

@@ -19,7 +19,8 @@ from assistant.calc.engine import (
     _present,
     criterion_result,
 )
-from assistant.calc.numbers import Quantity, format_value, format_years, plain
+from assistant.calc.number_format import format_value, format_years, plain
+from assistant.calc.numbers import Quantity
 from assistant.calc.rules import INPUTS, Rule, coerce_input, coerce_one
 from assistant.errors import CalcError
 

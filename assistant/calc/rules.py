@@ -33,14 +33,8 @@ from typing import Any
 import yaml
 
 from assistant import outline
-from assistant.calc.numbers import (
-    BOUNDARY_WORDS,
-    Kind,
-    Quantity,
-    format_value,
-    normalize_width,
-    parse_quantity,
-)
+from assistant.calc.number_format import format_value
+from assistant.calc.numbers import BOUNDARY_WORDS, Kind, Quantity, normalize_width, parse_quantity
 from assistant.errors import CalcError
 
 RULE_KINDS = ("tiers", "thresholds", "per_unit_capped", "deadline", "per_year_total")

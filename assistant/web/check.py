@@ -74,7 +74,7 @@ def fields(rules_dir: Any = None) -> list[Field]:
 def _stated(rules: Sequence[Any]) -> dict[str, str]:
     """Per input, the first figure a rule states for it, written as the rules write it: the
     placeholders show the documents' own scale (4000平方米, 15家), not an invented one."""
-    from assistant.calc.numbers import format_value
+    from assistant.calc.number_format import format_value
 
     out: dict[str, str] = {}
     for rule in rules:
