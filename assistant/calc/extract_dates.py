@@ -17,14 +17,7 @@ from assistant.calc.extract_text import (
     lexicon,
     trim,
 )
-from assistant.calc.extract_types import (
-    Deadline,
-    Figure,
-    Period,
-    Rule,
-    Window,
-    count_of,
-)
+from assistant.calc.extract_types import Deadline, Figure, Period, Rule, Window, count_of
 from assistant.errors import CalcError
 
 _PERIOD_RE = re.compile(

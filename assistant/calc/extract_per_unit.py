@@ -20,12 +20,7 @@ from assistant.calc.extract_text import (
     lexicon,
     trim,
 )
-from assistant.calc.extract_types import (
-    Figure,
-    PerUnitCapped,
-    Rule,
-    Variant,
-)
+from assistant.calc.extract_types import Figure, PerUnitCapped, Rule, Variant
 from assistant.calc.numbers import Quantity
 
 _PER_RE = re.compile(
