@@ -44,7 +44,8 @@ def _run_reviewed(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.d
     from assistant.calc.dates import counting_from_text
     from assistant.calc.engine import evaluate
     from assistant.calc.figures import collect_inputs, label_quantities
-    from assistant.calc.rules import Rule, load_rules
+    from assistant.calc.rule_types import Rule
+    from assistant.calc.rules import load_rules
 
     try:
         figures = label_quantities(intent.question)

@@ -40,7 +40,9 @@ from assistant.calc.numbers import (
 )
 from assistant.calc.quantities_in_text import extract_quantities
 from assistant.calc.rewards import PerUnitResult, PerYearResult, per_unit_reward, per_year_total
-from assistant.calc.rules import INPUTS, Rule, RuleSet, get_rule, load_rules
+from assistant.calc.rule_inputs import INPUTS
+from assistant.calc.rule_types import Rule
+from assistant.calc.rules import RuleSet, get_rule, load_rules
 
 __all__ = [
     "INPUTS",

@@ -2,7 +2,7 @@
 
 The draft is for a reviewer: every rule is marked `status: extracted` ("按条文自动识别，未经人工
 核对"), input names are left empty (`name: null`) for the reviewer to choose from
-`assistant.calc.rules.INPUTS`, and rules whose numbers failed the check are listed under
+`assistant.calc.rule_inputs.INPUTS`, and rules whose numbers failed the check are listed under
 `dropped` instead of being silently left out. A reviewed file in corpus/rules/ wins over it.
 """
 

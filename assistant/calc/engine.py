@@ -15,15 +15,8 @@ from typing import Any
 
 from assistant.calc.number_format import format_gap, format_value, plain, to_months
 from assistant.calc.numbers import Quantity
-from assistant.calc.rules import (
-    BRANCH_INPUTS,
-    INPUTS,
-    Criterion,
-    Rule,
-    coerce_input,
-    coerce_one,
-    compare,
-)
+from assistant.calc.rule_inputs import BRANCH_INPUTS, INPUTS, coerce_input, coerce_one
+from assistant.calc.rule_types import Criterion, Rule, compare
 from assistant.errors import CalcError
 
 # For a single park its area is its core area and its total area (and the same for counts).

@@ -23,7 +23,7 @@ from typing import Any
 from assistant.calc.numbers import Quantity
 from assistant.calc.quantities_in_text import extract_quantities
 from assistant.calc.rewards import EACH
-from assistant.calc.rules import BRANCH_INPUTS
+from assistant.calc.rule_inputs import BRANCH_INPUTS
 from assistant.errors import CalcError
 
 _DELIMS = "，。；;,！？!?\n：:"

@@ -62,7 +62,8 @@ class Field:
 
 def fields(rules_dir: Any = None) -> list[Field]:
     """Every input the rules read, in the calculator's vocabulary order."""
-    from assistant.calc.rules import INPUTS, LIST_INPUTS, load_rules
+    from assistant.calc.rule_inputs import INPUTS, LIST_INPUTS
+    from assistant.calc.rules import load_rules
 
     rules = list(load_rules(rules_dir))
     used = {name for rule in rules for name in rule.inputs}
