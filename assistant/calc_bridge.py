@@ -35,7 +35,7 @@ def run_calculator(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.
     outcome = _run_reviewed(intent, hits, index, today)
     if outcome is not None:
         return outcome
-    from assistant.calc.choose import run_extracted
+    from assistant.calc.extracted_answer import run_extracted
 
     return run_extracted(intent, hits, index, today)
 

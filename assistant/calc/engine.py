@@ -1,7 +1,7 @@
 """Deterministic evaluation of rules: tiers and thresholds here; per-unit rewards and per-year
 totals in rewards.py, deadlines in dates.py; `evaluate` dispatches to all of them.
 
-Every function takes a `Rule` (see rules.py) and raw inputs ("6亿", "4500平方米", a date …),
+Every function takes a `Rule` (see rule_types.py) and raw inputs ("6亿", "4500平方米", a date …),
 and returns a frozen result with `to_json()` and `render()`: the verdict first, then one line
 per criterion, then `依据《title》article`. Missing inputs are named, never guessed.
 """
