@@ -239,6 +239,7 @@ def _rate(rule: PerUnitCapped, ask: Ask) -> Applied | None:
     shown["读取"] = "、".join(q.text for q in read)
     return Applied(rule, 1, (line,), tuple(steps), shown, show(pay, "元"), used=tuple(used))
 
+
 _PER_UNIT_CAP = re.compile(r"每(?:[\u4e00-\u9fff]{1,3}?(?:\d+|一))?(?P<unit>平方米|[人家个名])(?!每)[^，。；]*?(?:最高|不超过|最多)")
 
 

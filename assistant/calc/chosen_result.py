@@ -161,6 +161,7 @@ def named_total(scored: Sequence[tuple[tuple[int, ...], Applied]], ask: Ask,
                    also=tuple(dict.fromkeys(u for a in picked for u in a.units if u != first.units[0])),
                    used=tuple(dict.fromkeys(q for a in picked for q in a.used)))
 
+
 _SPLIT = re.compile(r"由(?P<a>[^，。；由]+?)[和与](?P<b>[^，。；]+?)按照?(?P<x>\d+)[:：](?P<y>\d+)的?比例(?:分担|承担|负担)")
 
 

@@ -27,12 +27,9 @@ _PER_RE = re.compile(
     rf"每(?P<f1>[月年次])?(?:(?:{alt(lexicon()['per_verbs'])})?(?:\d+|一)?|每)?"
     r"(?P<per>平方米|人次|人|名|家|户|个|场)(?:[\u4e00-\u9fff]{0,4}?每(?P<f2>[月年次]))?(?P<gap>[^，。；每\d]{0,12})$"
 )
-
 _SLASH_RE = re.compile(r"^/(?P<per>家|人|平方米|个|户)")
-
 # "按照实际投入的30%", and each rate of a list "按照第一年实际租金的70%、第二年实际租金的50%"
 _RATE_RE = re.compile(r"(?:按照?|%、)(?P<base>[^，。；%]{1,24}?)的$")
-
 # a table row's rate cell after its bar ("年度外包合同额500万元以上合同额的2%")
 _ROW_RATE_RE = re.compile(r"以上(?P<base>[^，。；%的按]{1,12})的$")
 
@@ -69,11 +66,10 @@ def per_unit_rule(doc_id: str, label: str, text: str, q: Quantity, op: tuple[str
                                  years=years)
     return None
 
-_YEAR_NUMS = "一二三四五"
 
+_YEAR_NUMS = "一二三四五"
 # "第一年、第二年、第三年分别按照每月每平方米30元、20元、10元": one rate per year, in order.
 _YEARS_EACH = re.compile(f"(?P<years>第[{_YEAR_NUMS}]年(?:、第[{_YEAR_NUMS}]年)+)分别")
-
 _MORE_AMOUNTS = re.compile(r"^(?:、[\d.]+元)+")
 
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from assistant.index import Index
     from assistant.route import Intent
 
+
 UNREVIEWED = "按条文自动识别，未经人工核对"
 
 

@@ -39,11 +39,9 @@ from assistant.calc.numbers import (
 _QTY_RE = re.compile(
     rf"(?P<sign>[-负][ \t]*)?{_NUM}[ \t]*(?:个(?=[十百千万亿]))?{_MULT}[ \t]*(?:{_UNIT})?[ \t]*{_SUFFIX}"
 )
-
 # A year-month, or a month-day without 日/号, is not a date we can count from; masked so that
 # its "2日" is not read as a two-day period.
 _PARTIAL_DATE_RE = re.compile(r"(?<!\d)(?:\d{4}年\d{1,2}月|\d{1,2}月\d{1,2}[日号]?)")
-
 _RANGE_BEFORE = set("0123456789年月日万亿元家个人名%米天㎡")
 
 

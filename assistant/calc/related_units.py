@@ -44,6 +44,7 @@ def _top_up_units(rule: Tiers, doc_chunks: Sequence[Chunk]) -> dict[str, str]:
     return {c.article: c.text for c in doc_chunks if c.article != rule.unit and any(w in c.text for w in top)
             and measure & _measures(c.text) and own not in c.text}  # not a chapter holding the table
 
+
 _ANNEX = re.compile(r"^(?:附件|附表|附录)[\d一二三四五六七八九十]*$")
 
 

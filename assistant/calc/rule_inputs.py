@@ -19,6 +19,7 @@ class InputSpec:
     unit: str = ""
     also: tuple[str, ...] = ()  # other units accepted (a duration in 月 may be given in 年)
 
+
 # The vocabulary shared by rules, profiles, tools and the CLI (--core-area → core_area).
 INPUTS: dict[str, InputSpec] = {
     s.name: s
@@ -55,10 +56,8 @@ INPUTS: dict[str, InputSpec] = {
         InputSpec("assessment_date", "date", "自评所属年度（该年任一日期）"),
     )
 }
-
 # Inputs that may hold one value per branch park; every one of them must meet the criterion.
 LIST_INPUTS = frozenset({"branch_institutions", "branch_occupancy", "branch_area", "tax"})
-
 # Of those, the ones with one value per branch park (a question lists them branch by branch).
 BRANCH_INPUTS = frozenset({"branch_institutions", "branch_occupancy", "branch_area"})
 
