@@ -14,6 +14,9 @@ Every value is a `Decimal` (a `datetime.date` for dates) with an explicit unit:
 
 Anything that is not such a figure raises `CalcError` whose message (Chinese, then English)
 names the accepted form. Nothing is ever read as a silent 0.
+
+The figures of a free-text question are found by `assistant.calc.quantities_in_text`; values are
+written out by `assistant.calc.number_format`.
 """
 
 from __future__ import annotations

@@ -18,6 +18,9 @@ File-level keys (doc_id, title, places, subject) are defaults for each rule. Loa
 what a reader of the YAML could get wrong: an unknown input, a value of the wrong kind, an
 operator that contradicts the boundary word of its own source phrase ("不少于" must be ">="),
 tiers with gaps or overlaps, article labels not in the documents' style.
+
+The named inputs are in `assistant.calc.rule_inputs`; what a rule holds is in
+`assistant.calc.rule_types`.
 """
 
 from __future__ import annotations
