@@ -35,7 +35,7 @@ def run_calculator(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.
     outcome = _run_reviewed(intent, hits, index, today)
     if outcome is not None:
         return outcome
-    from assistant.calc.choose import run_extracted
+    from assistant.calc.extracted_answer import run_extracted
 
     return run_extracted(intent, hits, index, today)
 
@@ -44,7 +44,8 @@ def _run_reviewed(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.d
     from assistant.calc.dates import counting_from_text
     from assistant.calc.engine import evaluate
     from assistant.calc.figures import collect_inputs, label_quantities
-    from assistant.calc.rules import Rule, load_rules
+    from assistant.calc.rule_types import Rule
+    from assistant.calc.rules import load_rules
 
     try:
         figures = label_quantities(intent.question)
@@ -148,7 +149,7 @@ _SUBJECTS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
 def compare_requirements(intent: Intent, index: Index) -> CalcOutcome | None:
     """"广西单园区的面积下限和聊城核心区面积下限相差多少": each document's requirement on the
     subject the question names, side by side, and their difference — computed, not read."""
-    from assistant.calc.numbers import format_value
+    from assistant.calc.number_format import format_value
     from assistant.calc.rules import load_rules
 
     rules = _by_park_shape([r for r in load_rules() if r.kind == "thresholds"], intent.question)

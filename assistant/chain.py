@@ -260,7 +260,7 @@ def _asks_no_figure(turn: str) -> bool:
     from assistant.calc.applied import (
         has,  # the calculator's own words for a day asked (最晚, 哪天 …)
     )
-    from assistant.calc.numbers import extract_quantities
+    from assistant.calc.quantities_in_text import extract_quantities
     from assistant.errors import CalcError
     from assistant.question import asked_kind
 
@@ -279,7 +279,7 @@ def _counts_days_of_validity(q: Question) -> bool:
     """"《…》还有多少天到期": the days left of a named document's (or part's) own validity, which
     its 施行/有效期 unit answers — not a deadline or window the calculator finds in its articles.
     Only a date may be given (the day to count from); any other figure is for the calculator."""
-    from assistant.calc.numbers import extract_quantities
+    from assistant.calc.quantities_in_text import extract_quantities
     from assistant.errors import CalcError
     from assistant.lexicon import lexicon
 

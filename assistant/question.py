@@ -51,7 +51,7 @@ class Question:
     def figures(self) -> tuple[Quantity, ...]:
         """Numbers with units the question gives (revenue, area, dates …); none when unreadable
         (the calculator reports a bad figure itself)."""
-        from assistant.calc.numbers import extract_quantities
+        from assistant.calc.quantities_in_text import extract_quantities
         from assistant.errors import CalcError
 
         try:
@@ -138,7 +138,7 @@ def content_words(text: str) -> list[str]:
 def _around_figures(text: str) -> list[str]:
     """The text cut at its figures, so that no word runs across a figure's end: "6000万能拿多少"
     is 6000万 / 能拿多少, not a word 万能."""
-    from assistant.calc.numbers import extract_quantities
+    from assistant.calc.quantities_in_text import extract_quantities
     from assistant.errors import CalcError
 
     try:

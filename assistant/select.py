@@ -343,7 +343,7 @@ def extreme_entry(q: Question, chunk: Chunk) -> str | None:
     its amount — the entry at that end: "主营业务收入在30亿元及以上的，一次性奖励100万元"."""
     if q.extreme is None:
         return None
-    from assistant.calc.numbers import extract_quantities
+    from assistant.calc.quantities_in_text import extract_quantities
     from assistant.errors import CalcError
 
     top = q.extreme == "max"
@@ -488,7 +488,7 @@ def ordinal_entry(q: Question, chunk: Chunk) -> str | None:
     if asked is None:
         return None
     nth = outline.to_int(asked.group(0)[1 : -len(asked.group(1))].removesuffix("个"))
-    from assistant.calc.numbers import extract_quantities
+    from assistant.calc.quantities_in_text import extract_quantities
     from assistant.errors import CalcError
 
     entries = []

@@ -36,7 +36,7 @@ def figures_of(question: str) -> tuple[tuple[str, str], ...]:
 def _quantities(text: str) -> list[Quantity]:
     """The figures a turn gives, without one period said before a bound — "一年最多补几场" asks
     per year, it does not say a year has passed ("入驻一年了" does)."""
-    from assistant.calc.numbers import extract_quantities
+    from assistant.calc.quantities_in_text import extract_quantities
 
     bound = lexicon().extreme
     return [

@@ -64,7 +64,7 @@ def test_a_date_after_the_window_answers_only_a_question_asking_a_day() -> None:
     from assistant.calc.applied_dates import apply_deadline
     from assistant.calc.extract import extract_unit
     from assistant.calc.extract_types import Deadline
-    from assistant.calc.numbers import extract_quantities
+    from assistant.calc.quantities_in_text import extract_quantities
 
     text = LIANSHAN.splitlines()[4]
     review = next(r for r in extract_unit(LI, "第二条", text)[0] if isinstance(r, Deadline) and "审核" in r.subject)

@@ -26,7 +26,8 @@ from assistant.calc.engine import (
     evaluate,
     evaluate_tiers,
 )
-from assistant.calc.numbers import Quantity, extract_quantities, parse_quantity
+from assistant.calc.numbers import Quantity, parse_quantity
+from assistant.calc.quantities_in_text import extract_quantities
 from assistant.calc.rewards import per_unit_reward, per_year_total
 from assistant.calc.rules import load_rules
 from assistant.errors import CalcError

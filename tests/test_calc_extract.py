@@ -28,7 +28,7 @@ from assistant.calc.extract_types import (
     Window,
     check,
 )
-from assistant.calc.numbers import extract_quantities
+from assistant.calc.quantities_in_text import extract_quantities
 from assistant.calc.rules import build_rule, load_rules
 from assistant.cli import main
 from assistant.ingest import load_document
@@ -236,7 +236,7 @@ def test_chengjiang_paragraphs() -> None:
 @pytest.mark.parametrize("name", FIXTURE_NAMES)
 def test_every_number_is_in_its_unit(name: str) -> None:
     """Read again, independently of the extractor: each figure's words are in the unit it is
-    attributed to, and numbers.extract_quantities reads the same value there."""
+    attributed to, and quantities_in_text.extract_quantities reads the same value there."""
     ex, texts = _load(FIXTURES / f"{name}.txt")
     assert len(ex.rules) >= 3
     for rule in ex.rules:

@@ -12,7 +12,7 @@ import pytest
 from assistant.calc.applied import Ask, apply
 from assistant.calc.extract import extract_chunks, extract_unit
 from assistant.calc.extract_types import Threshold, Tiers, check
-from assistant.calc.numbers import extract_quantities
+from assistant.calc.quantities_in_text import extract_quantities
 from assistant.types import Chunk
 
 TODAY = dt.date(2026, 5, 1)

@@ -151,7 +151,7 @@ def test_a_figure_asked_about_or_a_span_naming_a_tier_is_no_input() -> None:
     condition: neither is the asker's value; "营收是6000万，能拿多少" gives one."""
     import datetime as dt
 
-    from assistant.calc.choose import asked_figures
+    from assistant.calc.extracted_answer import asked_figures
 
     today = dt.date(2026, 6, 1)
     assert asked_figures("甲市和乙市营收奖励顶格都是80万吗", today) == ()

@@ -255,7 +255,7 @@ def test_the_payment_the_question_names_wins(chain: AnswerChain) -> None:
 
 def test_a_payment_is_no_base_of_a_rate(rules: list) -> None:
     from assistant.calc.applied import Ask, apply
-    from assistant.calc.numbers import extract_quantities
+    from assistant.calc.quantities_in_text import extract_quantities
 
     (rate,) = [r for r in rules if isinstance(r, PerUnitCapped) and r.unit == "第十三条"]
     question = "去年营收3亿，增长奖励也够20万，两项加起来能拿多少"

@@ -8,12 +8,9 @@ from decimal import Decimal
 
 import pytest
 
+from assistant.calc.number_format import format_amount, format_gap, format_value, plain, to_months
 from assistant.calc.numbers import (
     Quantity,
-    extract_quantities,
-    format_amount,
-    format_gap,
-    format_value,
     parse_amount,
     parse_area,
     parse_count,
@@ -21,10 +18,9 @@ from assistant.calc.numbers import (
     parse_duration,
     parse_percent,
     parse_quantity,
-    plain,
-    to_months,
     with_year,
 )
+from assistant.calc.quantities_in_text import extract_quantities
 from assistant.errors import AssistantError, CalcError
 
 

@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.calc.numbers import KINDS, extract_quantities
-from assistant.calc.rules import INPUTS, Rule, boundary_of, load_rules
+from assistant.calc.numbers import KINDS
+from assistant.calc.quantities_in_text import extract_quantities
+from assistant.calc.rule_inputs import INPUTS
+from assistant.calc.rule_types import Rule
+from assistant.calc.rules import boundary_of, load_rules
 from assistant.errors import CalcError
 from assistant.ingest import load_document
 from assistant.structure import chunk_document

@@ -11,7 +11,7 @@ import pytest
 from assistant.calc.applied import Ask, apply
 from assistant.calc.extract import extract_unit
 from assistant.calc.extract_types import PerUnitCapped, check
-from assistant.calc.numbers import extract_quantities
+from assistant.calc.quantities_in_text import extract_quantities
 
 TODAY = dt.date(2026, 5, 1)
 RENT = ("第七条　对租用场地不低于100平方米的企业给予场租补助，标准为每月每平方米30元，补助面积每家不超过"

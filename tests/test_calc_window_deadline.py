@@ -8,7 +8,7 @@ import datetime as dt
 from assistant.calc.applied import Ask, apply
 from assistant.calc.extract import extract_unit
 from assistant.calc.extract_types import Deadline
-from assistant.calc.numbers import extract_quantities
+from assistant.calc.quantities_in_text import extract_quantities
 
 TODAY = dt.date(2026, 5, 1)
 UNIT = "第八条"

@@ -104,7 +104,7 @@ def test_chinese_keeps_chinese_asides() -> None:
 
 
 def test_field_placeholders_show_figures_the_rules_state() -> None:
-    from assistant.calc.numbers import format_value
+    from assistant.calc.number_format import format_value
     from assistant.calc.rules import load_rules
 
     stated: dict[str, set[str]] = {}

@@ -71,7 +71,7 @@ def test_a_fixture_only_index_gets_examples_about_its_own_documents(
 
 
 def test_the_seed_index_gets_rule_questions_with_a_figure_inside_a_tier(hash_index: Path) -> None:
-    from assistant.calc.numbers import extract_quantities
+    from assistant.calc.quantities_in_text import extract_quantities
     from assistant.calc.rules import load_rules
 
     index = Index(hash_index)

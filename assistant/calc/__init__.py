@@ -30,7 +30,6 @@ from assistant.calc.engine import (
 from assistant.calc.figures import collect_inputs, label_quantities
 from assistant.calc.numbers import (
     Quantity,
-    extract_quantities,
     parse_amount,
     parse_area,
     parse_count,
@@ -39,8 +38,11 @@ from assistant.calc.numbers import (
     parse_percent,
     parse_quantity,
 )
+from assistant.calc.quantities_in_text import extract_quantities
 from assistant.calc.rewards import PerUnitResult, PerYearResult, per_unit_reward, per_year_total
-from assistant.calc.rules import INPUTS, Rule, RuleSet, get_rule, load_rules
+from assistant.calc.rule_inputs import INPUTS
+from assistant.calc.rule_types import Rule
+from assistant.calc.rules import RuleSet, get_rule, load_rules
 
 __all__ = [
     "INPUTS",

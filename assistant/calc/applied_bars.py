@@ -19,7 +19,8 @@ from assistant.calc.applied import (
     show,
 )
 from assistant.calc.extract_types import Threshold
-from assistant.calc.numbers import Quantity, format_value, plain
+from assistant.calc.number_format import format_value, plain
+from assistant.calc.numbers import Quantity
 
 
 def apply_threshold(rule: Threshold, ask: Ask) -> Applied | None:

@@ -9,7 +9,8 @@ import re
 
 from assistant.calc.applied import Applied, Ask, has
 from assistant.calc.extract_types import Deadline, DueDate, Figure, Window
-from assistant.calc.numbers import Quantity, format_date
+from assistant.calc.number_format import format_date
+from assistant.calc.numbers import Quantity
 
 
 def _event_date(ask: Ask) -> Quantity | None:

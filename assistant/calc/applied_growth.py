@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from assistant.calc.applied import Applied, Ask, same_measure, show, words
 from assistant.calc.extract_types import Threshold
-from assistant.calc.numbers import Quantity, plain
+from assistant.calc.number_format import plain
+from assistant.calc.numbers import Quantity
 
 _RELATIVE = {"前年": 0, "上上年": 0, "去年": 1, "上年": 1, "上一年": 1, "今年": 2, "本年": 2, "当年": 2}
 

@@ -11,7 +11,8 @@ from decimal import Decimal
 from assistant.calc.applied import _CJK, Applied, Ask, has, show
 from assistant.calc.extract import lexicon
 from assistant.calc.extract_types import Figure, Refund
-from assistant.calc.numbers import Quantity, plain
+from assistant.calc.number_format import plain
+from assistant.calc.numbers import Quantity
 
 
 def _months(value: Decimal, unit: str) -> Decimal:

@@ -11,7 +11,8 @@ from decimal import Decimal
 from assistant.calc.applied import _CJK, Applied, Ask, _fits_unit, _measures, bigrams, show, words
 from assistant.calc.extract_shares import year_numbers
 from assistant.calc.extract_types import Figure, Installments, PerUnitCapped
-from assistant.calc.numbers import Quantity, plain
+from assistant.calc.number_format import plain
+from assistant.calc.numbers import Quantity
 
 
 def apply_sum(rules: Sequence[PerUnitCapped], ask: Ask, texts: dict[str, str]) -> Applied | None:
@@ -158,7 +159,7 @@ def year_share(rule: Installments, ask: Ask, total: Decimal, said: str) -> tuple
 def apply_installments(rule: Installments, ask: Ask, related: dict[str, str]) -> Applied | None:
     """"第一年能拿多少": the share of that year times the sum — the asker's figure, else the sum
     the unit (or a sibling item) states for the recipient the question names."""
-    from assistant.calc.numbers import extract_quantities
+    from assistant.calc.quantities_in_text import extract_quantities
 
     asked = _share_of_year_asked(rule, ask)
     if asked is None:

@@ -11,7 +11,8 @@ from decimal import Decimal
 
 from assistant.calc.applied import Applied, Ask, has, show, show_sum
 from assistant.calc.extract_types import Cap, PerUnitCapped
-from assistant.calc.numbers import Quantity, plain
+from assistant.calc.number_format import plain
+from assistant.calc.numbers import Quantity
 
 _CN = " 一二三四五"
 _YEAR_ASKED = re.compile(r"第([一二三四五])年")

@@ -125,7 +125,7 @@ def _check_row(number: int, raw: Mapping[str, str], today: object | None) -> Row
         unused = unused_inputs(profile, report.results)
     except CalcError as exc:
         return RowCheck(number, name, unknown_columns=unknown, error=str(exc))
-    from assistant.calc.rules import INPUTS
+    from assistant.calc.rule_inputs import INPUTS
     from assistant.calc.tools import PROFILE_META, profile_key
 
     unused = [k for k in unused if profile_key(k) not in PROFILE_META]  # 所在地/主体 pick rules

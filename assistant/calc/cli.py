@@ -80,7 +80,8 @@ def _list(as_json: bool) -> None:
 def _run_calc(rule_id: str, flags: dict[str, Any]) -> Any:
     from assistant.calc.dates import compute_deadline
     from assistant.calc.engine import evaluate
-    from assistant.calc.rules import INPUTS, load_rules
+    from assistant.calc.rule_inputs import INPUTS
+    from assistant.calc.rules import load_rules
     from assistant.calc.tools import normalize_profile
 
     title = flags.pop("title", None)

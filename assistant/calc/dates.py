@@ -16,15 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.calc.engine import CalcResult, _base
-from assistant.calc.numbers import (
-    Quantity,
-    format_date,
-    parse_date,
-    parse_duration,
-    parse_quantity,
-    with_year,
-)
-from assistant.calc.rules import Rule
+from assistant.calc.number_format import format_date
+from assistant.calc.numbers import Quantity, parse_date, parse_duration, parse_quantity, with_year
+from assistant.calc.rule_types import Rule
 from assistant.errors import CalcError
 
 _WEEKDAYS = "一二三四五六日"

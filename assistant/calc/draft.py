@@ -2,7 +2,7 @@
 
 The draft is for a reviewer: every rule is marked `status: extracted` ("按条文自动识别，未经人工
 核对"), input names are left empty (`name: null`) for the reviewer to choose from
-`assistant.calc.rules.INPUTS`, and rules whose numbers failed the check are listed under
+`assistant.calc.rule_inputs.INPUTS`, and rules whose numbers failed the check are listed under
 `dropped` instead of being silently left out. A reviewed file in corpus/rules/ wins over it.
 """
 
@@ -33,7 +33,7 @@ from assistant.calc.extract_types import (
     Tiers,
     Window,
 )
-from assistant.calc.numbers import format_value
+from assistant.calc.number_format import format_value
 
 STATUS = "extracted"
 STATUS_NOTE = "按条文自动识别，未经人工核对"
@@ -204,7 +204,7 @@ def _plain(data: Any) -> Any:
 def draft_yaml(doc_id: str, title: str, extraction: Extraction) -> str:
     header = (
         f"# 《{title}》的规则草稿：{STATUS_NOTE}。\n"
-        "# 审核时：核对每个 phrase 与数字，为每个 input/name 选定 assistant/calc/rules.py 的 INPUTS 名称，\n"
+        "# 审核时：核对每个 phrase 与数字，为每个 input/name 选定 assistant/calc/rule_inputs.py 的 INPUTS 名称，\n"
         "# 删去 status: extracted，再复制到 corpus/rules/（已审核的文件优先于自动识别的规则）。\n"
     )
     body = yaml.safe_dump(_plain(draft(doc_id, title, extraction)), allow_unicode=True, sort_keys=False,

@@ -1,7 +1,7 @@
 """Deterministic evaluation of rules: tiers and thresholds here; per-unit rewards and per-year
 totals in rewards.py, deadlines in dates.py; `evaluate` dispatches to all of them.
 
-Every function takes a `Rule` (see rules.py) and raw inputs ("6亿", "4500平方米", a date …),
+Every function takes a `Rule` (see rule_types.py) and raw inputs ("6亿", "4500平方米", a date …),
 and returns a frozen result with `to_json()` and `render()`: the verdict first, then one line
 per criterion, then `依据《title》article`. Missing inputs are named, never guessed.
 """
@@ -13,22 +13,10 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from assistant.calc.numbers import (
-    Quantity,
-    format_gap,
-    format_value,
-    plain,
-    to_months,
-)
-from assistant.calc.rules import (
-    BRANCH_INPUTS,
-    INPUTS,
-    Criterion,
-    Rule,
-    coerce_input,
-    coerce_one,
-    compare,
-)
+from assistant.calc.number_format import format_gap, format_value, plain, to_months
+from assistant.calc.numbers import Quantity
+from assistant.calc.rule_inputs import BRANCH_INPUTS, INPUTS, coerce_input, coerce_one
+from assistant.calc.rule_types import Criterion, Rule, compare
 from assistant.errors import CalcError
 
 # For a single park its area is its core area and its total area (and the same for counts).

@@ -17,15 +17,22 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from decimal import Decimal
 from pathlib import Path
 
+from assistant.calc.extract_dates import deadline_rules, periodic_duties
+from assistant.calc.extract_per_unit import (
+    amounts_by_year,
+    listed_year_rates,
+    per_unit_rule,
+    rate_variants,
+    rates_by_year,
+    reward_subject,
+)
 from assistant.calc.extract_refunds import refunds
 from assistant.calc.extract_scaled import scaled_bars
-from assistant.calc.extract_shares import due_dates, installments, year_numbers
+from assistant.calc.extract_shares import due_dates, installments
 from assistant.calc.extract_text import (
     LEADING_MARK,
-    NUM,
     SENTENCE_END,
     alt,
     as_figure,
@@ -42,294 +49,19 @@ from assistant.calc.extract_tiers import column, row_head, tiers, tiers_across_i
 from assistant.calc.extract_types import (
     KINDS,
     Cap,
-    Deadline,
     Extraction,
-    Figure,
-    Period,
     PerUnitCapped,
     Rule,
     Threshold,
     Tiers,
-    Variant,
-    Window,
     check,
-    count_of,
 )
 from assistant.calc.extract_yearly import yearly_shares
 from assistant.calc.numbers import Quantity
-from assistant.errors import CalcError
 from assistant.types import Chunk
 
 __all__ = ["KINDS", "Extraction", "Rule", "check", "extract_chunks", "extract_document", "extract_unit", "lexicon",
            "parent_of"]
-
-
-_PER_RE = re.compile(
-    rf"每(?P<f1>[月年次])?(?:(?:{alt(lexicon()['per_verbs'])})?(?:\d+|一)?|每)?"
-    r"(?P<per>平方米|人次|人|名|家|户|个|场)(?:[\u4e00-\u9fff]{0,4}?每(?P<f2>[月年次]))?(?P<gap>[^，。；每\d]{0,12})$"
-)
-_SLASH_RE = re.compile(r"^/(?P<per>家|人|平方米|个|户)")
-# "按照实际投入的30%", and each rate of a list "按照第一年实际租金的70%、第二年实际租金的50%"
-_RATE_RE = re.compile(r"(?:按照?|%、)(?P<base>[^，。；%]{1,24}?)的$")
-# a table row's rate cell after its bar ("年度外包合同额500万元以上合同额的2%")
-_ROW_RATE_RE = re.compile(r"以上(?P<base>[^，。；%的按]{1,12})的$")
-
-
-def _per_unit(doc_id: str, label: str, text: str, q: Quantity, op: tuple[str, str] | None) -> Rule | None:
-    start, end = q.span
-    clause = clause_start(text, start)
-    before = text[clause:start]
-    phrase_end = clause_end(text, end)
-    if q.kind == "amount":
-        slash = _SLASH_RE.match(text[end:])
-        m = _PER_RE.search(before)
-        if slash:
-            return PerUnitCapped(doc_id, label, text[clause:end + slash.end()], _reward_subject(text, end),
-                                 as_figure(q), slash.group("per"), "", False)
-        if m and (op is None or any(w in before for w in lexicon()["rate_words"])):
-            per = "人" if m.group("per") == "名" else m.group("per")
-            freq = m.group("f1") or m.group("f2") or ""
-            # "第一年按照…25元、第二年、第三年按照…20元": the years nearest before the rate are its own
-            named = re.findall(f"第[{_YEAR_NUMS}]年(?:、第[{_YEAR_NUMS}]年)*", before)
-            return PerUnitCapped(doc_id, label, text[clause:phrase_end], _reward_subject(text, end),
-                                 as_figure(q), per, freq, op is not None,
-                                 years=year_numbers(named[-1]) if named else ())
-    if q.kind == "percent" and op is None:
-        m = _RATE_RE.search(before) or _ROW_RATE_RE.search(before)
-        if m:
-            base = m.group("base")
-            year = re.match(f"第([{_YEAR_NUMS}])年(?=.)", base)  # "第二年实际租金的50%": the rate of that year
-            # "第二年、第三年按照实际缴纳租金的50%": the years before the rate's 按照
-            ahead = re.search(f"第[{_YEAR_NUMS}]年(?:、第[{_YEAR_NUMS}]年)*$", before[:m.start()])
-            years = (_YEAR_NUMS.index(year.group(1)) + 1,) if year else year_numbers(ahead.group()) if ahead else ()
-            return PerUnitCapped(doc_id, label, text[clause:phrase_end], _reward_subject(text, end),
-                                 as_figure(q), "", "", False, base=trim(base[year.end():] if year else base),
-                                 years=years)
-    return None
-
-
-_YEAR_NUMS = "一二三四五"
-# "第一年、第二年、第三年分别按照每月每平方米30元、20元、10元": one rate per year, in order.
-_YEARS_EACH = re.compile(f"(?P<years>第[{_YEAR_NUMS}]年(?:、第[{_YEAR_NUMS}]年)+)分别")
-_MORE_AMOUNTS = re.compile(r"^(?:、[\d.]+元)+")
-
-
-def _by_year(text: str, q: Quantity, pu: PerUnitCapped) -> tuple[list[PerUnitCapped], tuple[int, int]]:
-    """The rates of a list "第一年、第二年…分别按照…30元、20元、10元", each with its year, and
-    the span of the amounts read (none: the rate alone)."""
-    start, end = q.span
-    years = _YEARS_EACH.search(text[clause_start(text, start):start])
-    more = _MORE_AMOUNTS.match(text[end:])
-    if pu.amount.unit != "元" or years is None or more is None:
-        return [pu], (start, end)
-    numbers = [_YEAR_NUMS.index(y) + 1 for y in re.findall(f"第([{_YEAR_NUMS}])年", years.group("years"))]
-    amounts = [pu.amount, *(Figure(Decimal(a[:-1]), "元", a) for a in more.group().strip("、").split("、"))]
-    if len(numbers) != len(amounts):
-        return [pu], (start, end)
-    return [replace(pu, amount=a, years=(n,)) for n, a in zip(numbers, amounts, strict=True)], (start, end + more.end())
-
-
-def _rates_by_year(per_units: list[tuple[PerUnitCapped, int]]) -> list[tuple[PerUnitCapped, int]]:
-    """Rates of one base for the years of a schedule ("第一年按照实际缴纳租金的100%…，第二年、第三年
-    按照实际缴纳租金的50%…"), each year named once from the first on: each rate keeps the whole
-    schedule, so that a sum over the years can be paid year by year."""
-    rates = [p for p, _ in per_units if p.amount.unit == "%" and p.years and p.base]
-    bases = {p.base for p in rates}
-    if len(bases) != 1 or len(rates) < 2:
-        return per_units
-    named = sorted(y for p in rates for y in p.years)
-    if named != list(range(1, len(named) + 1)):
-        return per_units
-    schedule = tuple((p.years, p.amount) for p in sorted(rates, key=lambda p: p.years))
-    return [(replace(p, yearly=schedule) if p in rates else p, at) for p, at in per_units]
-
-
-def _amounts_by_year(per_units: list[tuple[PerUnitCapped, int]], text: str) -> list[tuple[PerUnitCapped, int]]:
-    """Amounts per unit for the years of a schedule ("第一年按照每月每平方米22元补贴，第二年按照每月
-    每平方米18元补贴，第三年…12元"), each year named once from the first on, one unit counted: one
-    rule, the first year's amount with the whole schedule, so that the years asked are each paid
-    at their own amount (and capped) before they are summed."""
-    dated = [(p, at) for p, at in per_units if p.amount.unit == "元" and p.years and p.per and not p.yearly]
-    if len(dated) < 2 or len({(p.per, p.frequency) for p, _ in dated}) != 1:
-        return per_units
-    ordered = sorted(dated, key=lambda pa: pa[0].years)
-    named = [y for p, _ in ordered for y in p.years]
-    if named != list(range(1, len(named) + 1)):
-        return per_units
-    first, at = ordered[0]
-    schedule = tuple((p.years, p.amount) for p, _ in ordered)
-    # the phrase runs from the first year's rate to the last year's, when they follow one another
-    start, last = text.find(first.phrase), ordered[-1][0].phrase
-    end = text.find(last, start) + len(last) if start >= 0 and text.find(last, start) >= 0 else -1
-    phrase = text[start:end] if end > start >= 0 and len(text[start:end]) <= 200 else first.phrase
-    merged = replace(first, phrase=phrase, years=(), yearly=schedule)
-    dropped = {id(p) for p, _ in dated}
-    return [(merged, at) if p is first else (p, a) for p, a in per_units if p is first or id(p) not in dropped]
-
-
-def _variants(rates: list[PerUnitCapped], text: str) -> tuple[list[Variant], list[PerUnitCapped]]:
-    """"入驻分园区的，按照…每平方米补贴标准的80%给予补贴": a rate of the document's own standard
-    is not a payment of a sum the asker gives, it scales the unit's other rates for those its
-    condition names. (variants, the rates left)."""
-    found: list[Variant] = []
-    rest: list[PerUnitCapped] = []
-    for r in rates:
-        if r.amount.unit == "%" and r.base.endswith(tuple(lexicon()["standard_words"])):
-            at = text.find(r.phrase)
-            sentence = clause_start(text, at, SENTENCE_END) if at >= 0 else at
-            condition = trim(text[sentence:clause_start(text, at)].strip("，,：: ")) if at > 0 else ""
-            if condition:
-                found.append(Variant(condition, r.amount, r.phrase))
-            continue
-        rest.append(r)
-    return found, rest
-
-
-def _reward_subject(text: str, end: int) -> str:
-    """What is paid: the reward word and the words before it in the rest of the clause."""
-    rest = text[end:clause_end(text, end)]
-    words = alt(lexicon()["reward_words"])
-    m = re.search(rf"(?:给予)?(?P<w>[^，。；给予按照]{{0,10}}?(?:{words}))", rest)
-    if m:
-        return trim(m.group("w"))
-    # "每引进1人给予机构引才奖励1万元": the reward word is before the amount; or a rate of
-    # something else ("租金按照…的50%收取"): the words before 按照.
-    before = text[clause_start(text, end):end]
-    m = re.search(rf"(?P<w>[^，。；给予]{{0,10}}(?:{words}))[^，。；]*$", before)
-    if m:
-        return trim(m.group("w"))
-    # "给予房租补贴，标准为每月每平方米25元": named earlier in the sentence
-    earlier = text[clause_start(text, end, SENTENCE_END):clause_start(text, end)]
-    found = re.findall(rf"(?:给予)?([^，。；给予]{{0,10}}?(?:{words}))", earlier)
-    if found and trim(found[-1]):
-        return trim(found[-1])
-    own = trim(re.split("按照|按|每", before)[0])
-    # "①输送普通员工的，每人400元": what the item pays for is its condition
-    return own or trim(LEADING_MARK.sub("", earlier).rstrip("，,"))
-
-
-_PERIOD_RE = re.compile(
-    r"每(?P<n>[两二三四五六七八九十\d]*)(?P<u>年|季度|个月|月)(?P<mid>[^，。；]{0,24}?)"
-    r"(?P<times>[一两二三四五\d]+)(?P<cu>次|届)(?P<after>[^，。；]*)"
-)
-_WINDOW_RE = re.compile(
-    r"(?P<y>每年|当年|次年)?(?P<m1>\d{1,2})月(?P<d1>\d{1,2})日(?:至|到|—|-|～)"
-    r"(?:(?P<m2>\d{1,2})月)?(?P<d2>\d{1,2})日"
-)
-_DUE_RE = re.compile(
-    r"(?P<y>每年|当年|次年)(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日(?:前|之前)|底(?:前|之前)?)"
-)
-_DEADLINE_RE = re.compile(
-    rf"(?P<fig>(?:{NUM})(?:个工作日|工作日|个自然日|日|天|个月|年))(?P<tail>以内|内|的公示|公示)?"
-)
-
-
-def _month_day(m: str, d: str | None, text: str) -> Figure:
-    return Figure(Decimal(int(m) * 100 + int(d or 0)), "月日", text)
-
-
-def _periodic(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[tuple[int, int]]]:
-    rules: list[Rule] = []
-    used: list[tuple[int, int]] = []
-    for m in _PERIOD_RE.finditer(text):
-        n = m.group("n")
-        every_text = f"{n}{m.group('u')}" if n else f"每{m.group('u')}"
-        value = Decimal(1)
-        if n:
-            try:
-                value = _duration(every_text).value
-            except CalcError:
-                continue
-        unit = {"个月": "月"}.get(m.group("u"), m.group("u"))
-        times = m.group("times")
-        times_text = f"{times}{m.group('cu')}"
-        clause = clause_start(text, m.start())
-        subject = trim(f"{m.group('mid')}{m.group('after')}") or trim(text[clause:m.start()])
-        rules.append(Period(doc_id, label, text[clause:m.end()], subject,
-                            Figure(value, unit, every_text), Figure(count_of(times), m.group("cu"), times_text)))
-        used.append(m.span())
-    # "每3年由…进行综合评估": a duty every N years with no count written (once each time).
-    verbs = alt(lexicon()["periodic_verbs"])
-    every_re = rf"每(?P<n>[两二三四五六七八九十\d]*)(?P<u>年|季度)(?P<mid>[^，。；]*?(?:{verbs})[^，。；]*)"
-    for m in re.finditer(every_re, text):
-        if any(s <= m.start() < e for s, e in used) or not m.group("n"):
-            continue
-        try:
-            every = _duration(f"{m.group('n')}{m.group('u')}")
-        except CalcError:
-            continue
-        clause = clause_start(text, m.start())
-        rules.append(Period(doc_id, label, text[clause:m.end()], trim(m.group("mid")), every, None))
-        used.append(m.span())
-    taken = []
-    for m in _WINDOW_RE.finditer(text):
-        year = m.group("y") or ("每年" if "每年" in text[:m.start()] else "")
-        clause = clause_start(text, m.start())
-        start_text = text[m.start("m1"):m.end("d1") + 1]
-        end_text = text[m.end("d1") + 2:m.end()]
-        # "于每年5月1日至5月31日推荐申报": what the window is for may follow it
-        event = trim(text[m.end():clause_end(text, m.end())])
-        event = event if event and not re.search(r"\d", event) else ""
-        rules.append(Window(doc_id, label, text[clause:m.end() + (len(text[m.end():clause_end(text, m.end())]) if event else 0)],
-                            re.sub("[于在]$", "", trim(text[clause:m.start()])) + event,
-                            _month_day(m.group("m1"), m.group("d1"), start_text),
-                            _month_day(m.group("m2") or m.group("m1"), m.group("d2"), end_text),
-                            year))
-        used.append(m.span())
-        taken.append(m.span())
-    for m in _DUE_RE.finditer(text):
-        if any(s <= m.start() < e for s, e in taken):
-            continue
-        clause = clause_start(text, m.start())
-        after = trim(text[m.end():clause_end(text, m.end())])
-        due_text = text[m.start("m"):m.end()]
-        due_text = re.sub(r"(?:之前|前)$", "", due_text)
-        rules.append(Window(doc_id, label, text[clause:clause_end(text, m.end())],
-                            after or trim(text[clause:m.start()]), None,
-                            _month_day(m.group("m"), m.group("d"), due_text), m.group("y")))
-        used.append(m.span())
-    return rules, used
-
-
-def _duration(words: str) -> Figure:
-    from assistant.calc.numbers import parse_duration
-
-    q = parse_duration(words)
-    return Figure(q.number, q.unit, words)
-
-
-def _deadlines(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[tuple[int, int]]]:
-    lex = lexicon()
-    rules: list[Rule] = []
-    used: list[tuple[int, int]] = []
-    for m in _DEADLINE_RE.finditer(text):
-        fig_text = m.group("fig")
-        clause = clause_start(text, m.start())
-        before = text[clause:m.start()]
-        after_end = clause_end(text, m.end())
-        after = text[m.end():after_end]
-        is_year = fig_text.endswith("年")
-        publicity = re.search(f"(?:{alt(lex['publicity_words'])})(?:为)?$", before)
-        if (m.group("tail") or "").endswith("公示") or publicity:
-            meaning = "publicity"
-        elif is_year and m.group("tail") == "内" and re.match(alt(lex["ban_words"]), after.lstrip("其")):
-            meaning = "ban"
-        elif m.group("tail") in lex["within_words"] and not is_year:
-            meaning = "within"
-        else:
-            continue
-        try:
-            period = _duration(fig_text)
-        except CalcError:
-            continue
-        start = ""
-        sm = re.search(rf"(?:自|在|于)?(?P<s>[^，。；自在于]+?)(?:{alt(lex['start_words'])})$", before)
-        if meaning == "within" and sm:
-            start = LEADING_MARK.sub("", sm.group("s")).strip()
-        subject = (trim(after) if meaning != "publicity" else "") or trim(before) or "公示"
-        rules.append(Deadline(doc_id, label, text[clause:after_end], subject, period, meaning, start))
-        used.append(m.span())
-    return rules, used
 
 
 def _share(before: str) -> tuple[str, str]:
@@ -353,7 +85,7 @@ def extract_unit(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[C
     rules += due_dates(doc_id, label, text)
     yearly, spans = yearly_shares(text)
     used += spans
-    for find in (_periodic, _deadlines):
+    for find in (periodic_duties, deadline_rules):
         found, spans = find(doc_id, label, text)
         rules += found
         used += spans
@@ -389,9 +121,9 @@ def extract_unit(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[C
             per_units[-made:] = [(replace(p, caps=(*p.caps, cap)), at) for p, at in per_units[-made:]]
             used.append(q.span)
             continue
-        pu = _per_unit(doc_id, label, text, q, op_word if op else None)
+        pu = per_unit_rule(doc_id, label, text, q, op_word if op else None)
         if isinstance(pu, PerUnitCapped):
-            each, span = _by_year(text, q, pu)
+            each, span = listed_year_rates(text, q, pu)
             per_units += [(p, clause_start(text, s, SENTENCE_END)) for p in each]
             last = (clause_start(text, s), span[1], len(each), pu.per)
             used.append(span)
@@ -425,8 +157,8 @@ def extract_unit(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[C
         basis = "、".join(words)
         rules.append(Threshold(doc_id, label, text[clause:clause_end(text, e)], subject, op,
                                as_figure(q, text), basis, of, applies))
-    per_units = _amounts_by_year(_rates_by_year(per_units), text)
-    variants, kept = _variants([p for p, _ in per_units], text)
+    per_units = amounts_by_year(rates_by_year(per_units), text)
+    variants, kept = rate_variants([p for p, _ in per_units], text)
     per_units = [(p, at) for p, at in per_units if p in kept]
     if variants:
         per_units = [(replace(p, variants=tuple(variants)) if p.amount.unit == "元" else p, at)
@@ -445,7 +177,7 @@ def extract_unit(doc_id: str, label: str, text: str) -> tuple[list[Rule], list[C
         for q in lump:
             clause = clause_start(text, q.span[0])
             rules.append(PerUnitCapped(doc_id, label, text[clause:clause_end(text, q.span[1])],
-                                       _reward_subject(text, q.span[1]), as_figure(q), "", "", False,
+                                       reward_subject(text, q.span[1]), as_figure(q), "", "", False,
                                        caps=tuple(caps)))
         return rules, []
     if per_units:
@@ -650,7 +382,6 @@ def _sibling_count_caps(rules: list[Rule]) -> list[Rule]:
             r = replace(r, caps=(*r.caps, *caps))
         out.append(r)
     return out
-
 
 
 def extract_document(path: Path | str) -> Extraction:

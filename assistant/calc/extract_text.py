@@ -15,7 +15,8 @@ import yaml
 
 from assistant import outline
 from assistant.calc.extract_types import Figure
-from assistant.calc.numbers import BOUNDARY_WORDS, Quantity, extract_quantities
+from assistant.calc.numbers import BOUNDARY_WORDS, Quantity
+from assistant.calc.quantities_in_text import extract_quantities
 from assistant.errors import CalcError
 
 __all__ = ["as_figure", "clause_end", "clause_start", "lexicon", "parent_of", "quantities", "trim"]

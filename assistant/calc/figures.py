@@ -1,6 +1,6 @@
 """Which input each figure of a free-text question fills.
 
-`label_quantities` reads the figures (numbers.extract_quantities) and sets, for each:
+`label_quantities` reads the figures (quantities_in_text.extract_quantities) and sets, for each:
 - `field`: the input it fills, from the nearest telling word in its clause (营收6亿元 → revenue);
 - `scope`: the branch park it is about, when the question lists parks one by one
   ("核心区入驻22家…分园区A 12家、55%" → core_institutions; branch_institutions with scope 分园区A),
@@ -20,9 +20,10 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from assistant.calc.numbers import Quantity, extract_quantities
+from assistant.calc.numbers import Quantity
+from assistant.calc.quantities_in_text import extract_quantities
 from assistant.calc.rewards import EACH
-from assistant.calc.rules import BRANCH_INPUTS
+from assistant.calc.rule_inputs import BRANCH_INPUTS
 from assistant.errors import CalcError
 
 _DELIMS = "，。；;,！？!?\n：:"

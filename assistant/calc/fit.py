@@ -20,7 +20,8 @@ def fitting_units(question: str, doc_ids: Sequence[str], hits: Sequence[Hit], in
     """(doc_id, label) of the units whose extracted rules the question's figures fit with a
     result, best first; none when the question gives no figure or no rule fits."""
     from assistant.calc.applied import Ask
-    from assistant.calc.choose import asked_figures, choose, rules_of
+    from assistant.calc.choose import choose, rules_of
+    from assistant.calc.extracted_answer import asked_figures
 
     rules = rules_of(index, hits)
     figures = asked_figures(question, today) if rules else None

@@ -14,6 +14,9 @@ Every value is a `Decimal` (a `datetime.date` for dates) with an explicit unit:
 
 Anything that is not such a figure raises `CalcError` whose message (Chinese, then English)
 names the accepted form. Nothing is ever read as a silent 0.
+
+The figures of a free-text question are found by `assistant.calc.quantities_in_text`; values are
+written out by `assistant.calc.number_format`.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
+from assistant.calc.number_format import format_value, format_years, plain
 from assistant.errors import CalcError
 
 Kind = Literal["amount", "area", "count", "percent", "duration", "date"]
@@ -91,10 +95,6 @@ _UNIT = "|".join(f"(?P<u_{k}>{p})" for k, p in _UNIT_PATTERNS.items())
 _SUFFIX = r"(?P<suffix>及以上|以上|及以下|以下|以内|[(（]含[)）]|[(（]不含[)）])?"
 _PREFIX = r"(?P<prefix>不低于|不少于|不超过|不高于|不多于|不足|不满|超过|高于|低于|少于|多于|达到|至少|最多|大于|小于)?"
 
-# "1个亿" is colloquial for 1亿: the 个 before a multiplier is skipped.
-_QTY_RE = re.compile(
-    rf"(?P<sign>[-负][ \t]*)?{_NUM}[ \t]*(?:个(?=[十百千万亿]))?{_MULT}[ \t]*(?:{_UNIT})?[ \t]*{_SUFFIX}"
-)
 _PCT_RE = re.compile(
     rf"(?P<sign>[-负][ \t]*)?(?:(?P<num>{_ARABIC})[ \t]*%|百分之(?P<cn>{_ARABIC}|{_CN_NUM}|百)){_SUFFIX}"
 )
@@ -102,9 +102,6 @@ _DATE_RE = re.compile(
     r"(?<!\d)(?P<y>\d{4})[ \t]*(?:年[ \t]*(?P<m1>\d{1,2})[ \t]*月[ \t]*(?P<d1>\d{1,2})[ \t]*[日号]?"
     r"|(?P<sep>[-/.])(?P<m2>\d{1,2})(?P=sep)(?P<d2>\d{1,2}))(?!\d)"
 )
-# A year-month, or a month-day without 日/号, is not a date we can count from; masked so that
-# its "2日" is not read as a two-day period.
-_PARTIAL_DATE_RE = re.compile(r"(?<!\d)(?:\d{4}年\d{1,2}月|\d{1,2}月\d{1,2}[日号]?)")
 # "6月3日": a date in the year of "today" (the figure says the year was assumed).
 # "今年6月30号" is read the same way (the year of "today"); "2024年6月" is not a month-day.
 _MONTH_DAY_RE = re.compile(r"(?:(?<![\d年])|(?<=今年)|(?<=本年))(?P<m>\d{1,2})[ \t]*月[ \t]*(?P<d>\d{1,2})[ \t]*[日号](?!\d)")
@@ -114,7 +111,6 @@ _YEAR_SPAN_RE = re.compile(
     r"(?P<b>(?:19|20|21)\d{2})[ \t]*年度?(?![ \t]*\d{1,2}[ \t]*月)"
 )
 _SCI_RE = re.compile(r"\d\s*[eE]\s*[-+]?\s*\d")
-_RANGE_BEFORE = set("0123456789年月日万亿元家个人名%米天㎡")
 
 # Boundary words → (operator, inclusive basis). 民法典第一千二百五十九条: "以上、以下、以内、届满"
 # include the number; "不满、超过、以外" exclude it. 不少于/不低于/不超过 include it by their words.
@@ -194,73 +190,6 @@ class Quantity:
             "scope": self.scope,
             "role": self.role,
         }
-
-
-# ---------------------------------------------------------------- formatting
-
-
-def plain(d: Decimal) -> str:
-    """Decimal as plain digits, no exponent, no trailing zeros: 1.20E+8 → '120000000'."""
-    if d == d.to_integral_value():
-        return str(int(d))
-    return format(d.normalize(), "f")
-
-
-def _whole_to(d: Decimal, places: int) -> bool:
-    scaled = d * (Decimal(10) ** places)
-    return scaled == scaled.to_integral_value()
-
-
-def format_amount(d: Decimal) -> str:
-    """Yuan the way the documents write them: 2000万元, 1.2亿元, 4999.99万元, 250元."""
-    a = abs(d)
-    if a >= 10**8 and _whole_to(d / 10**8, 4):
-        return f"{plain(d / 10**8)}亿元"
-    if a >= 10**4 and _whole_to(d / 10**4, 4):
-        return f"{plain(d / 10**4)}万元"
-    return f"{plain(d)}元"
-
-
-def format_date(d: dt.date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
-def format_years(span: tuple[int, int]) -> str:
-    first, last = span
-    return f"{first}年" if first == last else f"{first}年至{last}年"
-
-
-def format_value(kind: str, value: Decimal | dt.date, unit: str = "") -> str:
-    if isinstance(value, dt.date):
-        return format_date(value)
-    if kind == "amount":
-        return format_amount(value)
-    if kind == "percent":
-        pct = value * 100
-        return f"{plain(pct)}%" if _whole_to(pct, 4) else f"约{plain(pct.quantize(Decimal('0.01')))}%"
-    if kind == "duration" and unit in ("工作日", "月"):
-        return f"{plain(value)}个{unit}"
-    return f"{plain(value)}{unit}"
-
-
-def format_gap(kind: str, gap: Decimal, unit: str = "") -> str:
-    """A shortfall: percentages are percentage points (还差2个百分点), not percent of percent.
-    A share computed by division (3100/4700) is shown to 0.01 point, marked 约."""
-    if kind == "percent":
-        points = gap * 100
-        if _whole_to(points, 4):
-            return f"{plain(points)}个百分点"
-        return f"约{plain(points.quantize(Decimal('0.01')))}个百分点"
-    return format_value(kind, gap, unit)
-
-
-def to_months(value: Decimal, unit: str) -> Decimal:
-    """A duration in 年 or 月 as months (1年 = 12个月, exact); other units cannot be converted."""
-    if unit == "月":
-        return value
-    if unit == "年":
-        return value * 12
-    raise CalcError(f"{plain(value)}{unit}无法换算成月（only 年 and 月 convert to months）")
 
 
 # ---------------------------------------------------------------- parsing single values
@@ -514,101 +443,3 @@ def parse_date(value: object) -> dt.date:
     return parse_quantity(value, "date").day
 
 
-# ---------------------------------------------------------------- free text
-
-
-def _mask(text: str, start: int, end: int) -> str:
-    return text[:start] + "\x00" * (end - start) + text[end:]
-
-
-def _raise_if_sign(text: str, m: re.Match[str], kind: str, shown: str) -> bool:
-    """A real minus sign is an error; a dash between two figures (2000-5000万) is a range."""
-    sign = m.group("sign")
-    if not sign:
-        return False
-    start = m.start()
-    if sign.startswith("-") and start > 0 and text[start - 1] in _RANGE_BEFORE:
-        return True  # range dash: read the figure without it
-    raise _error(kind, shown, "不能为负数", "must not be negative")
-
-
-def extract_quantities(text: str, *, today: dt.date | None = None) -> list[Quantity]:
-    """Every figure in a free-text question, in order, with kind, value, unit and span (see
-    tools.label_quantities for which input each one fills). Bare numbers without a unit (article
-    numbers, 文号) are not figures and are skipped; a figure that is clearly wrong (negative,
-    scientific notation, absurdly large, 2026年2月30日) raises CalcError.
-
-    A date without its year ("6月3日") is read in the year of `today` (default: the settings'
-    today) and marked `year_assumed`; "2024-2026年" is a span of 3 whole years (`years`)."""
-    norm = normalize_width(text)
-    found: list[Quantity] = []
-    for m in _DATE_RE.finditer(norm):
-        span = m.span()
-        found.append(_make_date(m.group("y"), m.group("m1") or m.group("m2"),
-                                m.group("d1") or m.group("d2"), text[span[0]:span[1]], span))
-        norm = _mask(norm, *span)
-    for m in _YEAR_SPAN_RE.finditer(norm):
-        found.append(_year_span(m, text[m.start():m.end()], m.span()))
-        norm = _mask(norm, *m.span())
-    year: int | None = today.year if today else None
-    for m in _MONTH_DAY_RE.finditer(norm):
-        year = year or _default_year()
-        found.append(_make_date(year, m.group("m"), m.group("d"), text[m.start():m.end()], m.span(),
-                                year_assumed=True))
-        norm = _mask(norm, *m.span())
-    for m in _PARTIAL_DATE_RE.finditer(norm):
-        norm = _mask(norm, *m.span())
-    for m in _PCT_RE.finditer(norm):
-        span = m.span()
-        shown = text[span[0]:span[1]]
-        ranged = _raise_if_sign(norm, m, "percent", shown)
-        if ranged:
-            span = (span[0] + len(m.group("sign")), span[1])
-            shown = text[span[0]:span[1]]
-        pct = _to_decimal(m.group("num") or m.group("cn"), "", "percent", shown)
-        found.append(Quantity("percent", _check_range("percent", pct / 100, shown), "%", text=shown,
-                              span=span, qualifier=_clean_suffix(m.group("suffix"))))
-        norm = _mask(norm, *m.span())
-    for m in _QTY_RE.finditer(norm):
-        q = _figure(norm, text, m)
-        if q is not None:
-            found.append(q)
-    found.sort(key=lambda q: q.span)
-    return found
-
-
-def _figure(norm: str, text: str, m: re.Match[str]) -> Quantity | None:
-    kind: str | None = next((k for k in _UNIT_PATTERNS if m.group(f"u_{k}")), None)
-    num, mult = m.group("num"), m.group("mult")
-    if kind is None:
-        has_wan = "万" in mult or "亿" in mult or (not num[0].isdigit() and ("万" in num or "亿" in num))
-        if not has_wan:
-            return None  # a bare number: an article, a 文号, a phone number
-        kind = "amount"
-    start = m.start("num")
-    if start > 0 and norm[start - 1] in "第哪":
-        return None  # 第一天, 哪一天: an ordinal or a question, not a figure
-    end = m.end(f"u_{kind}") if m.group(f"u_{kind}") else m.end("mult")
-    shown = text[start:end]
-    if start >= 2 and norm[start - 1] in "eE" and norm[start - 2].isdigit():
-        raise _error(kind, text[start - 2:end], "不支持科学计数法", "scientific notation is not accepted")
-    raw_unit = m.group(f"u_{kind}")
-    unit = _unit_of(kind, raw_unit)
-    value = _to_decimal(num, mult, kind, shown)
-    if kind == "duration" and unit in ("年", "月") and norm[end:end + 1] == "半" and not m.group("suffix"):
-        value += Decimal("0.5")  # "一年半", "两个月半": half a unit more
-        end += 1
-        shown = text[start:end]
-    elif m.group("suffix"):
-        end = m.end("suffix")
-    if kind == "duration" and value > DURATION_LIMITS.get(unit, 36500):
-        return None  # "2024年" is a year, not a 2024-year period
-    _raise_if_sign(norm, m, kind, text[m.start():end])
-    qualifier = _clean_suffix(m.group("suffix"))
-    before = norm[:start].rstrip(" \t")[-4:]
-    for word in sorted(BOUNDARY_WORDS, key=len, reverse=True):
-        if before.endswith(word):
-            qualifier = qualifier or word
-            break
-    value = _check_range(kind, value, shown, unit)
-    return Quantity(kind, value, unit, text=text[start:end], span=(start, end), qualifier=qualifier)  # type: ignore[arg-type]

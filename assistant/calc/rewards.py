@@ -19,8 +19,10 @@ from assistant.calc.engine import (
     _present,
     criterion_result,
 )
-from assistant.calc.numbers import Quantity, format_value, format_years, plain
-from assistant.calc.rules import INPUTS, Rule, coerce_input, coerce_one
+from assistant.calc.number_format import format_value, format_years, plain
+from assistant.calc.numbers import Quantity
+from assistant.calc.rule_inputs import INPUTS, coerce_input, coerce_one
+from assistant.calc.rule_types import Rule
 from assistant.errors import CalcError
 
 # ---------------------------------------------------------------- per-unit rewards

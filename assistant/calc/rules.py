@@ -18,14 +18,16 @@ File-level keys (doc_id, title, places, subject) are defaults for each rule. Loa
 what a reader of the YAML could get wrong: an unknown input, a value of the wrong kind, an
 operator that contradicts the boundary word of its own source phrase ("不少于" must be ">="),
 tiers with gaps or overlaps, article labels not in the documents' style.
+
+The named inputs are in `assistant.calc.rule_inputs`; what a rule holds is in
+`assistant.calc.rule_types`.
 """
 
 from __future__ import annotations
 
-import operator
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -33,244 +35,20 @@ from typing import Any
 import yaml
 
 from assistant import outline
-from assistant.calc.numbers import (
-    BOUNDARY_WORDS,
-    Kind,
-    Quantity,
-    format_value,
-    normalize_width,
-    parse_quantity,
+from assistant.calc.number_format import format_value
+from assistant.calc.numbers import BOUNDARY_WORDS, Kind, Quantity, normalize_width, parse_quantity
+from assistant.calc.rule_inputs import INPUTS, InputSpec
+from assistant.calc.rule_types import (
+    EFFECTS,
+    MEANINGS,
+    OPS,
+    RULE_KINDS,
+    Criterion,
+    Part,
+    Rule,
+    Tier,
 )
 from assistant.errors import CalcError
-
-RULE_KINDS = ("tiers", "thresholds", "per_unit_capped", "deadline", "per_year_total")
-OPS = {">=": "≥", ">": "＞", "<=": "≤", "<": "＜"}
-_COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
-MEANINGS = ("within", "publicity", "ban", "every", "annual")
-EFFECTS = ("eligibility", "benefit", "penalty")
-
-
-@dataclass(frozen=True)
-class InputSpec:
-    name: str
-    kind: Kind
-    label: str
-    unit: str = ""
-    also: tuple[str, ...] = ()  # other units accepted (a duration in 月 may be given in 年)
-
-
-# The vocabulary shared by rules, profiles, tools and the CLI (--core-area → core_area).
-INPUTS: dict[str, InputSpec] = {
-    s.name: s
-    for s in (
-        InputSpec("revenue", "amount", "企业主营业务收入", "元"),
-        InputSpec("previous_revenue", "amount", "已享受奖励时的主营业务收入", "元"),
-        InputSpec("park_revenue", "amount", "园区年营业收入", "元"),
-        InputSpec("tax", "amount", "新引进入园企业首次年纳税总额", "元"),
-        InputSpec("already_awarded", "amount", "此项已发放奖励总额", "元"),
-        InputSpec("qualifying_enterprises", "count", "首次年纳税达标的新引进入园企业数", "家"),
-        InputSpec("regulated_enterprises", "count", "上规入统且在库满一年的企业数", "家"),
-        InputSpec("area", "area", "园区建筑面积", "平方米"),
-        InputSpec("core_area", "area", "核心区建筑面积", "平方米"),
-        InputSpec("total_area", "area", "园区总面积", "平方米"),
-        InputSpec("occupied_area", "area", "入驻面积", "平方米"),
-        InputSpec("park_count", "count", "园区数量", "个"),
-        InputSpec("branch_count", "count", "分园区数量", "个"),
-        InputSpec("institutions", "count", "入驻人力资源服务机构", "家"),
-        InputSpec("core_institutions", "count", "核心园区入驻人力资源服务机构", "家"),
-        InputSpec("branch_institutions", "count", "每个分园区入驻人力资源服务机构", "家"),
-        InputSpec("occupancy", "percent", "入驻面积占比", "%"),
-        InputSpec("core_occupancy", "percent", "核心园区入驻面积占比", "%"),
-        InputSpec("branch_occupancy", "percent", "每个分园区入驻面积占比", "%"),
-        InputSpec("branch_area", "area", "每个分园区建筑面积", "平方米"),
-        InputSpec("staff", "count", "专职工作人员", "人"),
-        InputSpec("regulated_duration", "duration", "上规入统后在库时间", "月", also=("年",)),
-        InputSpec("years", "duration", "年度（如2024-2026年）", "年"),
-        InputSpec("excellent_years", "duration", "连续年度考核优秀年数", "年"),
-        InputSpec("fail_years", "duration", "连续年度考核不合格年数", "年"),
-        InputSpec("application_date", "date", "收到申请之日"),
-        InputSpec("publicity_start", "date", "公示开始之日"),
-        InputSpec("recognition_date", "date", "批复认定（批准设立）之日"),
-        InputSpec("revocation_date", "date", "取消资格之日"),
-        InputSpec("assessment_date", "date", "自评所属年度（该年任一日期）"),
-    )
-}
-# Inputs that may hold one value per branch park; every one of them must meet the criterion.
-LIST_INPUTS = frozenset({"branch_institutions", "branch_occupancy", "branch_area", "tax"})
-# Of those, the ones with one value per branch park (a question lists them branch by branch).
-BRANCH_INPUTS = frozenset({"branch_institutions", "branch_occupancy", "branch_area"})
-
-def coerce_input(name: str, value: object) -> Quantity | list[Quantity]:
-    """Parse a raw value for a known input; a list for per-branch / per-enterprise inputs."""
-    spec = INPUTS.get(name)
-    if spec is None:
-        raise CalcError(
-            f"未知的输入项 {name}（unknown input '{name}'; choose one of: {', '.join(INPUTS)}）"
-        )
-    if isinstance(value, (list, tuple)):
-        if name not in LIST_INPUTS:
-            raise CalcError(f"{spec.label}只能填一个值（'{name}' takes one value, not a list）")
-        if not value:
-            raise CalcError(f"{spec.label}的列表为空（'{name}' is an empty list）")
-        return [_coerce_one(spec, v) for v in value]
-    return _coerce_one(spec, value)
-
-
-def coerce_one(name: str, value: object) -> Quantity:
-    """Like coerce_input, for inputs that take exactly one value."""
-    q = coerce_input(name, value)
-    if isinstance(q, list):
-        raise CalcError(f"{INPUTS[name].label}只能填一个值（'{name}' takes one value, not a list）")
-    return q
-
-
-def _coerce_one(spec: InputSpec, value: object) -> Quantity:
-    if spec.kind == "duration" and isinstance(value, (int, str)) and str(value).strip().isdigit():
-        value = f"{value}{spec.unit}"  # "连续3年" typed as 3
-    if spec.kind == "count" and isinstance(value, str) and value.strip().isdigit():
-        value = f"{value.strip()}{spec.unit}"
-    q = parse_quantity(value, spec.kind)
-    if spec.kind == "count" and not q.unit:
-        q = replace(q, unit=spec.unit)
-    if spec.kind == "duration" and q.unit != spec.unit and q.unit not in spec.also:
-        units = (spec.unit, *spec.also)
-        raise CalcError(f"{spec.label}应以{'或'.join(units)}计，而不是“{q.text}”"
-                        f"（'{spec.name}' is counted in {' or '.join(units)}）")
-    return q
-
-
-def compare(op: str, value: Decimal, bar: Decimal) -> bool:
-    """value <op> bar, op one of OPS."""
-    return bool(_COMPARE[op](value, bar))
-
-
-@dataclass(frozen=True)
-class Tier:
-    min: Decimal | None
-    max: Decimal | None
-    min_inclusive: bool
-    max_inclusive: bool
-    reward: Decimal
-    cap: bool  # True: "不超过X万元" is a ceiling; False: exactly X
-    phrase: str  # the tier's own words in the article
-    bounds: str  # the words that fix the boundaries: "包含2000万元，不含5000万元"
-    basis: str  # why the boundaries are read that way
-
-    def contains(self, value: Decimal) -> bool:
-        if self.min is not None and (value < self.min or (value == self.min and not self.min_inclusive)):
-            return False
-        if self.max is not None and (value > self.max or (value == self.max and not self.max_inclusive)):
-            return False
-        return True
-
-    def range_text(self) -> str:
-        lo = f"{format_value('amount', self.min)}（{'含' if self.min_inclusive else '不含'}）" if self.min is not None else ""
-        if self.max is None:
-            return f"{lo}及以上"
-        hi = f"{format_value('amount', self.max)}（{'含' if self.max_inclusive else '不含'}）"
-        return f"{lo}至{hi}" if lo else f"{hi}以下"
-
-    def reward_text(self) -> str:
-        amount = format_value("amount", self.reward)
-        return f"不超过{amount}" if self.cap else amount
-
-
-@dataclass(frozen=True)
-class Criterion:
-    input: str
-    label: str
-    kind: Kind
-    op: str
-    value: Decimal
-    unit: str
-    phrase: str
-    item: str = ""  # 项 within the article, e.g. （三）
-    soft: bool = False  # "原则不超过": a principle, not a hard bar
-    basis: str = ""
-
-    @property
-    def required(self) -> str:
-        return f"{OPS[self.op]}{format_value(self.kind, self.value, self.unit)}"
-
-    def test(self, value: Decimal) -> bool:
-        return compare(self.op, value, self.value)
-
-
-@dataclass(frozen=True)
-class Part:
-    """A share of a yearly amount: "其中150万元用于…"."""
-
-    amount: Decimal
-    phrase: str
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One rule of one article. Fields not used by a rule's kind stay empty."""
-
-    id: str
-    doc_id: str
-    article: str
-    kind: str
-    label: str
-    title: str = ""
-    places: tuple[str, ...] = ()
-    subject: str = ""  # enterprise | park
-    notes: tuple[str, ...] = ()
-    # tiers
-    input: InputSpec | None = None
-    tiers: tuple[Tier, ...] = ()
-    cumulative_phrase: str = ""
-    upgrade_phrase: str = ""
-    # thresholds
-    criteria: tuple[Criterion, ...] = ()
-    condition: str = ""  # single | multiple (number of parks) — when the rule applies
-    condition_phrase: str = ""
-    outcome: str = ""
-    effect: str = "eligibility"  # eligibility | benefit | penalty
-    # per_unit_capped
-    recipient: str = ""
-    count_input: InputSpec | None = None  # how many units (家) earn the reward
-    qualify: Criterion | None = None  # or: per-unit values (首次年纳税) and the bar each must meet
-    per_unit: Decimal | None = None
-    per_unit_phrase: str = ""
-    cap: Decimal | None = None
-    cap_phrase: str = ""
-    # deadline
-    start: InputSpec | None = None
-    period: Quantity | None = None
-    phrase: str = ""
-    meaning: str = "within"  # within | publicity | ban | every | annual
-    due: str = ""  # 当年6月底 | 次年第一季度 (annual deadlines)
-    # per_unit_capped: facts besides the count that must hold (在库一年), checked when given
-    conditions: tuple[Criterion, ...] = ()
-    # per_year_total: an amount every year over a span of years (uses `input` for the years asked)
-    per_year: Decimal | None = None
-    year_span: tuple[int, int] | None = None
-    parts: tuple[Part, ...] = ()
-
-    @property
-    def inputs(self) -> tuple[str, ...]:
-        """Inputs the rule reads, in the order they are reported."""
-        names: list[str] = []
-        if self.input:
-            names.append(self.input.name)
-        names += [c.input for c in self.criteria]
-        if self.qualify:
-            names.append(self.qualify.input)
-        if self.count_input:
-            names.append(self.count_input.name)
-        names += [c.input for c in self.conditions]
-        if self.start:
-            names.append(self.start.name)
-        return tuple(dict.fromkeys(names))
-
-    def to_json(self) -> dict[str, Any]:
-        keys = ("id", "doc_id", "article", "kind", "label", "title")
-        return {k: getattr(self, k) for k in keys} | {"inputs": list(self.inputs)}
-
-
-# ---------------------------------------------------------------- loading
 
 
 def _bad(where: str, msg: str) -> CalcError:

@@ -30,9 +30,12 @@ from assistant.calc.engine import (
 from assistant.calc.figures import collect_inputs as collect_inputs  # re-exported for the chain
 from assistant.calc.figures import label_quantities as label_quantities
 from assistant.calc.figures import profile_from_text as profile_from_text
-from assistant.calc.numbers import Quantity, format_value
+from assistant.calc.number_format import format_value
+from assistant.calc.numbers import Quantity
 from assistant.calc.rewards import per_unit_reward, per_year_total
-from assistant.calc.rules import BRANCH_INPUTS, INPUTS, Rule, coerce_input, coerce_one, load_rules
+from assistant.calc.rule_inputs import BRANCH_INPUTS, INPUTS, coerce_input, coerce_one
+from assistant.calc.rule_types import Rule
+from assistant.calc.rules import load_rules
 from assistant.errors import CalcError
 from assistant.types import ToolCall
 

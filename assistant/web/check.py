@@ -62,7 +62,8 @@ class Field:
 
 def fields(rules_dir: Any = None) -> list[Field]:
     """Every input the rules read, in the calculator's vocabulary order."""
-    from assistant.calc.rules import INPUTS, LIST_INPUTS, load_rules
+    from assistant.calc.rule_inputs import INPUTS, LIST_INPUTS
+    from assistant.calc.rules import load_rules
 
     rules = list(load_rules(rules_dir))
     used = {name for rule in rules for name in rule.inputs}
@@ -74,7 +75,7 @@ def fields(rules_dir: Any = None) -> list[Field]:
 def _stated(rules: Sequence[Any]) -> dict[str, str]:
     """Per input, the first figure a rule states for it, written as the rules write it: the
     placeholders show the documents' own scale (4000平方米, 15家), not an invented one."""
-    from assistant.calc.numbers import format_value
+    from assistant.calc.number_format import format_value
 
     out: dict[str, str] = {}
     for rule in rules:

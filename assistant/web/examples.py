@@ -70,7 +70,7 @@ def _inside(tier: Any) -> Decimal | None:
 
 
 def tier_example(rule: Any, documents: Mapping[str, DocumentMeta]) -> Example | None:
-    from assistant.calc.numbers import format_value
+    from assistant.calc.number_format import format_value
 
     inside = [(t, v) for t in rule.tiers if (v := _inside(t)) is not None]
     if rule.input is None or len(inside) < 2:

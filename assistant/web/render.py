@@ -310,7 +310,7 @@ def document_cards(headers: Sequence[str], rows: Sequence[Sequence[str]], status
 
 def amount_or_gap(result: Any) -> str:
     """The figure a self-check row is about: the reward, else what is short, else what is missing."""
-    from assistant.calc.numbers import format_value
+    from assistant.calc.number_format import format_value
 
     parts: list[str] = []
     if getattr(result, "wording", ""):
