@@ -25,7 +25,7 @@ from assistant.outline.grammar import (
 _STEP = re.compile(
     rf"(\d{{1,2}}(?:[.．]\d{{1,2}}){{1,3}})(?![\d.．])|第\s*({_NUM})\s*(大点|大项|大条|大部分|小点|小项|小条|篇|编|章|节|条|部分|段|款|项|点|目)"
     rf"|[（(]\s*({_CN}+)\s*[）)]|[（(]\s*(\d{{1,3}})\s*[）)]"
-    rf"|(附件|附表|附录)\s*({_NUM})?|([{CIRCLED}])|({_CN}+)(?=[、（(\d{CIRCLED}]|$)|(\d{{1,3}})"
+    rf"|(附件|附表|附录)\s*({_NUM})?|([{CIRCLED}])|({_CN}+)(?=[、（(\d{CIRCLED}]|$)|(\d{{1,3}})([）)])?"
 )
 _ORDINAL_KIND = {
     "篇": "pian", "编": "bian", "章": "zhang", "节": "jie", "条": "tiao", "部分": "bufen", "段": "para",
@@ -89,7 +89,7 @@ def label_path(label: str) -> tuple[Step, ...]:
         elif m.group(9):
             steps.append(("cn", to_int(m.group(9)) or 0))
         elif m.group(10):
-            steps.append(("ar", int(m.group(10))))
+            steps.append(("ar）" if m.group(11) else "ar", int(m.group(10))))
     return tuple(steps)
 
 
@@ -112,13 +112,14 @@ _LOOSE = {
     "附件": set(ANNEXES),
     "附表": set(ANNEXES),
     "附录": set(ANNEXES),
-    "item": {"ar", "（ar）", "circ", "tiao", "xiang", "cn", "（cn）"},  # 第四点 for 四、 too
+    "item": {"ar", "（ar）", "ar）", "circ", "tiao", "xiang", "cn", "（cn）"},  # 第四点 for 四、 too
     "bufen": {"cn"},  # 第一部分 of a text in 一、二、
-    "tiao": {"tiao", "ar", "（ar）", "（cn）", "cn"},
-    "xiang": {"（cn）", "（ar）", "ar", "xiang", "cn"},  # 第一项 of a 决定 in 一、二、
+    "tiao": {"tiao", "ar", "（ar）", "（cn）", "cn", "circ"},  # 第11条 of a text in ①…⑫ too
+    "xiang": {"（cn）", "（ar）", "ar", "ar）", "xiang", "cn", "circ"},  # 第一项 of a 决定 in 一、二、
     "kuan": {"kuan"},
-    "ar": {"ar", "（ar）"},
-    "（ar）": {"（ar）", "ar"},
+    "ar": {"ar", "（ar）", "ar）"},
+    "（ar）": {"（ar）", "ar", "ar）"},
+    "ar）": {"ar）", "ar", "（ar）"},
     "cn": {"cn", "（cn）"},
     "（cn）": {"（cn）", "cn"},
 }
@@ -324,7 +325,10 @@ def _loose(ref: Reference, paths: Sequence[tuple[str, tuple[Step, ...]]]) -> lis
         return []
     shallowest = min(depth.values())
     found = [lb for lb, _ in paths if depth.get(lb) == shallowest]
-    return [lb for lb in found if not any(is_within(lb, other) for other in found)]  # 二, not 二①
+    found = [lb for lb in found if not any(is_within(lb, other) for other in found)]  # 二, not 二①
+    # "第二点" of a notice forwarding articles is the notice's point 二, not the article 第二条
+    points = [lb for lb in found if dict(paths)[lb][shallowest - 1][0] != "tiao"]
+    return points if points and ref.steps[-1][0] != "tiao" else found
 
 
 def render_label(steps: Sequence[Step]) -> str:
@@ -345,6 +349,8 @@ def render_label(steps: Sequence[Step]) -> str:
             out.append(f"（{to_cn(n)}）")
         elif kind == "（ar）":
             out.append(f"（{n}）")
+        elif kind == "ar）":
+            out.append(f"{n}）")
         elif kind == "circ":
             out.append(CIRCLED[n - 1] if 0 < n <= len(CIRCLED) else str(n))
         elif kind in ANNEXES:
