@@ -639,6 +639,7 @@ def test_items_numbered_on_through_their_groups_are_labelled_under_each_group() 
     assert got == ["序言", "一1", "一2", "二3", "二4", "二5", "三6", "三7"]
     assert outline.resolve(outline.find_references("第6条")[0], got) == ["三6"]
     assert outline.resolve(outline.find_references("第4项")[0], got) == ["二4"]
+    assert outline.resolve(outline.find_references("4.【增长奖励】讲了什么")[0], got) == ["二4"]
     assert outline.resolve(outline.find_references("第二部分")[0], got) == ["二3", "二4", "二5"]
 
 

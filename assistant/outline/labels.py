@@ -165,6 +165,8 @@ _Q_STEP = re.compile(
     # a unit numbered after its own word: 问3, 问题3, 事项二, 说明第2条, 第3问, 第二个事项
     rf"|({'|'.join(SEQUENCE_WORDS)})\s*第?\s*({_CN}{{1,3}}|\d{{1,3}})(?![\d{_UNIT_CHARS}份个项])(?:\s*[条点项])?"
     rf"|第\s*({_CN}{{1,3}}|\d{{1,3}})\s*个?({'|'.join(SEQUENCE_WORDS)})"
+    # an item quoted with its bracketed heading: 12.【服务外包】
+    rf"|(?<![\d.．])(\d{{1,3}})\s*[.．、]\s*(?=【)"
 )
 _Q_GAP = re.compile(r"^\s*、?\s*(下面|下的|里面|里的|中的|里|中|的|之|项下|部分的)?\s*(的)?\s*$")
 
@@ -246,6 +248,8 @@ def _question_steps(m: re.Match[str]) -> tuple[Step, ...]:
         return (("cn", value),) if value else ()
     if m.group(13):
         return (("ar", int(m.group(13))),)
+    if m.group(18):
+        return (("item", int(m.group(18))),)
     if m.group(14) or m.group(17):
         word, value = (m.group(14), to_int(m.group(15))) if m.group(14) else (m.group(17), to_int(m.group(16)))
         return ((f"pre:{word}", value),) if value else ()
