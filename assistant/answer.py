@@ -76,6 +76,8 @@ def compose(
     # 最高一档 over tiers written as points of their own: the point holding that tier answers
     tiers = {unit: tier_answer(q, unit, by_doc or {}) for unit in chosen}
     chosen = list(dict.fromkeys(found[0] if (found := tiers[unit]) else unit for unit in chosen))
+    if q.also:
+        chosen = list(dict.fromkeys(_heading_stating_all(q, unit, by_doc or {}) for unit in chosen))
     # the top of a table of amounts leads no answer to "面积上限" or "最多几家" (the table is quoted)
     extremes = {found[0]: found[1] for found in tiers.values() if found and q.kind in (None, "amount")}
     if q.wants_list:
@@ -205,6 +207,25 @@ _POINTS_TO_ANNEX = re.compile(r"(?:见|详见|参见|列入|列明于)\s*(附件
 def _annex_pointed(unit: Chunk, by_doc: Mapping[str, Sequence[Chunk]]) -> list[Chunk]:
     wanted = {f"{m.group(1)}{m.group(2)}" for m in _POINTS_TO_ANNEX.finditer(unit.text)}
     return [c for c in by_doc.get(unit.doc_id, ()) if c.article in wanted and c.article != unit.article]
+
+
+def _heading_stating_all(q: Question, unit: Chunk, by_doc: Mapping[str, Sequence[Chunk]]) -> Chunk:
+    """A question asking several facts ("标准是多少，面积封顶多少") of a rule written as the points
+    of one heading ("（1）房租补贴。" over 1）补贴标准 2）补贴面积): that heading, when the point
+    chosen states not every kind asked and the heading with its points does; else the unit."""
+    path = outline.label_path(unit.article)
+    if len(path) < 2:
+        return unit
+    parent = outline.render_label(path[:-1])
+    heading = next((c for c in by_doc.get(unit.doc_id, ()) if c.article == parent), None)
+    if heading is None or not _only_heading(heading):
+        return unit
+    kinds = [lexicon().kind(k).states for k in (q.kind, *q.also) if k]
+
+    def states_all(text: str) -> bool:
+        return all(states.search(text) for states in kinds)
+
+    return heading if not states_all(unit.text) and states_all(with_inside(heading, by_doc).text) else unit
 
 
 def _only_heading(chunk: Chunk) -> bool:

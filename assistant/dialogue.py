@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from assistant import outline
 from assistant.followup import read_follow_up
 from assistant.index import Index
 from assistant.lexicon import lexicon
@@ -84,10 +85,12 @@ def _cited_units(answer: str, index: Index) -> tuple[tuple[str, str], ...]:
         number = index.documents[doc_id].doc_number if doc_id else None
         label = after.removeprefix(f"（{number}）") if number else after
         own = index.doc_positions.get(doc_id or "")
-        if own is None or label not in index.label_positions:
+        if own is None or not doc_id:
             continue
-        if doc_id and set(index.label_positions[label].tolist()) & set(own.tolist()):
+        if label in index.label_positions and set(index.label_positions[label].tolist()) & set(own.tolist()):
             units.append((doc_id, label))
+        elif outline.is_label(label) and any(outline.is_within(c.article, label) for c in index.by_doc.get(doc_id, [])):
+            units.append((doc_id, label))  # a heading quoted with its items (二 of 二4 二5 二6)
     return tuple(dict.fromkeys(units))
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from assistant import outline
 from assistant.types import Chunk, Document
 
-CHUNKER_VERSION = "13"
+CHUNKER_VERSION = "14"
 
 
 def chunk_document(doc: Document) -> list[Chunk]:

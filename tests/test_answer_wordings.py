@@ -52,3 +52,23 @@ def test_everyday_short_forms_find_the_unit_in_the_policy_words(chain: AnswerCha
     assert answer.answered
     assert _cited(answer) == ["第五条"]
     assert "退回已享受的全部房租补贴" in answer.answer
+
+
+SHIYAN_TEXT = """石砚市人力资源服务产业园专项资金申报指南
+为做好申报工作，明确如下。
+一、支持内容
+（1）房租补贴。
+1）补贴标准：按照每月每平方米16元给予补贴。
+2）补贴面积：每家机构不超过350平方米，超出部分不予补贴。
+（2）招聘补贴。
+1）举办专场招聘会的，每场补贴6000元。
+"""
+
+
+def test_several_facts_of_a_rule_written_as_the_points_of_one_heading(tmp_path: Path) -> None:
+    """"标准是多少，面积封顶多少" asks two facts of 房租补贴, written as its points 1） and 2）:
+    the heading answers with both points, not one point alone."""
+    chain = chain_over(tmp_path, {"shiyan-2026-guide": SHIYAN_TEXT})
+    answer = chain.ask("石砚申报指南房租补贴标准是多少，面积封顶多少")
+    assert {c.article for c in answer.citations} == {"一（1）"}
+    assert "16元" in answer.answer and "350平方米" in answer.answer

@@ -117,3 +117,26 @@ def test_the_reading_is_said_plainly(chain: AnswerChain) -> None:
     reading = answer.notes["understood"]
     assert reading.startswith("按上文理解：") and "《栖枫市人力资源服务产业园发展规划》" in reading
     assert "6000万元" in reading and "；" not in answer.notes["understood"].split("：", 1)[0]
+
+
+ZHECHUAN = """柘川市支持人力资源服务业发展若干措施
+为支持人力资源服务业发展，制定以下措施。
+一、培育主体
+1.【落户奖励】新落户的机构，给予一次性奖励50万元。
+2.【租金补贴】入驻机构按照每月每平方米20元给予补贴。
+二、做大做强
+3.【营收奖励】营业收入5000万元以上的，奖励10万元。
+4.【增长奖励】营业收入增长20%以上的，按照增量的2%给予奖励，最高不超过25万元。
+5.【上市奖励】首次上市的，奖励200万元。
+三、保障措施
+6.【申报时间】每年4月1日至4月30日集中申报。
+"""
+
+
+def test_a_heading_quoted_with_its_items_narrows_to_one_of_them(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """"第二部分都有哪些" quotes the heading 二 with its items 二3 二4 二5 (numbered through the
+    groups); "其中增长奖励那条" is then the item 二4."""
+    chain = chain_over(tmp_path_factory.mktemp("heading-items"), {"zhechuan-2026-measures": ZHECHUAN})
+    answer, _ = talk(chain, "柘川若干措施第二部分都有哪些", "其中增长奖励那条怎么规定的")
+    assert {c.article for c in answer.citations} == {"二4"}
+    assert "25万元" in answer.answer

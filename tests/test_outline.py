@@ -231,24 +231,33 @@ def test_attachment_list_gives_way_to_the_attachments() -> None:
 
 
 # The fixture policies were written (with their labels) by someone who did not see the code.
-def _labels_md() -> dict[str, list[str]]:
-    text = (FIXTURES / "LABELS.md").read_text(encoding="utf-8")
+def _labels_md(folder: Path = FIXTURES) -> dict[str, list[str]]:
+    text = (folder / "LABELS.md").read_text(encoding="utf-8")
     out: dict[str, list[str]] = {}
     for section in re.split(r"^## ", text, flags=re.M)[1:]:
         name = section.split("\n", 1)[0].strip().removesuffix(".txt")
-        listing = section.rsplit("单元（按文档顺序，含上级单元）：", 1)[1].strip().split("\n")[0]
+        listing = re.split(r"单元（按文档顺序[^）]*）：", section)[-1].strip().split("\n")[0]
         out[name] = [s.strip() for s in listing.split(" / ")]
     return out
 
 
-@pytest.mark.parametrize("name", sorted(_labels_md()))
-def test_fixture_policies_yield_their_authors_labels(name: str) -> None:
-    expected = _labels_md()[name]
-    got = [c.article for c in chunk_document(load_document(FIXTURES / f"{name}.txt"))]
+BLIND9 = ROOT / "evals" / "blind9"
+
+
+@pytest.mark.parametrize(
+    ("folder", "name"),
+    [(FIXTURES, name) for name in sorted(_labels_md())]
+    + [(BLIND9 / "docs", name) for name in sorted(_labels_md(BLIND9))],
+)
+def test_fixture_policies_yield_their_authors_labels(folder: Path, name: str) -> None:
+    expected = _labels_md(folder if folder == FIXTURES else BLIND9)[name]
+    got = [c.article for c in chunk_document(load_document(folder / f"{name}.txt"))]
     # Every unit found is one the author listed, in the author's order ...
     assert got == [lb for lb in expected if lb in got]
     # ... and every leaf the author listed (a unit with no sub-units) is found.
-    leaves = [lb for lb in expected if not any(o != lb and o.startswith(lb) for o in expected)]
+    # (An annex holding forwarded articles, "附件 / 第一条 / …", is their container.)
+    leaves = [lb for i, lb in enumerate(expected) if not any(o != lb and o.startswith(lb) for o in expected)
+              and not (lb in outline.ANNEXES and expected[i + 1 : i + 2] == ["第一条"])]
     assert [lb for lb in leaves if lb not in got] == []
 
 
@@ -605,3 +614,106 @@ def test_lines_within_an_article_are_its_items_and_paragraphs() -> None:
     assert lines_within(article, [("kuan", 1)]) == article[:6]  # a 款 with its items
     assert lines_within(article, [("kuan", 2)]) == [article[6]]
     assert lines_within(article, [("（cn）", 4)]) == [] and lines_within(article, [("kuan", 3)]) == []
+
+
+# ---------------------------------------------------------------- shapes of blind set 9
+
+
+def test_items_numbered_on_through_their_groups_are_labelled_under_each_group() -> None:
+    """若干措施: groups 一、二、三、 with "N.【标题】" items numbered 1…7 straight through them; a
+    reader's 第6条 (the text has no 条) is item 6, 第二部分 the group 二."""
+    text = """柘川市支持人力资源服务业发展若干措施
+为支持人力资源服务业发展，制定以下措施。
+一、培育主体
+1.【落户奖励】新落户的机构，给予一次性奖励50万元。
+2.【租金补贴】入驻机构按照每月每平方米20元给予补贴。
+二、做大做强
+3.【营收奖励】营业收入5000万元以上的，奖励10万元。
+4.【增长奖励】营业收入增长20%以上的，奖励5万元。
+5.【上市奖励】首次上市的，奖励200万元。
+三、保障措施
+6.【申报时间】每年4月1日至4月30日集中申报。
+7.【施行日期】本措施自2026年1月1日起施行。
+"""
+    got = labels(text)
+    assert got == ["序言", "一1", "一2", "二3", "二4", "二5", "三6", "三7"]
+    assert outline.resolve(outline.find_references("第6条")[0], got) == ["三6"]
+    assert outline.resolve(outline.find_references("第4项")[0], got) == ["二4"]
+    assert outline.resolve(outline.find_references("4.【增长奖励】讲了什么")[0], got) == ["二4"]
+    assert outline.resolve(outline.find_references("第二部分")[0], got) == ["二3", "二4", "二5"]
+
+
+def test_a_list_restarting_under_the_next_group_keeps_its_own_numbers() -> None:
+    text = """为支持发展，制定本方案。
+一、目标
+1.到2026年，入驻机构达到50家。
+2.营业收入达到20亿元。
+二、措施
+1.落实房租补贴。
+2.落实营收奖励。
+"""
+    assert labels(text) == ["序言", "一1", "一2", "二1", "二2"]
+
+
+def test_a_notice_forwarding_articles_has_its_own_points_before_them() -> None:
+    """转发通知: the notice's preamble and points 一、…三、, its signature, "附件：" and the forwarded
+    办法 in 章 and 条; "通知第二点" is the notice's 二, "第二条" the 办法's article."""
+    text = """柘川市人力资源和社会保障局关于转发《某省人力资源服务产业园扶持办法》的通知
+各区人力资源和社会保障局：
+现将《某省人力资源服务产业园扶持办法》转发给你们，并提出以下意见，请一并抓好落实。
+一、关于市级配套。市财政按照省级奖励金额的50%给予配套，每年最高不超过30万元。
+二、关于叠加补贴。市财政按照每月每平方米5元给予叠加补贴。
+三、关于施行。本通知自2026年7月1日起施行，《柘川市产业园扶持暂行办法》同时废止。
+柘川市人力资源和社会保障局
+2026年6月18日
+附件：
+某省人力资源服务产业园扶持办法
+第一章　总则
+第一条　为加快人力资源服务业发展，制定本办法。
+第二条　本办法适用于省级产业园。
+第二章　附则
+第三条　本办法自2026年5月1日起施行。
+"""
+    chunks = chunk_text("doc", "标题", "\n".join(clean_text(text)))
+    got = [c.article for c in chunks]
+    assert got == ["序言", "一", "二", "三", "第一条", "第二条", "第三条"]
+    assert chunks[3].text == "三、关于施行。本通知自2026年7月1日起施行，《柘川市产业园扶持暂行办法》同时废止。"
+    assert outline.resolve(outline.find_references("通知第二点")[0], got) == ["二"]
+    assert outline.resolve(outline.find_references("第二条")[0], got) == ["第二条"]
+
+
+def test_circled_numbers_as_the_top_level_are_its_articles_and_points() -> None:
+    text = """某县助企六条（征求意见稿）
+为助企发展，提出以下措施。
+①入驻条件。入驻机构租用面积不少于80平方米。
+②房租减免。前两年免收租金。
+③开办补助。给予一次性开办补助5万元。
+④营收奖励。营业收入500万元以上的，奖励2万元。
+⑤监督管理。每家机构每年合计不超过60万元。
+⑥附则。本措施自2027年1月1日起施行。
+"""
+    got = labels(text)
+    assert got == ["序言", "①", "②", "③", "④", "⑤", "⑥"]
+    for question in ("第5条", "第5点", "第五项", "第⑤条"):
+        assert outline.resolve(outline.find_references(question)[0], got) == ["⑤"], question
+
+
+def test_a_third_level_written_with_a_closing_bracket_only() -> None:
+    """申报指南: 一、 → （1） → "1）"; labels keep the bracket (二（2）1）) and a question's path
+    with it resolves to that unit."""
+    text = """为做好申报工作，明确如下。
+一、申报对象
+（1）在本市登记注册的入驻机构。
+二、支持内容
+（1）房租补贴。
+1）补贴标准：按照每月每平方米16元给予补贴。
+2）补贴面积：每家机构不超过350平方米。
+（2）星级奖励。
+1）得分90分以上的评为五星级，奖励20万元。
+2）星级有效期2年。
+"""
+    got = labels(text)
+    assert got == ["序言", "一（1）", "二（1）", "二（1）1）", "二（1）2）", "二（2）", "二（2）1）", "二（2）2）"]
+    assert outline.is_label("二（2）1）")
+    assert outline.resolve(outline.find_references("二（2）1）怎么评")[0], got) == ["二（2）1）"]
+    assert outline.resolve(outline.find_references("二（2）第2点")[0], got) == ["二（2）2）"]

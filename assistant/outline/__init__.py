@@ -1,11 +1,12 @@
 """The one grammar of Chinese policy structure: markers, numerals, the outline tree, labels.
 
-A policy is either 条-structured (第X编/章/节 containers, 第X条 articles with 款 and 项 inside)
-or an outline (一、/（一）/1./（1）/①, 第X部分 and decimal 1 / 1.1 / 1.1.1, at any depth, starting at
-any level), with a
+A policy is either 条-structured (第X编/章/节 containers, 第X条 articles with 款 and 项 inside;
+a notice forwarding such articles as its annex keeps its own points 一、… before them) or an
+outline (一、/（一）/1./（1）/1）/①, 第X部分 and decimal 1 / 1.1 / 1.1.1, at any depth, starting at
+any level; items numbered on through their groups, 一1 一2 二3, as 若干措施 number them), with a
 preamble (序言), a closing paragraph (附则), annexes (附件/附表/附录) and, for text with no
 outline at all, paragraphs (第N段). Labels are the document's own numbering as a path:
-第五条, 二（一）1, （三）（2）, 第二部分1①, 1.2.3, 附件2, 第3段.
+第五条, 二（一）1, 二（4）1）, （三）（2）, 第二部分1①, 1.2.3, 附件2, 第3段.
 
 This package depends on nothing else in the package: ingest, the loaders, structure, question
 understanding, rules and answers all read structure through it.

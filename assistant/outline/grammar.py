@@ -22,6 +22,7 @@ _CN_ITEM = re.compile(rf"^({_CN}+)\s*(?:、|[．.](?!\d))\s*(.*)$")  # 一、 an
 _CN_PAREN = re.compile(rf"^[（(]\s*({_CN}+)\s*[）)]\s*(.*)$")
 _AR_ITEM = re.compile(r"^(\d{1,3})\s*[．.、](?!\d)\s*(.*)$")
 _AR_PAREN = re.compile(r"^[（(]\s*(\d{1,3})\s*[）)]\s*(.*)$")
+_AR_HALF = re.compile(r"^(\d{1,3})\s*[）)](?![\d）)])\s*(\S.*)$")  # 1）补贴标准： under （1）
 _CIRCLED = re.compile(rf"^([{CIRCLED}])\s*(.*)$")
 # Decimal section numbers (1.1 / 1.1.1, as 实施方案 and 申报指南 number sections), and the top
 # level written "1 总体要求" (a number, a space and a short heading). Not a figure: "1.5万元".
@@ -39,7 +40,7 @@ _ANNEX = re.compile(rf"^(附件|附表|附录)\s*({_NUM})?\s*(?:[:：]\s*(.*)|\s
 # The line that opens any structural unit; a broken line is never glued onto one of these.
 STRUCTURAL = re.compile(
     rf"^(第\s*{_NUM}\s*(?:篇|编|章|节|条|部分)|{_CN}+\s*(?:、|[．.](?!\d))|[（(]\s*(?:{_CN}+|\d{{1,3}})\s*[）)]"
-    rf"|\d{{1,3}}\s*[．.、](?!\d)|[{CIRCLED}]|\d{{1,2}}(?:[.．]\d{{1,2}}){{1,3}}(?![\d.．])[.．]?(?:\s+(?!\s|{_FIGURE_UNIT})|(?!{_FIGURE_UNIT})[^\s\d{_UNIT_CHARS}A-Za-z])"
+    rf"|\d{{1,3}}\s*[．.、](?!\d)|\d{{1,3}}\s*[）)](?![\d）)])\s*\S|[{CIRCLED}]|\d{{1,2}}(?:[.．]\d{{1,2}}){{1,3}}(?![\d.．])[.．]?(?:\s+(?!\s|{_FIGURE_UNIT})|(?!{_FIGURE_UNIT})[^\s\d{_UNIT_CHARS}A-Za-z])"
     rf"|\d{{1,2}}[ \u3000]+(?![{_UNIT_CHARS}])[\u4e00-\u9fff][^，。；,;]{{0,24}}$)"
 )
 
@@ -182,7 +183,7 @@ def to_cn(value: int) -> str:
 class Marker:
     """What opens a line: its kind, value and how the label shows it."""
 
-    kind: str  # pian bian zhang jie tiao bufen | cn （cn） ar （ar） circ | annex
+    kind: str  # pian bian zhang jie tiao bufen | cn （cn） ar （ar） ar） circ | annex
     number: int
     token: str  # as the label shows it: 第五条, 二, （一）, 1, （1）, ①, 第二部分, 附件1
     rest: str  # the line after the marker
@@ -203,6 +204,8 @@ def match_marker(line: str) -> Marker | None:
         return _numbered("（ar）", m.group(1), f"（{int(m.group(1))}）", m.group(2))
     if m := _AR_ITEM.match(line):
         return _numbered("ar", m.group(1), str(int(m.group(1))), m.group(2))
+    if m := _AR_HALF.match(line):
+        return _numbered("ar）", m.group(1), f"{int(m.group(1))}）", m.group(2))
     if m := _CIRCLED.match(line):
         return Marker("circ", CIRCLED.index(m.group(1)) + 1, m.group(1), m.group(2))
     if m := _DEC.match(line):
@@ -289,11 +292,29 @@ class Outline:
 def parse(paragraphs: Sequence[str]) -> Outline:
     """The document's outline, from its cleaned paragraphs."""
     if any((m := match_marker(p)) and m.kind == "tiao" for p in paragraphs):
-        return _parse_articles(paragraphs)
+        articles = _parse_articles(paragraphs)
+        notice = _notice_points(paragraphs)
+        if notice:
+            articles.nodes[:0] = notice
+        return articles
     outline = _parse_outline(paragraphs)
     if not any(n.kind not in ("preamble", "closing", "annex") for n in outline.nodes):
         return _parse_paragraphs(paragraphs)
     return outline
+
+
+def _notice_points(paragraphs: Sequence[str]) -> list[Node]:
+    """A notice forwarding articles as its annex (转发通知: its own points 一、…五、, then "附件："
+    and the 办法's 第一条…): the notice's preamble and points, which come before the annex line
+    that precedes the first article; none when nothing numbered stands there."""
+    first = next(i for i, p in enumerate(paragraphs) if (m := match_marker(p)) and m.kind == "tiao")
+    annex = next((i for i in range(first - 1, -1, -1) if match_annex(paragraphs[i])), None)
+    if annex is None:
+        return []
+    head = _parse_outline(paragraphs[:annex])
+    if not any(n.kind not in ("preamble", "closing", "annex") for n in head.nodes):
+        return []
+    return [n for n in head.nodes if n.kind != "annex"]
 
 
 def _parse_articles(paragraphs: Sequence[str]) -> Outline:
@@ -456,6 +477,8 @@ def _accept(marker: Marker | None, stack: list[tuple[Marker, Node]], seq: _Seque
             if marker.kind.startswith("dec"):
                 return marker if decimal_parts(marker.token) > decimal_parts(seen.token) else None
             return marker if marker.number > seen.number else None
+    if last is not None and last.get(marker.kind) == marker.number - 1 and stack:
+        return marker  # items numbered on through the groups (一、1. 2. 3. 二、4. 5.), as 若干措施 do
     return marker if marker.number == 1 or not stack else None
 
 

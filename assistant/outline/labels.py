@@ -25,7 +25,7 @@ from assistant.outline.grammar import (
 _STEP = re.compile(
     rf"(\d{{1,2}}(?:[.．]\d{{1,2}}){{1,3}})(?![\d.．])|第\s*({_NUM})\s*(大点|大项|大条|大部分|小点|小项|小条|篇|编|章|节|条|部分|段|款|项|点|目)"
     rf"|[（(]\s*({_CN}+)\s*[）)]|[（(]\s*(\d{{1,3}})\s*[）)]"
-    rf"|(附件|附表|附录)\s*({_NUM})?|([{CIRCLED}])|({_CN}+)(?=[、（(\d{CIRCLED}]|$)|(\d{{1,3}})"
+    rf"|(附件|附表|附录)\s*({_NUM})?|([{CIRCLED}])|({_CN}+)(?=[、（(\d{CIRCLED}]|$)|(\d{{1,3}})([）)])?"
 )
 _ORDINAL_KIND = {
     "篇": "pian", "编": "bian", "章": "zhang", "节": "jie", "条": "tiao", "部分": "bufen", "段": "para",
@@ -89,7 +89,7 @@ def label_path(label: str) -> tuple[Step, ...]:
         elif m.group(9):
             steps.append(("cn", to_int(m.group(9)) or 0))
         elif m.group(10):
-            steps.append(("ar", int(m.group(10))))
+            steps.append(("ar）" if m.group(11) else "ar", int(m.group(10))))
     return tuple(steps)
 
 
@@ -112,13 +112,14 @@ _LOOSE = {
     "附件": set(ANNEXES),
     "附表": set(ANNEXES),
     "附录": set(ANNEXES),
-    "item": {"ar", "（ar）", "circ", "tiao", "xiang", "cn", "（cn）"},  # 第四点 for 四、 too
+    "item": {"ar", "（ar）", "ar）", "circ", "tiao", "xiang", "cn", "（cn）"},  # 第四点 for 四、 too
     "bufen": {"cn"},  # 第一部分 of a text in 一、二、
-    "tiao": {"tiao", "ar", "（ar）", "（cn）", "cn"},
-    "xiang": {"（cn）", "（ar）", "ar", "xiang", "cn"},  # 第一项 of a 决定 in 一、二、
+    "tiao": {"tiao", "ar", "（ar）", "（cn）", "cn", "circ"},  # 第11条 of a text in ①…⑫ too
+    "xiang": {"（cn）", "（ar）", "ar", "ar）", "xiang", "cn", "circ"},  # 第一项 of a 决定 in 一、二、
     "kuan": {"kuan"},
-    "ar": {"ar", "（ar）"},
-    "（ar）": {"（ar）", "ar"},
+    "ar": {"ar", "（ar）", "ar）"},
+    "（ar）": {"（ar）", "ar", "ar）"},
+    "ar）": {"ar）", "ar", "（ar）"},
     "cn": {"cn", "（cn）"},
     "（cn）": {"（cn）", "cn"},
 }
@@ -164,6 +165,8 @@ _Q_STEP = re.compile(
     # a unit numbered after its own word: 问3, 问题3, 事项二, 说明第2条, 第3问, 第二个事项
     rf"|({'|'.join(SEQUENCE_WORDS)})\s*第?\s*({_CN}{{1,3}}|\d{{1,3}})(?![\d{_UNIT_CHARS}份个项])(?:\s*[条点项])?"
     rf"|第\s*({_CN}{{1,3}}|\d{{1,3}})\s*个?({'|'.join(SEQUENCE_WORDS)})"
+    # an item quoted with its bracketed heading: 12.【服务外包】
+    rf"|(?<![\d.．])(\d{{1,3}})\s*[.．、]\s*(?=【)"
 )
 _Q_GAP = re.compile(r"^\s*、?\s*(下面|下的|里面|里的|中的|里|中|的|之|项下|部分的)?\s*(的)?\s*$")
 
@@ -245,6 +248,8 @@ def _question_steps(m: re.Match[str]) -> tuple[Step, ...]:
         return (("cn", value),) if value else ()
     if m.group(13):
         return (("ar", int(m.group(13))),)
+    if m.group(18):
+        return (("item", int(m.group(18))),)
     if m.group(14) or m.group(17):
         word, value = (m.group(14), to_int(m.group(15))) if m.group(14) else (m.group(17), to_int(m.group(16)))
         return ((f"pre:{word}", value),) if value else ()
@@ -324,7 +329,10 @@ def _loose(ref: Reference, paths: Sequence[tuple[str, tuple[Step, ...]]]) -> lis
         return []
     shallowest = min(depth.values())
     found = [lb for lb, _ in paths if depth.get(lb) == shallowest]
-    return [lb for lb in found if not any(is_within(lb, other) for other in found)]  # 二, not 二①
+    found = [lb for lb in found if not any(is_within(lb, other) for other in found)]  # 二, not 二①
+    # "第二点" of a notice forwarding articles is the notice's point 二, not the article 第二条
+    points = [lb for lb in found if dict(paths)[lb][shallowest - 1][0] != "tiao"]
+    return points if points and ref.steps[-1][0] != "tiao" else found
 
 
 def render_label(steps: Sequence[Step]) -> str:
@@ -345,6 +353,8 @@ def render_label(steps: Sequence[Step]) -> str:
             out.append(f"（{to_cn(n)}）")
         elif kind == "（ar）":
             out.append(f"（{n}）")
+        elif kind == "ar）":
+            out.append(f"{n}）")
         elif kind == "circ":
             out.append(CIRCLED[n - 1] if 0 < n <= len(CIRCLED) else str(n))
         elif kind in ANNEXES:
