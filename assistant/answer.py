@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 
 from assistant import outline
 from assistant.addressed import addressed_to_reader
-from assistant.coverage import refusal_reason
+from assistant.coverage import absent_title, refusal_reason
 from assistant.lexicon import lexicon
 from assistant.parts import part_meta, part_name, parts_of
 from assistant.passage import complete, holding, under_named_heading, unquoted_label
@@ -61,6 +61,8 @@ def compose(
     # quoted only when the question asks for that very article.
     hits = [h for h in hits if h.via == "exact" or not addressed_to_reader(h.chunk.text)]
     exact = [h.chunk for h in hits if h.via == "exact"]
+    if q.intent.doc_ids and (absent := absent_title(q.intent.question, documents, by_doc or {})):
+        return refusal(q.text, absent, documents)
     if q.intent.doc_ids and (q.about_draft or (q.about_validity and not exact)):
         status = _status_answer(q, hits, documents, by_doc or {}, today)
         if status:
@@ -99,7 +101,14 @@ def compose(
         if extreme:
             lead = extreme if len(chosen) == 1 else f"《{meta.title}》：{extreme}"
         elif len(chosen) == 1 and (missing := unstated_kind(q, chunk)):
-            lead = f"该条未规定具体{missing}，只写明：“{strip_label(''.join(s.text for s in sentences))}”"
+            # the text names the benefit but sets no figure: nothing to answer with, said plainly
+            said = strip_label("".join(s.text for s in sentences))
+            return Answer(
+                question=q.text,
+                answer=f"文件未规定具体{missing}：《{meta.title}》{chunk.article}只写明：“{said}”请以主管部门的具体规定为准。",
+                answered=False,
+                notes={"refusal": f"未规定具体{missing}"},
+            )
         quote = unquoted_label(quote, chunk)
         where = f"{source_line(meta, chunk.article)}：“{quote}”"
         if q.which_article:

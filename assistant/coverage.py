@@ -277,7 +277,8 @@ def named_titles(question: str) -> list[str]:
 
 
 _EARLIER = r"(?:原来|原先|之前|以前|修改前|旧|老|原)"
-_POLICY_NOUN = re.compile(r"(办法|措施|规定|细则|方案|意见|条例|规则|规划|通知|决定|指南|清单|问答|汇编)(?:（[^）]*）)?$")
+_POLICY_NOUNS = "办法|措施|规定|细则|方案|意见|条例|规则|规划|通知|决定|指南|清单|问答|汇编"
+_POLICY_NOUN = re.compile(rf"({_POLICY_NOUNS})(?:（[^）]*）)?$")
 
 
 def _earlier_version_asked(question: str, doc_ids: Sequence[str], documents: Mapping[str, DocumentMeta]) -> str | None:
@@ -417,3 +418,32 @@ def _consecutive(names: Sequence[str]) -> bool:
     kinds = {p[-1][0] for p in paths}
     numbers = [p[-1][1] for p in paths]
     return len(kinds) == 1 and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
+
+_SHORTEST_TITLE = re.compile(rf".{{8,}}?(?:{_POLICY_NOUNS})")
+
+
+def absent_title(
+    question: str, documents: Mapping[str, DocumentMeta], by_doc: Mapping[str, Sequence[Chunk]]
+) -> str | None:
+    """A title the question names whose place the library has, but not that kind of document
+    ("汭阳市…实施办法" where 汭阳 has only a 申报指南): said plainly, with what the library holds
+    for that place — never the place's other document quoted as if it were the one named."""
+    from assistant.parts import parts_of
+
+    for named in named_titles(question):
+        # the title ends at its first kind-of-document word ("…实施办法" of "…实施办法里…怎么规定")
+        title = shortest.group(0) if (shortest := _SHORTEST_TITLE.match(named)) else named
+        kind = _POLICY_NOUN.search(title)
+        local = [m for m in documents.values() if any(p in title for p in m.places)]
+        if kind is None or not local:
+            continue
+        if any(title in m.title or m.title in title for m in documents.values()):
+            continue
+        titles = [t for m in local for t in (m.title, *(p.title for p in parts_of(by_doc.get(m.doc_id, ()))))]
+        if any(kind.group(1) in t for t in titles):
+            continue
+        place = next(p for p in local[0].places if p in title)
+        holds = "、".join(f"《{m.title}》" + (f"（{m.doc_number}）" if m.doc_number else "") for m in local)
+        return f"资料中没有《{title}》这份文件；{place}的文件只有{holds}。"
+    return None

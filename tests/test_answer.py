@@ -13,7 +13,7 @@ from assistant.errors import BadQuestion
 from assistant.index import Index
 from assistant.ingest import ingest_paths
 
-from .conftest import TODAY
+from .conftest import TODAY, chain_over
 
 GX, LC, LZ = "guangxi-2021-regional-park", "liaocheng-city-park", "liuzhou-2024-park-measures"
 
@@ -193,3 +193,12 @@ def test_a_heading_over_points_is_quoted_with_its_points(tmp_path_factory: pytes
     answer = chain.ask("某县扶持暂行办法第二点申报审核，全文给我")
     assert "每年3月1日至3月15日申报" in answer.answer and "15个工作日内完成审核" in answer.answer
     assert {c.article for c in answer.citations} == {"二"}
+
+
+def test_an_amount_the_text_never_sets_is_declined_saying_so_plainly(tmp_path: Path) -> None:
+    chain = chain_over(tmp_path, {"base": "某市孵化基地扶持办法\n第一条 为规范管理，制定本办法。\n"
+                                   "第二条 对认定的孵化示范基地，按规定给予一次性奖补。\n"
+                                   "第三条 入驻机构房租补贴每月每平方米20元。\n"})
+    answer = chain.ask("孵化示范基地的一次性奖补具体是多少钱")
+    assert not answer.answered and not answer.citations
+    assert "未规定具体金额" in answer.answer and "按规定给予一次性奖补" in answer.answer

@@ -241,3 +241,17 @@ def test_a_replaced_version_named_by_its_number_or_a_later_version_is_declined(t
     later = chain.ask("某溆2028年的新通知出来了吗，新标准是多少")
     assert not later.answered and "库中只有《关于支持人力资源服务产业园入驻机构发展的通知》" in later.answer
     assert chain.ask("某溆通知房补每年最高多少").answered
+
+
+def test_a_named_title_of_a_kind_the_place_lacks_is_declined_naming_what_the_place_holds() -> None:
+    from assistant.coverage import absent_title
+
+    guide = DocumentMeta("g", "甲城市2030年度专项资金申报指南", doc_number="甲办〔2030〕1号", places=("甲城市", "甲城"))
+    rules = DocumentMeta("r", "乙城市产业园管理暂行办法", places=("乙城市", "乙城"))
+    docs = {"g": guide, "r": rules}
+    said = absent_title("甲城市促进服务业高质量发展实施办法里营收奖励怎么规定的", docs, {})
+    assert said is not None
+    assert "《甲城市促进服务业高质量发展实施办法》" in said and "《甲城市2030年度专项资金申报指南》" in said
+    # the place's own kind of document, shortened, is held; a place the library lacks is not this case
+    assert absent_title("乙城市级产业园管理办法第三条讲什么", docs, {}) is None
+    assert absent_title("丙城市促进服务业高质量发展实施办法怎么规定", docs, {}) is None
