@@ -426,8 +426,8 @@ _SHORTEST_TITLE = re.compile(rf".{{8,}}?(?:{_POLICY_NOUNS})")
 def absent_title(
     question: str, documents: Mapping[str, DocumentMeta], by_doc: Mapping[str, Sequence[Chunk]]
 ) -> str | None:
-    """A title the question names whose place the library has, but not that kind of document
-    ("汭阳市…实施办法" where 汭阳 has only a 申报指南): said plainly, with what the library holds
+    """A title the question names, and asks the contents of, whose place the library has but not
+    that kind of document ("汭阳市…实施办法里…" where 汭阳 has only a 申报指南): said plainly, with what the library holds
     for that place — never the place's other document quoted as if it were the one named."""
     from assistant.parts import parts_of
 
@@ -444,6 +444,12 @@ def absent_title(
         if any(kind.group(1) in t for t in titles):
             continue
         place = next(p for p in local[0].places if p in title)
+        title = title[title.find(place):]
+        lex = lexicon()
+        if lex.asking.search(title) or any(w in title for w in lex.demonstratives):
+            continue  # words of the question ("那个十二条征求意见", "各是怎么规定"), not a title
+        if not lex.inside_document.match(question[question.find(title) + len(title):]):
+            continue  # not asked what it says ("符合…激励办法的还能拿奖励吗": the place's own text is)
         holds = "、".join(f"《{m.title}》" + (f"（{m.doc_number}）" if m.doc_number else "") for m in local)
         return f"资料中没有《{title}》这份文件；{place}的文件只有{holds}。"
     return None

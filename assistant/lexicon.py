@@ -66,6 +66,7 @@ class Lexicon:
     benefit_verbs: frozenset[str]
     title_without_quotes: re.Pattern[str]
     demonstratives: tuple[str, ...]  # 那个/这份: a document already in mind
+    inside_document: re.Pattern[str]  # after a document's name: its contents are asked
     not_places: frozenset[str]
     synonyms: tuple[tuple[str, str], ...]
     equivalents: dict[str, tuple[str, ...]]  # word → the others of its group
@@ -143,6 +144,7 @@ def lexicon() -> Lexicon:
             rf"[\u4e00-\u9fff]{{8,}}(?:{_words(data['title_endings'])})(?:[（(]试行[)）])?"
         ),
         demonstratives=tuple(data["demonstratives"]),
+        inside_document=re.compile(f"^(?:{_words(data['inside_document'])})"),
         not_places=frozenset(data["not_places"]),
         synonyms=tuple((a, b) for a, b in data["synonyms"]),
         equivalents={w: tuple(o for o in group if o != w) for group in data["equivalents"] for w in group},

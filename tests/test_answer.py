@@ -202,3 +202,7 @@ def test_an_amount_the_text_never_sets_is_declined_saying_so_plainly(tmp_path: P
     answer = chain.ask("孵化示范基地的一次性奖补具体是多少钱")
     assert not answer.answered and not answer.citations
     assert "未规定具体金额" in answer.answer and "按规定给予一次性奖补" in answer.answer
+    # a sentence that sets a figure of another kind is quoted, not declined
+    (tmp_path / "days").mkdir()
+    days = chain_over(tmp_path / "days", {"days": "某市申报指南\n一、材料不全的，应当自接到通知之日起3个工作日内补正。\n"})
+    assert days.ask("某市申报材料不全，补正给几个工作日").answered
