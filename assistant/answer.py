@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 
 from assistant import outline
 from assistant.addressed import addressed_to_reader
-from assistant.coverage import absent_title, refusal_reason
+from assistant.coverage import absent_title, refusal_reason, unknown_asked
 from assistant.lexicon import lexicon
 from assistant.parts import part_meta, part_name, parts_of
 from assistant.passage import complete, holding, under_named_heading, unquoted_label
@@ -55,6 +55,11 @@ def compose(
     `support` is the raw BM25 score of the best article for the question's subject; `by_doc`
     each document's units in order (a unit asked for by its label brings the units inside it)."""
     vocab = vocabulary_for(chunks)
+    if tool_text and q.intent.doc_ids and (untaught := _unknown_to_named(q, vocab, by_doc or {})):
+        # a figure in the question is not what it asks ("300万元的奖励要不要交所得税"): the named
+        # documents never mention the asked thing, whatever the calculator made of the figure
+        where = "".join(f"《{documents[d].title}》" for d in q.intent.doc_ids if d in documents)
+        return refusal(q.text, f"{where}没有关于“{'、'.join(untaught)}”的规定。", documents)
     if tool_text:
         return answered(q.text, tool_text, list(dict.fromkeys(tool_chunks)), documents, today, tools)
     # Evidence is policy text: a passage speaking to its reader (orders, pay-this-number) is
@@ -117,6 +122,11 @@ def compose(
             where = f"相关规定在《{meta.title}》{chunk.article}：“{quote}”"
         parts.append(f"{lead}\n\n{where}" if lead else where)
     return answered(q.text, "\n\n".join(parts), chosen, documents, today, tools)
+
+
+def _unknown_to_named(q: Question, vocab: Vocabulary, by_doc: Mapping[str, Sequence[Chunk]]) -> list[str]:
+    """The asked nouns the documents a question names never use (see `coverage.unknown_asked`)."""
+    return unknown_asked(q, vocab, [c.text for d in q.intent.doc_ids for c in by_doc.get(d, ())])
 
 
 def _lookup_answer(

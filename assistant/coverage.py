@@ -95,7 +95,34 @@ def refusal_reason(
     missing = unknown_asked(q, vocab, texts)
     if missing:
         return f"{where}没有关于“{'、'.join(missing)}”的规定。"
-    return None
+    return unlisted(q, documents, by_doc or {})
+
+
+def unlisted(q: Question, documents: Mapping[str, DocumentMeta], by_doc: Mapping[str, Sequence[Chunk]]) -> str | None:
+    """"要带哪些材料" of documents that name the thing ("提交申报材料") but list it nowhere: no
+    unit introduces it with its items (材料如下：, 包括…), no heading of it has points under it,
+    and no annex is titled by it. Said plainly instead of quoting a sentence that only names it."""
+    asked = lexicon().listed_asked.search(q.intent.question)
+    if asked is None or not q.intent.doc_ids:
+        return None
+    noun = asked.group(1)
+    introduces = re.compile(rf"{noun}[^。；\n]{{0,12}}?(?:：|:|包括|如下|清单|目录)")
+    for doc_id in q.intent.doc_ids:
+        units = by_doc.get(doc_id, ())
+        for unit in units:
+            heading = unit.text.split("\n", 1)[0]
+            if introduces.search(unit.text) or (noun in unit.chapter and len(unit.chapter) <= 20) or (
+                noun in heading and len(strip_heading(heading)) <= 20
+                and any(outline.is_within(u.article, unit.article) for u in units)
+            ):
+                return None  # listed: under a heading of its own ("四、申报材料" over its points)
+    where = "".join(f"《{documents[d].title}》" for d in q.intent.doc_ids if d in documents)
+    return f"{where}没有列出需要提交的具体{noun}。"
+
+
+def strip_heading(line: str) -> str:
+    """A heading line without its outline label ("四、申报材料" → "申报材料")."""
+    return re.sub(r"^[\s（(]*[一二三四五六七八九十百零〇\d]+[）)、.．\s]*", "", line)
 
 
 def asked_parts(text: str) -> list[str]:
