@@ -206,3 +206,11 @@ def test_an_amount_the_text_never_sets_is_declined_saying_so_plainly(tmp_path: P
     (tmp_path / "days").mkdir()
     days = chain_over(tmp_path / "days", {"days": "某市申报指南\n一、材料不全的，应当自接到通知之日起3个工作日内补正。\n"})
     assert days.ask("某市申报材料不全，补正给几个工作日").answered
+
+
+def test_a_figure_in_a_question_about_a_thing_the_document_never_mentions_is_not_calculated(tmp_path: Path) -> None:
+    chain = chain_over(tmp_path, {"jia": "甲市产业园若干措施\n一、对上一年度营业收入3000万元以上不满1亿元的入驻机构，奖励15万元；"
+                                  "1亿元以上的，奖励35万元。\n二、入驻机构上市的，奖励300万元。\n"})
+    answer = chain.ask("甲市上市奖励的300万元要不要交企业所得税？")
+    assert not answer.answered and not answer.citations and "所得税" in answer.answer
+    assert chain.ask("甲市营业收入5000万奖励多少").answered

@@ -257,3 +257,19 @@ def test_a_named_title_of_a_kind_the_place_lacks_is_declined_naming_what_the_pla
     assert absent_title("丙城市促进服务业高质量发展实施办法怎么规定", docs, {}) is None
     # a title named for what the place's own document grants to those meeting it is not asked of
     assert absent_title("甲城市新入园企业符合招商引资激励办法的还能拿奖励吗", docs, {}) is None
+
+
+def test_a_list_of_materials_the_named_document_never_lists_is_declined() -> None:
+    from assistant.coverage import unlisted
+
+    docs = {"d": DocumentMeta("d", "甲市扶持办法", places=("甲市", "甲"))}
+    named = Chunk("d", "第三条", "第三条 入驻机构应当于每年3月向区人社局提交申报材料。", "第一章 总则")
+    q = understand(route("甲市扶持办法里叠加房租补贴申请要带哪些材料", docs))
+    said = unlisted(q, docs, {"d": [named]})
+    assert said is not None and "没有列出" in said and "材料" in said
+    # listed after a colon, or as points under a heading of its own
+    colon = Chunk("d", "第四条", "第四条 申报材料包括：申报表、营业执照复印件。")
+    assert unlisted(q, docs, {"d": [named, colon]}) is None
+    point = Chunk("d", "四（1）", "（1）申报表及承诺书。", "四、申报材料")
+    assert unlisted(q, docs, {"d": [named, point]}) is None
+    assert unlisted(understand(route("甲市扶持办法里房租补贴多少钱", docs)), docs, {"d": [named]}) is None
