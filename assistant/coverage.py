@@ -106,7 +106,12 @@ def unlisted(q: Question, documents: Mapping[str, DocumentMeta], by_doc: Mapping
     if asked is None or not q.intent.doc_ids:
         return None
     noun = asked.group(1)
-    introduces = re.compile(rf"{noun}[^。；\n]{{0,12}}?(?:：|:|包括|如下|清单|目录)")
+    introduces = re.compile(
+        rf"{noun}[^。；\n]{{0,12}}?(?:：|:|包括|如下|清单|目录)"
+        # a run-in heading of its own ("（二）申报材料。设立…报告；…情况")
+        rf"|^\s*[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*[^。，；\n]{{0,8}}{noun}。",
+        re.MULTILINE,
+    )
     for doc_id in q.intent.doc_ids:
         units = by_doc.get(doc_id, ())
         for unit in units:

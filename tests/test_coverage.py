@@ -270,6 +270,8 @@ def test_a_list_of_materials_the_named_document_never_lists_is_declined() -> Non
     # listed after a colon, or as points under a heading of its own
     colon = Chunk("d", "第四条", "第四条 申报材料包括：申报表、营业执照复印件。")
     assert unlisted(q, docs, {"d": [named, colon]}) is None
+    runin = Chunk("d", "第七条", "第七条 申报程序\n（二）申报材料。可行性报告；入驻企业目录。")
+    assert unlisted(q, docs, {"d": [named, runin]}) is None
     point = Chunk("d", "四（1）", "（1）申报表及承诺书。", "四、申报材料")
     assert unlisted(q, docs, {"d": [named, point]}) is None
     assert unlisted(understand(route("甲市扶持办法里房租补贴多少钱", docs)), docs, {"d": [named]}) is None
