@@ -80,7 +80,11 @@ def split_sentences(chunk: Chunk) -> list[Sentence]:
             elif first is not None and first.start() == 0:
                 out.append(Sentence(text, paragraph, len(out), lead=lead, scope=scope))
             else:
-                out.append(Sentence(text, paragraph, len(out), lead=lead))
+                out.append(Sentence(text, paragraph, len(out), lead=lead, scope=scope))
+                # "…给予运营补助：评价为优秀的，…；评价为良好的，…": what the entries after the
+                # colon share is said once, before the first
+                if not scope and (colon := re.search(r"[：:]", text[:-1])):
+                    scope = strip_label(text[: colon.end()])
         if paragraph.rstrip().endswith(("：", ":")):
             intro = paragraph
     return out
@@ -305,6 +309,9 @@ def direct_answer(q: Question, sentences: Sequence[Sentence], vocab: Vocabulary)
     # a condition right before the answering clause ("…的，") belongs to it
     while first > 0 and re.search(r"的[，,]$", clauses[first - 1].strip()):
         first -= 1
+    # and a condition never ends the answer: what it is given follows it ("评价为良好的，给予50万元")
+    while last + 1 < len(clauses) and re.search(r"的[，,]$", clauses[last].strip()):
+        last += 1
     chosen = "".join(clauses[first : last + 1])
     return re.sub(r"[，；：、]$", "", chosen.strip()).rstrip("。") + "。"
 

@@ -623,3 +623,15 @@ def test_the_top_of_a_table_of_amounts_leads_no_answer_about_an_area() -> None:
     answer = compose(_q("房租补贴的补贴面积上限是多少"), [Hit(table, 1.0, "fused")], docs, [table],
                      dt.date(2026, 6, 1), by_doc={"d": [table]})
     assert "300平方米" in answer.answer and not answer.answer.startswith("营收奖励")
+
+
+def test_the_entry_named_among_entries_after_a_colon_answers_with_what_it_is_given() -> None:
+    unit = Chunk("d", "第十条", "第十条 对运营公司，根据年度考核结果给予运营补助：考核为优秀的，给予90万元；"
+                 "考核为良好的，给予40万元；考核为合格的，给予10万元。")
+    others = [Chunk("d", f"第{n}条", f"第{n}条 对入驻机构给予房租补贴和运营补助，按年度考核。") for n in "一二三四"]
+    q = _q("运营公司年度考核良好给多少运营补助")
+    vocab = vocabulary_for([unit, *others])
+    sentences = best_sentences(q, unit, vocab)
+    lead, quote = direct_answer(q, sentences, vocab), complete(q, sentences, unit)
+    assert "考核为良好的，给予40万元" in quote and (not lead or "40万元" in lead)
+    assert [s.text for s in sentences] == ["考核为良好的，给予40万元；"]
