@@ -55,9 +55,10 @@ def compose(
     `support` is the raw BM25 score of the best article for the question's subject; `by_doc`
     each document's units in order (a unit asked for by its label brings the units inside it)."""
     vocab = vocabulary_for(chunks)
-    if tool_text and q.intent.doc_ids and (untaught := _unknown_to_named(q, vocab, by_doc or {})):
-        # a figure in the question is not what it asks ("300万元的奖励要不要交所得税"): the named
-        # documents never mention the asked thing, whatever the calculator made of the figure
+    if tool_text and q.intent.doc_ids and q.kind is None and (untaught := _unknown_to_named(q, vocab, by_doc or {})):
+        # a figure in the question is not what it asks ("300万元的奖励要不要交所得税", which asks
+        # no amount, date or count): the named documents never mention the asked thing, whatever
+        # the calculator made of the figure
         where = "".join(f"《{documents[d].title}》" for d in q.intent.doc_ids if d in documents)
         return refusal(q.text, f"{where}没有关于“{'、'.join(untaught)}”的规定。", documents)
     if tool_text:
@@ -105,15 +106,6 @@ def compose(
         extreme = extreme or ordinal_entry(q, chunk)  # "第三档": that entry of the table
         if extreme:
             lead = extreme if len(chosen) == 1 else f"《{meta.title}》：{extreme}"
-        elif (len(chosen) == 1 and (missing := unstated_kind(q, chunk))
-              and not _FIGURE.search(said := strip_label("".join(s.text for s in sentences)))):
-            # the sentences name the benefit but set no figure: nothing to answer with, said plainly
-            return Answer(
-                question=q.text,
-                answer=f"文件未规定具体{missing}：《{meta.title}》{chunk.article}只写明：“{said}”请以主管部门的具体规定为准。",
-                answered=False,
-                notes={"refusal": f"未规定具体{missing}"},
-            )
         elif len(chosen) == 1 and (missing := unstated_kind(q, chunk)):
             lead = f"该条未规定具体{missing}，只写明：“{strip_label(''.join(s.text for s in sentences))}”"
         quote = unquoted_label(quote, chunk)
@@ -219,9 +211,6 @@ def with_inside(chunk: Chunk, by_doc: Mapping[str, Sequence[Chunk]]) -> Chunk:
     text = "\n".join(c.text for c in (chunk, *inside))
     return Chunk(chunk.doc_id, chunk.article, text, chunk.chapter, chunk.title, chunk.order)
 
-
-# a figure the text sets: a number with or without its unit (3个工作日, 10万元, 50%, 三年)
-_FIGURE = re.compile(r"[0-9０-９]|[一二三四五六七八九十百千万两][个年月日天家人项名%％]")
 
 _POINTS_TO_ANNEX = re.compile(r"(?:见|详见|参见|列入|列明于)\s*(附件|附表)\s*(\d*)")
 
