@@ -470,7 +470,8 @@ def rerank(q: Question, hits: Sequence[Hit], vocab: Vocabulary, by_doc: Mapping[
 # How much a unit gains among the first hits for being about what is asked, not only
 # mentioning it: its own heading is what the question names ("2.2 装修补贴。" asked
 # 装修补贴咋算, beside a unit on refunds that names 装修补贴 in passing), or it is a list and
-# a list is asked (a 申报材料清单 asked 要准备哪些材料, beside a unit on when to apply).
+# a list is asked (a 申报材料清单 asked 要准备哪些材料, beside a unit on when to apply), or
+# its heading names the things asked for.
 ABOUT_PREFERENCE = 0.25
 
 
@@ -482,6 +483,10 @@ def _about(q: Question, chunk: Chunk) -> float:
         if len(name) >= 2 and name in q.topic:
             gain += ABOUT_PREFERENCE
     if q.wants_list and sum(outline.match_marker(p) is not None for p in chunk.text.split("\n")[1:]) >= 2:
+        gain += ABOUT_PREFERENCE
+    # a point under a heading of the things asked for ("另外附什么材料" of a point under 四、申报材料)
+    listed = lexicon().listed_asked.search(q.topic)
+    if listed and listed.group(1) in chunk.chapter and len(chunk.chapter) <= 20:
         gain += ABOUT_PREFERENCE
     return gain
 

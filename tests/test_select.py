@@ -635,3 +635,14 @@ def test_the_entry_named_among_entries_after_a_colon_answers_with_what_it_is_giv
     lead, quote = direct_answer(q, sentences, vocab), complete(q, sentences, unit)
     assert "考核为良好的，给予40万元" in quote and (not lead or "40万元" in lead)
     assert [s.text for s in sentences] == ["考核为良好的，给予40万元；"]
+
+
+def test_a_point_under_a_heading_of_the_things_asked_for_is_chosen() -> None:
+    from assistant.select import rerank
+    from assistant.types import Hit
+
+    reward = Chunk("d", "二（2）", "（2）营业收入奖励。对营业收入达到1500万元的入驻机构，按照附件1给予营业收入奖励。", "二、申报项目")
+    papers = Chunk("d", "四（3）", "（3）租赁合同；申报营业收入奖励的，另附经审计的财务报表。", "四、申报材料")
+    q = _q("申报营业收入奖励要另外附什么材料")
+    hits = [Hit(reward, 5.0, "bm25"), Hit(papers, 4.5, "bm25")]
+    assert rerank(q, hits, vocabulary_for([reward, papers])) == papers
