@@ -484,6 +484,10 @@ def _about(q: Question, chunk: Chunk) -> float:
             gain += ABOUT_PREFERENCE
     if q.wants_list and sum(outline.match_marker(p) is not None for p in chunk.text.split("\n")[1:]) >= 2:
         gain += ABOUT_PREFERENCE
+    # how often something is done, stated of that very act ("多久评估一次" → "每两年评估一次")
+    act = re.search(r"([\u4e00-\u9fff]{2})一次", q.topic) if q.kind == "frequency" else None
+    if act and re.search(rf"{act.group(1)}一次", chunk.text):
+        gain += ABOUT_PREFERENCE
     # a point under a heading of the things asked for ("另外附什么材料" of a point under 四、申报材料)
     listed = lexicon().listed_asked.search(q.topic)
     if listed and listed.group(1) in chunk.chapter and len(chunk.chapter) <= 20:

@@ -646,3 +646,14 @@ def test_a_point_under_a_heading_of_the_things_asked_for_is_chosen() -> None:
     q = _q("申报营业收入奖励要另外附什么材料")
     hits = [Hit(reward, 5.0, "bm25"), Hit(papers, 4.5, "bm25")]
     assert rerank(q, hits, vocabulary_for([reward, papers])) == papers
+
+
+def test_how_often_an_act_is_done_is_answered_by_the_unit_stating_that_act_done_once_a_period() -> None:
+    from assistant.select import rerank
+    from assistant.types import Hit
+
+    summary = Chunk("d", "第十四条", "第十四条 产业园运营机构每年第一季度对上一年运行情况进行评估总结，报主管部门。")
+    review = Chunk("d", "第十三条", "第十三条 市人社局负责产业园综合评估。市人社局一般每两年评估一次。")
+    q = _q("产业园多久评估一次")
+    hits = [Hit(summary, 5.0, "bm25"), Hit(review, 4.8, "bm25")]
+    assert rerank(q, hits, vocabulary_for([summary, review])) == review
