@@ -657,3 +657,11 @@ def test_how_often_an_act_is_done_is_answered_by_the_unit_stating_that_act_done_
     q = _q("产业园多久评估一次")
     hits = [Hit(summary, 5.0, "bm25"), Hit(review, 4.8, "bm25")]
     assert rerank(q, hits, vocabulary_for([summary, review])) == review
+
+
+def test_a_rate_per_square_metre_is_an_amount_and_a_size_in_square_metres_an_area() -> None:
+    from assistant.question import asked_kind
+
+    assert asked_kind("装修补助，每平方米多少、最高多少") == "amount"
+    assert asked_kind("补贴面积最多多少平方米") == "area"
+    assert asked_kind("核心园区要多少平方米") == "area"
