@@ -117,3 +117,12 @@ def test_the_reading_is_said_plainly(chain: AnswerChain) -> None:
     reading = answer.notes["understood"]
     assert reading.startswith("按上文理解：") and "《栖枫市人力资源服务产业园发展规划》" in reading
     assert "6000万元" in reading and "；" not in answer.notes["understood"].split("：", 1)[0]
+
+
+def test_a_figure_said_to_replace_another_takes_its_place_whatever_noun_the_first_had() -> None:
+    from assistant.turn_figures import replace_figures
+
+    merged = replace_figures("甲市一家机构去年营收5000万，营收奖励给多少？", "改成7000万呢？")
+    assert merged is not None and "7000万" in merged and "5000万" not in merged
+    merged = replace_figures("甲市一家机构去年营收5000万，营收奖励给多少？", "换成1.2亿呢")
+    assert merged is not None and "1.2亿" in merged and "5000万" not in merged
