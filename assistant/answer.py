@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 
 from assistant import outline
 from assistant.addressed import addressed_to_reader
-from assistant.coverage import refusal_reason
+from assistant.coverage import absent_title, refusal_reason, unknown_asked
 from assistant.lexicon import lexicon
 from assistant.parts import part_meta, part_name, parts_of
 from assistant.passage import complete, holding, under_named_heading, unquoted_label
@@ -55,12 +55,20 @@ def compose(
     `support` is the raw BM25 score of the best article for the question's subject; `by_doc`
     each document's units in order (a unit asked for by its label brings the units inside it)."""
     vocab = vocabulary_for(chunks)
+    if tool_text and q.intent.doc_ids and q.kind is None and (untaught := _unknown_to_named(q, vocab, by_doc or {})):
+        # a figure in the question is not what it asks ("300万元的奖励要不要交所得税", which asks
+        # no amount, date or count): the named documents never mention the asked thing, whatever
+        # the calculator made of the figure
+        where = "".join(f"《{documents[d].title}》" for d in q.intent.doc_ids if d in documents)
+        return refusal(q.text, f"{where}没有关于“{'、'.join(untaught)}”的规定。", documents)
     if tool_text:
         return answered(q.text, tool_text, list(dict.fromkeys(tool_chunks)), documents, today, tools)
     # Evidence is policy text: a passage speaking to its reader (orders, pay-this-number) is
     # quoted only when the question asks for that very article.
     hits = [h for h in hits if h.via == "exact" or not addressed_to_reader(h.chunk.text)]
     exact = [h.chunk for h in hits if h.via == "exact"]
+    if q.intent.doc_ids and (absent := absent_title(q.intent.question, documents, by_doc or {})):
+        return refusal(q.text, absent, documents)
     if q.intent.doc_ids and (q.about_draft or (q.about_validity and not exact)):
         status = _status_answer(q, hits, documents, by_doc or {}, today)
         if status:
@@ -100,6 +108,16 @@ def compose(
         extreme = extreme or ordinal_entry(q, chunk)  # "第三档": that entry of the table
         if extreme:
             lead = extreme if len(chosen) == 1 else f"《{meta.title}》：{extreme}"
+        elif (len(chosen) == 1 and (missing := unstated_kind(q, chunk)) and lexicon().exact_asked.search(q.topic)
+              and not _FIGURE.search(said := strip_label("".join(s.text for s in sentences)))):
+            # the exact figure insisted on ("具体是多少钱") and the sentences set none: nothing to
+            # answer with, said plainly (asked without insisting, the text is quoted below)
+            return Answer(
+                question=q.text,
+                answer=f"文件未规定具体{missing}：《{meta.title}》{chunk.article}只写明：“{said}”请以主管部门的具体规定为准。",
+                answered=False,
+                notes={"refusal": f"未规定具体{missing}"},
+            )
         elif len(chosen) == 1 and (missing := unstated_kind(q, chunk)):
             lead = f"该条未规定具体{missing}，只写明：“{strip_label(''.join(s.text for s in sentences))}”"
         quote = unquoted_label(quote, chunk)
@@ -108,6 +126,11 @@ def compose(
             where = f"相关规定在《{meta.title}》{chunk.article}：“{quote}”"
         parts.append(f"{lead}\n\n{where}" if lead else where)
     return answered(q.text, "\n\n".join(parts), chosen, documents, today, tools)
+
+
+def _unknown_to_named(q: Question, vocab: Vocabulary, by_doc: Mapping[str, Sequence[Chunk]]) -> list[str]:
+    """The asked nouns the documents a question names never use (see `coverage.unknown_asked`)."""
+    return unknown_asked(q, vocab, [c.text for d in q.intent.doc_ids for c in by_doc.get(d, ())])
 
 
 def _lookup_answer(
@@ -200,6 +223,9 @@ def with_inside(chunk: Chunk, by_doc: Mapping[str, Sequence[Chunk]]) -> Chunk:
     text = "\n".join(c.text for c in (chunk, *inside))
     return Chunk(chunk.doc_id, chunk.article, text, chunk.chapter, chunk.title, chunk.order)
 
+
+# a figure a sentence sets: a number with or without its unit (3个工作日, 10万元, 50%, 三年)
+_FIGURE = re.compile(r"[0-9０-９]|[一二三四五六七八九十百千万两][个年月日天家人项名%％]")
 
 _POINTS_TO_ANNEX = re.compile(r"(?:见|详见|参见|列入|列明于)\s*(附件|附表)\s*(\d*)")
 

@@ -95,7 +95,39 @@ def refusal_reason(
     missing = unknown_asked(q, vocab, texts)
     if missing:
         return f"{where}没有关于“{'、'.join(missing)}”的规定。"
-    return None
+    return unlisted(q, documents, by_doc or {})
+
+
+def unlisted(q: Question, documents: Mapping[str, DocumentMeta], by_doc: Mapping[str, Sequence[Chunk]]) -> str | None:
+    """"要带哪些材料" of documents that name the thing ("提交申报材料") but list it nowhere: no
+    unit introduces it with its items (材料如下：, 包括…), no heading of it has points under it,
+    and no annex is titled by it. Said plainly instead of quoting a sentence that only names it."""
+    asked = lexicon().listed_asked.search(q.intent.question)
+    if asked is None or not q.intent.doc_ids:
+        return None
+    noun = asked.group(1)
+    introduces = re.compile(
+        rf"{noun}[^。；\n]{{0,12}}?(?:：|:|包括|如下|清单|目录)"
+        # a run-in heading of its own ("（二）申报材料。设立…报告；…情况")
+        rf"|^\s*[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*[^。，；\n]{{0,8}}{noun}。",
+        re.MULTILINE,
+    )
+    for doc_id in q.intent.doc_ids:
+        units = by_doc.get(doc_id, ())
+        for unit in units:
+            heading = unit.text.split("\n", 1)[0]
+            if introduces.search(unit.text) or (noun in unit.chapter and len(unit.chapter) <= 20) or (
+                noun in heading and len(strip_heading(heading)) <= 20
+                and any(outline.is_within(u.article, unit.article) for u in units)
+            ):
+                return None  # listed: under a heading of its own ("四、申报材料" over its points)
+    where = "".join(f"《{documents[d].title}》" for d in q.intent.doc_ids if d in documents)
+    return f"{where}没有列出需要提交的具体{noun}。"
+
+
+def strip_heading(line: str) -> str:
+    """A heading line without its outline label ("四、申报材料" → "申报材料")."""
+    return re.sub(r"^[\s（(]*[一二三四五六七八九十百零〇\d]+[）)、.．\s]*", "", line)
 
 
 def asked_parts(text: str) -> list[str]:
@@ -277,7 +309,8 @@ def named_titles(question: str) -> list[str]:
 
 
 _EARLIER = r"(?:原来|原先|之前|以前|修改前|旧|老|原)"
-_POLICY_NOUN = re.compile(r"(办法|措施|规定|细则|方案|意见|条例|规则|规划|通知|决定|指南|清单|问答|汇编)(?:（[^）]*）)?$")
+_POLICY_NOUNS = "办法|措施|规定|细则|方案|意见|条例|规则|规划|通知|决定|指南|清单|问答|汇编"
+_POLICY_NOUN = re.compile(rf"({_POLICY_NOUNS})(?:（[^）]*）)?$")
 
 
 def _earlier_version_asked(question: str, doc_ids: Sequence[str], documents: Mapping[str, DocumentMeta]) -> str | None:
@@ -417,3 +450,38 @@ def _consecutive(names: Sequence[str]) -> bool:
     kinds = {p[-1][0] for p in paths}
     numbers = [p[-1][1] for p in paths]
     return len(kinds) == 1 and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
+
+_SHORTEST_TITLE = re.compile(rf".{{8,}}?(?:{_POLICY_NOUNS})")
+
+
+def absent_title(
+    question: str, documents: Mapping[str, DocumentMeta], by_doc: Mapping[str, Sequence[Chunk]]
+) -> str | None:
+    """A title the question names, and asks the contents of, whose place the library has but not
+    that kind of document ("汭阳市…实施办法里…" where 汭阳 has only a 申报指南): said plainly, with what the library holds
+    for that place — never the place's other document quoted as if it were the one named."""
+    from assistant.parts import parts_of
+
+    for named in named_titles(question):
+        # the title ends at its first kind-of-document word ("…实施办法" of "…实施办法里…怎么规定")
+        title = shortest.group(0) if (shortest := _SHORTEST_TITLE.match(named)) else named
+        kind = _POLICY_NOUN.search(title)
+        local = [m for m in documents.values() if any(p in title for p in m.places)]
+        if kind is None or not local:
+            continue
+        if any(title in m.title or m.title in title for m in documents.values()):
+            continue
+        titles = [t for m in local for t in (m.title, *(p.title for p in parts_of(by_doc.get(m.doc_id, ()))))]
+        if any(kind.group(1) in t for t in titles):
+            continue
+        place = next(p for p in local[0].places if p in title)
+        title = title[title.find(place):]
+        lex = lexicon()
+        if lex.asking.search(title) or any(w in title for w in lex.demonstratives):
+            continue  # words of the question ("那个十二条征求意见", "各是怎么规定"), not a title
+        if not lex.inside_document.match(question[question.find(title) + len(title):]):
+            continue  # not asked what it says ("符合…激励办法的还能拿奖励吗": the place's own text is)
+        holds = "、".join(f"《{m.title}》" + (f"（{m.doc_number}）" if m.doc_number else "") for m in local)
+        return f"资料中没有《{title}》这份文件；{place}的文件只有{holds}。"
+    return None

@@ -55,7 +55,13 @@ def read_follow_up(question: str, state: DialogueState, index: Index) -> tuple[s
                 # "第2点呢" after a unit quoted with its points ①②③: the second of them
                 part = parts[ref.steps[0][1] - 1]
                 return f"《{title}》{part}{question.replace(ref.text, '')}", "item", (doc_id, part)
-            return f"《{title}》{_relative_to(label, ref.steps[0][0])}{question}", "item", None
+            parent = _relative_to(label, ref.steps[0][0])
+            siblings = _parts_of((doc_id, parent), index, direct=True) if parent != label else []
+            if len(ref.steps) == 1 and 0 < ref.steps[0][1] <= len(siblings):
+                # "第2点呢" after the point 二（5）: the second point beside it, 二（2）
+                part = siblings[ref.steps[0][1] - 1]
+                return f"《{title}》{part}{question.replace(ref.text, '')}", "item", (doc_id, part)
+            return f"《{title}》{parent}{question}", "item", None
         # "第3点呢" / "第十条呢": a unit of the document the conversation is about
         return _in_documents(state.documents, question, index), "unit", None
     own_subject = content_words(intent.topic)

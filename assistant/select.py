@@ -80,7 +80,11 @@ def split_sentences(chunk: Chunk) -> list[Sentence]:
             elif first is not None and first.start() == 0:
                 out.append(Sentence(text, paragraph, len(out), lead=lead, scope=scope))
             else:
-                out.append(Sentence(text, paragraph, len(out), lead=lead))
+                out.append(Sentence(text, paragraph, len(out), lead=lead, scope=scope))
+                # "…给予运营补助：评价为优秀的，…；评价为良好的，…": what the entries after the
+                # colon share is said once, before the first
+                if not scope and (colon := re.search(r"[：:]", text[:-1])):
+                    scope = strip_label(text[: colon.end()])
         if paragraph.rstrip().endswith(("：", ":")):
             intro = paragraph
     return out
@@ -305,6 +309,9 @@ def direct_answer(q: Question, sentences: Sequence[Sentence], vocab: Vocabulary)
     # a condition right before the answering clause ("…的，") belongs to it
     while first > 0 and re.search(r"的[，,]$", clauses[first - 1].strip()):
         first -= 1
+    # and a condition never ends the answer: what it is given follows it ("评价为良好的，给予50万元")
+    while last + 1 < len(clauses) and re.search(r"的[，,]$", clauses[last].strip()):
+        last += 1
     chosen = "".join(clauses[first : last + 1])
     return re.sub(r"[，；：、]$", "", chosen.strip()).rstrip("。") + "。"
 
@@ -463,7 +470,8 @@ def rerank(q: Question, hits: Sequence[Hit], vocab: Vocabulary, by_doc: Mapping[
 # How much a unit gains among the first hits for being about what is asked, not only
 # mentioning it: its own heading is what the question names ("2.2 装修补贴。" asked
 # 装修补贴咋算, beside a unit on refunds that names 装修补贴 in passing), or it is a list and
-# a list is asked (a 申报材料清单 asked 要准备哪些材料, beside a unit on when to apply).
+# a list is asked (a 申报材料清单 asked 要准备哪些材料, beside a unit on when to apply), or
+# its heading names the things asked for.
 ABOUT_PREFERENCE = 0.25
 
 
@@ -475,6 +483,14 @@ def _about(q: Question, chunk: Chunk) -> float:
         if len(name) >= 2 and name in q.topic:
             gain += ABOUT_PREFERENCE
     if q.wants_list and sum(outline.match_marker(p) is not None for p in chunk.text.split("\n")[1:]) >= 2:
+        gain += ABOUT_PREFERENCE
+    # how often something is done, stated of that very act ("多久评估一次" → "每两年评估一次")
+    act = re.search(r"([\u4e00-\u9fff]{2})一次", q.topic) if q.kind == "frequency" else None
+    if act and re.search(rf"{act.group(1)}一次", chunk.text):
+        gain += ABOUT_PREFERENCE
+    # a point under a heading of the things asked for ("另外附什么材料" of a point under 四、申报材料)
+    listed = lexicon().listed_asked.search(q.topic)
+    if listed and listed.group(1) in chunk.chapter and len(chunk.chapter) <= 20:
         gain += ABOUT_PREFERENCE
     return gain
 

@@ -48,6 +48,8 @@ def _quantities(text: str) -> list[Quantity]:
 def _noun_before(text: str, start: int) -> str:
     """The content word right before a figure ("主营业务收入4500万元" → 主营业务收入), or ""."""
     words = content_words(re.split(r"[，,。；;：:、？?]", text[max(0, start - 12) : start])[-1])
+    # "改成7000万呢": the word saying a figure replaces another names no role of its own
+    words = [w for w in words if not lexicon().follow_up.fullmatch(w)]
     return words[-1] if words else ""
 
 

@@ -241,3 +241,37 @@ def test_a_replaced_version_named_by_its_number_or_a_later_version_is_declined(t
     later = chain.ask("某溆2028年的新通知出来了吗，新标准是多少")
     assert not later.answered and "库中只有《关于支持人力资源服务产业园入驻机构发展的通知》" in later.answer
     assert chain.ask("某溆通知房补每年最高多少").answered
+
+
+def test_a_named_title_of_a_kind_the_place_lacks_is_declined_naming_what_the_place_holds() -> None:
+    from assistant.coverage import absent_title
+
+    guide = DocumentMeta("g", "甲城市2030年度专项资金申报指南", doc_number="甲办〔2030〕1号", places=("甲城市", "甲城"))
+    rules = DocumentMeta("r", "乙城市产业园管理暂行办法", places=("乙城市", "乙城"))
+    docs = {"g": guide, "r": rules}
+    said = absent_title("甲城市促进服务业高质量发展实施办法里营收奖励怎么规定的", docs, {})
+    assert said is not None
+    assert "《甲城市促进服务业高质量发展实施办法》" in said and "《甲城市2030年度专项资金申报指南》" in said
+    # the place's own kind of document, shortened, is held; a place the library lacks is not this case
+    assert absent_title("乙城市级产业园管理办法第三条讲什么", docs, {}) is None
+    assert absent_title("丙城市促进服务业高质量发展实施办法怎么规定", docs, {}) is None
+    # a title named for what the place's own document grants to those meeting it is not asked of
+    assert absent_title("甲城市新入园企业符合招商引资激励办法的还能拿奖励吗", docs, {}) is None
+
+
+def test_a_list_of_materials_the_named_document_never_lists_is_declined() -> None:
+    from assistant.coverage import unlisted
+
+    docs = {"d": DocumentMeta("d", "甲市扶持办法", places=("甲市", "甲"))}
+    named = Chunk("d", "第三条", "第三条 入驻机构应当于每年3月向区人社局提交申报材料。", "第一章 总则")
+    q = understand(route("甲市扶持办法里叠加房租补贴申请要带哪些材料", docs))
+    said = unlisted(q, docs, {"d": [named]})
+    assert said is not None and "没有列出" in said and "材料" in said
+    # listed after a colon, or as points under a heading of its own
+    colon = Chunk("d", "第四条", "第四条 申报材料包括：申报表、营业执照复印件。")
+    assert unlisted(q, docs, {"d": [named, colon]}) is None
+    runin = Chunk("d", "第七条", "第七条 申报程序\n（二）申报材料。可行性报告；入驻企业目录。")
+    assert unlisted(q, docs, {"d": [named, runin]}) is None
+    point = Chunk("d", "四（1）", "（1）申报表及承诺书。", "四、申报材料")
+    assert unlisted(q, docs, {"d": [named, point]}) is None
+    assert unlisted(understand(route("甲市扶持办法里房租补贴多少钱", docs)), docs, {"d": [named]}) is None

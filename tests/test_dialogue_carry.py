@@ -110,3 +110,22 @@ def test_no_word_runs_across_the_end_of_a_figure() -> None:
     # jieba alone cuts "6000万能拿多少" into 6000 / 万能 / 拿 / 多少, "200人才能" into 200 / 人才 / 能
     assert content_words("营业收入6000万能拿多少") == ["营业", "收入"]
     assert "人才" not in content_words("员工达到200人才能申报吗")
+
+
+YANSHAN = """岩山市2030年度产业园专项资金申报指南
+一、申报对象
+在产业园注册的人力资源服务机构。
+二、申报项目及标准
+（1）房租补贴。按照每月每平方米12元给予补贴。
+（2）营业收入奖励。对上一年度营业收入达到1200万元的机构，按照附件所列档次给予奖励。
+（3）招聘活动补贴。举办专场招聘会的，每场补贴5000元。
+三、其他
+本指南自发布之日起施行。
+"""
+
+
+def test_a_point_after_a_point_is_the_point_beside_it(tmp_path_factory: pytest.TempPathFactory) -> None:
+    chain = chain_over(tmp_path_factory.mktemp("yanshan"), {"yanshan-guide": YANSHAN})
+    answer, _ = talk(chain, "岩山申报指南招聘会补贴多少", "第2点呢？")
+    assert [c.article for c in answer.citations] == ["二（2）"]
+    assert "1200万元" in answer.answer

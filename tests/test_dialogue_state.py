@@ -140,3 +140,12 @@ def test_a_heading_quoted_with_its_items_narrows_to_one_of_them(tmp_path_factory
     answer, _ = talk(chain, "柘川若干措施第二部分都有哪些", "其中增长奖励那条怎么规定的")
     assert {c.article for c in answer.citations} == {"二4"}
     assert "25万元" in answer.answer
+
+
+def test_a_figure_said_to_replace_another_takes_its_place_whatever_noun_the_first_had() -> None:
+    from assistant.turn_figures import replace_figures
+
+    merged = replace_figures("甲市一家机构去年营收5000万，营收奖励给多少？", "改成7000万呢？")
+    assert merged is not None and "7000万" in merged and "5000万" not in merged
+    merged = replace_figures("甲市一家机构去年营收5000万，营收奖励给多少？", "换成1.2亿呢")
+    assert merged is not None and "1.2亿" in merged and "5000万" not in merged

@@ -623,3 +623,45 @@ def test_the_top_of_a_table_of_amounts_leads_no_answer_about_an_area() -> None:
     answer = compose(_q("房租补贴的补贴面积上限是多少"), [Hit(table, 1.0, "fused")], docs, [table],
                      dt.date(2026, 6, 1), by_doc={"d": [table]})
     assert "300平方米" in answer.answer and not answer.answer.startswith("营收奖励")
+
+
+def test_the_entry_named_among_entries_after_a_colon_answers_with_what_it_is_given() -> None:
+    unit = Chunk("d", "第十条", "第十条 对运营公司，根据年度考核结果给予运营补助：考核为优秀的，给予90万元；"
+                 "考核为良好的，给予40万元；考核为合格的，给予10万元。")
+    others = [Chunk("d", f"第{n}条", f"第{n}条 对入驻机构给予房租补贴和运营补助，按年度考核。") for n in "一二三四"]
+    q = _q("运营公司年度考核良好给多少运营补助")
+    vocab = vocabulary_for([unit, *others])
+    sentences = best_sentences(q, unit, vocab)
+    lead, quote = direct_answer(q, sentences, vocab), complete(q, sentences, unit)
+    assert "考核为良好的，给予40万元" in quote and (not lead or "40万元" in lead)
+    assert [s.text for s in sentences] == ["考核为良好的，给予40万元；"]
+
+
+def test_a_point_under_a_heading_of_the_things_asked_for_is_chosen() -> None:
+    from assistant.select import rerank
+    from assistant.types import Hit
+
+    reward = Chunk("d", "二（2）", "（2）营业收入奖励。对营业收入达到1500万元的入驻机构，按照附件1给予营业收入奖励。", "二、申报项目")
+    papers = Chunk("d", "四（3）", "（3）租赁合同；申报营业收入奖励的，另附经审计的财务报表。", "四、申报材料")
+    q = _q("申报营业收入奖励要另外附什么材料")
+    hits = [Hit(reward, 5.0, "bm25"), Hit(papers, 4.5, "bm25")]
+    assert rerank(q, hits, vocabulary_for([reward, papers])) == papers
+
+
+def test_how_often_an_act_is_done_is_answered_by_the_unit_stating_that_act_done_once_a_period() -> None:
+    from assistant.select import rerank
+    from assistant.types import Hit
+
+    summary = Chunk("d", "第十四条", "第十四条 产业园运营机构每年第一季度对上一年运行情况进行评估总结，报主管部门。")
+    review = Chunk("d", "第十三条", "第十三条 市人社局负责产业园综合评估。市人社局一般每两年评估一次。")
+    q = _q("产业园多久评估一次")
+    hits = [Hit(summary, 5.0, "bm25"), Hit(review, 4.8, "bm25")]
+    assert rerank(q, hits, vocabulary_for([summary, review])) == review
+
+
+def test_a_rate_per_square_metre_is_an_amount_and_a_size_in_square_metres_an_area() -> None:
+    from assistant.question import asked_kind
+
+    assert asked_kind("装修补助，每平方米多少、最高多少") == "amount"
+    assert asked_kind("补贴面积最多多少平方米") == "area"
+    assert asked_kind("核心园区要多少平方米") == "area"
