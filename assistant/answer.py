@@ -108,16 +108,6 @@ def compose(
         extreme = extreme or ordinal_entry(q, chunk)  # "第三档": that entry of the table
         if extreme:
             lead = extreme if len(chosen) == 1 else f"《{meta.title}》：{extreme}"
-        elif (len(chosen) == 1 and (missing := unstated_kind(q, chunk)) and lexicon().exact_asked.search(q.topic)
-              and not _FIGURE.search(said := strip_label("".join(s.text for s in sentences)))):
-            # the exact figure insisted on ("具体是多少钱") and the sentences set none: nothing to
-            # answer with, said plainly (asked without insisting, the text is quoted below)
-            return Answer(
-                question=q.text,
-                answer=f"文件未规定具体{missing}：《{meta.title}》{chunk.article}只写明：“{said}”请以主管部门的具体规定为准。",
-                answered=False,
-                notes={"refusal": f"未规定具体{missing}"},
-            )
         elif len(chosen) == 1 and (missing := unstated_kind(q, chunk)):
             lead = f"该条未规定具体{missing}，只写明：“{strip_label(''.join(s.text for s in sentences))}”"
         quote = unquoted_label(quote, chunk)
@@ -223,9 +213,6 @@ def with_inside(chunk: Chunk, by_doc: Mapping[str, Sequence[Chunk]]) -> Chunk:
     text = "\n".join(c.text for c in (chunk, *inside))
     return Chunk(chunk.doc_id, chunk.article, text, chunk.chapter, chunk.title, chunk.order)
 
-
-# a figure a sentence sets: a number with or without its unit (3个工作日, 10万元, 50%, 三年)
-_FIGURE = re.compile(r"[0-9０-９]|[一二三四五六七八九十百千万两][个年月日天家人项名%％]")
 
 _POINTS_TO_ANNEX = re.compile(r"(?:见|详见|参见|列入|列明于)\s*(附件|附表)\s*(\d*)")
 

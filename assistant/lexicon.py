@@ -67,7 +67,6 @@ class Lexicon:
     title_without_quotes: re.Pattern[str]
     demonstratives: tuple[str, ...]  # 那个/这份: a document already in mind
     inside_document: re.Pattern[str]  # after a document's name: its contents are asked
-    exact_asked: re.Pattern[str]  # "具体是多少钱": the exact figure insisted on
     listed_asked: re.Pattern[str]  # "哪些材料": a list of things asked, the thing in group 1
     not_places: frozenset[str]
     synonyms: tuple[tuple[str, str], ...]
@@ -146,7 +145,6 @@ def lexicon() -> Lexicon:
             rf"[\u4e00-\u9fff]{{8,}}(?:{_words(data['title_endings'])})(?:[（(]试行[)）])?"
         ),
         demonstratives=tuple(data["demonstratives"]),
-        exact_asked=re.compile(_words(data["exact_asked"])),
         listed_asked=re.compile(f"(?:哪些|什么|啥)(?:申报|申请|证明)?({_words(data['listed_nouns'])})"),
         inside_document=re.compile(f"^(?:{_words(data['inside_document'])})"),
         not_places=frozenset(data["not_places"]),

@@ -201,15 +201,3 @@ def test_a_figure_in_a_question_about_a_thing_the_document_never_mentions_is_not
     answer = chain.ask("甲市上市奖励的300万元要不要交企业所得税？")
     assert not answer.answered and not answer.citations and "所得税" in answer.answer
     assert chain.ask("甲市营业收入5000万奖励多少").answered
-
-
-def test_an_exact_amount_insisted_on_that_the_text_never_sets_is_declined_saying_so(tmp_path: Path) -> None:
-    chain = chain_over(tmp_path, {"base": "某市孵化基地扶持办法\n第一条 为规范管理，制定本办法。\n"
-                                   "第二条 对认定的孵化示范基地，按规定给予一次性奖补。\n"
-                                   "第三条 入驻机构房租补贴每月每平方米20元。\n"})
-    insisted = chain.ask("孵化示范基地的一次性奖补具体是多少钱")
-    assert not insisted.answered and not insisted.citations
-    assert "未规定具体金额" in insisted.answer and "按规定给予一次性奖补" in insisted.answer
-    # asked without insisting, the text is quoted and said to set no amount
-    plain = chain.ask("孵化示范基地的一次性奖补是多少钱")
-    assert plain.answered and "未规定具体金额" in plain.answer
