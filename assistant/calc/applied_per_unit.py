@@ -301,6 +301,9 @@ def _headroom(rule: PerUnitCapped, ask: Ask, amount_caps: list[Any]) -> Applied 
             line = f"还能再拿{plain(n)}{rule.per}（{rule.phrase}；{cap.phrase}）"
             result = f"{plain(n)}{rule.per}"
         return Applied(rule, 1, (line,), tuple(steps), {"已获": got.text}, result)
+    paid = [q for q in ask.figures if q.kind == "count" and ask.already(q) and _paid_each(rule, ask, q)]
+    if paid and amount_caps and rule.amount.value:
+        return _left_after_paid(rule, ask, amount_caps[0], paid[0])
     count_caps = [c for c in rule.caps if c.figure.unit == rule.per
                   or (rule.per in _persons() and c.figure.unit in _persons())]
     got_count = [q for q in ask.figures if q.kind == "count" and ask.already(q) and _fits_unit(q, rule.per)]
@@ -312,3 +315,27 @@ def _headroom(rule: PerUnitCapped, ask: Ask, amount_caps: list[Any]) -> Applied 
                        (f"{show(cap.figure)} − {got.text} = {plain(left)}{unit}",), {"已有": got.text},
                        f"{plain(left)}{unit}")
     return None
+
+
+def _paid_each(rule: PerUnitCapped, ask: Ask, q: Quantity) -> bool:
+    """Whether a count already paid is of what the rule pays per: its unit ("8人"), or, for a
+    one-off amount per recipient, the words the count names ("9个团队" and "奖励招商团队3万元")."""
+    if rule.per:
+        return _fits_unit(q, rule.per)
+    return bool(bigrams(ask.after(q)) & bigrams(rule.phrase))
+
+
+def _left_after_paid(rule: PerUnitCapped, ask: Ask, cap: Any, paid: Quantity) -> Applied:
+    """"已经发了9个团队，还剩多少额度": the amount the paid count has used, taken from the cap."""
+    used = paid.number * rule.amount.value
+    left = max(cap.figure.value - used, Decimal(0))
+    named = ask.after(paid)
+    steps = [f"已发{paid.text}{named} × {show(rule.amount)} = {show(used, '元')}",
+             f"{show(cap.figure)} − {show(used, '元')} = {show(left, '元')}"]
+    line = f"此项资金还剩{show(left, '元')}额度（条文：“{rule.phrase}”；“{cap.phrase}”）"
+    result = show(left, "元")
+    if has(ask.text, "how_many"):
+        n = (left / rule.amount.value).to_integral_value(rounding=ROUND_FLOOR)
+        steps.append(f"{show(left, '元')} ÷ {show(rule.amount)} = {plain(n)}")
+        line = f"还能再奖励{plain(n)}{paid.unit}{named}，此项资金还剩{show(left, '元')}额度（条文：“{rule.phrase}”；“{cap.phrase}”）"
+    return Applied(rule, 1, (line,), tuple(steps), {"已发": f"{paid.text}{named}"}, result, used=(paid,))

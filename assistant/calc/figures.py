@@ -39,6 +39,7 @@ _FIELD_HINTS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("area", "", "total_area", ("总面积", "总建筑面积", "合计")),
     ("area", "", "occupied_area", ("入驻面积", "办公面积", "已入驻", "入驻", "出租", "使用面积")),
     ("area", "", "area", ("面积", "建筑", "园区", "平方", "㎡")),
+    ("count", "", "already_paid", ("已经发", "已发", "已经奖励", "已奖励", "已经奖了", "已奖", "已经给", "已给")),
     ("count", "个", "branch_count", ("分园区", "分园")),
     ("count", "个", "park_count", ("园区",)),
     ("count", "家", "regulated_enterprises", ("上规", "规上", "入统")),

@@ -142,6 +142,8 @@ class Rule:
             names.append(self.qualify.input)
         if self.count_input:
             names.append(self.count_input.name)
+            if self.cap is not None:
+                names += ["already_awarded", "already_paid"]  # the headroom left under the cap
         names += [c.input for c in self.conditions]
         if self.start:
             names.append(self.start.name)
