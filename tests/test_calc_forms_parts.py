@@ -1,0 +1,38 @@
+"""Rule forms found at ingest on a policy written here (not a seed, not an eval document), through
+the real chain: a count said as part of an earlier count ("200人，其中40个是…") paid at its own
+rate while the earlier count keeps the rest."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.chain import AnswerChain
+
+from .conftest import chain_over
+
+TX = "tongxi-2027-hr-park-measures"
+TONGXI = """桐溪县人力资源服务产业园扶持措施（试行）
+
+一、支持措施
+
+①就业补贴。入驻机构组织本县劳动者到县内企业就业，签订1年以上劳动合同的，每人补贴400元；其中残疾人和退役军人，每人补贴600元。每家机构每年就业补贴最高不超过8万元。
+
+②房租减免。入驻机构使用县属房源的，自入驻之日起第一年免收租金；减免面积每家不超过200平方米，超出部分按照租金标准全额收取。县属房源租金标准为每月每平方米20元。
+"""
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory: pytest.TempPathFactory) -> AnswerChain:
+    return chain_over(tmp_path_factory.mktemp("parts"), {TX: TONGXI})
+
+
+def test_a_count_said_as_part_of_another_is_paid_at_its_own_rate(chain: AnswerChain) -> None:
+    # (100 − 20) × 400 + 20 × 600 = 44000
+    answer = chain.ask("桐溪县：我们组织了100人到县内企业就业，其中20个是残疾人，就业补贴能拿多少")
+    assert "4.4万元" in answer.answer, answer.answer
+
+
+def test_two_counts_said_side_by_side_are_not_parts(chain: AnswerChain) -> None:
+    # 100 × 400 + 20 × 600 = 52000
+    answer = chain.ask("桐溪县：组织了100个普通劳动者和20个残疾人到县内企业就业，就业补贴能拿多少")
+    assert "5.2万元" in answer.answer, answer.answer
