@@ -1,6 +1,7 @@
 """Rule forms found at ingest on a policy written here (not a seed, not an eval document), through
 the real chain: a count said as part of an earlier count ("200人，其中40个是…") paid at its own
-rate while the earlier count keeps the rest."""
+rate while the earlier count keeps the rest; the rent still owed over a relieved area ("减免面积每家
+不超过200平方米，超出部分按照租金标准全额收取") in a year waived and in a year charged a share."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ TONGXI = """桐溪县人力资源服务产业园扶持措施（试行）
 
 ①就业补贴。入驻机构组织本县劳动者到县内企业就业，签订1年以上劳动合同的，每人补贴400元；其中残疾人和退役军人，每人补贴600元。每家机构每年就业补贴最高不超过8万元。
 
-②房租减免。入驻机构使用县属房源的，自入驻之日起第一年免收租金；减免面积每家不超过200平方米，超出部分按照租金标准全额收取。县属房源租金标准为每月每平方米20元。
+②房租减免。入驻机构使用县属房源的，自入驻之日起第一年免收租金，第二年按照租金标准的60%收取；减免面积每家不超过200平方米，超出部分按照租金标准全额收取。县属房源租金标准为每月每平方米20元。
 """
 
 
@@ -36,3 +37,10 @@ def test_two_counts_said_side_by_side_are_not_parts(chain: AnswerChain) -> None:
     # 100 × 400 + 20 × 600 = 52000
     answer = chain.ask("桐溪县：组织了100个普通劳动者和20个残疾人到县内企业就业，就业补贴能拿多少")
     assert "5.2万元" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(("year", "owed"), [("第一年", "1.44万元"), ("第二年", "4.32万元")])
+def test_rent_owed_over_the_relieved_area(chain: AnswerChain, year: str, owed: str) -> None:
+    # 第一年: 60平方米 × 20元 × 12 = 14400; 第二年: + 200平方米 × 20元 × 60% × 12 = 28800
+    answer = chain.ask(f"桐溪县属房源，我们用了260平方米，入驻{year}还要交多少房租？")
+    assert f"{year}还需缴纳{owed}" in answer.answer, answer.answer
