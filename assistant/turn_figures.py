@@ -47,7 +47,9 @@ def _quantities(text: str) -> list[Quantity]:
 
 def _noun_before(text: str, start: int) -> str:
     """The content word right before a figure ("主营业务收入4500万元" → 主营业务收入), or ""."""
-    words = content_words(re.split(r"[，,。；;：:、？?]", text[max(0, start - 12) : start])[-1])
+    clause = re.split(r"[，,。；;：:、？?]", text[max(0, start - 12) : start])[-1]
+    # "改成7000万呢": the words that open a follow-up name no figure
+    words = [w for w in content_words(clause) if not lexicon().follow_up.fullmatch(w)]
     return words[-1] if words else ""
 
 

@@ -44,3 +44,11 @@ def test_rent_owed_over_the_relieved_area(chain: AnswerChain, year: str, owed: s
     # 第一年: 60平方米 × 20元 × 12 = 14400; 第二年: + 200平方米 × 20元 × 60% × 12 = 28800
     answer = chain.ask(f"桐溪县属房源，我们用了260平方米，入驻{year}还要交多少房租？")
     assert f"{year}还需缴纳{owed}" in answer.answer, answer.answer
+
+
+def test_a_follow_up_verb_is_no_noun_of_the_new_figure() -> None:
+    from assistant.turn_figures import replace_figures
+
+    previous = "桐溪一家机构去年营收800万，营收奖励给多少？"
+    for turn in ("改成900万呢？", "换成900万呢？"):
+        assert replace_figures(previous, turn) == "桐溪一家机构去年营收900万，营收奖励给多少？"
