@@ -1,7 +1,8 @@
 """Rule forms found at ingest on a policy written here (not a seed, not an eval document), through
 the real chain: a count said as part of an earlier count ("200人，其中40个是…") paid at its own
 rate while the earlier count keeps the rest; the rent still owed over a relieved area ("减免面积每家
-不超过200平方米，超出部分按照租金标准全额收取") in a year waived and in a year charged a share."""
+不超过200平方米，超出部分按照租金标准全额收取") in a year waived and in a year charged a share; a bar met whose sentence goes on to pay, added
+to another payment the question names."""
 
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ TONGXI = """桐溪县人力资源服务产业园扶持措施（试行）
 ①就业补贴。入驻机构组织本县劳动者到县内企业就业，签订1年以上劳动合同的，每人补贴400元；其中残疾人和退役军人，每人补贴600元。每家机构每年就业补贴最高不超过8万元。
 
 ②房租减免。入驻机构使用县属房源的，自入驻之日起第一年免收租金，第二年按照租金标准的60%收取；减免面积每家不超过200平方米，超出部分按照租金标准全额收取。县属房源租金标准为每月每平方米20元。
+
+③开办补助。新注册并入驻产业园的机构，给予一次性开办补助3万元；注册资本不低于300万元的，给予一次性开办补助6万元。
+
+④营收奖励。对上一年度营业收入800万元（含）至2000万元（不含）的入驻机构，奖励4万元；2000万元（含）以上的，奖励10万元。
 """
 
 
@@ -52,3 +57,9 @@ def test_a_follow_up_verb_is_no_noun_of_the_new_figure() -> None:
     previous = "桐溪一家机构去年营收800万，营收奖励给多少？"
     for turn in ("改成900万呢？", "换成900万呢？"):
         assert replace_figures(previous, turn) == "桐溪一家机构去年营收900万，营收奖励给多少？"
+
+
+def test_a_bar_met_that_pays_is_summed_with_another_payment(chain: AnswerChain) -> None:
+    # 注册资本400万 ≥ 300万 → 6万元; 营收900万 → 4万元; 10万元 in all
+    answer = chain.ask("桐溪县产业园新入驻机构，注册资本400万，去年营收900万，开办补助加营收奖励一共能拿多少？")
+    assert "合计10万元" in answer.answer, answer.answer
