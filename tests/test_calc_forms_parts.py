@@ -2,7 +2,8 @@
 the real chain: a count said as part of an earlier count ("200人，其中40个是…") paid at its own
 rate while the earlier count keeps the rest; the rent still owed over a relieved area ("减免面积每家
 不超过200平方米，超出部分按照租金标准全额收取") in a year waived and in a year charged a share; a bar met whose sentence goes on to pay, added
-to another payment the question names."""
+to another payment the question names; a unit paying a share of the sum another unit gives (配套).
+"""
 
 from __future__ import annotations
 
@@ -27,9 +28,20 @@ TONGXI = """桐溪县人力资源服务产业园扶持措施（试行）
 """
 
 
+LX = "lanxi-2027-hr-park-measures"
+LANXI = """岚溪市人力资源服务产业园扶持办法
+
+第一条　对上一年度营业收入达到1000万元的入驻机构，按照以下档次给予一次性奖励：1000万元（含）至5000万元（不含）的，奖励8万元；5000万元（含）至2亿元（不含）的，奖励24万元；2亿元（含）以上的，奖励50万元。
+
+第二条　入驻机构按照每月每平方米10元的标准给予房租补贴。
+
+第三条　对获得本办法第一条营业收入奖励的入驻机构，区财政按照市级奖励金额的50%给予配套奖励，每家机构每年配套奖励最高不超过20万元。
+"""
+
+
 @pytest.fixture(scope="module")
 def chain(tmp_path_factory: pytest.TempPathFactory) -> AnswerChain:
-    return chain_over(tmp_path_factory.mktemp("parts"), {TX: TONGXI})
+    return chain_over(tmp_path_factory.mktemp("parts"), {TX: TONGXI, LX: LANXI})
 
 
 def test_a_count_said_as_part_of_another_is_paid_at_its_own_rate(chain: AnswerChain) -> None:
@@ -63,3 +75,15 @@ def test_a_bar_met_that_pays_is_summed_with_another_payment(chain: AnswerChain) 
     # 注册资本400万 ≥ 300万 → 6万元; 营收900万 → 4万元; 10万元 in all
     answer = chain.ask("桐溪县产业园新入驻机构，注册资本400万，去年营收900万，开办补助加营收奖励一共能拿多少？")
     assert "合计10万元" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(("revenue", "share"), [("1.5亿", "12万元"), ("3亿", "20万元")])
+def test_a_share_of_the_sum_another_unit_gives(chain: AnswerChain, revenue: str, share: str) -> None:
+    # 1.5亿 → 24万元, 50% = 12万元; 3亿 → 50万元, 50% = 25万元, capped at 20万元
+    answer = chain.ask(f"岚溪一家入驻机构去年营收{revenue}，市里营收奖励给多少？区里配套又能拿多少？")
+    assert f"配套奖励：{share}" in answer.answer, answer.answer
+
+
+def test_no_share_unless_the_question_names_it(chain: AnswerChain) -> None:
+    answer = chain.ask("岚溪一家入驻机构去年营收1.5亿，营业收入奖励能拿多少？")
+    assert "24万元" in answer.answer and "配套" not in answer.answer, answer.answer

@@ -107,6 +107,41 @@ def paid_by_year(best: Applied, candidates: Sequence[Rule], ask: Ask) -> Applied
     return best
 
 
+def share_of_result(best: Applied, ask: Ask, doc_chunks: Sequence[Chunk]) -> Applied:
+    """"省里营收奖励给多少？市里配套又能拿多少？": a unit paying a share of the sum another unit
+    gives ("对获得《办法》第八条营业收入奖励的…按照省级奖励金额的50%给予配套奖励，最高不超过40万元"),
+    when the question names what that unit pays: the share of the sum computed, under its caps."""
+    from assistant.calc.extract import extract_unit
+    from assistant.calc.extract_types import PerUnitCapped
+    from assistant.calc.numbers import parse_quantity
+
+    if not best.result.endswith("元") or best.result.startswith(("还差", "超出")):
+        return best
+    try:
+        total = parse_quantity(best.result, "amount").number
+    except CalcError:
+        return best
+    names = re.compile(rf"{re.escape(best.rule.unit)}(?![\d一二三四五六七八九十])")
+    # what the share is called, beyond the words every payment shares ("配套" of 配套奖励)
+    asked = bigrams(ask.text) - bigrams("、".join(lexicon()["reward_words"]))
+    naming = sorted((c for c in doc_chunks if c.article != best.rule.unit and names.search(c.text)), key=lambda c: len(c.text))
+    for chunk in naming:
+        for rule in extract_unit(chunk.doc_id, chunk.article, chunk.text)[0]:
+            if not (isinstance(rule, PerUnitCapped) and rule.amount.unit == "%" and rule.base
+                    and bigrams(rule.subject) & asked and names.search(chunk.text[:chunk.text.find(rule.phrase)] or " ")):
+                continue
+            share = total * rule.amount.value
+            step = f"{best.result} × {rule.amount.text} = {show(share, '元')}"
+            for cap in rule.caps:
+                if cap.figure.unit == "元" and share > cap.figure.value:
+                    step += f"，超过“{cap.phrase}”，按{show(cap.figure)}"
+                    share = cap.figure.value
+            line = f"{rule.subject}：{show(share, '元')}（条文：“{rule.phrase}”）"
+            return replace(best, lines=(*best.lines, line), steps=(*best.steps, step),
+                           also=tuple(dict.fromkeys((*best.also, chunk.article))))
+    return best
+
+
 def _calls(text: str, name: str) -> bool:
     """Whether a text names a payment the question names: as written, or with a few words between
     what is paid for and the payment word ("营收奖励" and "营收贡献奖励")."""
