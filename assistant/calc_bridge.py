@@ -76,7 +76,7 @@ def _run_reviewed(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.d
     for hit in hits[:3]:
         ranked += [r for r in rules if (r.doc_id, r.article) == (hit.chunk.doc_id, hit.chunk.article)]
     ranked += [r for r in rules if r.doc_id in intent.doc_ids]
-    applicable = [r for r in dict.fromkeys(ranked) if set(r.inputs) & set(inputs)]
+    applicable = [r for r in dict.fromkeys(ranked) if {*r.inputs, *r.optional_inputs} & set(inputs)]
     applicable = _by_park_shape(applicable, intent.question)
     if not applicable:
         return None

@@ -142,12 +142,16 @@ class Rule:
             names.append(self.qualify.input)
         if self.count_input:
             names.append(self.count_input.name)
-            if self.cap is not None:
-                names += ["already_awarded", "already_paid"]  # the headroom left under the cap
         names += [c.input for c in self.conditions]
         if self.start:
             names.append(self.start.name)
         return tuple(dict.fromkeys(names))
+
+    @property
+    def optional_inputs(self) -> tuple[str, ...]:
+        """Inputs the rule can also use, which no profile needs to fill: what has been paid already
+        under a per-unit rule's cap (the headroom left)."""
+        return ("already_awarded", "already_paid") if self.count_input and self.cap is not None else ()
 
     def to_json(self) -> dict[str, Any]:
         keys = ("id", "doc_id", "article", "kind", "label", "title")
