@@ -54,7 +54,7 @@ def _run_reviewed(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.d
     if not figures:
         if len(intent.doc_ids) > 1 and _COMPARE.search(intent.question):
             return compare_requirements(intent, index)
-        return None
+        return _next_in_cycle(intent, hits, index)
     raw: dict[str, Any] = collect_inputs(f for f in figures if not _is_article(f, intent.question))
     if "branch_count" in raw:
         # "1个核心园区加3个分园区": the park count follows from the branches
@@ -76,7 +76,7 @@ def _run_reviewed(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.d
     for hit in hits[:3]:
         ranked += [r for r in rules if (r.doc_id, r.article) == (hit.chunk.doc_id, hit.chunk.article)]
     ranked += [r for r in rules if r.doc_id in intent.doc_ids]
-    applicable = [r for r in dict.fromkeys(ranked) if set(r.inputs) & set(inputs)]
+    applicable = [r for r in dict.fromkeys(ranked) if {*r.inputs, *r.optional_inputs} & set(inputs)]
     applicable = _by_park_shape(applicable, intent.question)
     if not applicable:
         return None
@@ -104,6 +104,36 @@ def _run_reviewed(intent: Intent, hits: Sequence[Hit], index: Index, today: dt.d
         return None
     texts += [f"说明：{note}" for note in derivations]
     return CalcOutcome(text="\n\n".join(texts), tools=tuple(calls), chunks=tuple(cited))
+
+
+# A year said alone ("2025年刚评估过"), not the year of a date ("2025年3月").
+_YEAR_ALONE = re.compile(r"(?<!\d)(\d{4})年(?![\d一二三四五六七八九十]{1,2}月)")
+
+
+def _next_in_cycle(intent: Intent, hits: Sequence[Hit], index: Index) -> CalcOutcome | None:
+    """"2025年刚评估过，下一次哪年": the next year of a reviewed yearly cycle in a retrieved article
+    whose words the question shares ("每两年评估一次")."""
+    from assistant.calc.applied import bigrams, has
+    from assistant.calc.dates import next_in_cycle
+    from assistant.calc.rules import load_rules
+
+    years = _YEAR_ALONE.findall(intent.question)
+    if len(years) != 1 or not has(intent.question, "next"):
+        return None
+    units = [(h.chunk.doc_id, h.chunk.article) for h in hits[:3]]
+    cycles = [r for r in load_rules() if (r.doc_id, r.article) in units and r.kind == "deadline"
+              and r.meaning == "every" and r.period is not None and r.period.unit == "年"
+              and bigrams(r.phrase) & bigrams(intent.question)]
+    if len(cycles) != 1:
+        return None
+    (rule,) = cycles
+    meta = index.documents.get(rule.doc_id)
+    chunk = next((c for c in index.by_doc.get(rule.doc_id, []) if c.article == rule.article), None)
+    if meta is None or chunk is None:
+        return None
+    result = next_in_cycle(rule, int(years[0]), title=meta.title)
+    call = ToolCall(name=_tool_name(rule.kind), input={"rule_id": rule.id, "last": f"{years[0]}年"}, output=result.to_json())
+    return CalcOutcome(text=result.render(meta.title), tools=(call,), chunks=(chunk,))
 
 
 # "能享受哪些政策？": every rule the figures touch, not just the best-matching article.

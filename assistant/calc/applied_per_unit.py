@@ -77,6 +77,8 @@ def apply_per_unit(rule: PerUnitCapped, ask: Ask) -> Applied | None:
         head = _headroom(rule, ask, amount_caps)
         if head is not None:
             return head
+    if has(ask.text, "owed") and (owed := _owed_beyond_relief(rule, ask)) is not None:
+        return owed
     if not _of_year_asked(rule, ask):
         return None
     found = [q for q in ask.figures if _fits_unit(q, rule.per) and not ask.already(q)]
@@ -301,6 +303,9 @@ def _headroom(rule: PerUnitCapped, ask: Ask, amount_caps: list[Any]) -> Applied 
             line = f"还能再拿{plain(n)}{rule.per}（{rule.phrase}；{cap.phrase}）"
             result = f"{plain(n)}{rule.per}"
         return Applied(rule, 1, (line,), tuple(steps), {"已获": got.text}, result)
+    paid = [q for q in ask.figures if q.kind == "count" and ask.already(q) and _paid_each(rule, ask, q)]
+    if paid and amount_caps and rule.amount.value:
+        return _left_after_paid(rule, ask, amount_caps[0], paid[0])
     count_caps = [c for c in rule.caps if c.figure.unit == rule.per
                   or (rule.per in _persons() and c.figure.unit in _persons())]
     got_count = [q for q in ask.figures if q.kind == "count" and ask.already(q) and _fits_unit(q, rule.per)]
@@ -312,3 +317,89 @@ def _headroom(rule: PerUnitCapped, ask: Ask, amount_caps: list[Any]) -> Applied 
                        (f"{show(cap.figure)} − {got.text} = {plain(left)}{unit}",), {"已有": got.text},
                        f"{plain(left)}{unit}")
     return None
+
+
+def _paid_each(rule: PerUnitCapped, ask: Ask, q: Quantity) -> bool:
+    """Whether a count already paid is of what the rule pays per: its unit ("8人"), or, for a
+    one-off amount per recipient, the words the count names ("9个团队" and "奖励招商团队3万元")."""
+    if rule.per:
+        return _fits_unit(q, rule.per)
+    return bool(bigrams(ask.after(q)) & bigrams(rule.phrase))
+
+
+def _left_after_paid(rule: PerUnitCapped, ask: Ask, cap: Any, paid: Quantity) -> Applied:
+    """"已经发了9个团队，还剩多少额度": the amount the paid count has used, taken from the cap."""
+    used = paid.number * rule.amount.value
+    left = max(cap.figure.value - used, Decimal(0))
+    named = ask.after(paid)
+    steps = [f"已发{paid.text}{named} × {show(rule.amount)} = {show(used, '元')}",
+             f"{show(cap.figure)} − {show(used, '元')} = {show(left, '元')}"]
+    line = f"此项资金还剩{show(left, '元')}额度（条文：“{rule.phrase}”；“{cap.phrase}”）"
+    result = show(left, "元")
+    if has(ask.text, "how_many"):
+        n = (left / rule.amount.value).to_integral_value(rounding=ROUND_FLOOR)
+        steps.append(f"{show(left, '元')} ÷ {show(rule.amount)} = {plain(n)}")
+        line = f"还能再奖励{plain(n)}{paid.unit}{named}，此项资金还剩{show(left, '元')}额度（条文：“{rule.phrase}”；“{cap.phrase}”）"
+    return Applied(rule, 1, (line,), tuple(steps), {"已发": f"{paid.text}{named}"}, result, used=(paid,))
+
+
+_CN_YEAR = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+_N = r"[一二两三四五\d]"
+# "前两年免收租金" (years 1..N) or "第一年免收租金" (year N alone)
+_FREE_YEARS = re.compile(rf"(?:(?P<upto>前)|第)(?P<n>{_N})年(?:内)?(?:免收|免除|免交|全免)")
+_YEAR_NAMED = re.compile(rf"第({_N})年")
+
+
+def _year_no(word: str) -> int:
+    return int(word) if word.isdigit() else _CN_YEAR[word]
+
+
+def _relieved_share(rule: PerUnitCapped, year: int) -> tuple[Decimal, str] | None:
+    """The share of the charge paid on the relieved part in the year asked: 0 in a year it is
+    waived, a variant's factor in the year it names ("第三年按照租金标准的50%收取"), else None."""
+    for v in rule.variants:
+        for m in _FREE_YEARS.finditer(v.condition + v.phrase + rule.phrase):
+            n = _year_no(m.group("n"))
+            if year == n or (m.group("upto") and year <= n):
+                return Decimal(0), m.group(0)
+        if any(_year_no(n) == year for n in _YEAR_NAMED.findall(v.phrase)):
+            return v.factor.value, v.phrase
+    return None
+
+
+def _owed_beyond_relief(rule: PerUnitCapped, ask: Ask) -> Applied | None:
+    """"用了350平方米，入驻第一年还要交多少房租": a charge per unit ("租金标准为每月每平方米15元")
+    relieved up to a cap ("减免面积每家不超过300平方米", "前两年免收租金，第三年按照租金标准的50%
+    收取"): the part over the cap is paid in full, the relieved part at the year's share."""
+    relief = [c for c in rule.caps if c.figure.unit == rule.per and any(w in c.scope + c.phrase for w in words("relief"))]
+    found = [q for q in ask.figures if _fits_unit(q, rule.per) and not ask.already(q)]
+    if not relief or len(found) != 1 or rule.frequency != "月":
+        return None
+    cap, q = relief[0], found[0]
+    asked = _YEAR_NAMED.search(ask.text)
+    year = _year_no(asked.group(1)) if asked else 1
+    relieved_at = _relieved_share(rule, year)
+    if relieved_at is None:
+        return None  # no relief the year asked can be read from the text
+    share, why = relieved_at
+    months, said_months = Decimal(12), "一年12个月"
+    if _asks_a_month(ask):
+        months, said_months = Decimal(1), "每月"
+    over = max(q.number - cap.figure.value, Decimal(0))
+    relieved = q.number - over
+    rate = rule.amount.value
+    owed_over = over * rate * months
+    owed_relieved = relieved * rate * share * months
+    total = owed_over + owed_relieved
+    named = asked.group(0) if asked else "第一年"
+    steps = [f"{q.text}，减免部分{plain(relieved)}{rule.per}（“{cap.phrase}”），超出{plain(over)}{rule.per}按租金标准全额收取",
+             f"{named}减免部分：{why}"]
+    if over:
+        steps.append(f"{show(rule.amount)} × {plain(over)}{rule.per} × {plain(months)}个月（{said_months}） = {show(owed_over, '元')}")
+    if owed_relieved:
+        steps.append(f"{show(rule.amount)} × {plain(share * 100)}% × {plain(relieved)}{rule.per} × {plain(months)}个月"
+                     f" = {show(owed_relieved, '元')}")
+    if over and owed_relieved:
+        steps.append(f"合计{show(total, '元')}")
+    line = f"{named}还需缴纳{show_sum(total)}（条文：“{rule.phrase}”；“{cap.phrase}”）"
+    return Applied(rule, 1, (line,), tuple(steps), {"面积": q.text, "年度": named}, show_sum(total), used=(q,))

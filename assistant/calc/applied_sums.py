@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 
 from assistant.calc.applied import _CJK, Applied, Ask, _fits_unit, _measures, bigrams, show, words
@@ -48,8 +49,9 @@ def apply_sum(rules: Sequence[PerUnitCapped], ask: Ask, texts: dict[str, str]) -
         taken[free[0]] = (counted[free[0]], left[0])
     if len(taken) < 2:
         return None
-    parts = [taken[i] for i in sorted(taken)]
-    counts, steps = _within_count_cap(parts)
+    parts, steps = _subsets_taken_out([taken[i] for i in sorted(taken)], ask)
+    counts, capped = _within_count_cap(parts)
+    steps += capped
     steps += [f"{show(r.amount)} × {plain(n)}{r.per} = {show(r.amount.value * n, '元')}（{r.phrase}）"
               for (r, _), n in zip(parts, counts, strict=True)]
     total = sum((r.amount.value * n for (r, _), n in zip(parts, counts, strict=True)), Decimal(0))
@@ -66,6 +68,27 @@ def apply_sum(rules: Sequence[PerUnitCapped], ask: Ask, texts: dict[str, str]) -
     also = tuple(dict.fromkeys(r.unit for r, _ in parts[1:] if r.unit != first.unit))
     return Applied(first, len(parts), (line,), tuple(steps), {r.phrase: q.text for r, q in parts},
                    show(pay, "元"), also=also, used=tuple(q for _, q in parts))
+
+
+def _subsets_taken_out(parts: list[tuple[PerUnitCapped, Quantity]], ask: Ask
+                       ) -> tuple[list[tuple[PerUnitCapped, Quantity]], list[str]]:
+    """"200人，其中40个是脱贫人口": a count said as part of an earlier count of the same unit is paid
+    at its own rate, so the earlier count keeps only the rest (200 − 40 = 160)."""
+    out = list(parts)
+    steps: list[str] = []
+    for _, q in parts:
+        if not any(w in ask.before(q) for w in words("subset")):
+            continue
+        whole = [i for i, (r, p) in enumerate(out) if p.span[1] <= q.span[0] and p.kind == q.kind == "count" and p is not q
+                 and p.number > q.number]
+        if not whole:
+            continue
+        i = whole[-1]
+        r, p = out[i]
+        rest = p.number - q.number
+        out[i] = (r, replace(p, value=rest))
+        steps.append(f"{p.text} − 其中{q.text} = {plain(rest)}{r.per}（其中{q.text}按其标准另计）")
+    return out, steps
 
 
 def _within_count_cap(parts: list[tuple[PerUnitCapped, Quantity]]) -> tuple[list[Decimal], list[str]]:

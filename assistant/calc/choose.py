@@ -22,6 +22,7 @@ from assistant.calc.chosen_result import (
     paid_by_year,
     preconditions,
     raised_when_met,
+    share_of_result,
     shared_cost,
     tier_share_of_case,
 )
@@ -174,6 +175,7 @@ def choose(rules: Sequence[Rule], ask: Ask, hits: Sequence[Hit], doc_ids: Sequen
     best = paid_by_year(best, candidates, ask)
     best = raised_when_met(best, [a for _, a in scored], by_doc.get(best.rule.doc_id, []))
     best = tier_share_of_case(best, ask, by_doc.get(best.rule.doc_id, []))
+    best = share_of_result(best, ask, by_doc.get(best.rule.doc_id, []))
     return [best, *preconditions(best, [a for _, a in scored])]
 
 

@@ -107,6 +107,41 @@ def paid_by_year(best: Applied, candidates: Sequence[Rule], ask: Ask) -> Applied
     return best
 
 
+def share_of_result(best: Applied, ask: Ask, doc_chunks: Sequence[Chunk]) -> Applied:
+    """"省里营收奖励给多少？市里配套又能拿多少？": a unit paying a share of the sum another unit
+    gives ("对获得《办法》第八条营业收入奖励的…按照省级奖励金额的50%给予配套奖励，最高不超过40万元"),
+    when the question names what that unit pays: the share of the sum computed, under its caps."""
+    from assistant.calc.extract import extract_unit
+    from assistant.calc.extract_types import PerUnitCapped
+    from assistant.calc.numbers import parse_quantity
+
+    if not best.result.endswith("元") or best.result.startswith(("还差", "超出")):
+        return best
+    try:
+        total = parse_quantity(best.result, "amount").number
+    except CalcError:
+        return best
+    names = re.compile(rf"{re.escape(best.rule.unit)}(?![\d一二三四五六七八九十])")
+    # what the share is called, beyond the words every payment shares ("配套" of 配套奖励)
+    asked = bigrams(ask.text) - bigrams("、".join(lexicon()["reward_words"]))
+    naming = sorted((c for c in doc_chunks if c.article != best.rule.unit and names.search(c.text)), key=lambda c: len(c.text))
+    for chunk in naming:
+        for rule in extract_unit(chunk.doc_id, chunk.article, chunk.text)[0]:
+            if not (isinstance(rule, PerUnitCapped) and rule.amount.unit == "%" and rule.base
+                    and bigrams(rule.subject) & asked and names.search(chunk.text[:chunk.text.find(rule.phrase)] or " ")):
+                continue
+            share = total * rule.amount.value
+            step = f"{best.result} × {rule.amount.text} = {show(share, '元')}"
+            for cap in rule.caps:
+                if cap.figure.unit == "元" and share > cap.figure.value:
+                    step += f"，超过“{cap.phrase}”，按{show(cap.figure)}"
+                    share = cap.figure.value
+            line = f"{rule.subject}：{show(share, '元')}（条文：“{rule.phrase}”）"
+            return replace(best, lines=(*best.lines, line), steps=(*best.steps, step),
+                           also=tuple(dict.fromkeys((*best.also, chunk.article))))
+    return best
+
+
 def _calls(text: str, name: str) -> bool:
     """Whether a text names a payment the question names: as written, or with a few words between
     what is paid for and the payment word ("营收奖励" and "营收贡献奖励")."""
@@ -128,11 +163,12 @@ def named_total(scored: Sequence[tuple[tuple[int, ...], Applied]], ask: Ask,
     names = list(dict.fromkeys(m.group(0) for w in paid
                                for m in re.finditer(rf"[\u3400-\u9fff]{{2}}{re.escape(w)}", ask.text)))
     names = sorted((n for n in names if not any(n != o and n in o for o in names)), key=ask.text.find)
+    texts = {(c.doc_id, c.article): c.text for chunks in by_doc.values() for c in chunks}
     amounts = [a for _, a in scored if a.result.endswith("元") and not a.result.startswith("还差")
                and not isinstance(a.rule, Threshold)]
+    amounts += [e for _, a in scored if (e := _earned(a, texts.get((a.rule.doc_id, a.rule.unit), ""))) is not None]
     if len(names) < 2 or not amounts:
         return None
-    texts = {(c.doc_id, c.article): c.text for chunks in by_doc.values() for c in chunks}
     by_name: dict[str, Applied] = {}
     # a payment a rule's own words name is taken first; the others from the units that name them
     for name in sorted(names, key=lambda n: not any(_calls(a.rule.subject + a.rule.phrase, n) for a in amounts)):
@@ -160,6 +196,32 @@ def named_total(scored: Sequence[tuple[tuple[int, ...], Applied]], ask: Ask,
                    inputs={k: v for a in picked for k, v in a.inputs.items()},
                    also=tuple(dict.fromkeys(u for a in picked for u in a.units if u != first.units[0])),
                    used=tuple(dict.fromkeys(q for a in picked for q in a.used)))
+
+
+_PAYMENT_AFTER = re.compile(r"^[^；;。]*?(?P<pay>(?:\d+(?:\.\d+)?)(?:万元|元))(?=[；;。，,]|$)")
+
+
+def _earned(applied: Applied, text: str) -> Applied | None:
+    """A bar met whose own sentence goes on to pay ("注册资本不低于500万元的，给予一次性开办补助
+    8万元"): the payment it earns, as a sum to add up; None for any other result."""
+    from assistant.calc.numbers import parse_quantity
+
+    if not isinstance(applied.rule, Threshold) or applied.result != "达到" or applied.rule.op not in (">=", ">"):
+        return None
+    at = text.find(applied.rule.phrase)
+    if at < 0:
+        return None
+    rest = text[at + len(applied.rule.phrase):]
+    m = _PAYMENT_AFTER.match(rest)
+    if m is None or not any(w in rest[:m.end()] for w in lexicon()["reward_words"]):
+        return None
+    try:
+        value = parse_quantity(m.group("pay"), "amount").number
+    except CalcError:
+        return None
+    said = applied.rule.phrase + rest[:m.end()]
+    line = f"{applied.lines[0]}：{show(value, '元')}（条文：“{said}”）"
+    return replace(applied, lines=(line,), result=show(value, "元"))
 
 
 _SPLIT = re.compile(r"由(?P<a>[^，。；由]+?)[和与](?P<b>[^，。；]+?)按照?(?P<x>\d+)[:：](?P<y>\d+)的?比例(?:分担|承担|负担)")

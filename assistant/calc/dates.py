@@ -108,6 +108,20 @@ class DeadlineResult(CalcResult):
                 "occurrences": [d.isoformat() for d in self.occurrences]}
 
 
+def next_in_cycle(rule: Rule, last_year: int, *, title: str | None = None) -> DeadlineResult:
+    """A cycle counted in years from the last time it happened ("2025年刚评估过" and "每两年评估一次"
+    → 2027年): the year the question names plus the period, as a year — the text fixes no day."""
+    if rule.kind != "deadline" or rule.meaning != "every" or rule.period is None or rule.period.unit != "年":
+        raise CalcError(f"{rule.id} 不是按年计的周期规则（'{rule.id}' is not a yearly cycle）")
+    step = int(rule.period.number)
+    nxt = last_year + step
+    verdict = f"下一次应在{nxt}年（{last_year}年 + {rule.period.display()} = {nxt}年；{rule.phrase}）"
+    lines = (f"上一次：{last_year}年；周期：每{rule.period.display()}一次（{rule.phrase}）",
+             f"{last_year} + {step} = {nxt}，即{nxt}年")
+    return DeadlineResult(**_base(rule, title), status="info", verdict=verdict, lines=lines, quote=rule.phrase,
+                          period=rule.period.display(), inputs={"last": f"{last_year}年"}, notes=tuple(rule.notes))
+
+
 def _annual_due(due: str, start: dt.date) -> dt.date:
     year = start.year + (1 if due.startswith("次年") else 0)
     if "季度" in due:

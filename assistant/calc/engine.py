@@ -445,7 +445,8 @@ def evaluate(rule: Rule, inputs: Mapping[str, object], *, today: object | None =
 
         values = inputs.get(rule.qualify.input) if rule.qualify else None
         return per_unit_reward(rule, count=inputs.get(rule.count_input.name), values=values,
-                               already_awarded=inputs.get("already_awarded"), conditions=inputs, title=title)
+                               already_awarded=inputs.get("already_awarded"), conditions=inputs, title=title,
+                               already_paid=inputs.get("already_paid"))
     if rule.kind == "per_year_total" and rule.input:
         from assistant.calc.rewards import per_year_total
 

@@ -39,6 +39,7 @@ _FIELD_HINTS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("area", "", "total_area", ("总面积", "总建筑面积", "合计")),
     ("area", "", "occupied_area", ("入驻面积", "办公面积", "已入驻", "入驻", "出租", "使用面积")),
     ("area", "", "area", ("面积", "建筑", "园区", "平方", "㎡")),
+    ("count", "", "already_paid", ("已经发", "已发", "已经奖励", "已奖励", "已经奖了", "已奖", "已经给", "已给")),
     ("count", "个", "branch_count", ("分园区", "分园")),
     ("count", "个", "park_count", ("园区",)),
     ("count", "家", "regulated_enterprises", ("上规", "规上", "入统")),
@@ -111,6 +112,9 @@ _CORE_FIELDS = {"institutions": "core_institutions", "occupancy": "core_occupanc
 _BRANCH_FIELDS = {"institutions": "branch_institutions", "occupancy": "branch_occupancy", "area": "branch_area"}
 # An amount after a count and one of these words is said of every unit counted (scope EACH).
 _EACH_WORDS = re.compile(r"都|均|每家|各家|全部|全都|每一家|每个企业")
+# A per-branch figure after one of these words is said of every branch counted ("两个分园区各2000平方米").
+_EACH_BRANCH_WORDS = re.compile(r"各|都|均|每个")
+EACH_BRANCH = "各分园区"  # Quantity.scope of such a figure until collect_inputs repeats it per branch
 
 
 def _clause(text: str, start: int, end: int) -> tuple[str, str]:
@@ -220,6 +224,8 @@ def label_quantities(text: str, *, today: dt.date | None = None) -> list[Quantit
             scope = where[1]
         if q.kind == "amount" and _said_of_each(text, labelled, q):
             scope = EACH
+        if field in BRANCH_INPUTS and scope is None and _said_of_each_branch(text, labelled, q):
+            scope = EACH_BRANCH
         labelled.append(replace(q, field=field, scope=scope))
     return _mark_bars(text, labelled)
 
@@ -231,6 +237,12 @@ def _said_of_each(text: str, earlier: list[Quantity], q: Quantity) -> bool:
     before, _ = _clause(text, *q.span)
     start = max([q.span[0] - len(before), *(p.span[1] for p in earlier if p.span[1] <= q.span[0])])
     return bool(_EACH_WORDS.search(text[start : q.span[0]]))
+
+
+def _said_of_each_branch(text: str, earlier: list[Quantity], q: Quantity) -> bool:
+    """"两个分园区各2000平方米": 各 between the branch count and this figure."""
+    counts = [p for p in earlier if p.field == "branch_count"]
+    return bool(counts) and bool(_EACH_BRANCH_WORDS.search(text[counts[-1].span[1]: q.span[0]]))
 
 
 def _mark_bars(text: str, labelled: list[Quantity]) -> list[Quantity]:
@@ -255,7 +267,10 @@ def collect_inputs(figures: Iterable[Quantity]) -> dict[str, Any]:
     for q in figures:
         if not q.field:
             continue
-        if q.field in BRANCH_INPUTS:
+        if q.field in BRANCH_INPUTS and q.scope == EACH_BRANCH and isinstance(out.get("branch_count"), Quantity):
+            # said of every branch: one value per branch counted
+            out.setdefault(q.field, []).extend([replace(q, scope=None)] * int(out["branch_count"].number))
+        elif q.field in BRANCH_INPUTS:
             out.setdefault(q.field, []).append(q)
         elif q.field not in out:
             out[q.field] = q

@@ -70,7 +70,7 @@ def _conditions(rule: Rule, facts: Mapping[str, object]) -> tuple[list[Criterion
 
 def per_unit_reward(rule: Rule, *, count: object | None = None, values: object | None = None,
                     already_awarded: object | None = None, conditions: Mapping[str, object] | None = None,
-                    title: str | None = None) -> PerUnitResult:
+                    title: str | None = None, already_paid: object | None = None) -> PerUnitResult:
     """Reward per qualifying unit (家) up to the total cap. Give `count` (qualifying units) or,
     for rules with a per-unit bar (首次年纳税 ≥ 200万), the `values` to test one by one; one value
     scoped 每家 with a count is said of every unit. `conditions` holds the facts for the rule's
@@ -105,16 +105,14 @@ def per_unit_reward(rule: Rule, *, count: object | None = None, values: object |
         n = coerce_one(rule.count_input.name, count)
         shown[rule.count_input.name] = n.display()
         units = int(n.number)
+    elif rule.cap is not None and (already_awarded not in (None, "") or already_paid not in (None, "")):
+        return _headroom(rule, base, lines, shown, already_awarded, already_paid)
     else:
         missing = (rule.count_input.name,) + ((rule.qualify.input,) if rule.qualify else ())
         need = rule.count_input.label + (f"（或各企业的{INPUTS[rule.qualify.input].label}）" if rule.qualify else "")
         return PerUnitResult(**base, status="incomplete", verdict=f"尚不能计算：需要{need}", missing=missing[:1],
                              lines=tuple(lines), inputs=shown)
-    paid = Decimal(0)
-    if already_awarded not in (None, ""):
-        a = coerce_one("already_awarded", already_awarded)
-        paid = a.number
-        shown["already_awarded"] = a.display()
+    paid = _paid(rule, shown, already_awarded, already_paid)[0]
     uncapped = rule.per_unit * units
     room = max(Decimal(0), rule.cap - paid) if rule.cap is not None else uncapped
     amount = min(uncapped, room)
@@ -130,6 +128,37 @@ def per_unit_reward(rule: Rule, *, count: object | None = None, values: object |
         verdict = f"可获奖励{format_value('amount', amount)}（奖励对象：{rule.recipient}）"
     return PerUnitResult(**base, status=status, verdict=verdict, lines=tuple(lines), inputs=shown,
                          units=units, uncapped=uncapped, amount=amount, capped=capped)
+
+
+def _paid(rule: Rule, shown: dict[str, str], already_awarded: object | None,
+          already_paid: object | None) -> tuple[Decimal, str]:
+    """What has been paid under the rule's cap: an amount given, or the units already rewarded
+    times the amount per unit ("已经发了9个团队" → 9 × 3万元), with the step shown."""
+    if already_awarded not in (None, ""):
+        a = coerce_one("already_awarded", already_awarded)
+        shown["already_awarded"] = a.display()
+        return a.number, a.display()
+    if already_paid not in (None, "") and rule.per_unit is not None:
+        n = coerce_one("already_paid", already_paid)
+        shown["already_paid"] = n.display()
+        paid = n.number * rule.per_unit
+        return paid, f"已奖励{n.display()} × {format_value('amount', rule.per_unit)} = {format_value('amount', paid)}"
+    return Decimal(0), ""
+
+
+def _headroom(rule: Rule, base: dict[str, Any], lines: list[str], shown: dict[str, str],
+              already_awarded: object | None, already_paid: object | None) -> PerUnitResult:
+    """"已经发了9个团队，还剩多少额度": the cap less what has been paid, and how many more units it covers."""
+    assert rule.cap is not None and rule.per_unit is not None
+    paid, step = _paid(rule, shown, already_awarded, already_paid)
+    room = max(Decimal(0), rule.cap - paid)
+    more = int(room // rule.per_unit) if rule.per_unit else 0
+    lines.append(f"{step}；上限{format_value('amount', rule.cap)} − {format_value('amount', paid)} = "
+                 f"{format_value('amount', room)}（{rule.cap_phrase}）")
+    verdict = (f"此项奖励资金还剩{format_value('amount', room)}额度，按每{rule.recipient or '家'}"
+               f"{format_value('amount', rule.per_unit)}还可奖励{more}个")
+    return PerUnitResult(**base, status="met", verdict=verdict, lines=tuple(lines), inputs=shown,
+                         units=0, uncapped=paid, amount=room, capped=room == 0)
 
 
 # ---------------------------------------------------------------- per-year totals

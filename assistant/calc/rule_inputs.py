@@ -29,6 +29,7 @@ INPUTS: dict[str, InputSpec] = {
         InputSpec("park_revenue", "amount", "园区年营业收入", "元"),
         InputSpec("tax", "amount", "新引进入园企业首次年纳税总额", "元"),
         InputSpec("already_awarded", "amount", "此项已发放奖励总额", "元"),
+        InputSpec("already_paid", "count", "此项已奖励的对象数", "个"),
         InputSpec("qualifying_enterprises", "count", "首次年纳税达标的新引进入园企业数", "家"),
         InputSpec("regulated_enterprises", "count", "上规入统且在库满一年的企业数", "家"),
         InputSpec("area", "area", "园区建筑面积", "平方米"),

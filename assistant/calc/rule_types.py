@@ -147,6 +147,12 @@ class Rule:
             names.append(self.start.name)
         return tuple(dict.fromkeys(names))
 
+    @property
+    def optional_inputs(self) -> tuple[str, ...]:
+        """Inputs the rule can also use, which no profile needs to fill: what has been paid already
+        under a per-unit rule's cap (the headroom left)."""
+        return ("already_awarded", "already_paid") if self.count_input and self.cap is not None else ()
+
     def to_json(self) -> dict[str, Any]:
         keys = ("id", "doc_id", "article", "kind", "label", "title")
         return {k: getattr(self, k) for k in keys} | {"inputs": list(self.inputs)}
